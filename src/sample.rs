@@ -1,0 +1,68 @@
+//! A small hand-built excerpt of China's hierarchy, for examples, docs and tests.
+//!
+//! It holds one chain for each row of the tier table in DOMAIN §2 (real NBS
+//! 2023 codes and names), two units both named 朝阳区, and one entrusted
+//! relation (广东省 → 乐昌市, managed by 韶关市). The full data is
+//! `xzqh::china()`.
+
+use crate::china::ChinaKind::{self, *};
+use crate::{Hierarchy, Relation, Schema};
+
+/// `(code, name, kind, parent)` rows of [`small_china`].
+pub const SMALL_CHINA_ROWS: &[(&str, &str, ChinaKind, Option<&str>)] = &[
+    ("0", "中华人民共和国", State, None),
+    ("11", "北京市", Municipality, Some("0")),
+    ("110105", "朝阳区", District, Some("11")),
+    ("110105021", "南磨房地区", AreaOffice, Some("110105")),
+    ("110118", "密云区", District, Some("11")),
+    ("110118101", "溪翁庄镇", Town, Some("110118")),
+    ("22", "吉林省", Province, Some("0")),
+    ("2201", "长春市", PrefectureCity, Some("22")),
+    ("220104", "朝阳区", District, Some("2201")),
+    ("42", "湖北省", Province, Some("0")),
+    ("429004", "仙桃市", CountyCity, Some("42")),
+    ("429004100", "郑场镇", Town, Some("429004")),
+    ("44", "广东省", Province, Some("0")),
+    ("4402", "韶关市", PrefectureCity, Some("44")),
+    ("440281", "乐昌市", CountyCity, Some("4402")),
+    ("440281102", "北乡镇", Town, Some("440281")),
+    ("4403", "深圳市", PrefectureCity, Some("44")),
+    ("440305", "南山区", District, Some("4403")),
+    ("440305007", "粤海街道", Subdistrict, Some("440305")),
+    ("4419", "东莞市", PrefectureCity, Some("44")),
+    ("441900121", "虎门镇", Town, Some("4419")),
+    ("54", "西藏自治区", AutonomousRegion, Some("0")),
+    ("5425", "阿里地区", Prefecture, Some("54")),
+    ("542521", "普兰县", County, Some("5425")),
+    ("542521200", "巴嘎乡", Township, Some("542521")),
+    ("65", "新疆维吾尔自治区", AutonomousRegion, Some("0")),
+    ("6540", "伊犁哈萨克自治州", AutonomousPrefecture, Some("65")),
+    ("6542", "塔城地区", Prefecture, Some("6540")),
+    ("654201", "塔城市", CountyCity, Some("6542")),
+    ("654201200", "喀拉哈巴克乡", Township, Some("654201")),
+];
+
+/// Builds the excerpt (a fresh copy each call).
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::sample::small_china();
+/// assert_eq!(h.len(), xzqh::sample::SMALL_CHINA_ROWS.len());
+/// assert_eq!(h.by_code("654201200").unwrap().tiers(), 4);
+/// assert_eq!(h.by_code("654201200").unwrap().administrative_levels(), 5);
+/// ```
+pub fn small_china() -> Hierarchy {
+    let schema = Schema::china();
+    let designation = |name| schema.designation_id(name).expect("china designation");
+    let mut b = Hierarchy::builder(schema.clone());
+    for &(code, name, kind, parent) in SMALL_CHINA_ROWS {
+        b.unit(code, name, kind, parent);
+    }
+    b.designate("2201", designation("provincial_capital"))
+        .designate("2201", designation("sub_provincial"))
+        .designate("6540", designation("sub_provincial"))
+        .relation("44", "440281", Relation::Entrusted)
+        .data_version("test");
+    b.build().expect("the sample hierarchy is valid")
+}
