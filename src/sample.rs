@@ -66,3 +66,90 @@ pub fn small_china() -> Hierarchy {
         .data_version("test");
     b.build().expect("the sample hierarchy is valid")
 }
+
+/// The shape of China's NBS 2023 pyramid below the State: provincial,
+/// prefectural, county, township and village counts, for [`synthetic`].
+pub const CHINA_SHAPE: [usize; 5] = [34, 333, 2_850, 38_600, 620_000];
+
+/// A deterministic random hierarchy of China's shape (or any other), for
+/// benchmarks and tests where the real data is not wanted.
+///
+/// `shape[k]` units are made at depth `k + 1` under the root `0`, each under a
+/// parent of the level above drawn from a seeded generator (every parent gets
+/// at least one child while children last). Codes are hierarchical like NBS
+/// codes (2, then 2, 2, 3, 3 digits per level; 3 digits below that), kinds are
+/// province, prefecture-level city, county, town, village committee, then grid.
+///
+/// Returns `None` if `shape` has more than 8 levels, or a level more than
+/// 999 times as many units as the one above, or any level is empty.
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::sample::synthetic(&[3, 10, 40], 7).unwrap();
+/// assert_eq!(h.len(), 1 + 3 + 10 + 40);
+/// assert_eq!(h, xzqh::sample::synthetic(&[3, 10, 40], 7).unwrap());
+/// assert!(h.units().all(|u| u.depth() <= 3));
+/// ```
+pub fn synthetic(shape: &[usize], seed: u64) -> Option<Hierarchy> {
+    const KINDS: [ChinaKind; 6] = [
+        Province,
+        PrefectureCity,
+        County,
+        Town,
+        VillageCommittee,
+        Grid,
+    ];
+    const WIDTH: [usize; 8] = [2, 2, 2, 3, 3, 3, 3, 3];
+    if shape.len() > WIDTH.len() || shape.contains(&0) {
+        return None;
+    }
+    let mut rng = seed ^ 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        // xorshift64*
+        rng ^= rng >> 12;
+        rng ^= rng << 25;
+        rng ^= rng >> 27;
+        rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    };
+    let mut b = Hierarchy::builder(Schema::china());
+    let total: usize = shape.iter().sum();
+    b.reserve(total + 1, total * 24);
+    b.unit("0", "根", State, None);
+    let mut above: Vec<String> = vec!["0".to_owned()];
+    for (depth, &count) in shape.iter().enumerate() {
+        let width = WIDTH[depth];
+        let max_children = 10usize.pow(width as u32) - 1;
+        if count > above.len() * max_children {
+            return None;
+        }
+        // Parent of each child: first one each (while children last), then random.
+        let mut parent_of: Vec<usize> = (0..count.min(above.len())).collect();
+        let mut load = vec![0usize; above.len()];
+        for &p in &parent_of {
+            load[p] += 1;
+        }
+        while parent_of.len() < count {
+            let mut p = (next() % above.len() as u64) as usize;
+            while load[p] >= max_children {
+                p = (p + 1) % above.len();
+            }
+            load[p] += 1;
+            parent_of.push(p);
+        }
+        let mut seq = vec![0usize; above.len()];
+        let kind = KINDS[depth.min(KINDS.len() - 1)];
+        let mut level = Vec::with_capacity(count);
+        for &p in &parent_of {
+            seq[p] += 1;
+            let parent = &above[p];
+            let prefix = if depth == 0 { "" } else { parent.as_str() };
+            let code = format!("{prefix}{:0width$}", seq[p] + usize::from(depth == 0) * 10);
+            let name = format!("{}{}", kind.label(), code);
+            b.unit(&code, &name, kind, Some(parent));
+            level.push(code);
+        }
+        above = level;
+    }
+    b.build().ok()
+}
