@@ -4,10 +4,14 @@ fn main() {
     println!("{} units in {:?}, {} B/unit", h.len(), t.elapsed(), h.heap_bytes() / h.len());
     let t = std::time::Instant::now();
     let mut b = xzqh::Hierarchy::builder(xzqh::Schema::china());
-    for u in h.units() { b.unit(u.code(), u.name(), u.kind_id(), u.parent().map(|p| p.code())); }
+    for u in h.units().rev() { b.unit(u.code(), u.name(), u.kind_id(), u.parent().map(|p| p.code())); }
     println!("copy rows {:?}", t.elapsed());
     let t = std::time::Instant::now();
     let h2 = b.build().unwrap();
     println!("build {:?}", t.elapsed());
     assert!(h == h2);
+    let t = std::time::Instant::now();
+    let h3 = xzqh::Hierarchy::from_parts_for_bench(&h);
+    println!("from_parts {:?}", t.elapsed());
+    assert!(h == h3);
 }

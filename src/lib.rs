@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod assemble;
 mod builder;
 pub mod china;
 mod hierarchy;

@@ -127,9 +127,12 @@ china_kinds! {
     Municipality = "municipality", "直辖市", PROVINCIAL, Government;
     /// Special administrative region 特别行政区.
     SpecialAdministrativeRegion = "special_administrative_region", "特别行政区", PROVINCIAL, Government;
-    /// The Xinjiang Production and Construction Corps 新疆生产建设兵团, which
-    /// co-administers the XPCC cities (师市合一) on the State's behalf.
-    Corps = "corps", "兵团", PROVINCIAL, Agency;
+    /// The Xinjiang Production and Construction Corps 新疆生产建设兵团, an
+    /// agency of the central government that co-administers the XPCC cities
+    /// (师市合一) and its farms and regiments. It ranks with the State's organs,
+    /// not as a province, so it is at the national level and counts in no
+    /// provincial tally.
+    Corps = "corps", "兵团", NATIONAL, Agency;
     /// Prefecture-level city 地级市.
     PrefectureCity = "prefecture_city", "地级市", PREFECTURAL, Government;
     /// Autonomous prefecture 自治州.

@@ -1,0 +1,324 @@
+//! The one place a [`Hierarchy`] is made: flat arrays in canonical pre-order,
+//! checked in O(n), then indexed.
+//!
+//! The builder sorts and numbers arbitrary rows and hands its result here;
+//! loaders (the embedded data, snapshots) read arrays that are already in
+//! this form and hand them here directly, so whatever they load passes the
+//! same checks as a build and a bad file cannot yield an invalid hierarchy.
+
+use std::sync::Arc;
+
+use crate::builder::{BuildError, BuildLimits};
+use crate::hierarchy::{Graph, Hierarchy, Secondary, NONE};
+use crate::index::{HashIndex, StrTable};
+use crate::relation::Relation;
+use crate::schema::Schema;
+
+/// A hierarchy as flat arrays, indexed by pre-order position.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Parts {
+    /// Unit codes.
+    pub(crate) codes: StrTable,
+    /// Distinct names.
+    pub(crate) names: StrTable,
+    /// Index into `names` of each unit's name.
+    pub(crate) name_of: Vec<u32>,
+    /// Parent position (`NONE` for the root at 0); must come before the unit.
+    pub(crate) parent: Vec<u32>,
+    /// Kind index in the schema.
+    pub(crate) kind: Vec<u16>,
+    /// `(unit, designation bits)`, strictly increasing by unit, bits non-zero.
+    pub(crate) designations: Vec<(u32, u32)>,
+    /// `(from, to, relation)` secondary edges, in any order.
+    pub(crate) secondary: Vec<(u32, u32, Relation)>,
+    pub(crate) data_version: Option<String>,
+}
+
+fn not_canonical(codes: &StrTable, id: u32, reason: &'static str) -> BuildError {
+    BuildError::NotCanonical {
+        code: codes.get(id).to_owned(),
+        reason,
+    }
+}
+
+impl Hierarchy {
+    /// Checks `parts` and builds the hierarchy; O(n) apart from hashing.
+    pub(crate) fn from_parts(
+        schema: Arc<Schema>,
+        parts: Parts,
+        limits: &BuildLimits,
+    ) -> Result<Hierarchy, BuildError> {
+        let Parts {
+            codes,
+            names,
+            name_of,
+            parent,
+            kind,
+            designations,
+            secondary,
+            data_version,
+        } = parts;
+        let n = parent.len();
+        if n == 0 {
+            return Err(BuildError::Empty);
+        }
+        if n > limits.max_units.min((u32::MAX - 1) as usize) {
+            return Err(BuildError::TooLarge {
+                what: "units",
+                max: limits.max_units,
+            });
+        }
+        if codes.len() != n || name_of.len() != n || kind.len() != n {
+            return Err(BuildError::Inconsistent {
+                what: "per-unit arrays of different lengths",
+            });
+        }
+
+        // Per-unit format checks.
+        for id in 0..n as u32 {
+            let c = codes.get(id);
+            if c.is_empty()
+                || c.len() > limits.max_code_bytes
+                || !c.bytes().all(|b| b.is_ascii_graphic())
+            {
+                return Err(BuildError::InvalidCode {
+                    code: c.to_owned(),
+                    max: limits.max_code_bytes,
+                });
+            }
+            let name_id = name_of[id as usize];
+            let ok = (name_id as usize) < names.len() && {
+                let name = names.get(name_id);
+                !name.is_empty()
+                    && name.len() <= limits.max_name_bytes
+                    && !name.chars().any(char::is_control)
+            };
+            if !ok {
+                return Err(BuildError::InvalidName {
+                    code: c.to_owned(),
+                    max: limits.max_name_bytes,
+                });
+            }
+            if kind[id as usize] as usize >= schema.kinds().len() {
+                return Err(BuildError::UnknownKind {
+                    code: c.to_owned(),
+                    kind: format!("#{}", kind[id as usize]),
+                });
+            }
+        }
+        let code_index =
+            HashIndex::build(n, |i| codes.get(i).as_bytes()).map_err(|(a, _)| {
+                BuildError::DuplicateCode {
+                    code: codes.get(a).to_owned(),
+                }
+            })?;
+
+        // Tree shape: the root first, every parent before its children, in
+        // pre-order (each parent still on the root path), siblings by code.
+        if parent[0] != NONE {
+            return Err(not_canonical(&codes, 0, "the first unit must be the root"));
+        }
+        let mut depth = vec![0u16; n];
+        let mut stack: Vec<u32> = vec![0];
+        for id in 1..n as u32 {
+            let p = parent[id as usize];
+            if p == NONE {
+                return Err(BuildError::MultipleRoots {
+                    first: codes.get(0).to_owned(),
+                    second: codes.get(id).to_owned(),
+                });
+            }
+            if p >= id {
+                return Err(not_canonical(&codes, id, "its parent does not come before it"));
+            }
+            let mut previous_sibling = None;
+            while let Some(&top) = stack.last() {
+                if top == p {
+                    break;
+                }
+                previous_sibling = stack.pop();
+            }
+            if stack.is_empty() {
+                return Err(not_canonical(&codes, id, "units are not in pre-order"));
+            }
+            if let Some(s) = previous_sibling {
+                if parent[s as usize] == p && codes.get(s) >= codes.get(id) {
+                    return Err(not_canonical(&codes, id, "siblings are not in code order"));
+                }
+            }
+            let d = stack.len();
+            if d > limits.max_depth.min(u16::MAX as usize) {
+                return Err(BuildError::TooDeep {
+                    code: codes.get(id).to_owned(),
+                    depth: d,
+                    max: limits.max_depth,
+                });
+            }
+            depth[id as usize] = d as u16;
+            let (level, _) = schema.kind_level_role(kind[id as usize]);
+            let (plevel, _) = schema.kind_level_role(kind[p as usize]);
+            if level.is_above(plevel) {
+                let lname = |l| schema.level_name(l).unwrap_or("?").to_owned();
+                return Err(BuildError::LevelAboveParent {
+                    code: codes.get(id).to_owned(),
+                    level: lname(level),
+                    parent: codes.get(p).to_owned(),
+                    parent_level: lname(plevel),
+                });
+            }
+            stack.push(id);
+        }
+        let mut end: Vec<u32> = (1..=n as u32).collect();
+        for id in (1..n).rev() {
+            let p = parent[id] as usize;
+            end[p] = end[p].max(end[id]);
+        }
+
+        // Designations.
+        for (k, &(u, bits)) in designations.iter().enumerate() {
+            if u as usize >= n {
+                return Err(BuildError::Inconsistent {
+                    what: "designation of a unit out of range",
+                });
+            }
+            if k > 0 && designations[k - 1].0 >= u {
+                return Err(not_canonical(&codes, u, "designations are not sorted by unit"));
+            }
+            let declared = schema.designations().len();
+            if bits == 0 || (declared < 32 && bits >> declared != 0) {
+                return Err(BuildError::UnknownDesignation {
+                    code: codes.get(u).to_owned(),
+                    index: (31 - bits.leading_zeros()) as usize,
+                });
+            }
+        }
+
+        // Secondary relations.
+        let mut sec: Vec<Secondary> = Vec::with_capacity(secondary.len());
+        for &(from, to, relation) in &secondary {
+            if from as usize >= n || to as usize >= n {
+                return Err(BuildError::Inconsistent {
+                    what: "relation with an endpoint out of range",
+                });
+            }
+            if from == to {
+                return Err(BuildError::SelfEdge {
+                    code: codes.get(from).to_owned(),
+                });
+            }
+            if relation.is_primary() {
+                let first = parent[to as usize];
+                return Err(BuildError::SecondPrimaryParent {
+                    code: codes.get(to).to_owned(),
+                    first: if first == NONE {
+                        String::new()
+                    } else {
+                        codes.get(first).to_owned()
+                    },
+                    second: codes.get(from).to_owned(),
+                });
+            }
+            if parent[to as usize] == from {
+                return Err(BuildError::DuplicateEdge {
+                    from: codes.get(from).to_owned(),
+                    to: codes.get(to).to_owned(),
+                });
+            }
+            sec.push(Secondary { to, from, relation });
+        }
+        sec.sort_unstable();
+        if let Some(w) = sec.windows(2).find(|w| (w[0].to, w[0].from) == (w[1].to, w[1].from)) {
+            return Err(BuildError::DuplicateEdge {
+                from: codes.get(w[0].from).to_owned(),
+                to: codes.get(w[0].to).to_owned(),
+            });
+        }
+
+        // Names: distinct table, then units grouped by name.
+        let name_index =
+            HashIndex::build(names.len(), |i| names.get(i).as_bytes()).map_err(|_| {
+                BuildError::Inconsistent {
+                    what: "name table with a repeated entry",
+                }
+            })?;
+        let mut name_start = vec![0u32; names.len() + 1];
+        for &nid in &name_of {
+            name_start[nid as usize + 1] += 1;
+        }
+        for i in 0..names.len() {
+            name_start[i + 1] += name_start[i];
+        }
+        let mut fill = name_start.clone();
+        let mut name_units = vec![0u32; n];
+        for (id, &nid) in name_of.iter().enumerate() {
+            name_units[fill[nid as usize] as usize] = id as u32;
+            fill[nid as usize] += 1;
+        }
+
+        // The petgraph graph: tree and secondary edges sorted by (from, to),
+        // made in order (children by the pre-order walk, merged with the
+        // secondary edges by target) rather than sorted afterwards.
+        let mut out: Vec<(u32, u32, Relation)> =
+            sec.iter().map(|s| (s.from, s.to, s.relation)).collect();
+        out.sort_unstable_by_key(|&(f, t, _)| (f, t));
+        let mut edges: Vec<(u32, u32, Relation)> = Vec::with_capacity(n - 1 + out.len());
+        let mut k = 0;
+        for p in 0..n as u32 {
+            let mut child = p + 1;
+            while child < end[p as usize] {
+                while k < out.len() && out[k].0 == p && out[k].1 < child {
+                    edges.push(out[k]);
+                    k += 1;
+                }
+                edges.push((p, child, Relation::Administrative));
+                child = end[child as usize];
+            }
+            while k < out.len() && out[k].0 == p {
+                edges.push(out[k]);
+                k += 1;
+            }
+        }
+        let mut graph = Graph::from_sorted_edges(&edges)
+            .expect("edges are sorted and unique: parallel edges were rejected above");
+        drop(edges);
+        while graph.node_count() < n {
+            graph.add_node(());
+        }
+
+        Ok(Hierarchy {
+            schema,
+            graph,
+            parent: parent.into_boxed_slice(),
+            end: end.into_boxed_slice(),
+            depth: depth.into_boxed_slice(),
+            kind: kind.into_boxed_slice(),
+            codes,
+            code_index,
+            name_of: name_of.into_boxed_slice(),
+            names,
+            name_index,
+            name_start: name_start.into_boxed_slice(),
+            name_units: name_units.into_boxed_slice(),
+            designations: designations.into_boxed_slice(),
+            secondary: sec.into_boxed_slice(),
+            data_version: data_version.map(String::into_boxed_str),
+        })
+    }
+}
+
+impl Hierarchy {
+    #[doc(hidden)]
+    pub fn from_parts_for_bench(h: &Hierarchy) -> Hierarchy {
+        let parts = Parts {
+            codes: h.codes.clone(),
+            names: h.names.clone(),
+            name_of: h.name_of.to_vec(),
+            parent: h.parent.to_vec(),
+            kind: h.kind.to_vec(),
+            designations: h.designations.to_vec(),
+            secondary: h.secondary.iter().map(|s| (s.from, s.to, s.relation)).collect(),
+            data_version: h.data_version.as_deref().map(str::to_owned),
+        };
+        Hierarchy::from_parts(h.schema.clone(), parts, &BuildLimits::default()).unwrap()
+    }
+}
