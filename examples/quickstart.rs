@@ -1,17 +1,18 @@
+//! Quickstart: a unit's chain with kinds and tiers.
+//!
+//! Run with `cargo run --release --example quickstart`.
+
 fn main() {
-    let t = std::time::Instant::now();
-    let h = xzqh::sample::synthetic(&xzqh::sample::CHINA_SHAPE, 1).unwrap();
-    println!("{} units in {:?}, {} B/unit", h.len(), t.elapsed(), h.heap_bytes() / h.len());
-    let t = std::time::Instant::now();
-    let mut b = xzqh::Hierarchy::builder(xzqh::Schema::china());
-    for u in h.units().rev() { b.unit(u.code(), u.name(), u.kind_id(), u.parent().map(|p| p.code())); }
-    println!("copy rows {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let h2 = b.build().unwrap();
-    println!("build {:?}", t.elapsed());
-    assert!(h == h2);
-    let t = std::time::Instant::now();
-    let h3 = xzqh::Hierarchy::from_parts_for_bench(&h);
-    println!("from_parts {:?}", t.elapsed());
-    assert!(h == h3);
+    let h = xzqh::sample::small_china();
+    let town = h.by_code("654201200").expect("in the sample");
+    for u in std::iter::once(town).chain(town.ancestors()) {
+        println!(
+            "{:<10} {:<12} {:<8} tiers {} levels {}",
+            u.code(),
+            u.name(),
+            u.kind().label(),
+            u.tiers(),
+            u.administrative_levels()
+        );
+    }
 }

@@ -106,12 +106,11 @@ impl Hierarchy {
                 });
             }
         }
-        let code_index =
-            HashIndex::build(n, |i| codes.get(i).as_bytes()).map_err(|(a, _)| {
-                BuildError::DuplicateCode {
-                    code: codes.get(a).to_owned(),
-                }
-            })?;
+        let code_index = HashIndex::build(n, |i| codes.get(i).as_bytes()).map_err(|(a, _)| {
+            BuildError::DuplicateCode {
+                code: codes.get(a).to_owned(),
+            }
+        })?;
 
         // Tree shape: the root first, every parent before its children, in
         // pre-order (each parent still on the root path), siblings by code.
@@ -129,7 +128,11 @@ impl Hierarchy {
                 });
             }
             if p >= id {
-                return Err(not_canonical(&codes, id, "its parent does not come before it"));
+                return Err(not_canonical(
+                    &codes,
+                    id,
+                    "its parent does not come before it",
+                ));
             }
             let mut previous_sibling = None;
             while let Some(&top) = stack.last() {
@@ -182,7 +185,11 @@ impl Hierarchy {
                 });
             }
             if k > 0 && designations[k - 1].0 >= u {
-                return Err(not_canonical(&codes, u, "designations are not sorted by unit"));
+                return Err(not_canonical(
+                    &codes,
+                    u,
+                    "designations are not sorted by unit",
+                ));
             }
             let declared = schema.designations().len();
             if bits == 0 || (declared < 32 && bits >> declared != 0) {
@@ -227,7 +234,10 @@ impl Hierarchy {
             sec.push(Secondary { to, from, relation });
         }
         sec.sort_unstable();
-        if let Some(w) = sec.windows(2).find(|w| (w[0].to, w[0].from) == (w[1].to, w[1].from)) {
+        if let Some(w) = sec
+            .windows(2)
+            .find(|w| (w[0].to, w[0].from) == (w[1].to, w[1].from))
+        {
             return Err(BuildError::DuplicateEdge {
                 from: codes.get(w[0].from).to_owned(),
                 to: codes.get(w[0].to).to_owned(),
@@ -316,7 +326,11 @@ impl Hierarchy {
             parent: h.parent.to_vec(),
             kind: h.kind.to_vec(),
             designations: h.designations.to_vec(),
-            secondary: h.secondary.iter().map(|s| (s.from, s.to, s.relation)).collect(),
+            secondary: h
+                .secondary
+                .iter()
+                .map(|s| (s.from, s.to, s.relation))
+                .collect(),
             data_version: h.data_version.as_deref().map(str::to_owned),
         };
         Hierarchy::from_parts(h.schema.clone(), parts, &BuildLimits::default()).unwrap()

@@ -175,9 +175,8 @@ impl HashIndex {
         let cap = (n.max(1) * 4 / 3 + 1).next_power_of_two();
         let bits = cap.trailing_zeros();
         let shift = 64 - bits;
-        let mut items: Vec<(u64, u32)> = (0..n as u32)
-            .map(|id| (hash_bytes(key(id)), id))
-            .collect();
+        let mut items: Vec<(u64, u32)> =
+            (0..n as u32).map(|id| (hash_bytes(key(id)), id)).collect();
         radix_sort_top(&mut items, bits);
         // Equal keys have equal hashes, hence equal home slots: compare
         // within each run of one home slot (runs are short).
@@ -225,7 +224,11 @@ impl HashIndex {
     pub(crate) fn find<'a>(&self, wanted: &[u8], key: impl Fn(u32) -> &'a [u8]) -> Option<u32> {
         let mask = self.slots.len() - 1;
         let h = hash_bytes(wanted);
-        let mut i = if self.shift == 64 { 0 } else { (h >> self.shift) as usize };
+        let mut i = if self.shift == 64 {
+            0
+        } else {
+            (h >> self.shift) as usize
+        };
         let tag = h << 32;
         loop {
             let s = self.slots[i];
@@ -257,7 +260,10 @@ mod tests {
         println!("build {:?}", t.elapsed());
         let t = std::time::Instant::now();
         for id in 0..h.len() as u32 {
-            assert_eq!(idx.find(h.codes.get(id).as_bytes(), |i| h.codes.get(i).as_bytes()), Some(id));
+            assert_eq!(
+                idx.find(h.codes.get(id).as_bytes(), |i| h.codes.get(i).as_bytes()),
+                Some(id)
+            );
         }
         println!("find all {:?}", t.elapsed());
     }

@@ -29,3 +29,7 @@ pub use schema::{
     MAX_DESIGNATIONS,
 };
 pub use tiers::TierBreakdown;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,240 @@
+//! Shared test helpers: random hierarchies as plain rows, and a slow reference model.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use xzqh::{Hierarchy, Relation, Role, Schema};
+
+/// A four-level schema with every role, for random hierarchies.
+pub fn test_schema() -> Arc<Schema> {
+    Arc::new(
+        Schema::builder("test")
+            .level("top")
+            .level("upper")
+            .level("middle")
+            .level("lower")
+            .kind("root", "Root", "top", Role::Government)
+            .kind("region", "Region", "upper", Role::Government)
+            .kind("office", "Office", "upper", Role::Agency)
+            .kind("town", "Town", "middle", Role::Government)
+            .kind("street", "Street", "middle", Role::Agency)
+            .kind("zone", "Zone", "middle", Role::Functional)
+            .kind("village", "Village", "lower", Role::SelfGoverning)
+            .kind("grid", "Grid", "lower", Role::Functional)
+            .designation("capital")
+            .designation("big")
+            .build()
+            .expect("valid test schema"),
+    )
+}
+
+/// One unit as plain data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub code: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub parent: Option<String>,
+    pub designations: Vec<u8>,
+}
+
+/// A random valid hierarchy as rows plus secondary relations.
+#[derive(Debug, Clone)]
+pub struct Rows {
+    pub units: Vec<Row>,
+    pub relations: Vec<(String, String, Relation)>,
+}
+
+impl Rows {
+    /// Builds through the public builder, in the given row order.
+    #[track_caller]
+    pub fn build(&self) -> Hierarchy {
+        let mut b = Hierarchy::builder(test_schema());
+        let schema = test_schema();
+        for r in &self.units {
+            b.unit(&r.code, &r.name, r.kind, r.parent.as_deref());
+            for &d in &r.designations {
+                b.designate(
+                    &r.code,
+                    schema
+                        .designations()
+                        .get(d as usize)
+                        .and_then(|n| schema.designation_id(n))
+                        .expect("designation"),
+                );
+            }
+        }
+        for (f, t, rel) in &self.relations {
+            b.relation(f, t, *rel);
+        }
+        b.build().expect("random rows are valid")
+    }
+}
+
+fn kinds_at_or_below(level: usize) -> &'static [&'static str] {
+    match level {
+        0 => &[
+            "region", "office", "town", "street", "zone", "village", "grid",
+        ],
+        1 => &[
+            "region", "office", "town", "street", "zone", "village", "grid",
+        ],
+        2 => &["town", "street", "zone", "village", "grid"],
+        _ => &["village", "grid"],
+    }
+}
+
+fn level_of(kind: &str) -> usize {
+    match kind {
+        "root" => 0,
+        "region" | "office" => 1,
+        "town" | "street" | "zone" => 2,
+        _ => 3,
+    }
+}
+
+/// Random hierarchies of 1..=max units with random secondary edges.
+pub fn rows_strategy(max: usize) -> impl Strategy<Value = Rows> {
+    (1..=max)
+        .prop_flat_map(|n| {
+            (
+                proptest::collection::vec(any::<u32>(), n),
+                proptest::collection::vec((any::<u32>(), any::<u32>(), 0u8..4), 0..=n),
+                Just(n),
+            )
+        })
+        .prop_map(|(seeds, edges, n)| {
+            let mut units: Vec<Row> = Vec::with_capacity(n);
+            units.push(Row {
+                code: "R".into(),
+                name: "root".into(),
+                kind: "root",
+                parent: None,
+                designations: vec![],
+            });
+            for (i, &s) in seeds.iter().enumerate().skip(1) {
+                let p = (s as usize) % i;
+                let plevel = level_of(units[p].kind);
+                let choices = kinds_at_or_below(plevel);
+                let kind = choices[(s as usize / 7) % choices.len()];
+                // Codes are unrelated to the tree so ordering is tested; names repeat.
+                units.push(Row {
+                    code: format!("c{:x}", (s % 997) as usize * 1000 + i),
+                    name: format!("n{}", s % 5),
+                    kind,
+                    parent: Some(units[p].code.clone()),
+                    designations: (0..2).filter(|b| s >> (20 + b) & 1 == 1).collect(),
+                });
+            }
+            let mut relations = Vec::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for (a, b, r) in edges {
+                let (a, b) = (a as usize % n, b as usize % n);
+                if a == b
+                    || units[b].parent.as_deref() == Some(units[a].code.as_str())
+                    || !seen.insert((a, b))
+                {
+                    continue;
+                }
+                let rel = match r {
+                    0 => Relation::Entrusted,
+                    1 => Relation::CorpsCoAdministration,
+                    2 => Relation::Planning,
+                    _ => Relation::Custom(9),
+                };
+                relations.push((units[a].code.clone(), units[b].code.clone(), rel));
+            }
+            Rows { units, relations }
+        })
+}
+
+/// The slow, obvious model: maps and parent walks.
+pub struct Reference {
+    pub by_code: BTreeMap<String, Row>,
+    pub relations: Vec<(String, String, Relation)>,
+}
+
+impl Reference {
+    pub fn new(rows: &Rows) -> Self {
+        Reference {
+            by_code: rows
+                .units
+                .iter()
+                .map(|r| (r.code.clone(), r.clone()))
+                .collect(),
+            relations: rows.relations.clone(),
+        }
+    }
+
+    pub fn parent(&self, code: &str) -> Option<String> {
+        self.by_code[code].parent.clone()
+    }
+
+    pub fn ancestors(&self, code: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut c = self.parent(code);
+        while let Some(p) = c {
+            c = self.parent(&p);
+            out.push(p);
+        }
+        out
+    }
+
+    pub fn children(&self, code: &str) -> Vec<String> {
+        // BTreeMap iteration is code order.
+        self.by_code
+            .values()
+            .filter(|r| r.parent.as_deref() == Some(code))
+            .map(|r| r.code.clone())
+            .collect()
+    }
+
+    pub fn preorder(&self, code: &str, out: &mut Vec<String>) {
+        out.push(code.to_owned());
+        for c in self.children(code) {
+            self.preorder(&c, out);
+        }
+    }
+
+    pub fn role(&self, code: &str) -> Role {
+        test_schema()
+            .kind(
+                test_schema()
+                    .kind_id(self.by_code[code].kind)
+                    .expect("kind"),
+            )
+            .expect("kind")
+            .role()
+    }
+
+    /// (tiers, administrative levels), the root not counted.
+    pub fn tiers(&self, code: &str) -> (usize, usize) {
+        let mut chain = vec![code.to_owned()];
+        chain.extend(self.ancestors(code));
+        chain.pop(); // the root
+        let tiers = chain
+            .iter()
+            .filter(|c| self.role(c) == Role::Government)
+            .count();
+        let levels = chain
+            .iter()
+            .filter(|c| matches!(self.role(c), Role::Government | Role::Agency))
+            .count();
+        (tiers, levels)
+    }
+
+    pub fn lca(&self, a: &str, b: &str) -> String {
+        let mut sa = vec![a.to_owned()];
+        sa.extend(self.ancestors(a));
+        let mut cb = Some(b.to_owned());
+        while let Some(c) = cb {
+            if sa.contains(&c) {
+                return c;
+            }
+            cb = self.parent(&c);
+        }
+        unreachable!("every pair shares the root")
+    }
+}
