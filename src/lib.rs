@@ -16,6 +16,7 @@ mod hierarchy;
 mod index;
 mod iter;
 mod relation;
+pub mod routing;
 pub mod sample;
 mod schema;
 mod tiers;

@@ -1,8 +1,9 @@
 //! A small hand-built excerpt of China's hierarchy, for examples, docs and tests.
 //!
 //! It holds one chain for each row of the tier table in DOMAIN §2 (real NBS
-//! 2023 codes and names), two units both named 朝阳区, and one entrusted
-//! relation (广东省 → 乐昌市, managed by 韶关市). The full data is
+//! 2023 codes and names), two units both named 朝阳区, the designations of
+//! its prefecture-level units (DOMAIN §4), and one entrusted relation
+//! (广东省 → 乐昌市, managed by 韶关市). The full data is
 //! `xzqh::china()`.
 
 use crate::china::ChinaKind::{self, *};
@@ -59,10 +60,35 @@ pub fn small_china() -> Hierarchy {
     for &(code, name, kind, parent) in SMALL_CHINA_ROWS {
         b.unit(code, name, kind, parent);
     }
-    b.designate("2201", designation("provincial_capital"))
-        .designate("2201", designation("sub_provincial"))
-        .designate("6540", designation("sub_provincial"))
-        .relation("44", "440281", Relation::Entrusted)
+    // Designations as in the full data (DOMAIN §4).
+    for (code, names) in [
+        (
+            "2201",
+            &[
+                "sub_provincial",
+                "provincial_capital",
+                "districted_city",
+                "local_legislation",
+            ][..],
+        ),
+        ("4402", &["districted_city", "local_legislation"][..]),
+        (
+            "4403",
+            &[
+                "sub_provincial",
+                "separately_planned",
+                "districted_city",
+                "local_legislation",
+            ][..],
+        ),
+        ("4419", &["local_legislation"][..]),
+        ("6540", &["sub_provincial", "local_legislation"][..]),
+    ] {
+        for name in names {
+            b.designate(code, designation(name));
+        }
+    }
+    b.relation("44", "440281", Relation::Entrusted)
         .data_version("test");
     b.build().expect("the sample hierarchy is valid")
 }
