@@ -1,5 +1,7 @@
 //! China: kinds, levels and designations of the NBS pyramid.
 
+mod code;
 pub(crate) mod kind;
 
+pub use code::{ChinaCode, CodeError};
 pub use kind::{ChinaKind, COUNTY, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE};
