@@ -21,6 +21,9 @@ mod schema;
 mod tiers;
 
 pub use builder::{BuildError, BuildLimits, HierarchyBuilder, KindRef};
+pub use china::china;
+#[cfg(feature = "villages")]
+pub use china::china_with_villages;
 pub use hierarchy::{Graph, Hierarchy, Unit, UnitId};
 pub use iter::{Ancestors, Children, Descendants, Relations, UnitsIter};
 pub use relation::Relation;

@@ -1,5 +1,12 @@
-//! China: kinds, levels and designations of the NBS pyramid.
+//! China: kinds, levels and designations of the NBS pyramid, and the
+//! embedded NBS 2023 data ([`china()`](crate::china())).
 
+pub(crate) mod data;
 pub(crate) mod kind;
+mod preset;
 
+pub use data::{decode, DataError};
 pub use kind::{ChinaKind, COUNTY, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE};
+#[cfg(feature = "villages")]
+pub use preset::china_with_villages;
+pub use preset::{china, DATA_VERSION};
