@@ -60,8 +60,8 @@
 //! # Crate features
 //!
 //! - `villages`: embeds the village-level artifact (2.8 MB, deflated) and
-//!   adds `china_with_villages()` (665,263 units, about a tenth of a second
-//!   to build on first call). Brings in `miniz_oxide`.
+//!   adds `china_with_villages()` (665,263 units, 0.15-0.25 s to build on
+//!   first call). Brings in `miniz_oxide`.
 //!
 //! # Errors
 //!

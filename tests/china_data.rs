@@ -308,6 +308,29 @@ fn irregular_parents_of_domain_3() {
 }
 
 #[test]
+fn statistical_units_are_functional() {
+    for (code, kind) in [
+        ("130171", CountyZone),        // development zone, digits 71-80
+        ("540171", CountyZone),        // Lhasa's park in Golmud
+        ("232761", CountyZone),        // Daxing'anling
+        ("460321", CountyZone),        // 西沙群岛
+        ("632857", CountyZone),        // 大柴旦行政委员会
+        ("441900401", EnterpriseUnit), // 松山湖
+        ("659001500", EnterpriseUnit), // 兵团一五二团
+        ("460202198", PseudoTownship),
+        ("330383198", PseudoTownship),
+    ] {
+        let u = unit(code);
+        assert_eq!(u.kind_id(), kind.id(), "{code}");
+        assert_eq!(u.role(), Role::Functional, "{code}");
+        assert_eq!(u.tiers(), u.parent().unwrap().tiers(), "{code} is no tier");
+    }
+    assert_eq!(unit("520203").kind_id(), SpecialDistrict.id());
+    assert_eq!(unit("429021").kind_id(), ForestryDistrict.id());
+    assert_eq!(unit("610103").kind_id(), District.id()); // 碑林区, not a 林区
+}
+
+#[test]
 fn the_corps_and_its_co_administration() {
     let corps = unit("66");
     assert_eq!(corps.name(), "新疆生产建设兵团");
@@ -544,15 +567,83 @@ fn truncated_or_flipped_artifacts_are_errors() {
     }
 }
 
+/// A body re-wrapped under a valid header, as the generator writes it.
+fn wrap(body: &[u8]) -> Vec<u8> {
+    [
+        gen::header(body, 0, "@generated for a test\n"),
+        body.to_vec(),
+    ]
+    .concat()
+}
+
+fn small(codes: &[(&str, &str, ChinaKind, Option<usize>)]) -> gen::Dataset {
+    gen::Dataset {
+        units: codes
+            .iter()
+            .map(|&(code, name, kind, parent)| gen::Unit {
+                code: code.into(),
+                name: name.into(),
+                kind,
+                parent,
+            })
+            .collect(),
+        designations: vec![(1, 1 << 4)], // local_legislation
+        relations: vec![],
+    }
+}
+
+#[test]
+fn a_small_artifact_round_trips_and_bad_content_is_invalid() {
+    let ds = small(&[
+        ("0", "中华人民共和国", State, None),
+        ("11", "北京市", Municipality, Some(0)),
+        ("110105", "朝阳区", District, Some(1)),
+        ("110105021", "南磨房地区", AreaOffice, Some(2)),
+    ]);
+    let h = decode(&wrap(&gen::encode(&ds, "test"))).unwrap();
+    assert_eq!(h.len(), 4);
+    assert_eq!(h.data_version(), Some("test"));
+    let u = h.by_code("110105021").unwrap();
+    assert_eq!(
+        (u.name(), u.tiers(), u.administrative_levels()),
+        ("南磨房地区", 2, 3)
+    );
+    let legislation = h.schema().designation_id("local_legislation").unwrap();
+    assert!(h.by_code("11").unwrap().has(legislation));
+
+    // Two units with one code: the decoder hands it to from_parts, which refuses.
+    let ds = small(&[
+        ("0", "中华人民共和国", State, None),
+        ("11", "北京市", Municipality, Some(0)),
+        ("11", "北京", Municipality, Some(0)),
+    ]);
+    let err = decode(&wrap(&gen::encode(&ds, "test"))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "artifact data do not form a valid hierarchy"
+    );
+    assert_eq!(
+        err,
+        DataError::Invalid(xzqh::BuildError::DuplicateCode { code: "11".into() })
+    );
+
+    // A kind name the schema does not have.
+    let mut body = gen::encode(&ds, "test");
+    let at = body.windows(5).position(|w| w == b"state").unwrap();
+    body[at + 2] = b'x';
+    assert_eq!(
+        decode(&wrap(&body)).unwrap_err().to_string(),
+        "artifact names kind `stxte`, which the china schema does not have"
+    );
+}
+
 /// Corrupt bodies under a valid checksum reach the parser and the
 /// hierarchy's checks: never a panic, whatever they hold.
 #[test]
 fn corrupt_bodies_with_valid_checksums_never_panic() {
     let bytes = TOWNSHIP_ARTIFACT;
     let start = HEADER_FIXED + text_len(bytes);
-    let text = std::str::from_utf8(&bytes[HEADER_FIXED..start]).unwrap();
     let body = &bytes[start..];
-    let wrap = |body: &[u8]| [gen::header(body, 0, text), body.to_vec()].concat();
     assert!(decode(&wrap(body)).unwrap() == *h());
 
     let mut errors = 0;

@@ -602,9 +602,10 @@ fn designate(units: &[Unit], corps_cities: &[usize]) -> Result<Vec<(usize, u32)>
                 bits[p] |= DISTRICTED_CITY;
             }
         }
-        if matches!(unit.kind, Province | AutonomousRegion | Municipality)
-            || unit.kind == AutonomousPrefecture
-        {
+        if matches!(
+            unit.kind,
+            Province | AutonomousRegion | Municipality | AutonomousPrefecture
+        ) {
             bits[u] |= LOCAL_LEGISLATION;
         }
     }
