@@ -62,6 +62,7 @@ use crate::china::kind::china_schema;
 use crate::hierarchy::{Hierarchy, NONE};
 use crate::index::StrTable;
 use crate::relation::Relation;
+use crate::schema::Designations;
 
 const MAGIC: &[u8; 8] = b"XZQHDATA";
 const FORMAT_VERSION: u16 = 1;
@@ -327,6 +328,23 @@ pub fn decode(bytes: &[u8]) -> Result<Hierarchy, DataError> {
         .map_err(DataError::Invalid)
 }
 
+/// Maps the names of an artifact's table to the schema's values.
+fn lookup<T>(
+    names: Vec<&str>,
+    what: &'static str,
+    find: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, DataError> {
+    names
+        .into_iter()
+        .map(|name| {
+            find(name).ok_or_else(|| DataError::Unknown {
+                what,
+                name: name.to_owned(),
+            })
+        })
+        .collect()
+}
+
 /// One open unit on the pre-order path: its id, the children still to come,
 /// and its last child's code shape and value.
 struct Open {
@@ -340,42 +358,18 @@ fn decode_body(body: &[u8]) -> Result<Parts, DataError> {
     let schema = china_schema();
     let mut r = Reader::new(body, "the body");
     let data_version = r.str()?.to_owned();
-    let kinds = r
-        .strs()?
-        .into_iter()
-        .map(|name| {
-            schema
-                .kind_id(name)
-                .map(|k| k.index() as u16)
-                .ok_or_else(|| DataError::Unknown {
-                    what: "kind",
-                    name: name.to_owned(),
-                })
-        })
-        .collect::<Result<Vec<u16>, _>>()?;
-    let designations = r
-        .strs()?
-        .into_iter()
-        .map(|name| {
-            schema
-                .designation_id(name)
-                .map(|d| 1u32 << d.index())
-                .ok_or_else(|| DataError::Unknown {
-                    what: "designation",
-                    name: name.to_owned(),
-                })
-        })
-        .collect::<Result<Vec<u32>, _>>()?;
-    let relations = r
-        .strs()?
-        .into_iter()
-        .map(|name| {
-            Relation::from_name(name).ok_or_else(|| DataError::Unknown {
-                what: "relation",
-                name: name.to_owned(),
-            })
-        })
-        .collect::<Result<Vec<Relation>, _>>()?;
+    let kinds = lookup(r.strs()?, "kind", |name| {
+        schema.kind_id(name).map(|k| k.index() as u16)
+    })?;
+    let designations = lookup(r.strs()?, "designation", |name| {
+        schema
+            .designation_id(name)
+            .map(|d| Designations::EMPTY.with(d).bits())
+    })?;
+    if designations.len() > 32 {
+        return Err(malformed("more than 32 designations"));
+    }
+    let relations = lookup(r.strs()?, "relation", Relation::from_name)?;
     let tokens = r.strs()?;
     let n = r.varint()?;
 
