@@ -28,6 +28,20 @@ impl StrTable {
         })
     }
 
+    /// A table from a blob and its offsets, as a loader reads them; `None`
+    /// unless the offsets start at 0, never decrease, end at the blob's end
+    /// and fall on character boundaries (so [`StrTable::get`] cannot panic).
+    pub(crate) fn from_raw(offsets: Vec<u32>, bytes: String) -> Option<StrTable> {
+        let ok = offsets.first() == Some(&0)
+            && offsets.last().map(|&o| o as usize) == Some(bytes.len())
+            && offsets.windows(2).all(|w| w[0] <= w[1])
+            && offsets.iter().all(|&o| bytes.is_char_boundary(o as usize));
+        ok.then(|| StrTable {
+            offsets: offsets.into_boxed_slice(),
+            bytes: bytes.into_boxed_str(),
+        })
+    }
+
     #[inline]
     pub(crate) fn get(&self, i: u32) -> &str {
         let i = i as usize;

