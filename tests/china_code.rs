@@ -6,29 +6,8 @@ use xzqh::china::{ChinaCode, CodeError, COUNTY, PREFECTURAL, PROVINCIAL, TOWNSHI
 
 use proptest::prelude::*;
 
-/// Splits one RFC 4180 line (no newlines inside fields) into fields.
-/// Kept here rather than in `tests/common/`: it is this file's only helper.
-#[track_caller]
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        let field = fields.last_mut().expect("starts with one field");
-        match (c, quoted) {
-            ('"', false) if field.is_empty() => quoted = true,
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', true) => quoted = false,
-            (',', false) => fields.push(String::new()),
-            _ => field.push(c),
-        }
-    }
-    assert!(!quoted, "unterminated quote in {line:?}");
-    fields
-}
+mod common;
+use common::split_csv as csv_fields;
 
 #[test]
 fn golden_cases() {

@@ -9,6 +9,9 @@ use xzqh::china::ChinaKind::{self, *};
 use xzqh::china::{decode, DataError, COUNTY, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP};
 use xzqh::{Hierarchy, Relation, Role, Unit};
 
+mod common;
+use common::golden_csv;
+
 // The generator's rules, for the kind report (std + xzqh only).
 #[allow(dead_code)]
 #[path = "../tools/xzqh-data/src/gen.rs"]
@@ -31,37 +34,6 @@ fn source(name: &str) -> String {
         .join("data/china/source")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Reads a golden CSV: `#` comment lines, a header, RFC 4180 fields.
-fn golden_csv(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
-    let header = split_csv(lines.next().expect("a header"));
-    lines
-        .map(|l| {
-            let fields = split_csv(l);
-            assert_eq!(fields.len(), header.len(), "fields of {l}");
-            header.iter().cloned().zip(fields).collect()
-        })
-        .collect()
-}
-
-fn split_csv(line: &str) -> Vec<String> {
-    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields
 }
 
 fn count_at(h: &Hierarchy, level: xzqh::Level) -> usize {

@@ -12,7 +12,7 @@ use xzqh::routing::{
     Router, ScaleDef, SeverityDef, Step,
 };
 use xzqh::routing::{Case, Place};
-use xzqh::{Hierarchy, Role, Schema};
+use xzqh::Hierarchy;
 
 fn sample_router() -> (Arc<Hierarchy>, Router) {
     let h = Arc::new(xzqh::sample::small_china());
@@ -21,7 +21,12 @@ fn sample_router() -> (Arc<Hierarchy>, Router) {
 }
 
 #[track_caller]
-fn handler(router: &Router, places: &[&str], category: &str, severity: Option<&str>) -> String {
+fn handler<H: std::borrow::Borrow<Hierarchy>>(
+    router: &Router<H>,
+    places: &[&str],
+    category: &str,
+    severity: Option<&str>,
+) -> String {
     let places: Vec<Place> = places.iter().map(|&c| Place::Code(c)).collect();
     let mut case = Case::new(&places, category);
     case.severity = severity;
@@ -270,70 +275,7 @@ fn policy_files() {
 /// unitary authority does both.
 #[test]
 fn england_two_tier_and_unitary() {
-    let schema = Arc::new(
-        Schema::builder("england")
-            .level("country")
-            .level("county")
-            .level("district")
-            .kind("country", "Country", "country", Role::Government)
-            .kind(
-                "county_council",
-                "County council",
-                "county",
-                Role::Government,
-            )
-            .kind(
-                "unitary_authority",
-                "Unitary authority",
-                "county",
-                Role::Government,
-            )
-            .kind(
-                "district_council",
-                "District council",
-                "district",
-                Role::Government,
-            )
-            .build()
-            .unwrap(),
-    );
-    let mut b = Hierarchy::builder(schema);
-    b.unit("E92000001", "England", "country", None)
-        .unit(
-            "E10000003",
-            "Cambridgeshire",
-            "county_council",
-            Some("E92000001"),
-        )
-        .unit(
-            "E07000008",
-            "Cambridge",
-            "district_council",
-            Some("E10000003"),
-        )
-        .unit(
-            "E07000012",
-            "South Cambridgeshire",
-            "district_council",
-            Some("E10000003"),
-        )
-        .unit(
-            "E06000055",
-            "Bedford",
-            "unitary_authority",
-            Some("E92000001"),
-        );
-    let h = Arc::new(b.build().unwrap());
-    let mut p = Policy::new("england");
-    p.competences
-        .push(CompetenceDef::new("highways").kinds(["county_council", "unitary_authority"]));
-    p.competences.push(
-        CompetenceDef::new("waste_collection").kinds(["district_council", "unitary_authority"]),
-    );
-    p.categories
-        .push(CategoryDef::new("pothole").competences(["highways"]));
-    p.categories
-        .push(CategoryDef::new("missed_bin").competences(["waste_collection"]));
+    let (h, p) = common::england();
     let r = Router::new(h, p).unwrap();
     assert_eq!(handler(&r, &["E07000008"], "pothole", None), "E10000003");
     assert_eq!(handler(&r, &["E07000008"], "missed_bin", None), "E07000008");

@@ -32,6 +32,7 @@
 
 mod policy;
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
@@ -615,13 +616,26 @@ impl fmt::Display for Explanation<'_> {
 /// assert_eq!(h.get(d.handler()).unwrap().code(), "429004");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// `H` is how the router holds its hierarchy: `&'static Hierarchy` for
+/// [`china()`](crate::china()), `Arc<Hierarchy>` (the default) for one you
+/// built or loaded, or an owned `Hierarchy`.
+///
+/// ```
+/// use xzqh::routing::{china_policy, Case, Place, Router};
+/// let router = Router::new(xzqh::china(), china_policy())?;
+/// let places = [Place::Code("429004"), Place::Code("429005")]; // 仙桃, 潜江
+/// let d = router.route(&Case::new(&places, "environment"))?;
+/// assert_eq!(router.hierarchy().get(d.handler()).unwrap().name(), "湖北省");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
-pub struct Router {
-    hierarchy: Arc<Hierarchy>,
+pub struct Router<H: Borrow<Hierarchy> = Arc<Hierarchy>> {
+    hierarchy: H,
     policy: RwLock<Arc<CompiledPolicy>>,
 }
 
-impl Router {
+impl<H: Borrow<Hierarchy>> Router<H> {
     /// A router for `hierarchy` under `policy`.
     ///
     /// # Errors
@@ -637,8 +651,8 @@ impl Router {
     /// assert_eq!(router.policy().name(), "china-default");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn new(hierarchy: Arc<Hierarchy>, policy: Policy) -> Result<Router, PolicyError> {
-        let compiled = CompiledPolicy::compile(policy, &hierarchy)?;
+    pub fn new(hierarchy: H, policy: Policy) -> Result<Router<H>, PolicyError> {
+        let compiled = CompiledPolicy::compile(policy, hierarchy.borrow())?;
         Ok(Router {
             hierarchy,
             policy: RwLock::new(Arc::new(compiled)),
@@ -655,8 +669,8 @@ impl Router {
     /// assert_eq!(router.hierarchy().len(), h.len());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn hierarchy(&self) -> &Arc<Hierarchy> {
-        &self.hierarchy
+    pub fn hierarchy(&self) -> &Hierarchy {
+        self.hierarchy.borrow()
     }
 
     /// The policy in force now.
@@ -700,7 +714,7 @@ impl Router {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_policy(&self, policy: Policy) -> Result<(), PolicyError> {
-        let compiled = Arc::new(CompiledPolicy::compile(policy, &self.hierarchy)?);
+        let compiled = Arc::new(CompiledPolicy::compile(policy, self.hierarchy())?);
         *self
             .policy
             .write()
@@ -755,7 +769,7 @@ impl Router {
     /// ```
     pub fn route_into(&self, case: &Case<'_>, decision: &mut Decision) -> Result<(), RouteError> {
         let policy = self.policy();
-        route_with(&self.hierarchy, &policy, case, decision)?;
+        route_with(self.hierarchy(), &policy, case, decision)?;
         if !decision
             .policy
             .as_ref()
@@ -786,7 +800,7 @@ impl Router {
             .iter()
             .map(|case| {
                 let mut d = Decision::new();
-                route_with(&self.hierarchy, &policy, case, &mut d)?;
+                route_with(self.hierarchy(), &policy, case, &mut d)?;
                 d.policy = Some(policy.clone());
                 Ok(d)
             })

@@ -238,3 +238,111 @@ impl Reference {
         unreachable!("every pair shares the root")
     }
 }
+
+/// Reads a golden CSV: `#` comment lines, a header, RFC 4180 fields (no
+/// newline inside a field); each row as a map from column to value.
+#[track_caller]
+pub fn golden_csv(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty());
+    let header = split_csv(lines.next().expect("a header"));
+    lines
+        .map(|l| {
+            let fields = split_csv(l);
+            assert_eq!(fields.len(), header.len(), "fields of {l}");
+            header.iter().cloned().zip(fields).collect()
+        })
+        .collect()
+}
+
+/// Splits one RFC 4180 line into fields.
+#[track_caller]
+pub fn split_csv(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    assert!(!quoted, "unterminated quote in {line:?}");
+    fields.push(field);
+    fields
+}
+
+/// England's two tiers beside a unitary authority (DOMAIN §7), and a policy
+/// where highways belong to county councils and bins to district councils.
+pub fn england() -> (Hierarchy, xzqh::routing::Policy) {
+    use xzqh::routing::{CategoryDef, CompetenceDef, Policy};
+    let schema = Arc::new(
+        Schema::builder("england")
+            .level("country")
+            .level("county")
+            .level("district")
+            .kind("country", "Country", "country", Role::Government)
+            .kind(
+                "county_council",
+                "County council",
+                "county",
+                Role::Government,
+            )
+            .kind(
+                "unitary_authority",
+                "Unitary authority",
+                "county",
+                Role::Government,
+            )
+            .kind(
+                "district_council",
+                "District council",
+                "district",
+                Role::Government,
+            )
+            .build()
+            .expect("valid england schema"),
+    );
+    let mut b = Hierarchy::builder(schema);
+    b.unit("E92000001", "England", "country", None)
+        .unit(
+            "E10000003",
+            "Cambridgeshire",
+            "county_council",
+            Some("E92000001"),
+        )
+        .unit(
+            "E07000008",
+            "Cambridge",
+            "district_council",
+            Some("E10000003"),
+        )
+        .unit(
+            "E07000012",
+            "South Cambridgeshire",
+            "district_council",
+            Some("E10000003"),
+        )
+        .unit(
+            "E06000055",
+            "Bedford",
+            "unitary_authority",
+            Some("E92000001"),
+        );
+    let mut p = Policy::new("england");
+    p.competences
+        .push(CompetenceDef::new("highways").kinds(["county_council", "unitary_authority"]));
+    p.competences.push(
+        CompetenceDef::new("waste_collection").kinds(["district_council", "unitary_authority"]),
+    );
+    p.categories
+        .push(CategoryDef::new("pothole").competences(["highways"]));
+    p.categories
+        .push(CategoryDef::new("missed_bin").competences(["waste_collection"]));
+    (b.build().expect("valid england hierarchy"), p)
+}
