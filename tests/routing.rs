@@ -243,32 +243,35 @@ fn policy_errors_name_the_field() {
 #[test]
 fn policy_files() {
     let h = xzqh::sample::small_china();
-    let err = CompiledPolicy::from_json(r#"{"name": "x", "colour": 1}"#, &h).unwrap_err();
+    let err = Policy::from_json(r#"{"name": "x", "colour": 1}"#).unwrap_err();
     assert!(matches!(err, PolicyError::Parse { .. }), "{err}");
     assert!(
         err.to_string()
             .starts_with("cannot parse the policy: unknown field `colour`"),
         "{err}"
     );
-    let err =
-        CompiledPolicy::from_toml("name = \"x\"\n[[categories]]\nname = 3\n", &h).unwrap_err();
+    let err = Policy::from_toml("name = \"x\"\n[[categories]]\nname = 3\n").unwrap_err();
     assert!(
         err.to_string().starts_with("cannot parse the policy: "),
         "{err}"
     );
-    let err = CompiledPolicy::from_toml(
-        "name = \"x\"\n[[categories]]\nname = \"a\"\nmin_level = \"moon\"\n",
-        &h,
-    )
-    .unwrap_err();
+    let p = Policy::from_toml("name = \"x\"\n[[categories]]\nname = \"a\"\nmin_level = \"moon\"\n")
+        .unwrap();
+    let err = CompiledPolicy::compile(p, &h).unwrap_err();
     assert_eq!(
         err.to_string(),
         "categories[0].min_level: unknown level `moon`"
     );
     // The default policy survives a JSON round trip.
     let text = serde_json::to_string(&china_policy()).unwrap();
-    let p = CompiledPolicy::from_json(&text, &h).unwrap();
-    assert_eq!(p.policy(), &china_policy());
+    assert_eq!(Policy::from_json(&text).unwrap(), china_policy());
+    // The England example's policy file parses and fits England's hierarchy.
+    let (england, _) = common::england();
+    let p = Policy::from_toml(include_str!("../examples/england_policy.toml")).unwrap();
+    assert_eq!(
+        CompiledPolicy::compile(p, &england).unwrap().name(),
+        "england-two-tier"
+    );
 }
 
 /// DOMAIN §7: in a two-tier area the category decides the council; a

@@ -79,6 +79,52 @@ impl Policy {
             categories: Vec::new(),
         }
     }
+
+    /// Parses a policy from JSON (checked against a hierarchy later, by
+    /// [`Router::new`](crate::routing::Router::new) or [`CompiledPolicy::compile`]).
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Parse`] for malformed JSON, a missing `name`, a wrong
+    /// type or an unknown field, with the line and column.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let p = xzqh::routing::Policy::from_json(r#"{"name": "tiny", "categories": [{"name": "any"}]}"#)?;
+    /// assert_eq!(p.categories[0].name, "any");
+    /// let err = xzqh::routing::Policy::from_json(r#"{"name": "x", "colour": 1}"#).unwrap_err();
+    /// assert!(err.to_string().starts_with("cannot parse the policy: unknown field `colour`"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
+        serde_json::from_str(text).map_err(|e| PolicyError::Parse {
+            message: e.to_string(),
+        })
+    }
+
+    /// Parses a policy from TOML (checked against a hierarchy later).
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Parse`] for malformed TOML, a missing `name`, a wrong
+    /// type or an unknown field, with the line and column.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let text = "name = \"tiny\"\n[[categories]]\nname = \"any\"\nmin_level = \"county\"\n";
+    /// let p = xzqh::routing::Policy::from_toml(text)?;
+    /// assert_eq!(p.categories[0].min_level.as_deref(), Some("county"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        toml::from_str(text).map_err(|e| PolicyError::Parse {
+            message: e.to_string().trim_end().to_owned(),
+        })
+    }
 }
 
 /// A power (e.g. local legislation) and the units that hold it: by kind, by
@@ -693,52 +739,6 @@ impl CompiledPolicy {
             categories,
             source: policy,
         })
-    }
-
-    /// Parses a policy from JSON and compiles it.
-    ///
-    /// # Errors
-    ///
-    /// [`PolicyError::Parse`] for malformed JSON or unknown fields, then
-    /// every error of [`compile`](Self::compile).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let json = r#"{"name": "tiny", "categories": [{"name": "any"}]}"#;
-    /// let p = xzqh::routing::CompiledPolicy::from_json(json, &xzqh::sample::small_china())?;
-    /// assert_eq!(p.name(), "tiny");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[cfg(feature = "serde")]
-    pub fn from_json(text: &str, hierarchy: &Hierarchy) -> Result<CompiledPolicy, PolicyError> {
-        let policy: Policy = serde_json::from_str(text).map_err(|e| PolicyError::Parse {
-            message: e.to_string(),
-        })?;
-        CompiledPolicy::compile(policy, hierarchy)
-    }
-
-    /// Parses a policy from TOML and compiles it.
-    ///
-    /// # Errors
-    ///
-    /// [`PolicyError::Parse`] for malformed TOML or unknown fields, then
-    /// every error of [`compile`](Self::compile).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let text = "name = \"tiny\"\n[[categories]]\nname = \"any\"\nmin_level = \"county\"\n";
-    /// let p = xzqh::routing::CompiledPolicy::from_toml(text, &xzqh::sample::small_china())?;
-    /// assert_eq!(p.category_names().collect::<Vec<_>>(), ["any"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[cfg(feature = "serde")]
-    pub fn from_toml(text: &str, hierarchy: &Hierarchy) -> Result<CompiledPolicy, PolicyError> {
-        let policy: Policy = toml::from_str(text).map_err(|e| PolicyError::Parse {
-            message: e.to_string().trim_end().to_owned(),
-        })?;
-        CompiledPolicy::compile(policy, hierarchy)
     }
 
     /// The policy's name.
