@@ -14,6 +14,7 @@ pub mod china;
 mod hierarchy;
 mod index;
 mod iter;
+mod jurisdiction;
 mod relation;
 pub mod sample;
 mod schema;
@@ -22,6 +23,7 @@ mod tiers;
 pub use builder::{BuildError, BuildLimits, HierarchyBuilder, KindRef};
 pub use hierarchy::{Graph, Hierarchy, Unit, UnitId};
 pub use iter::{Ancestors, Children, Descendants, Relations, UnitsIter};
+pub use jurisdiction::{Explanation, Jurisdiction, Step, Steps};
 pub use relation::Relation;
 pub use schema::{
     Designation, Designations, KindDef, KindId, Level, Role, Schema, SchemaBuilder, SchemaError,
