@@ -351,7 +351,11 @@ impl Hierarchy {
     ///     .unwrap();
     /// assert_eq!(handler.name(), "广东省");
     ///
-    /// // One with a power: local legislation, held by none of these units here.
+    /// // One with a given designation: the provincial capital above a district.
+    /// let capital = h.schema().designation_id("provincial_capital").unwrap();
+    /// let city = h.lowest_covering(&[id("220104")?], |u| u.has(capital)).unwrap();
+    /// assert_eq!(city.name(), "长春市");
+    /// // No unit above these places holds local legislative power in the sample.
     /// let power = h.schema().designation_id("local_legislation").unwrap();
     /// assert!(h.lowest_covering(&places, |u| u.has(power)).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())

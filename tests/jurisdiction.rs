@@ -195,7 +195,10 @@ fn self_governing_and_functional_units_govern_nothing() {
     ] {
         let a = id(&h, code);
         let role = h.get(a).unwrap().role();
-        assert!(matches!(role, Role::SelfGoverning | Role::Functional), "{code} is {role}");
+        assert!(
+            matches!(role, Role::SelfGoverning | Role::Functional),
+            "{code} is {role}"
+        );
         for b in h.units() {
             assert_eq!(h.governs(a, b.id()), None, "{code} over {}", b.code());
             assert_eq!(
