@@ -285,19 +285,7 @@ impl Hierarchy {
     /// ```
     #[inline]
     pub fn lca_of(&self, units: &[UnitId]) -> Option<Unit<'_>> {
-        let (first, rest) = units.split_first()?;
-        let (mut lo, mut hi) = (first.get(), first.get());
-        for u in rest {
-            lo = lo.min(u.get());
-            hi = hi.max(u.get());
-        }
-        if hi as usize >= self.len() {
-            return None;
-        }
-        Some(Unit {
-            h: self,
-            id: self.lca_span(lo, hi),
-        })
+        self.lca_of_ids(units.iter().map(|u| Some(u.get())))
     }
 
     /// [`lca_of`](Self::lca_of) with units given by code.
@@ -317,16 +305,11 @@ impl Hierarchy {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        let mut span: Option<(u32, u32)> = None;
-        for code in codes {
-            let u = self.by_code(code.as_ref())?.id;
-            span = Some(span.map_or((u, u), |(lo, hi)| (lo.min(u), hi.max(u))));
-        }
-        let (lo, hi) = span?;
-        Some(Unit {
-            h: self,
-            id: self.lca_span(lo, hi),
-        })
+        self.lca_of_ids(
+            codes
+                .into_iter()
+                .map(|c| Some(self.by_code(c.as_ref())?.id)),
+        )
     }
 
     /// The lowest unit covering all of `units` that satisfies `pred`: their
@@ -415,6 +398,25 @@ impl Hierarchy {
             relation,
             distance: 1 + usize::from(self.depth[b as usize] - self.depth[x as usize]),
             via: UnitId::new(x),
+        })
+    }
+
+    /// The lowest common ancestor of the ids, `None` if there is none or one
+    /// is `None` or out of range. Only the smallest and largest id matter.
+    #[inline]
+    fn lca_of_ids(&self, ids: impl IntoIterator<Item = Option<u32>>) -> Option<Unit<'_>> {
+        let mut span: Option<(u32, u32)> = None;
+        for id in ids {
+            let u = id?;
+            span = Some(span.map_or((u, u), |(lo, hi)| (lo.min(u), hi.max(u))));
+        }
+        let (lo, hi) = span?;
+        if hi as usize >= self.len() {
+            return None;
+        }
+        Some(Unit {
+            h: self,
+            id: self.lca_span(lo, hi),
         })
     }
 
