@@ -10,8 +10,11 @@
 //! ancestor-or-self of `hi` whose id is at most `lo`: an ancestor `x` of `hi`
 //! with `x <= lo` has `lo` in `x ..= hi`, inside its subtree, and every deeper
 //! ancestor of `hi` has an id above `lo`. That walk reads only the parent
-//! array, one read per level, and allocates nothing: cheaper at full size than
-//! a depth-aligned walk of both ends or an LCA table (PERFORMANCE.md).
+//! array, one read per level, and allocates nothing. Against the depth-aligned
+//! walk of both ends ([`Hierarchy::lca`]) it measured within noise at full size
+//! (30–50 ns for 8 random villages on a loaded 2-core machine, either way
+//! round): it was kept for reading fewer arrays. An LCA table was slower still
+//! (PERFORMANCE.md).
 
 use std::fmt;
 use std::iter::FusedIterator;
