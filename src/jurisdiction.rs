@@ -11,10 +11,11 @@
 //! with `x <= lo` has `lo` in `x ..= hi`, inside its subtree, and every deeper
 //! ancestor of `hi` has an id above `lo`. That walk reads only the parent
 //! array, one read per level, and allocates nothing. Against the depth-aligned
-//! walk of both ends ([`Hierarchy::lca`]) it measured within noise at full size
-//! (30–50 ns for 8 random villages on a loaded 2-core machine, either way
-//! round): it was kept for reading fewer arrays. An LCA table was slower still
-//! (PERFORMANCE.md).
+//! walk of both ends ([`Hierarchy::lca`]), timed alternately in one process at
+//! full size, it took 10 ns where that took 18 ns for 8 random villages, and
+//! 7 ns against 13 ns for 8 villages of one county. (Separate criterion runs
+//! on the shared 2-core machine swung 20–60 ns for either and did not rank
+//! them reliably.) An LCA table was slower still (PERFORMANCE.md).
 
 use std::fmt;
 use std::iter::FusedIterator;
