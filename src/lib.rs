@@ -78,6 +78,7 @@ pub mod china;
 mod hierarchy;
 mod index;
 mod iter;
+mod jurisdiction;
 mod relation;
 pub mod routing;
 pub mod sample;
@@ -90,6 +91,7 @@ pub use china::china;
 pub use china::china_with_villages;
 pub use hierarchy::{Graph, Hierarchy, Unit, UnitId};
 pub use iter::{Ancestors, Children, Descendants, Relations, UnitsIter};
+pub use jurisdiction::{Explanation, Jurisdiction, Step, Steps};
 pub use relation::Relation;
 pub use schema::{
     Designation, Designations, KindDef, KindId, Level, Role, Schema, SchemaBuilder, SchemaError,
