@@ -423,17 +423,6 @@ impl Hierarchy {
             id: self.lca_span(lo, hi),
         })
     }
-
-    /// The lowest common ancestor of `lo <= hi`: the first ancestor-or-self
-    /// of `hi` numbered at most `lo` (see the module docs). Ends at the root
-    /// at the latest, as its id `0` is at most any `lo`.
-    #[inline]
-    fn lca_span(&self, lo: u32, mut hi: u32) -> u32 {
-        while hi > lo {
-            hi = self.parent[hi as usize];
-        }
-        hi
-    }
 }
 
 impl<'h> Unit<'h> {

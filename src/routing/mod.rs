@@ -857,7 +857,7 @@ fn route_with(
         lo = lo.min(id);
         hi = hi.max(id);
     }
-    let start = h.lca_raw(lo, hi);
+    let start = h.lca_span(lo, hi);
     d.start = start;
     d.trace.push(Step::CommonAncestor {
         unit: UnitId::new(start),
