@@ -4,12 +4,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
-use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 use xzqh::routing::{china_policy, Case, Decision, Place, Policy, Router};
+#[cfg(not(feature = "villages"))]
 use xzqh::sample::{synthetic, CHINA_SHAPE};
 use xzqh::{Hierarchy, UnitId};
 
@@ -111,8 +111,14 @@ impl Naive {
 }
 
 fn bench(c: &mut Criterion) {
-    let h = Arc::new(synthetic(&CHINA_SHAPE, 1).expect("valid shape"));
-    let router = Router::new(h.clone(), china_policy()).expect("the default policy fits");
+    // The real village-level hierarchy with `--features villages`, else a
+    // synthetic one of the same shape.
+    #[cfg(feature = "villages")]
+    let h: &'static Hierarchy = xzqh::china_with_villages();
+    #[cfg(not(feature = "villages"))]
+    let h: &'static Hierarchy =
+        Box::leak(Box::new(synthetic(&CHINA_SHAPE, 1).expect("valid shape")));
+    let router = Router::new(h, china_policy()).expect("the default policy fits");
     let naive = Naive::new(&h);
     // Random villages: the last 620,000 units of each level are not
     // contiguous in pre-order, so draw ids and keep the village-level ones.
@@ -123,11 +129,11 @@ fn bench(c: &mut Criterion) {
         s ^= s >> 7;
         s ^= s << 17;
         let id = UnitId::new((s % h.len() as u64) as u32);
-        if h.get(id).is_some_and(|u| u.depth() == 5) {
+        if h.get(id).is_some_and(|u| u.level() == xzqh::china::VILLAGE) {
             villages.push(id);
         }
     }
-    let mut g = c.benchmark_group("route/662k");
+    let mut g = c.benchmark_group(format!("route/{}k", h.len() / 1000));
     for n in [1usize, 4, 16] {
         let cases: Vec<Vec<Place>> = villages
             .chunks(n)
