@@ -13,6 +13,8 @@ mod assemble;
 mod builder;
 pub mod china;
 mod hierarchy;
+#[cfg(feature = "history")]
+pub mod history;
 mod index;
 mod iter;
 mod relation;
