@@ -214,6 +214,12 @@ fn later_changes_are_the_2024_2025_tables_and_one_late_2023_transfer() {
 fn unmapped_codes_fall_back_to_the_enclosing_unit() {
     let h = history();
     let t = nbs_like();
+    let resolver = h.resolver(&t);
+    let r = resolver.resolve("460302", 2023).unwrap();
+    assert_eq!(r.outcome(), Outcome::Unmapped);
+    assert_eq!(r.units().map(|u| u.code()).collect::<Vec<_>>(), ["4603"]);
+    let r = resolver.resolve("500157", 2025).unwrap();
+    assert_eq!(r.units().count(), 3);
     let r = h.resolve("460302", 2023, &t).unwrap();
     assert_eq!(r.outcome(), Outcome::Unmapped);
     assert_eq!(r.units().map(|u| u.code()).collect::<Vec<_>>(), ["4603"]);
@@ -227,7 +233,12 @@ fn unmapped_codes_fall_back_to_the_enclosing_unit() {
 fn exact_error_messages() {
     let h = history();
     let t = tree();
-    let msg = |code: &str, year| h.resolve(code, year, t).unwrap_err().to_string();
+    let resolver = h.resolver(t);
+    let msg = |code: &str, year| {
+        let e = h.resolve(code, year, t).unwrap_err();
+        assert_eq!(resolver.resolve(code, year).unwrap_err(), e);
+        e.to_string()
+    };
     assert_eq!(
         msg("999999", 2000),
         "unknown code 999999: not in any yearly table"
@@ -336,6 +347,15 @@ fn current_is_the_latest_use_of_the_code() {
     let r = h.current("500112", t).unwrap();
     assert_eq!((r.year(), r.outcome()), (2025, Outcome::Later));
     assert!(h.current("999999", t).is_err());
+    let resolver = h.resolver(t);
+    for code in ["371200", "370116", "500112", "420703", "653228"] {
+        let (a, b) = (h.current(code, t).unwrap(), resolver.current(code).unwrap());
+        assert_eq!(a.to_string(), b.to_string());
+    }
+    assert_eq!(
+        resolver.current("999999").unwrap_err().to_string(),
+        "unknown code 999999: not in any yearly table"
+    );
 }
 
 /// Every code in use in every year resolves, never an error, to units that
@@ -344,6 +364,7 @@ fn current_is_the_latest_use_of_the_code() {
 fn every_code_of_every_year_resolves() {
     let h = history();
     let t = tree();
+    let resolver = h.resolver(t);
     let intervals = common::intervals();
     let mut n = 0;
     for year in 1981..=2025u16 {
@@ -355,6 +376,10 @@ fn every_code_of_every_year_resolves() {
                 .resolve(&i.code, year, t)
                 .unwrap_or_else(|e| panic!("{} in {year}: {e}", i.code));
             n += 1;
+            let fast = resolver.resolve(&i.code, year).unwrap();
+            assert_eq!(fast.outcome(), r.outcome());
+            assert!(fast.units().eq(r.units()), "{r}");
+            assert!(fast.changes().eq(r.changes()));
             match r.outcome() {
                 Outcome::Abolished => assert_eq!(r.units().count(), 0),
                 Outcome::Unmapped => panic!("{r}"),
@@ -426,6 +451,7 @@ fn auto_traits() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<History>();
     send_sync::<xzqh::history::Resolution<'static>>();
+    send_sync::<xzqh::history::Resolver<'static>>();
     send_sync::<HistoryError>();
     send_sync::<xzqh::history::LoadError>();
 }

@@ -91,11 +91,11 @@ use std::sync::OnceLock;
 
 pub use data::LoadError;
 pub use records::{Change, ChangeKind, Changes, Date, Diff, Record, Records};
-pub use resolve::{HistoryError, Outcome, Resolution};
+pub use resolve::{HistoryError, Outcome, Resolution, Resolver};
 
 use data::{Chg, Raw, Rec};
 use records::{Ids, Keep};
-use tables::Tables;
+use tables::{Seg, Tables};
 
 use crate::Hierarchy;
 
@@ -166,7 +166,7 @@ pub fn data_code(code: &str) -> &str {
 
 /// A code as given (2, 4 or 6 ASCII digits) as six digits.
 #[inline]
-fn six(code: &str) -> Option<[u8; 6]> {
+pub(crate) fn six(code: &str) -> Option<[u8; 6]> {
     let b = code.as_bytes();
     if !matches!(b.len(), 2 | 4 | 6) || !b.iter().all(u8::is_ascii_digit) {
         return None;
@@ -252,14 +252,11 @@ impl History {
 
     #[inline]
     fn code_id(&self, code: &str) -> Option<u32> {
-        let key = six(code)?;
-        self.t
-            .code_index
-            .find(&key, |c| self.t.codes.get(c).as_bytes())
+        self.t.code_id(&six(code)?)
     }
 
     pub(crate) fn rec_code(&self, rec: u32) -> &str {
-        self.t.codes.get(self.t.rec_code[rec as usize])
+        self.t.code_str(self.t.rec_code[rec as usize])
     }
 
     pub(crate) fn in_use(&self, r: &Rec) -> (u16, u16) {
@@ -350,27 +347,52 @@ impl History {
         year: u16,
         h: &'a Hierarchy,
     ) -> Result<Resolution<'a>, HistoryError> {
+        let (c, _, seg) = self.lookup(code, year)?;
+        Ok(Resolution::new(self, h, c, year, seg))
+    }
+
+    /// Code id, segment index and segment of `code` in `year`.
+    #[inline]
+    fn lookup(&self, code: &str, year: u16) -> Result<(u32, u32, &Seg), HistoryError> {
         let c = self
             .code_id(code)
             .ok_or_else(|| HistoryError::UnknownCode {
                 code: code.to_owned(),
             })?;
         self.check_year(year)?;
-        let (a, b) = (
-            self.t.seg_start[c as usize] as usize,
-            self.t.seg_start[c as usize + 1] as usize,
-        );
-        match self.t.segs[a..b]
-            .iter()
-            .find(|s| s.from <= year && year <= s.to)
-        {
-            Some(s) => Ok(Resolution::new(self, h, c, year, s.entry)),
+        match self.t.seg_at(c, year) {
+            Some((at, seg)) => Ok((c, at, seg)),
             None => Err(HistoryError::NotValidIn {
                 code: code.to_owned(),
                 year,
                 valid: self.years_in_use(self.recs_of(c).iter()),
             }),
         }
+    }
+
+    fn lookup_current(&self, code: &str) -> Result<(u32, u32, &Seg), HistoryError> {
+        let unknown = || HistoryError::UnknownCode {
+            code: code.to_owned(),
+        };
+        let c = self.code_id(code).ok_or_else(unknown)?;
+        let segs = self.t.segs_of(c);
+        let last = segs.last().ok_or_else(unknown)?;
+        let at = self.t.codes[c as usize].first_seg + segs.len() as u32 - 1;
+        Ok((c, at, last))
+    }
+
+    /// Binds the history to a hierarchy for fast repeated resolving: see
+    /// [`Resolver`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let tree = xzqh::sample::small_china();
+    /// let resolver = xzqh::history::History::embedded().resolver(&tree);
+    /// assert!(resolver.resolve("220104", 2000).is_ok());
+    /// ```
+    pub fn resolver<'a>(&'a self, h: &'a Hierarchy) -> Resolver<'a> {
+        Resolver::new(self, h)
     }
 
     /// Resolves `code` as of the last year it was in use: what the routing
@@ -407,17 +429,8 @@ impl History {
         code: &str,
         h: &'a Hierarchy,
     ) -> Result<Resolution<'a>, HistoryError> {
-        let unknown = || HistoryError::UnknownCode {
-            code: code.to_owned(),
-        };
-        let c = self.code_id(code).ok_or_else(unknown)?;
-        let end = self.t.seg_start[c as usize + 1] as usize;
-        let last = end
-            .checked_sub(1)
-            .and_then(|i| self.t.segs.get(i))
-            .filter(|_| end > self.t.seg_start[c as usize] as usize)
-            .ok_or_else(unknown)?;
-        Ok(Resolution::new(self, h, c, last.to, last.entry))
+        let (c, _, last) = self.lookup_current(code)?;
+        Ok(Resolution::new(self, h, c, last.to, last))
     }
 
     /// The records that had this exact name in `year` (in use that year), in
@@ -620,11 +633,11 @@ impl History {
             + r.docs.heap_bytes()
             + std::mem::size_of_val(&*r.recs)
             + std::mem::size_of_val(&*r.changes)
-            + t.codes.heap_bytes()
+            + std::mem::size_of_val(&*t.codes)
             + t.code_index.heap_bytes()
             + t.name_index.heap_bytes()
             + 4 * (t.code_recs.len()
-                + t.seg_start.len()
+                + t.rec_code.len()
                 + t.pool.len()
                 + t.name_start.len()
                 + t.name_recs.len()
@@ -634,5 +647,6 @@ impl History {
                 + t.pred.len()
                 + t.later.len())
             + std::mem::size_of_val(&*t.segs)
+            + t.code_text.len()
     }
 }

@@ -3,22 +3,56 @@
 //! year segments and one slice read.
 
 use super::data::{Chg, LoadError, Raw, Rec, NONE};
-use crate::index::{HashIndex, StrTable};
+use crate::index::HashIndex;
 
 /// The most units one resolution may name (the data's largest fan-out is 5).
-pub(crate) const MAX_UNITS: usize = 16;
+pub(crate) const MAX_UNITS: usize = 8;
 
 /// Entry flag: the fate of the code involves a change later than the
 /// embedded hierarchy (or the code is newer than it).
 pub(crate) const LATER: u16 = 1;
 
-/// Calendar years `from..=to` of one code in which the same records are in use.
+/// Seg flag: no record covers the code (abolished).
+pub(crate) const ABOLISHED: u8 = 2;
+/// Seg flag: ending changes were followed.
+pub(crate) const CHANGED: u8 = 4;
+
+/// Calendar years `from..=to` of one code in which the same records are in
+/// use, with what the hot path needs inline: the pool entry, and the first
+/// target code so that a one-target answer reads nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Seg {
     pub(crate) from: u16,
     pub(crate) to: u16,
     pub(crate) entry: u32,
+    /// The first target record's code id.
+    pub(crate) code0: u32,
+    /// Target records (`Entry::tree`); at most MAX_UNITS.
+    pub(crate) targets: u8,
+    /// `LATER as u8 | ABOLISHED | CHANGED`.
+    pub(crate) flags: u8,
 }
+
+/// One code: its six digits (the hash index's key) beside a copy of its
+/// first segment, in one cache line, so that for most codes the probe's key
+/// check also reads the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(align(32))]
+pub(crate) struct CodeSlot {
+    pub(crate) key: [u8; 6],
+    pub(crate) n_segs: u16,
+    pub(crate) first_seg: u32,
+    pub(crate) seg0: Seg,
+}
+
+const NO_SEG: Seg = Seg {
+    from: 1,
+    to: 0,
+    entry: 0,
+    code0: 0,
+    targets: 0,
+    flags: 0,
+};
 
 /// A precomputed resolution, as slices of the pool.
 #[derive(Debug, Clone, Copy)]
@@ -34,19 +68,19 @@ pub(crate) struct Entry<'a> {
     pub(crate) later: &'a [u32],
     /// Records in the newest table the code leads to.
     pub(crate) latest: &'a [u32],
-    pub(crate) flags: u16,
 }
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tables {
-    /// Distinct codes as six digits; code id = index, in code order.
-    pub(crate) codes: StrTable,
+    /// Distinct codes; code id = index, in code order.
+    pub(crate) codes: Box<[CodeSlot]>,
+    /// The codes' six digits back to back (ASCII), for `&str` views.
+    pub(crate) code_text: Box<str>,
     pub(crate) code_index: HashIndex,
     /// Records of code id `c`: `code_recs[c]..code_recs[c + 1]`.
     pub(crate) code_recs: Box<[u32]>,
     /// Record → code id.
     pub(crate) rec_code: Box<[u32]>,
-    pub(crate) seg_start: Box<[u32]>,
     pub(crate) segs: Box<[Seg]>,
     pub(crate) pool: Box<[u32]>,
     pub(crate) name_index: HashIndex,
@@ -61,6 +95,43 @@ pub(crate) struct Tables {
 }
 
 impl Tables {
+    /// The code id of six digits.
+    #[inline]
+    pub(crate) fn code_id(&self, key: &[u8; 6]) -> Option<u32> {
+        self.code_index.find(key, |c| &self.codes[c as usize].key)
+    }
+
+    /// A code id's six digits.
+    #[inline]
+    pub(crate) fn code_str(&self, c: u32) -> &str {
+        let at = c as usize * 6;
+        &self.code_text[at..at + 6]
+    }
+
+    #[inline]
+    pub(crate) fn segs_of(&self, c: u32) -> &[Seg] {
+        let slot = &self.codes[c as usize];
+        let a = slot.first_seg as usize;
+        &self.segs[a..a + slot.n_segs as usize]
+    }
+
+    /// The segment of code id `c` covering `year`, with its index in `segs`.
+    #[inline]
+    pub(crate) fn seg_at(&self, c: u32, year: u16) -> Option<(u32, &Seg)> {
+        let slot = &self.codes[c as usize];
+        if slot.seg0.from <= year && year <= slot.seg0.to {
+            return Some((slot.first_seg, &slot.seg0));
+        }
+        let i = self
+            .segs_of(c)
+            .iter()
+            .position(|s| s.from <= year && year <= s.to)?;
+        Some((
+            slot.first_seg + i as u32,
+            &self.segs[slot.first_seg as usize + i],
+        ))
+    }
+
     #[inline]
     pub(crate) fn entry(&self, at: u32) -> Entry<'_> {
         let at = at as usize;
@@ -84,7 +155,6 @@ impl Tables {
             moved: next(lens[2]),
             later: next(lens[3]),
             latest: next(lens[4]),
-            flags: (h[2] >> 16) as u16,
         }
     }
 }
@@ -156,24 +226,29 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
     // Codes: records are sorted by code, so each code's records are a run.
     let mut code_recs = vec![0u32];
     let mut rec_code = vec![0u32; n];
-    let mut blob = String::with_capacity(n * 6);
+    let mut codes: Vec<CodeSlot> = Vec::new();
+    let mut code_text = String::with_capacity(n * 6);
     for (i, r) in recs.iter().enumerate() {
-        if i > 0 && recs[i - 1].code != r.code {
-            code_recs.push(i as u32);
-        }
         if i == 0 || recs[i - 1].code != r.code {
-            blob.push_str(&format!("{:06}", r.code));
+            if i > 0 {
+                code_recs.push(i as u32);
+            }
+            let mut key = [0u8; 6];
+            code_text.push_str(super::resolve::six_digits(r.code, &mut key));
+            codes.push(CodeSlot {
+                key,
+                n_segs: 0,
+                first_seg: 0,
+                seg0: NO_SEG,
+            });
         }
-        rec_code[i] = code_recs.len() as u32 - 1;
+        rec_code[i] = codes.len() as u32 - 1;
     }
-    code_recs.push(n as u32);
-    let n_codes = if n == 0 { 0 } else { code_recs.len() - 1 };
-    if n == 0 {
-        code_recs.truncate(1);
+    let n_codes = codes.len();
+    if n > 0 {
+        code_recs.push(n as u32);
     }
-    let codes = StrTable::from_iter((0..n_codes).map(|c| &blob[c * 6..c * 6 + 6]))
-        .ok_or(invalid("too many codes"))?;
-    let code_index = HashIndex::build(n_codes, |c| codes.get(c).as_bytes())
+    let code_index = HashIndex::build(n_codes, |c| &codes[c as usize].key)
         .map_err(|_| invalid("duplicate code"))?;
 
     // Names.
@@ -328,7 +403,7 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
     let mut pool: Vec<u32> = Vec::new();
     let mut push = |x: &Res| -> Result<u32, LoadError> {
         if x.tree.len() > MAX_UNITS {
-            return Err(invalid("a code resolves to more than 16 units"));
+            return Err(invalid("a code resolves to more than MAX_UNITS units"));
         }
         let too_long = [&x.chain, &x.moved, &x.later, &x.latest]
             .iter()
@@ -339,12 +414,13 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
         let at = u32::try_from(pool.len()).map_err(|_| invalid("too large"))?;
         pool.push(x.tree.len() as u32 | (x.chain.len() as u32) << 16);
         pool.push(x.moved.len() as u32 | (x.later.len() as u32) << 16);
-        pool.push(x.latest.len() as u32 | (x.flags as u32) << 16);
+        pool.push(x.latest.len() as u32);
         for v in [&x.tree, &x.chain, &x.moved, &x.later, &x.latest] {
             pool.extend_from_slice(v);
         }
         Ok(at)
     };
+    let mut unions: Vec<Res> = Vec::new();
     let mut rec_entry = Vec::with_capacity(n);
     for x in &res {
         rec_entry.push(push(x)?);
@@ -353,9 +429,9 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
     // Segments: per code, the calendar years with the same records in use.
     // Two records of one code are in use in one year only around a rename
     // or a reuse of the code; that year answers with both.
-    let mut seg_start = vec![0u32];
     let mut segs: Vec<Seg> = Vec::new();
     for c in 0..n_codes {
+        let first_seg = segs.len();
         let (a, b) = (code_recs[c] as usize, code_recs[c + 1] as usize);
         let mut bounds: Vec<u16> = Vec::new();
         for rec in &recs[a..b] {
@@ -373,33 +449,54 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
                     x <= from && from <= y
                 })
                 .collect();
-            let entry = match live[..] {
+            let (entry, x) = match live[..] {
                 [] => continue,
-                [one] => rec_entry[one],
+                [one] => (rec_entry[one], &res[one]),
                 _ => {
                     let mut u = Res::default();
                     for &i in &live {
                         u.absorb(&res[i]);
                     }
-                    push(&u)?
+                    let at = push(&u)?;
+                    unions.push(u);
+                    (at, unions.last().unwrap_or(&res[live[0]]))
                 }
             };
-            let ours = segs.len() > seg_start[c] as usize;
+            let ours = segs.len() > first_seg;
             match segs.last_mut() {
                 Some(s) if ours && s.entry == entry && s.to + 1 == from => s.to = to,
-                _ => segs.push(Seg { from, to, entry }),
+                _ => {
+                    let mut flags = (x.flags & LATER) as u8;
+                    if x.tree.is_empty() {
+                        flags |= ABOLISHED;
+                    }
+                    if !x.chain.is_empty() {
+                        flags |= CHANGED;
+                    }
+                    segs.push(Seg {
+                        from,
+                        to,
+                        entry,
+                        code0: x.tree.first().map_or(0, |&r| rec_code[r as usize]),
+                        targets: x.tree.len() as u8,
+                        flags,
+                    })
+                }
             }
         }
-        seg_start.push(segs.len() as u32);
+        codes[c].first_seg = u32::try_from(first_seg).map_err(|_| invalid("too large"))?;
+        codes[c].seg0 = segs.get(first_seg).copied().unwrap_or(NO_SEG);
+        codes[c].n_segs =
+            u16::try_from(segs.len() - first_seg).map_err(|_| invalid("too many segments"))?;
     }
 
     let later = (0..changes.len() as u32).filter(|&k| later_of(k)).collect();
     Ok(Tables {
-        codes,
+        codes: codes.into_boxed_slice(),
+        code_text: code_text.into_boxed_str(),
         code_index,
         code_recs: code_recs.into_boxed_slice(),
         rec_code: rec_code.into_boxed_slice(),
-        seg_start: seg_start.into_boxed_slice(),
         segs: segs.into_boxed_slice(),
         pool: pool.into_boxed_slice(),
         name_index,
