@@ -5,6 +5,9 @@
 //! let town = h.by_code("654201200").unwrap();
 //! assert_eq!(town.tiers(), 4);
 //! ```
+//!
+//! Crate feature `history` (default): [`history`], the MCA code history
+//! 1981–2025 (old codes and names to today's units, as-of-year views).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]

@@ -67,6 +67,17 @@
 //!   are not in the NBS data); the nearest enclosing unit by code prefix
 //!   stands in.
 //!
+//! # Routing old records
+//!
+//! The routing engine resolves every case through one [`Resolver`]
+//! ([`History::resolver`]), which looks the units of every answer up in the
+//! hierarchy once: a query is then a hash probe and one cache line (about
+//! 40–50 ns; `benches/history.rs`). [`Resolver::resolve`] takes the record's
+//! filing year; [`Resolver::current`] takes a code alone (its latest use).
+//! A superseded code routes as [`Resolution::units`] (several after a split:
+//! report the ambiguity), and each [`Resolution::changes`] item prints as a
+//! trace step.
+//!
 //! # Data
 //!
 //! [`DATA_VERSION`]: yescallop/areacodes (CC0 1.0), from the MCA's
@@ -532,6 +543,21 @@ impl History {
     /// ```
     pub fn valid_in(&self, year: u16) -> Records<'_> {
         self.all_records(Keep::InUse(year))
+    }
+
+    /// The table of `year`: the records in it, the state on 31 December
+    /// (for 2025, at the data's last update), in code order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let h = xzqh::history::History::embedded();
+    /// assert_eq!(h.table(2023).count(), 3_211);
+    /// assert_eq!(h.table(2025).count(), 3_212);
+    /// assert!(h.table(2018).all(|r| r.code() != "371200"));
+    /// ```
+    pub fn table(&self, year: u16) -> Records<'_> {
+        self.all_records(Keep::InTable(year))
     }
 
     /// Every change whose new unit has this code (including transfers into

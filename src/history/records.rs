@@ -500,11 +500,14 @@ pub(crate) enum Keep {
     All,
     /// In use in this calendar year.
     InUse(u16),
+    /// In the table of this year.
+    InTable(u16),
     /// In the table of `.1` but not of `.0`.
     Added(u16, u16),
 }
 
 /// Records in code order; see [`History::records`], [`History::valid_in`],
+/// [`History::table`],
 /// [`History::resolve_name`] and [`Diff`].
 ///
 /// # Examples
@@ -540,6 +543,7 @@ impl<'a> Iterator for Records<'a> {
                     let (a, b) = self.h.in_use(rec);
                     a <= y && y <= b
                 }
+                Keep::InTable(y) => rec.first <= y && y <= rec.last,
                 Keep::Added(from, to) => {
                     let inn = |y| rec.first <= y && y <= rec.last;
                     inn(to) && !inn(from)

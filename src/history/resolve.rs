@@ -148,7 +148,7 @@ impl fmt::Display for Outcome {
 /// The answer to [`History::resolve`]: the units of the target hierarchy
 /// that cover a historical code, and the changes that led there.
 ///
-/// Holds at most [`MAX_UNITS`] units inline; resolving allocates nothing.
+/// Holds at most [`MAX_UNITS`](super::MAX_UNITS) units inline; resolving allocates nothing.
 ///
 /// # Examples
 ///
@@ -248,9 +248,10 @@ impl<'a> Resolution<'a> {
         self.outcome
     }
 
-    /// The units of the hierarchy that cover the code, in code order; more
-    /// than one after a split (every successor, never a pick), none when
-    /// abolished.
+    /// The units of the hierarchy that cover the code, in the order of
+    /// [`records`](Self::records) (a unit standing in for several unmapped
+    /// records appears once); more than one after a split (every successor,
+    /// never a pick), none when abolished.
     ///
     /// # Examples
     ///
