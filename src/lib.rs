@@ -59,6 +59,8 @@
 //!
 //! # Crate features
 //!
+//! - `history` (default): [`history`], the MCA code history 1981–2025 (old
+//!   codes and names to today's units, as-of-year views), embedded (~190 KB).
 //! - `villages`: embeds the village-level artifact (2.8 MB, deflated) and
 //!   adds `china_with_villages()` (665,263 units, 0.15-0.25 s to build on
 //!   first call). Brings in `miniz_oxide`.
@@ -76,6 +78,8 @@ mod assemble;
 mod builder;
 pub mod china;
 mod hierarchy;
+#[cfg(feature = "history")]
+pub mod history;
 mod index;
 mod iter;
 mod jurisdiction;

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 #[allow(dead_code)]
 #[path = "gen.rs"]
 mod gen;
+mod history;
 
 fn read(dir: &Path, name: &str) -> Result<String, Box<dyn Error>> {
     let path = dir.join(name);
@@ -64,5 +65,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         bytes.len(),
         village.body.len()
     );
+
+    let history = history::regenerate(&root)?;
+    println!("{}: {history} bytes", history::ARTIFACT);
     Ok(())
 }
