@@ -119,7 +119,7 @@ fn bench(c: &mut Criterion) {
     let h: &'static Hierarchy =
         Box::leak(Box::new(synthetic(&CHINA_SHAPE, 1).expect("valid shape")));
     let router = Router::new(h, china_policy()).expect("the default policy fits");
-    let naive = Naive::new(&h);
+    let naive = Naive::new(h);
     // Random villages: the last 620,000 units of each level are not
     // contiguous in pre-order, so draw ids and keep the village-level ones.
     let mut s = 0x9E37_79B9_7F4A_7C15u64;

@@ -16,6 +16,9 @@ fn golden_routing_cases() {
     assert!(rows.len() >= 40, "at least 40 golden cases");
     let mut failures = Vec::new();
     for row in &rows {
+        if row["steps"].contains("superseded") && !cfg!(feature = "history") {
+            continue; // superseded codes need the code history
+        }
         let places: Vec<Place> = row["places"].split_whitespace().map(Place::Code).collect();
         let mut case = Case::new(&places, &row["category"]);
         if !row["severity"].is_empty() {
@@ -54,14 +57,9 @@ fn run<H: std::borrow::Borrow<xzqh::Hierarchy>>(
             let h = router.hierarchy();
             let kinds: Vec<_> = d.trace().iter().map(|s| s.kind()).collect();
             // Every handler governs every place, and the trace ends at it.
-            for place in case.places {
-                let Place::Code(code) = place else {
-                    unreachable!("golden places are codes")
-                };
-                assert!(h
-                    .get(d.handler())
-                    .unwrap()
-                    .contains(h.by_code(code).unwrap()));
+            assert!(d.places().len() >= case.places.len());
+            for &place in d.places() {
+                assert!(h.get(d.handler()).unwrap().contains(h.get(place).unwrap()));
             }
             (
                 h.get(d.handler()).unwrap().code().to_owned(),

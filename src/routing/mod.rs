@@ -258,6 +258,19 @@ pub enum Step {
         /// The level required.
         required: Level,
     },
+    /// A place was given by a code the hierarchy no longer has: it was
+    /// superseded, and the case is routed as its successor `unit`. `change`
+    /// is the last change followed, an index into
+    /// [`History::changes`](crate::history::History::changes) of the embedded
+    /// history (feature `history`).
+    Superseded {
+        /// The place's position in the case.
+        place: u32,
+        /// The successor the place stands for now.
+        unit: UnitId,
+        /// The change, in the embedded history.
+        change: u32,
+    },
     /// `unit` handles the case.
     Handler {
         /// The handler.
@@ -276,6 +289,7 @@ impl Step {
     /// ```
     pub fn kind(&self) -> &'static str {
         match self {
+            Step::Superseded { .. } => "superseded",
             Step::CommonAncestor { .. } => "common_ancestor",
             Step::MinimumLevel { .. } => "minimum_level",
             Step::RoleNotAllowed { .. } => "role_not_allowed",
@@ -313,7 +327,7 @@ pub struct Decision {
     escalation: Vec<UnitId>,
     parties: Vec<UnitId>,
     trace: Vec<Step>,
-    places: Vec<u32>,
+    places: Vec<UnitId>,
     policy: Option<Arc<CompiledPolicy>>,
 }
 
@@ -452,6 +466,25 @@ impl Decision {
         &self.parties
     }
 
+    /// The units the case's places resolved to, in the case's order (a
+    /// superseded code split into parts contributes each part).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::routing::{Case, Place, Router};
+    /// let router = Router::new(xzqh::china(), xzqh::routing::china_policy())?;
+    /// let places = [Place::Code("110000"), Place::Code("110105000000")];
+    /// let d = router.route(&Case::new(&places, "petition"))?;
+    /// let h = router.hierarchy();
+    /// let codes: Vec<_> = d.places().iter().map(|&u| h.get(u).unwrap().code()).collect();
+    /// assert_eq!(codes, ["11", "110105"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn places(&self) -> &[UnitId] {
+        &self.places
+    }
+
     /// The steps taken, in order; the last is [`Step::Handler`].
     ///
     /// # Examples
@@ -536,6 +569,23 @@ impl fmt::Display for Explanation<'_> {
                 f.write_str("\n")?;
             }
             match *step {
+                Step::Superseded {
+                    place,
+                    unit: u,
+                    change,
+                } => {
+                    #[cfg(feature = "history")]
+                    let why = crate::history::History::embedded()
+                        .changes()
+                        .nth(change as usize)
+                        .map_or_else(String::new, |c| format!(" ({c})"));
+                    #[cfg(not(feature = "history"))]
+                    let why = {
+                        let _ = change;
+                        String::new()
+                    };
+                    write!(f, "place {} is superseded by {}{why}", place + 1, unit(u))?
+                }
                 Step::CommonAncestor { unit: u, places } => {
                     if places == 1 {
                         write!(f, "the case is located in {}", unit(u))?
@@ -808,16 +858,88 @@ impl<H: Borrow<Hierarchy>> Router<H> {
     }
 }
 
-fn resolve(h: &Hierarchy, place: &Place<'_>) -> Result<u32, RouteError> {
-    let found = match *place {
-        Place::Id(id) => h.get(id),
-        Place::Code(code) => h.by_code(code),
+/// Appends a place's units to `out`: by id; by exact code; for China, by
+/// any code form ([`ChinaCode`](crate::china::ChinaCode): `110000` is 11);
+/// then, with the `history` feature, a superseded code's successors (one
+/// [`Step::Superseded`] each). A split unit's place stands for all its parts:
+/// its old area is their union, so the case goes to what covers them all,
+/// never to one part picked silently.
+fn resolve(
+    h: &Hierarchy,
+    index: usize,
+    place: &Place<'_>,
+    out: &mut Vec<UnitId>,
+    trace: &mut Vec<Step>,
+) -> Result<(), RouteError> {
+    let code = match *place {
+        Place::Id(id) => {
+            out.push(h.get(id).ok_or_else(|| unknown(place))?.id());
+            return Ok(());
+        }
+        Place::Code(code) => code,
     };
-    found
-        .map(|u| u.id().get())
-        .ok_or_else(|| RouteError::UnknownPlace {
-            place: place.to_string(),
-        })
+    let found = h.by_code(code).or_else(|| {
+        (h.schema().name() == "china")
+            .then(|| code.parse::<crate::china::ChinaCode>().ok())
+            .flatten()
+            .and_then(|c| h.by_china_code(c))
+    });
+    if let Some(u) = found {
+        out.push(u.id());
+        return Ok(());
+    }
+    superseded(h, index, place, code, out, trace)
+}
+
+fn unknown(place: &Place<'_>) -> RouteError {
+    RouteError::UnknownPlace {
+        place: place.to_string(),
+    }
+}
+
+#[cfg(feature = "history")]
+fn superseded(
+    h: &Hierarchy,
+    index: usize,
+    place: &Place<'_>,
+    code: &str,
+    out: &mut Vec<UnitId>,
+    trace: &mut Vec<Step>,
+) -> Result<(), RouteError> {
+    if h.schema().name() != "china" {
+        return Err(unknown(place));
+    }
+    let history = crate::history::History::embedded();
+    let r = history.current(code, h).map_err(|_| unknown(place))?;
+    let Some(last) = r.changes().last() else {
+        // Current, or a code the tree lacks for another reason: not ours to map.
+        return Err(unknown(place));
+    };
+    let before = out.len();
+    for u in r.units() {
+        out.push(u.id());
+        trace.push(Step::Superseded {
+            place: index as u32,
+            unit: u.id(),
+            change: last.id,
+        });
+    }
+    if out.len() == before {
+        return Err(unknown(place));
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "history"))]
+fn superseded(
+    _: &Hierarchy,
+    _: usize,
+    place: &Place<'_>,
+    _: &str,
+    _: &mut Vec<u32>,
+    _: &mut Vec<Step>,
+) -> Result<(), RouteError> {
+    Err(unknown(place))
 }
 
 /// The routing rule; see the module docs.
@@ -851,11 +973,12 @@ fn route_with(
     // 1. The lowest common ancestor of a set is that of its first and last
     // units in pre-order.
     let (mut lo, mut hi) = (u32::MAX, 0u32);
-    for place in case.places {
-        let id = resolve(h, place)?;
-        d.places.push(id);
-        lo = lo.min(id);
-        hi = hi.max(id);
+    for (k, place) in case.places.iter().enumerate() {
+        resolve(h, k, place, &mut d.places, &mut d.trace)?;
+    }
+    for id in &d.places {
+        lo = lo.min(id.get());
+        hi = hi.max(id.get());
     }
     let start = h.lca_span(lo, hi);
     d.start = start;
@@ -934,7 +1057,7 @@ fn route_with(
         p = h.parent[p as usize];
     }
     for k in 0..d.places.len() {
-        let mut x = d.places[k];
+        let mut x = d.places[k].get();
         if x == u {
             continue;
         }
