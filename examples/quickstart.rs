@@ -10,8 +10,4 @@ fn main() {
     let h2 = b.build().unwrap();
     println!("build {:?}", t.elapsed());
     assert!(h == h2);
-    let t = std::time::Instant::now();
-    let h3 = xzqh::Hierarchy::from_parts_for_bench(&h);
-    println!("from_parts {:?}", t.elapsed());
-    assert!(h == h3);
 }

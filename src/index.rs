@@ -28,6 +28,42 @@ impl StrTable {
         })
     }
 
+    /// A table from its raw parts, as a loader reads them: `offsets` must
+    /// start at 0, never decrease, end at `bytes.len()` and fall on character
+    /// boundaries, or [`get`](Self::get) could panic.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) fn from_raw(offsets: Vec<u32>, bytes: String) -> Result<StrTable, &'static str> {
+        match offsets.first() {
+            Some(0) => {}
+            Some(_) => return Err("string offsets do not start at 0"),
+            None => return Err("string offsets are empty"),
+        }
+        if offsets.last().map(|&o| o as usize) != Some(bytes.len()) {
+            return Err("string offsets do not end at the end of the strings");
+        }
+        if offsets.windows(2).any(|w| w[0] > w[1]) {
+            return Err("string offsets decrease");
+        }
+        // Ascii blobs (codes) have a boundary everywhere: skip the per-offset check.
+        if !bytes.is_ascii() && !offsets.iter().all(|&o| bytes.is_char_boundary(o as usize)) {
+            return Err("string offset inside a character");
+        }
+        Ok(StrTable {
+            offsets: offsets.into_boxed_slice(),
+            bytes: bytes.into_boxed_str(),
+        })
+    }
+
+    /// The offsets, one more than there are strings.
+    pub(crate) fn offsets(&self) -> &[u32] {
+        &self.offsets
+    }
+
+    /// All strings back to back.
+    pub(crate) fn blob(&self) -> &str {
+        &self.bytes
+    }
+
     #[inline]
     pub(crate) fn get(&self, i: u32) -> &str {
         let i = i as usize;
