@@ -12,17 +12,21 @@
 mod assemble;
 mod builder;
 pub mod china;
+mod csv;
 mod hierarchy;
 mod index;
 mod iter;
+mod load;
 mod relation;
 pub mod sample;
 mod schema;
 mod tiers;
 
 pub use builder::{BuildError, BuildLimits, HierarchyBuilder, KindRef};
+pub use csv::{CsvImport, CsvRow};
 pub use hierarchy::{Graph, Hierarchy, Unit, UnitId};
 pub use iter::{Ancestors, Children, Descendants, Relations, UnitsIter};
+pub use load::{LoadError, LoadLimits};
 pub use relation::Relation;
 pub use schema::{
     Designation, Designations, KindDef, KindId, Level, Role, Schema, SchemaBuilder, SchemaError,
