@@ -128,7 +128,9 @@ pub enum BuildError {
         codes: Vec<String>,
     },
     /// A unit's kind ranks above its parent's kind (a prefecture under a county).
-    #[error("unit {code} at level {level} ranks above its parent {parent} at level {parent_level}")]
+    #[error(
+        "unit {code} at level {level} ranks above its parent {parent} at level {parent_level}"
+    )]
     LevelAboveParent {
         /// The unit's code.
         code: String,
@@ -600,9 +602,7 @@ impl HierarchyBuilder {
                 Some(p) => {
                     let p = self.str(p);
                     if p == code(i) {
-                        return Err(BuildError::SelfEdge {
-                            code: p.to_owned(),
-                        });
+                        return Err(BuildError::SelfEdge { code: p.to_owned() });
                     }
                     parent[i] = find(p).ok_or_else(|| BuildError::UnknownParent {
                         code: code(i).to_owned(),
@@ -667,7 +667,8 @@ impl HierarchyBuilder {
             })?;
             desig_sorted.push((u, d));
         }
-        desig_sorted.sort_unstable_by(|a, b| (code(a.0 as usize), a.1).cmp(&(code(b.0 as usize), b.1)));
+        desig_sorted
+            .sort_unstable_by(|a, b| (code(a.0 as usize), a.1).cmp(&(code(b.0 as usize), b.1)));
         for &(u, d) in &desig_sorted {
             if d.index() >= self.schema.designations().len() {
                 return Err(BuildError::UnknownDesignation {

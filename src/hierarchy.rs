@@ -414,8 +414,8 @@ impl Hierarchy {
     pub fn heap_bytes(&self) -> usize {
         let n = self.len();
         let e = self.graph.edge_count();
-        let graph = (n + 1) * std::mem::size_of::<usize>()
-            + e * (4 + std::mem::size_of::<Relation>());
+        let graph =
+            (n + 1) * std::mem::size_of::<usize>() + e * (4 + std::mem::size_of::<Relation>());
         graph
             + n * (4 + 4 + 2 + 2 + 4)
             + self.codes.heap_bytes()

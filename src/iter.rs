@@ -243,9 +243,15 @@ impl<'h> Iterator for Relations<'h> {
                     return Some((Unit { h: self.h, id: t }, r));
                 }
             },
-            RelationsInner::In(it) => it
-                .next()
-                .map(|s| (Unit { h: self.h, id: s.from }, s.relation)),
+            RelationsInner::In(it) => it.next().map(|s| {
+                (
+                    Unit {
+                        h: self.h,
+                        id: s.from,
+                    },
+                    s.relation,
+                )
+            }),
         }
     }
 }
