@@ -164,9 +164,8 @@ impl CsvImport {
     /// use xzqh::{china::ChinaKind, CsvImport, Schema};
     /// let mut import = CsvImport::new(Schema::china());
     /// import.classify(|row| (row.code == "0").then(|| ChinaKind::State.id()));
-    /// import.read("x.csv", b"code,name,parent_code\n0,China,\n1,Elsewhere,0\n")?;
-    /// assert_eq!(import.finish().unwrap_err().to_string(), "x.csv line 3: no kind for unit 1");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// let err = import.read("x.csv", b"code,name,parent_code\n0,China,\n1,Elsewhere,0\n").unwrap_err();
+    /// assert_eq!(err.to_string(), "x.csv line 3: no kind for unit 1");
     /// ```
     pub fn classify(
         &mut self,
@@ -249,7 +248,7 @@ impl CsvImport {
     ///
     /// ```
     /// let mut import = xzqh::CsvImport::new(xzqh::Schema::china());
-    /// let err = import.read("bad.csv", b"code,name,parent_code\n11,\"Beijing\n").unwrap_err();
+    /// let err = import.read("bad.csv", b"code,name,parent_code,kind\n11,\"Beijing\n").unwrap_err();
     /// assert_eq!(err.to_string(), "bad.csv line 2: unterminated quoted field");
     /// ```
     pub fn read(&mut self, file: &str, bytes: &[u8]) -> Result<&mut Self, LoadError> {
