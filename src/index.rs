@@ -28,40 +28,19 @@ impl StrTable {
         })
     }
 
-    /// A table from its raw parts, as a loader reads them: `offsets` must
-    /// start at 0, never decrease, end at `bytes.len()` and fall on character
-    /// boundaries, or [`get`](Self::get) could panic.
+    /// A table from a blob and its offsets, as a loader reads them; `None`
+    /// unless the offsets start at 0, never decrease, end at the blob's end
+    /// and fall on character boundaries (so [`StrTable::get`] cannot panic).
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
-    pub(crate) fn from_raw(offsets: Vec<u32>, bytes: String) -> Result<StrTable, &'static str> {
-        match offsets.first() {
-            Some(0) => {}
-            Some(_) => return Err("string offsets do not start at 0"),
-            None => return Err("string offsets are empty"),
-        }
-        if offsets.last().map(|&o| o as usize) != Some(bytes.len()) {
-            return Err("string offsets do not end at the end of the strings");
-        }
-        if offsets.windows(2).any(|w| w[0] > w[1]) {
-            return Err("string offsets decrease");
-        }
-        // Ascii blobs (codes) have a boundary everywhere: skip the per-offset check.
-        if !bytes.is_ascii() && !offsets.iter().all(|&o| bytes.is_char_boundary(o as usize)) {
-            return Err("string offset inside a character");
-        }
-        Ok(StrTable {
+    pub(crate) fn from_raw(offsets: Vec<u32>, bytes: String) -> Option<StrTable> {
+        let ok = offsets.first() == Some(&0)
+            && offsets.last().map(|&o| o as usize) == Some(bytes.len())
+            && offsets.windows(2).all(|w| w[0] <= w[1])
+            && offsets.iter().all(|&o| bytes.is_char_boundary(o as usize));
+        ok.then(|| StrTable {
             offsets: offsets.into_boxed_slice(),
             bytes: bytes.into_boxed_str(),
         })
-    }
-
-    /// The offsets, one more than there are strings.
-    pub(crate) fn offsets(&self) -> &[u32] {
-        &self.offsets
-    }
-
-    /// All strings back to back.
-    pub(crate) fn blob(&self) -> &str {
-        &self.bytes
     }
 
     #[inline]
@@ -73,6 +52,16 @@ impl StrTable {
 
     pub(crate) fn len(&self) -> usize {
         self.offsets.len() - 1
+    }
+
+    /// The offsets, one more than there are strings.
+    pub(crate) fn offsets(&self) -> &[u32] {
+        &self.offsets
+    }
+
+    /// All strings back to back.
+    pub(crate) fn blob(&self) -> &str {
+        &self.bytes
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
@@ -211,9 +200,8 @@ impl HashIndex {
         let cap = (n.max(1) * 4 / 3 + 1).next_power_of_two();
         let bits = cap.trailing_zeros();
         let shift = 64 - bits;
-        let mut items: Vec<(u64, u32)> = (0..n as u32)
-            .map(|id| (hash_bytes(key(id)), id))
-            .collect();
+        let mut items: Vec<(u64, u32)> =
+            (0..n as u32).map(|id| (hash_bytes(key(id)), id)).collect();
         radix_sort_top(&mut items, bits);
         // Equal keys have equal hashes, hence equal home slots: compare
         // within each run of one home slot (runs are short).
@@ -261,7 +249,11 @@ impl HashIndex {
     pub(crate) fn find<'a>(&self, wanted: &[u8], key: impl Fn(u32) -> &'a [u8]) -> Option<u32> {
         let mask = self.slots.len() - 1;
         let h = hash_bytes(wanted);
-        let mut i = if self.shift == 64 { 0 } else { (h >> self.shift) as usize };
+        let mut i = if self.shift == 64 {
+            0
+        } else {
+            (h >> self.shift) as usize
+        };
         let tag = h << 32;
         loop {
             let s = self.slots[i];
@@ -293,7 +285,10 @@ mod tests {
         println!("build {:?}", t.elapsed());
         let t = std::time::Instant::now();
         for id in 0..h.len() as u32 {
-            assert_eq!(idx.find(h.codes.get(id).as_bytes(), |i| h.codes.get(i).as_bytes()), Some(id));
+            assert_eq!(
+                idx.find(h.codes.get(id).as_bytes(), |i| h.codes.get(i).as_bytes()),
+                Some(id)
+            );
         }
         println!("find all {:?}", t.elapsed());
     }
