@@ -20,6 +20,8 @@ mod load;
 mod relation;
 pub mod sample;
 mod schema;
+#[cfg(feature = "serde")]
+mod snapshot;
 mod tiers;
 
 pub use builder::{BuildError, BuildLimits, HierarchyBuilder, KindRef};
@@ -32,4 +34,6 @@ pub use schema::{
     Designation, Designations, KindDef, KindId, Level, Role, Schema, SchemaBuilder, SchemaError,
     MAX_DESIGNATIONS,
 };
+#[cfg(feature = "serde")]
+pub use snapshot::{JSON_FORMAT, JSON_VERSION, SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use tiers::TierBreakdown;
