@@ -194,8 +194,13 @@ impl Hierarchy {
                             "designations are not sorted by unit",
                         ));
                     }
+                    if bits == 0 {
+                        return Err(BuildError::Inconsistent {
+                            what: "designation record without a designation",
+                        });
+                    }
                     let declared = schema.designations().len();
-                    if bits == 0 || (declared < 32 && bits >> declared != 0) {
+                    if declared < 32 && bits >> declared != 0 {
                         return Err(BuildError::UnknownDesignation {
                             code: codes.get(u).to_owned(),
                             index: (31 - bits.leading_zeros()) as usize,
