@@ -105,10 +105,10 @@ pub enum LoadError {
         what: String,
     },
     /// A binary snapshot the decoder rejects (a bad varint, tag or string).
-    #[error("malformed snapshot at byte {offset}")]
+    #[error("malformed snapshot: decoding stopped at byte {offset}")]
     Binary {
-        /// Where decoding stopped, from the start of the input (approximate:
-        /// the start of the field being read).
+        /// Where decoding stopped, from the start of the input: just past
+        /// the byte it rejected, or at the start of a string it rejected.
         offset: usize,
         /// The decoder's error.
         #[source]
