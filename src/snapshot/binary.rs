@@ -324,8 +324,10 @@ fn u32s(blob: Bytes<'_>) -> Vec<u32> {
         .collect()
 }
 
+/// The blob as a string. SIMD validation: std's takes about 8 instructions
+/// a byte on Chinese text, a quarter of the whole load.
 fn text(field: &'static str, blob: Bytes<'_>) -> Result<String, LoadError> {
-    match std::str::from_utf8(blob.0) {
+    match simdutf8::compat::from_utf8(blob.0) {
         Ok(s) => Ok(s.to_owned()),
         Err(e) => Err(LoadError::InvalidUtf8 {
             field,
