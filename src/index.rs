@@ -314,7 +314,7 @@ mod tests {
             for seed in 0..200u32 {
                 keys.push(
                     (0..len)
-                        .map(|i| b"ab\xe4\xb8\x80"[(seed as usize >> (i % 8)) % 4 ^ i % 2])
+                        .map(|i| b"ab\xe4\xb8\x80"[((seed as usize >> (i % 8)) % 4) ^ (i % 2)])
                         .collect(),
                 );
             }
