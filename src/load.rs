@@ -185,8 +185,8 @@ pub enum LoadError {
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct LoadLimits {
-    /// Largest input in bytes (default 1 GiB: China's villages take about
-    /// 60 MB as JSON and 25 MB as a snapshot).
+    /// Largest input in bytes (default 1 GiB: China down to villages takes
+    /// 67 MB as JSON, 27 MB as a snapshot, 28 MB as CSV).
     pub max_bytes: usize,
     /// Most units (default 2²⁴ = 16,777,216: China has 665,272 units down to
     /// villages, and a few million grids fit below them).
