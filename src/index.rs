@@ -93,11 +93,21 @@ impl Hasher for FxHasher {
         for c in &mut chunks {
             self.add(u64::from_le_bytes(c.try_into().expect("chunk of 8")));
         }
+        // The last 1 to 7 bytes in one word, read with fixed-size loads
+        // instead of copied into a buffer (a memcpy call per key was most of
+        // the cost of indexing 662k codes). Every byte lands in the word;
+        // callers mix in the length (`hash_bytes`, `str`'s terminator).
         let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf));
+        let (n, r) = (bytes.len(), rest.len());
+        if n >= 8 && r > 0 {
+            let last = u64::from_le_bytes(bytes[n - 8..].try_into().expect("8 bytes"));
+            self.add(last >> (8 * (8 - r)));
+        } else if r >= 4 {
+            let lo = u32::from_le_bytes(rest[..4].try_into().expect("4 bytes")) as u64;
+            let hi = u32::from_le_bytes(rest[r - 4..].try_into().expect("4 bytes")) as u64;
+            self.add(lo | hi << 32);
+        } else if r > 0 {
+            self.add(rest[0] as u64 | (rest[r / 2] as u64) << 8 | (rest[r - 1] as u64) << 16);
         }
     }
 
@@ -133,28 +143,8 @@ pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 #[inline]
 pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        h.add(u64::from_le_bytes(c.try_into().expect("chunk of 8")));
-    }
-    // The last 1 to 7 bytes in one word, read with fixed-size loads instead
-    // of copying them into a buffer (a memcpy call per key, most of the
-    // cost of indexing 662k codes). Every byte lands in the word, and the
-    // length is mixed in below, so equal words mean equal remainders.
-    let rest = chunks.remainder();
-    let n = bytes.len();
-    let r = rest.len();
-    if n >= 8 && r > 0 {
-        let last = u64::from_le_bytes(bytes[n - 8..].try_into().expect("8 bytes"));
-        h.add(last >> (8 * (8 - r)));
-    } else if r >= 4 {
-        let lo = u32::from_le_bytes(rest[..4].try_into().expect("4 bytes")) as u64;
-        let hi = u32::from_le_bytes(rest[r - 4..].try_into().expect("4 bytes")) as u64;
-        h.add(lo | hi << 32);
-    } else if r > 0 {
-        h.add(rest[0] as u64 | (rest[r / 2] as u64) << 8 | (rest[r - 1] as u64) << 16);
-    }
-    h.add(n as u64);
+    h.write(bytes);
+    h.write_usize(bytes.len());
     // murmur3's finalizer: the table uses the low bits, and Fx leaves them weak
     let mut x = h.finish();
     x ^= x >> 33;

@@ -637,8 +637,11 @@ fn canonical_parts(
     let mut kind = Vec::with_capacity(n);
     let mut name_of = Vec::with_capacity(n);
     let mut distinct: Vec<&str> = Vec::new();
-    let mut intern: HashMap<&str, u32, FxBuild> = HashMap::default();
+    let mut intern: HashMap<&str, u32, FxBuild> =
+        HashMap::with_capacity_and_hasher(n, FxBuild::default());
     let mut stack: Vec<u32> = Vec::new();
+    // Consecutive units mostly share a kind: look it up only when it changes.
+    let mut last_kind: (&str, u16) = ("", 0);
     for (id, u) in units.iter().enumerate() {
         let p = match u.parent.as_deref() {
             None if id == 0 => NONE,
@@ -655,7 +658,10 @@ fn canonical_parts(
         };
         stack.push(id as u32);
         parent.push(p);
-        kind.push(*kinds.get(&*u.kind)?);
+        if *u.kind != *last_kind.0 || id == 0 {
+            last_kind = (&u.kind, *kinds.get(&*u.kind)?);
+        }
+        kind.push(last_kind.1);
         let next = distinct.len() as u32;
         let nid = *intern.entry(&u.name).or_insert(next);
         if nid == next {
