@@ -822,6 +822,44 @@ fn json_names_what_it_does_not_know() {
     );
 }
 
+#[test]
+fn json_nested_beyond_any_document() {
+    // Nesting bombs end at a type error or serde_json's recursion limit,
+    // never at the end of the stack.
+    let bomb = "[".repeat(100_000);
+    let err = json_err(&format!(
+        r#"{{"format":"xzqh-hierarchy","version":1,"units":{bomb}"#
+    ));
+    assert_eq!(
+        err.source().unwrap().to_string(),
+        "invalid type: sequence, expected a string at line 1 column 49"
+    );
+    // Units past the limit are skipped over without recursion.
+    let json = format!(r#"{{"format":"xzqh-hierarchy","version":1,"units":[{{}},{bomb}"#);
+    let limits = LoadLimits::default().with_max_units(0);
+    let err = Hierarchy::from_json_with(json.as_bytes(), &limits).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "truncated input: it ends after 100051 bytes"
+    );
+}
+
+#[test]
+fn schema_beyond_its_limits() {
+    let mut s = beijing();
+    s.schema.designations = (0..40).map(|i| format!("d{i}")).collect();
+    assert_eq!(
+        binary_err(&s.encode()).to_string(),
+        "invalid schema: too many designations: at most 32"
+    );
+    let mut s = beijing();
+    s.schema.levels = (0..300).map(|i| format!("l{i}")).collect();
+    assert_eq!(
+        binary_err(&s.encode()).to_string(),
+        "invalid schema: too many levels: at most 255"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Never a panic.
 
