@@ -283,22 +283,16 @@ impl Hierarchy {
                 }
 
                 Ok((code_index, depth, end, sec, graph))
-            })();
+            })()?; // on error the scope still joins the name thread
             let named = match spawned {
                 Some(handle) => handle
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None if shape.is_ok() => names_job(),
-                // Not built: the shape's error is returned just below.
-                None => Err(BuildError::Empty),
-            };
-            let (code_index, depth, end, sec, graph) = shape?;
-            let (name_index, name_start, name_units) = named?;
-            Ok((
-                code_index, depth, end, sec, graph, name_index, name_start, name_units,
-            ))
+                None => names_job(),
+            }?;
+            Ok((shape, named))
         });
-        let (code_index, depth, end, sec, graph, name_index, name_start, name_units) = built?;
+        let ((code_index, depth, end, sec, graph), (name_index, name_start, name_units)) = built?;
         Ok(Hierarchy {
             schema,
             graph,

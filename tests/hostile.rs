@@ -556,6 +556,47 @@ fn binary_other_malformed_content() {
 }
 
 #[test]
+fn binary_errors_of_large_inputs_checked_on_two_threads() {
+    // Above 32k units the name index is built on a second thread: errors
+    // from either side come out, in the same order.
+    let h = sample::synthetic(&[5, 50, 500, 40_000], 9).unwrap();
+    let good = Snap::decode(&h.to_snapshot());
+    let offsets: Vec<u32> = good
+        .code_offsets
+        .chunks(4)
+        .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    let code = |i: usize| &good.codes[offsets[i] as usize..offsets[i + 1] as usize];
+    let last = h.len() - 1;
+    assert_eq!(code(last).len(), code(last - 1).len());
+
+    let mut s = good.clone();
+    let b = offsets[last] as usize;
+    let previous = code(last - 1).to_vec();
+    s.codes[b..].copy_from_slice(&previous);
+    assert_eq!(
+        binary_err(&s.encode()).to_string(),
+        format!("duplicate code {}", String::from_utf8(previous).unwrap())
+    );
+
+    let mut s = good.clone();
+    let noff: Vec<usize> = s
+        .name_offsets
+        .chunks(4)
+        .map(|c| u32::from_le_bytes(c.try_into().unwrap()) as usize)
+        .collect();
+    let k = (1..noff.len() - 2)
+        .find(|&k| noff[k + 1] - noff[k] == noff[k + 2] - noff[k + 1])
+        .unwrap();
+    let name = s.names[noff[k]..noff[k + 1]].to_vec();
+    s.names[noff[k + 1]..noff[k + 2]].copy_from_slice(&name);
+    assert_eq!(
+        binary_err(&s.encode()).to_string(),
+        "inconsistent hierarchy data: name table with a repeated entry"
+    );
+}
+
+#[test]
 fn binary_larger_than_the_limit() {
     let bytes = sample::small_china().to_snapshot();
     let limits = LoadLimits::default().with_max_bytes(100);
