@@ -41,6 +41,14 @@ fn error(csv: &str) -> String {
 }
 
 #[test]
+fn loaders_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<CsvImport>();
+    check::<LoadError>();
+    check::<LoadLimits>();
+}
+
+#[test]
 fn nbs_files_down_to_townships() {
     // The repository's copy if it has one, else shared/ beside the checkout
     // (CI) or beside the worktrees (development).

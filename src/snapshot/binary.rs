@@ -28,9 +28,23 @@ use crate::schema::Role;
 /// The first 8 bytes of a binary snapshot. Like PNG's signature: a non-ASCII
 /// first byte, then `XZQH`, then CR LF and Ctrl-Z, so that a file mangled by
 /// a text-mode transfer or newline conversion fails the check.
+///
+/// # Examples
+///
+/// ```
+/// let bytes = xzqh::sample::small_china().to_snapshot();
+/// assert!(bytes.starts_with(&xzqh::SNAPSHOT_MAGIC));
+/// ```
 pub const SNAPSHOT_MAGIC: [u8; 8] = [0x89, b'X', b'Z', b'Q', b'H', b'\r', b'\n', 0x1A];
 
 /// The binary snapshot's format version (a little-endian `u32` after the magic).
+///
+/// # Examples
+///
+/// ```
+/// let bytes = xzqh::sample::small_china().to_snapshot();
+/// assert_eq!(bytes[8..12], xzqh::SNAPSHOT_VERSION.to_le_bytes());
+/// ```
 pub const SNAPSHOT_VERSION: u32 = 1;
 
 const HEADER: usize = SNAPSHOT_MAGIC.len() + 4;

@@ -18,9 +18,23 @@ use crate::relation::Relation;
 use crate::schema::{Designation, Role, Schema};
 
 /// The value of the JSON form's `format` field.
+///
+/// # Examples
+///
+/// ```
+/// let json = xzqh::sample::small_china().to_json();
+/// assert!(json.starts_with(&format!(r#"{{"format":"{}""#, xzqh::JSON_FORMAT)));
+/// ```
 pub const JSON_FORMAT: &str = "xzqh-hierarchy";
 
 /// The JSON form's version, the `version` field this build writes and reads.
+///
+/// # Examples
+///
+/// ```
+/// let json = xzqh::sample::small_china().to_json();
+/// assert!(json.contains(&format!(r#""version":{},"#, xzqh::JSON_VERSION)));
+/// ```
 pub const JSON_VERSION: u32 = 1;
 
 impl Hierarchy {
