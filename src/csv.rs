@@ -239,8 +239,8 @@ impl CsvImport {
     /// # Errors
     ///
     /// [`LoadError::InputTooLarge`] past [`LoadLimits::max_bytes`];
-    /// [`LoadError::TooMany`] past [`LoadLimits::max_units`];
-    /// [`LoadError::Csv`] with the line for invalid UTF-8, a wrong header, a
+    /// [`LoadError::Csv`] with the line for a row past [`LoadLimits::max_units`],
+    /// invalid UTF-8, a wrong header, a
     /// row with the wrong number of fields, an unterminated quoted field, a
     /// stray quote, or a row the classifier gives no kind.
     ///
@@ -311,7 +311,16 @@ impl CsvImport {
                     format!("expected {columns} fields, found {}", fields.len()),
                 ));
             }
-            self.limits.check_units(self.lines.len() as u64 + 1)?;
+            if self
+                .limits
+                .check_units(self.lines.len() as u64 + 1)
+                .is_err()
+            {
+                return Err(err(
+                    line,
+                    format!("too many units: the limit is {}", self.limits.max_units),
+                ));
+            }
             let row = CsvRow {
                 line,
                 code: &fields[0],

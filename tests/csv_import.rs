@@ -332,7 +332,7 @@ fn limits() {
             .read("x.csv", b"code,name,parent_code\n11,a,\n12,b,\n13,c,\n")
             .unwrap_err()
             .to_string(),
-        "too many units: 4, beyond the limit of 3"
+        "x.csv line 4: too many units: the limit is 3"
     );
     let mut limited = import();
     limited.limits(LoadLimits::default().with_max_bytes(10));
