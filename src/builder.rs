@@ -517,6 +517,23 @@ impl HierarchyBuilder {
     /// );
     /// ```
     pub fn build(self) -> Result<Hierarchy, BuildError> {
+        self.build_ref()
+    }
+
+    /// Rows (in the order added) whose code is `code`: loaders use it to put
+    /// a line number on an error that names a code.
+    pub(crate) fn rows_with_code<'a>(&'a self, code: &'a str) -> impl Iterator<Item = usize> + 'a {
+        (0..self.rows.len()).filter(move |&i| self.str(self.rows[i].code) == code)
+    }
+
+    /// Whether secondary relations were added.
+    pub(crate) fn has_relations(&self) -> bool {
+        !self.relations.is_empty()
+    }
+
+    /// [`build`](Self::build) without giving up the builder, so that a loader
+    /// can map an error back to its input.
+    pub(crate) fn build_ref(&self) -> Result<Hierarchy, BuildError> {
         let n = self.rows.len();
         if n == 0 {
             return Err(BuildError::Empty);

@@ -53,6 +53,16 @@ impl StrTable {
         self.offsets.len() - 1
     }
 
+    /// The offsets, one more than there are strings.
+    pub(crate) fn offsets(&self) -> &[u32] {
+        &self.offsets
+    }
+
+    /// All strings back to back.
+    pub(crate) fn blob(&self) -> &str {
+        &self.bytes
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.offsets.len() * 4 + self.bytes.len()
     }
@@ -82,11 +92,21 @@ impl Hasher for FxHasher {
         for c in &mut chunks {
             self.add(u64::from_le_bytes(c.try_into().expect("chunk of 8")));
         }
+        // The last 1 to 7 bytes in one word, read with fixed-size loads
+        // instead of copied into a buffer (a memcpy call per key was most of
+        // the cost of indexing 662k codes). Every byte lands in the word;
+        // callers mix in the length (`hash_bytes`, `str`'s terminator).
         let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf));
+        let (n, r) = (bytes.len(), rest.len());
+        if n >= 8 && r > 0 {
+            let last = u64::from_le_bytes(bytes[n - 8..].try_into().expect("8 bytes"));
+            self.add(last >> (8 * (8 - r)));
+        } else if r >= 4 {
+            let lo = u32::from_le_bytes(rest[..4].try_into().expect("4 bytes")) as u64;
+            let hi = u32::from_le_bytes(rest[r - 4..].try_into().expect("4 bytes")) as u64;
+            self.add(lo | hi << 32);
+        } else if r > 0 {
+            self.add(rest[0] as u64 | (rest[r / 2] as u64) << 8 | (rest[r - 1] as u64) << 16);
         }
     }
 
@@ -135,13 +155,18 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
 
 const EMPTY: u64 = u64::MAX;
 
+/// The top 32 bits of a hash: the tag a slot keeps.
+const TAG: u64 = 0xFFFF_FFFF_0000_0000;
+
 /// Open addressing with linear probing, load factor ≤ 3/4. A slot holds an
-/// id and 32 bits of its key's hash, so a probe reads the key (a second
-/// cache miss) only when the hash bits match; the index stores no keys.
+/// id and the top 32 bits of its key's hash, so a probe reads the key (a
+/// second cache miss) only when the hash bits match; the index stores no keys.
 ///
 /// The home slot is the hash's top bits, so sorting entries by hash sorts
 /// them by home slot, and building is a radix sort plus one sequential sweep
 /// instead of one random memory access per key (5× faster at 665k units).
+/// An entry is sorted as the very `u64` its slot stores (tag above id), so
+/// the sort moves 8 bytes per key and the sweep copies them as they are.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct HashIndex {
     slots: Box<[u64]>,
@@ -150,27 +175,28 @@ pub(crate) struct HashIndex {
 
 #[inline]
 fn slot(hash: u64, id: u32) -> u64 {
-    (hash << 32) | id as u64
+    (hash & TAG) | id as u64
 }
 
-/// Sorts `(hash, id)` pairs by the top `bits` bits of the hash (LSD radix).
-fn radix_sort_top(items: &mut Vec<(u64, u32)>, bits: u32) {
+/// Sorts slots by their top `bits` bits (LSD radix; `bits` ≤ 32, so only
+/// tag bits).
+fn radix_sort_top(items: &mut Vec<u64>, bits: u32) {
     const RADIX: u32 = 11;
-    let mut buf = vec![(0u64, 0u32); items.len()];
+    let mut buf = vec![0u64; items.len()];
     let mut done = 0;
     while done < bits {
         let width = RADIX.min(bits - done);
         let shift = 64 - bits + done;
         let mask = (1usize << width) - 1;
         let mut count = vec![0usize; (1 << width) + 1];
-        for &(h, _) in items.iter() {
+        for &h in items.iter() {
             count[((h >> shift) as usize & mask) + 1] += 1;
         }
         for i in 0..(1 << width) {
             count[i + 1] += count[i];
         }
         for &item in items.iter() {
-            let b = (item.0 >> shift) as usize & mask;
+            let b = (item >> shift) as usize & mask;
             buf[count[b]] = item;
             count[b] += 1;
         }
@@ -186,23 +212,26 @@ impl HashIndex {
         n: usize,
         key: impl Fn(u32) -> &'a [u8],
     ) -> Result<HashIndex, (u32, u32)> {
-        let cap = (n.max(1) * 4 / 3 + 1).next_power_of_two();
+        // At most 2^32 slots, so the home bits are tag bits; ids stay below
+        // u32::MAX - 1, so at least one slot stays empty and probes end.
+        let cap = ((n.max(1) as u64 * 4 / 3 + 1).next_power_of_two()).min(1 << 32) as usize;
         let bits = cap.trailing_zeros();
         let shift = 64 - bits;
-        let mut items: Vec<(u64, u32)> =
-            (0..n as u32).map(|id| (hash_bytes(key(id)), id)).collect();
+        let mut items: Vec<u64> = (0..n as u32)
+            .map(|id| slot(hash_bytes(key(id)), id))
+            .collect();
         radix_sort_top(&mut items, bits);
         // Equal keys have equal hashes, hence equal home slots: compare
         // within each run of one home slot (runs are short).
-        let home = |h: u64| if bits == 0 { 0 } else { (h >> shift) as usize };
+        let home = |s: u64| if bits == 0 { 0 } else { (s >> shift) as usize };
         let mut run = 0;
         for k in 1..=items.len() {
-            if k == items.len() || home(items[k].0) != home(items[run].0) {
+            if k == items.len() || home(items[k]) != home(items[run]) {
                 for a in run..k {
                     for b in a + 1..k {
-                        if items[a].0 == items[b].0 && key(items[a].1) == key(items[b].1) {
-                            let (x, y) = (items[a].1.min(items[b].1), items[a].1.max(items[b].1));
-                            return Err((x, y));
+                        let (x, y) = (items[a], items[b]);
+                        if x & TAG == y & TAG && key(x as u32) == key(y as u32) {
+                            return Err(((x as u32).min(y as u32), (x as u32).max(y as u32)));
                         }
                     }
                 }
@@ -212,21 +241,21 @@ impl HashIndex {
         let mut slots = vec![EMPTY; cap];
         let mut next = 0usize;
         let mut wrapped = Vec::new();
-        for &(h, id) in &items {
-            let i = home(h).max(next);
+        for &item in &items {
+            let i = home(item).max(next);
             if i >= cap {
-                wrapped.push((h, id));
+                wrapped.push(item);
                 continue;
             }
-            slots[i] = slot(h, id);
+            slots[i] = item;
             next = i + 1;
         }
-        for (h, id) in wrapped {
+        for item in wrapped {
             let mut i = 0;
             while slots[i] != EMPTY {
                 i += 1;
             }
-            slots[i] = slot(h, id);
+            slots[i] = item;
         }
         Ok(HashIndex {
             slots: slots.into_boxed_slice(),
@@ -243,13 +272,13 @@ impl HashIndex {
         } else {
             (h >> self.shift) as usize
         };
-        let tag = h << 32;
+        let tag = h & TAG;
         loop {
             let s = self.slots[i];
             if s == EMPTY {
                 return None;
             }
-            if s & 0xFFFF_FFFF_0000_0000 == tag && key(s as u32) == wanted {
+            if s & TAG == tag && key(s as u32) == wanted {
                 return Some(s as u32);
             }
             i = (i + 1) & mask;
@@ -264,6 +293,45 @@ impl HashIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_keys_hash_apart_and_index_finds_them() {
+        // Every length from 0 to 20 over a small alphabet: the remainder
+        // word must keep every byte.
+        let mut keys: Vec<Vec<u8>> = vec![vec![]];
+        for len in 1..=20usize {
+            for seed in 0..200u32 {
+                keys.push(
+                    (0..len)
+                        .map(|i| b"ab\xe4\xb8\x80"[((seed as usize >> (i % 8)) % 4) ^ (i % 2)])
+                        .collect(),
+                );
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        let mut hashes: Vec<u64> = keys.iter().map(|k| hash_bytes(k)).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        assert_eq!(
+            hashes.len(),
+            keys.len(),
+            "no collision among {} short keys",
+            keys.len()
+        );
+
+        let idx = HashIndex::build(keys.len(), |i| &keys[i as usize]).unwrap();
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(idx.find(k, |j| &keys[j as usize]), Some(i as u32));
+        }
+        assert_eq!(idx.find(b"zzz", |j| &keys[j as usize]), None);
+        let mut dup = keys.clone();
+        dup.push(keys[7].clone());
+        assert_eq!(
+            HashIndex::build(dup.len(), |i| &dup[i as usize]).unwrap_err(),
+            (7, keys.len() as u32)
+        );
+    }
 
     #[test]
     #[ignore]
