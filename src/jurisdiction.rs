@@ -240,7 +240,7 @@ impl Hierarchy {
     ///     e.to_string(),
     ///     "44 广东省 -entrusted-> 440281 乐昌市 -administrative-> 440281102 北乡镇"
     /// );
-    /// let relations: Vec<_> = e.steps().map(|s| s.relation).collect();
+    /// let relations: Vec<_> = e.links().map(|s| s.relation).collect();
     /// assert_eq!(relations, [Relation::Entrusted, Relation::Administrative]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -565,14 +565,14 @@ impl<'h> Explanation<'h> {
     /// let h = xzqh::sample::small_china();
     /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
     /// let e = h.explain(id("11")?, id("110105")?).unwrap();
-    /// let step = e.steps().next().unwrap();
+    /// let step = e.links().next().unwrap();
     /// assert_eq!((step.from.code(), step.to.code()), ("11", "110105"));
     /// assert_eq!(step.relation, xzqh::Relation::Administrative);
-    /// assert_eq!(e.steps().len(), 1);
+    /// assert_eq!(e.links().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn steps(&self) -> Steps<'_> {
-        Steps {
+    pub fn links(&self) -> Links<'_> {
+        Links {
             h: self.h,
             first: self.jurisdiction.relation,
             at: 0,
@@ -600,7 +600,7 @@ impl fmt::Display for Explanation<'_> {
         if let Some(g) = self.acting_for() {
             write!(f, " (for {g})")?;
         }
-        for step in self.steps() {
+        for step in self.links() {
             write!(f, " -{}-> {}", step.relation, step.to)?;
         }
         Ok(())
@@ -615,13 +615,13 @@ impl fmt::Display for Explanation<'_> {
 /// let h = xzqh::sample::small_china();
 /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
 /// let e = h.explain(id("4402")?, id("440281")?).unwrap();
-/// let step = e.steps().next().unwrap();
+/// let step = e.links().next().unwrap();
 /// assert_eq!(step.to_string(), "4402 韶关市 -administrative-> 440281 乐昌市");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Step<'h> {
+pub struct Link<'h> {
     /// The governing unit.
     pub from: Unit<'h>,
     /// The relation of the edge.
@@ -630,7 +630,7 @@ pub struct Step<'h> {
     pub to: Unit<'h>,
 }
 
-impl fmt::Display for Step<'_> {
+impl fmt::Display for Link<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} -{}-> {}", self.from, self.relation, self.to)
     }
@@ -639,17 +639,17 @@ impl fmt::Display for Step<'_> {
 /// The edges of an [`Explanation`], from the authority down; see
 /// [`Explanation::steps`].
 #[derive(Clone)]
-pub struct Steps<'a> {
+pub struct Links<'a> {
     h: &'a Hierarchy,
     first: Relation,
     at: usize,
     chain: &'a [u32],
 }
 
-impl<'a> Iterator for Steps<'a> {
-    type Item = Step<'a>;
+impl<'a> Iterator for Links<'a> {
+    type Item = Link<'a>;
 
-    fn next(&mut self) -> Option<Step<'a>> {
+    fn next(&mut self) -> Option<Link<'a>> {
         let (&from, &to) = (self.chain.get(self.at)?, self.chain.get(self.at + 1)?);
         // Only the first edge can be secondary: the rest descend the tree.
         let relation = if self.at == 0 {
@@ -658,7 +658,7 @@ impl<'a> Iterator for Steps<'a> {
             Relation::Administrative
         };
         self.at += 1;
-        Some(Step {
+        Some(Link {
             from: Unit {
                 h: self.h,
                 id: from,
@@ -674,12 +674,12 @@ impl<'a> Iterator for Steps<'a> {
     }
 }
 
-impl ExactSizeIterator for Steps<'_> {}
-impl FusedIterator for Steps<'_> {}
+impl ExactSizeIterator for Links<'_> {}
+impl FusedIterator for Links<'_> {}
 
-impl fmt::Debug for Steps<'_> {
+impl fmt::Debug for Links<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Steps")
+        f.debug_struct("Links")
             .field("at", &self.at)
             .field("chain", &self.chain)
             .finish()

@@ -121,7 +121,7 @@ pub use china::china_with_villages;
 pub use csv::{CsvImport, CsvRow};
 pub use hierarchy::{Graph, Hierarchy, Unit, UnitId};
 pub use iter::{Ancestors, Children, Descendants, Relations, UnitsIter};
-pub use jurisdiction::{Explanation, Jurisdiction, Step, Steps};
+pub use jurisdiction::{Explanation, Jurisdiction, Link, Links};
 pub use load::{LoadError, LoadLimits};
 pub use relation::Relation;
 pub use schema::{

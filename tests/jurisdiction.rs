@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use xzqh::china::{ChinaKind, PREFECTURAL};
 use xzqh::sample::{small_china, SMALL_CHINA_ROWS};
 use xzqh::{
-    Explanation, Hierarchy, Jurisdiction, Relation, Role, Schema, Step, Steps, Unit, UnitId,
+    Explanation, Hierarchy, Jurisdiction, Link, Links, Relation, Role, Schema, Unit, UnitId,
 };
 
 use Relation::{Administrative, CorpsCoAdministration, Custom, Entrusted, Planning};
@@ -17,8 +17,8 @@ const _: () = {
     const fn auto<T: Send + Sync + Unpin>() {}
     auto::<Jurisdiction>();
     auto::<Explanation<'static>>();
-    auto::<Step<'static>>();
-    auto::<Steps<'static>>();
+    auto::<Link<'static>>();
+    auto::<Links<'static>>();
 };
 
 /// The sample plus units it lacks for these rules: self-governing, functional
@@ -296,12 +296,12 @@ fn explanations_read_as_audit_lines() {
         e.jurisdiction(),
         h.governs(id(&h, "11"), id(&h, "110105021")).unwrap()
     );
-    assert_eq!(e.steps().len(), 2);
+    assert_eq!(e.links().len(), 2);
     assert_eq!(e.units().len(), 3);
 
     let e = h.explain(id(&h, "440305007"), id(&h, "440305007")).unwrap();
     assert_eq!(e.to_string(), "440305007 粤海街道 (for 440305 南山区)");
-    assert_eq!(e.steps().count(), 0);
+    assert_eq!(e.links().count(), 0);
     assert_eq!(e.governor(), e.governed());
 
     let e = h
@@ -313,7 +313,7 @@ fn explanations_read_as_audit_lines() {
          659001 石河子市 -administrative-> 659001500 兵团一五二团"
     );
     assert_eq!(e.acting_for(), Some(h.root()));
-    let steps: Vec<String> = e.steps().map(|s| s.to_string()).collect();
+    let steps: Vec<String> = e.links().map(|s| s.to_string()).collect();
     assert_eq!(
         steps,
         [
@@ -519,7 +519,7 @@ fn check_explanation(h: &Hierarchy, e: &Explanation<'_>, a: UnitId, b: UnitId) {
     assert_eq!(units.len(), j.distance + 1);
     assert_eq!(units.first(), Some(&a));
     assert_eq!(units.last(), Some(&b));
-    let steps: Vec<Step<'_>> = e.steps().collect();
+    let steps: Vec<Link<'_>> = e.links().collect();
     assert_eq!(steps.len(), j.distance);
     for (k, s) in steps.iter().enumerate() {
         assert_eq!((s.from.id(), s.to.id()), (units[k], units[k + 1]));

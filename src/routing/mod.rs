@@ -530,8 +530,8 @@ impl Decision {
     /// assert!(text.ends_with("6540 伊犁哈萨克自治州 (autonomous_prefecture, prefectural level, tier count 2) handles the case"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn explain<'d>(&'d self, hierarchy: &'d Hierarchy) -> Explanation<'d> {
-        Explanation {
+    pub fn explain<'d>(&'d self, hierarchy: &'d Hierarchy) -> Trace<'d> {
+        Trace {
             decision: self,
             hierarchy,
         }
@@ -550,12 +550,12 @@ impl Decision {
 
 /// A decision's trace rendered as text; see [`Decision::explain`].
 #[derive(Debug, Clone, Copy)]
-pub struct Explanation<'d> {
+pub struct Trace<'d> {
     decision: &'d Decision,
     hierarchy: &'d Hierarchy,
 }
 
-impl fmt::Display for Explanation<'_> {
+impl fmt::Display for Trace<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let h = self.hierarchy;
         let unit = |id: UnitId| match h.get(id) {
