@@ -104,11 +104,11 @@ impl Hierarchy {
                 None
             };
             let shape = (|| {
-                let code_index =
-                    HashIndex::build(n, |i| codes.get(i).as_bytes()).map_err(|(a, _)| {
-                        BuildError::DuplicateCode {
-                            code: codes.get(a).to_owned(),
-                        }
+                let key = |i: u32| codes.get(i).as_bytes();
+                let code_index = HashIndex::build_packed(n, key)
+                    .unwrap_or_else(|| HashIndex::build(n, key))
+                    .map_err(|(a, _)| BuildError::DuplicateCode {
+                        code: codes.get(a).to_owned(),
                     })?;
 
                 // Tree shape: the root first, every parent before its children, in

@@ -167,10 +167,48 @@ const TAG: u64 = 0xFFFF_FFFF_0000_0000;
 /// instead of one random memory access per key (5× faster at 665k units).
 /// An entry is sorted as the very `u64` its slot stores (tag above id), so
 /// the sort moves 8 bytes per key and the sweep copies them as they are.
+///
+/// Codes made only of digits (1 to 12 of them, as in China's NBS codes and
+/// most national code lists) in an index of fewer than 2^20 units are stored
+/// *exactly*: the slot holds the code itself (its length and value, 44 bits,
+/// scrambled by a bijection so that its top bits spread like a hash) beside
+/// the id (20 bits). A lookup then reads one slot and never the code's
+/// bytes: one cache miss instead of three (PERFORMANCE.md: a packed table of
+/// codes, 24 ns against 113 ns for `HashMap<String, _>`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct HashIndex {
     slots: Box<[u64]>,
     shift: u32,
+    packed: bool,
+}
+
+const PACKED_ID_BITS: u32 = 20;
+const PACKED_MAX_UNITS: usize = (1 << PACKED_ID_BITS) - 1;
+const MASK44: u64 = (1 << 44) - 1;
+
+/// A digit-only code of 1 to 12 digits as 44 bits (length, value), scrambled
+/// by a bijection of the 44-bit values; `None` for any other code.
+#[inline]
+fn pack_code(code: &[u8]) -> Option<u64> {
+    if code.is_empty() || code.len() > 12 {
+        return None;
+    }
+    let mut value = 0u64;
+    for &b in code {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        value = value * 10 + d as u64;
+    }
+    // Multiplying by an odd number and xor-shifting right are both
+    // invertible modulo 2^44, so distinct codes stay distinct.
+    let mut x = ((code.len() as u64) << 40) | value;
+    x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15 | 1) & MASK44;
+    x ^= x >> 23;
+    x = x.wrapping_mul(0xC2B2_AE3D_27D4_EB4F | 1) & MASK44;
+    x ^= x >> 19;
+    Some(x)
 }
 
 #[inline]
@@ -212,14 +250,34 @@ impl HashIndex {
         n: usize,
         key: impl Fn(u32) -> &'a [u8],
     ) -> Result<HashIndex, (u32, u32)> {
+        let items: Vec<u64> = (0..n as u32)
+            .map(|id| slot(hash_bytes(key(id)), id))
+            .collect();
+        Self::place(items, n, false, |x, y| {
+            x & TAG == y & TAG && key(x as u32) == key(y as u32)
+        })
+    }
+
+    /// Sorts slot values by their top bits (the home slot) and sweeps them
+    /// into the table; `same` tells whether two slots hold equal keys.
+    fn place(
+        mut items: Vec<u64>,
+        n: usize,
+        packed: bool,
+        same: impl Fn(u64, u64) -> bool,
+    ) -> Result<HashIndex, (u32, u32)> {
         // At most 2^32 slots, so the home bits are tag bits; ids stay below
         // u32::MAX - 1, so at least one slot stays empty and probes end.
         let cap = ((n.max(1) as u64 * 4 / 3 + 1).next_power_of_two()).min(1 << 32) as usize;
         let bits = cap.trailing_zeros();
         let shift = 64 - bits;
-        let mut items: Vec<u64> = (0..n as u32)
-            .map(|id| slot(hash_bytes(key(id)), id))
-            .collect();
+        let id_of = |s: u64| {
+            if packed {
+                (s & PACKED_MAX_UNITS as u64) as u32
+            } else {
+                s as u32
+            }
+        };
         radix_sort_top(&mut items, bits);
         // Equal keys have equal hashes, hence equal home slots: compare
         // within each run of one home slot (runs are short).
@@ -230,8 +288,9 @@ impl HashIndex {
                 for a in run..k {
                     for b in a + 1..k {
                         let (x, y) = (items[a], items[b]);
-                        if x & TAG == y & TAG && key(x as u32) == key(y as u32) {
-                            return Err(((x as u32).min(y as u32), (x as u32).max(y as u32)));
+                        if same(x, y) {
+                            let (x, y) = (id_of(x), id_of(y));
+                            return Err((x.min(y), x.max(y)));
                         }
                     }
                 }
@@ -260,11 +319,34 @@ impl HashIndex {
         Ok(HashIndex {
             slots: slots.into_boxed_slice(),
             shift,
+            packed,
         })
+    }
+
+    /// Like [`build`](Self::build) but storing the keys exactly (see the type's
+    /// docs); `None` when some key is not a digit-only code of 1 to 12 digits
+    /// or there are too many ids.
+    pub(crate) fn build_packed<'a>(
+        n: usize,
+        key: impl Fn(u32) -> &'a [u8],
+    ) -> Option<Result<HashIndex, (u32, u32)>> {
+        if n > PACKED_MAX_UNITS {
+            return None;
+        }
+        let mut items = Vec::with_capacity(n);
+        for id in 0..n as u32 {
+            items.push((pack_code(key(id))? << PACKED_ID_BITS) | id as u64);
+        }
+        Some(Self::place(items, n, true, |a, b| {
+            a >> PACKED_ID_BITS == b >> PACKED_ID_BITS
+        }))
     }
 
     #[inline]
     pub(crate) fn find<'a>(&self, wanted: &[u8], key: impl Fn(u32) -> &'a [u8]) -> Option<u32> {
+        if self.packed {
+            return self.find_packed(wanted);
+        }
         let mask = self.slots.len() - 1;
         let h = hash_bytes(wanted);
         let mut i = if self.shift == 64 {
@@ -280,6 +362,24 @@ impl HashIndex {
             }
             if s & TAG == tag && key(s as u32) == wanted {
                 return Some(s as u32);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn find_packed(&self, wanted: &[u8]) -> Option<u32> {
+        let k = pack_code(wanted)?;
+        let mask = self.slots.len() - 1;
+        // Slots hold the 44-bit key above the id: its top bits are the home.
+        let mut i = ((k << PACKED_ID_BITS) >> self.shift.min(63)) as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s == EMPTY {
+                return None;
+            }
+            if s >> PACKED_ID_BITS == k {
+                return Some((s & PACKED_MAX_UNITS as u64) as u32);
             }
             i = (i + 1) & mask;
         }
@@ -334,19 +434,59 @@ mod tests {
     }
 
     #[test]
-    #[ignore]
-    fn probe_stats() {
-        let h = crate::sample::synthetic(&crate::sample::CHINA_SHAPE, 1).unwrap();
-        let t = std::time::Instant::now();
-        let idx = HashIndex::build(h.len(), |i| h.codes.get(i).as_bytes()).unwrap();
-        println!("build {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        for id in 0..h.len() as u32 {
+    fn packed_codes_are_exact() {
+        // Lengths and leading zeros tell codes apart: "0", "00", "011", "11".
+        let mut keys: Vec<String> = [
+            "0",
+            "00",
+            "011",
+            "11",
+            "110105",
+            "110105021001",
+            "999999999999",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for i in 0..5000u64 {
+            keys.push(format!("{}", 100_000 + i * 7919));
+            keys.push(format!("{:012}", i * 104_729));
+        }
+        keys.sort();
+        keys.dedup();
+        let key = |i: u32| keys[i as usize].as_bytes();
+        let packed = HashIndex::build_packed(keys.len(), key).unwrap().unwrap();
+        let hashed = HashIndex::build(keys.len(), key).unwrap();
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(packed.find(k.as_bytes(), key), Some(i as u32), "{k}");
+        }
+        for probe in [
+            "",
+            "000",
+            "1",
+            "110105000",
+            "1234567890123",
+            "11a",
+            "１１",
+            "-1",
+        ] {
             assert_eq!(
-                idx.find(h.codes.get(id).as_bytes(), |i| h.codes.get(i).as_bytes()),
-                Some(id)
+                packed.find(probe.as_bytes(), key),
+                hashed.find(probe.as_bytes(), key),
+                "{probe}"
             );
         }
-        println!("find all {:?}", t.elapsed());
+        // Not packable: letters, 13 digits, empty.
+        assert!(HashIndex::build_packed(1, |_| b"E10000003").is_none());
+        assert!(HashIndex::build_packed(1, |_| b"1234567890123").is_none());
+        assert!(HashIndex::build_packed(1, |_| b"").is_none());
+        // Duplicates are found.
+        let dup = ["12", "34", "12"];
+        assert_eq!(
+            HashIndex::build_packed(3, |i| dup[i as usize].as_bytes())
+                .unwrap()
+                .unwrap_err(),
+            (0, 2)
+        );
     }
 }

@@ -509,35 +509,3 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
         later,
     })
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    #[ignore]
-    fn sizes() {
-        let h = super::super::History::embedded();
-        let t = &h.t;
-        println!(
-            "pool {} segs {} codes {} names {} recs {} changes {}",
-            t.pool.len(),
-            t.segs.len(),
-            t.codes.len(),
-            h.raw.names.len(),
-            h.raw.recs.len(),
-            h.raw.changes.len()
-        );
-        let mut max = [0usize; 5];
-        let mut sum = [0usize; 5];
-        for s in t.segs.iter() {
-            let e = t.entry(s.entry);
-            for (i, l) in [e.tree, e.chain, e.moved, e.later, e.latest]
-                .iter()
-                .enumerate()
-            {
-                max[i] = max[i].max(l.len());
-                sum[i] += l.len();
-            }
-        }
-        println!("max {max:?} sum {sum:?}");
-    }
-}
