@@ -557,9 +557,9 @@ fn binary_other_malformed_content() {
 
 #[test]
 fn binary_errors_of_large_inputs_checked_on_two_threads() {
-    // Above 32k units the name index is built on a second thread: errors
+    // From 262,144 units the name index is built on a second thread: errors
     // from either side come out, in the same order.
-    let h = sample::synthetic(&[5, 50, 500, 40_000], 9).unwrap();
+    let h = sample::synthetic(&[5, 50, 500, 5_000, 260_000], 9).unwrap();
     let good = Snap::decode(&h.to_snapshot());
     let offsets: Vec<u32> = good
         .code_offsets
