@@ -130,74 +130,7 @@ fn unknown_ids_and_codes_give_none() {
 /// DOMAIN §7: an English two-tier county beside a unitary authority.
 #[test]
 fn england_two_tier_and_unitary() {
-    let schema = Arc::new(
-        Schema::builder("england")
-            .level("country")
-            .level("county")
-            .level("district")
-            .level("parish")
-            .kind("country", "Country", "country", Role::Government)
-            .kind(
-                "county_council",
-                "County council",
-                "county",
-                Role::Government,
-            )
-            .kind(
-                "unitary_authority",
-                "Unitary authority",
-                "county",
-                Role::Government,
-            )
-            .kind(
-                "district_council",
-                "District council",
-                "district",
-                Role::Government,
-            )
-            .kind(
-                "parish_council",
-                "Parish council",
-                "parish",
-                Role::Government,
-            )
-            .build()
-            .unwrap(),
-    );
-    let mut b = Hierarchy::builder(schema);
-    b.unit("E92000001", "England", "country", None)
-        .unit(
-            "E10000003",
-            "Cambridgeshire",
-            "county_council",
-            Some("E92000001"),
-        )
-        .unit(
-            "E07000008",
-            "Cambridge",
-            "district_council",
-            Some("E10000003"),
-        )
-        .unit(
-            "E07000012",
-            "South Cambridgeshire",
-            "district_council",
-            Some("E10000003"),
-        )
-        .unit(
-            "E04001234",
-            "Histon and Impington",
-            "parish_council",
-            Some("E07000012"),
-        )
-        .unit(
-            "E06000055",
-            "Bedford",
-            "unitary_authority",
-            Some("E92000001"),
-        )
-        .unit("E04004567", "Clapham", "parish_council", Some("E06000055"));
-    let h = b.build().unwrap();
+    let (h, _) = common::england();
     let county = h.by_code("E10000003").unwrap();
     assert_eq!(codes(county.children()), ["E07000008", "E07000012"]);
     assert_eq!(h.by_code("E04001234").unwrap().tiers(), 3); // county, district, parish

@@ -2,6 +2,8 @@
 //! answers every query alike.
 #![cfg(feature = "serde")]
 
+mod common;
+
 use std::sync::Arc;
 
 use proptest::prelude::*;
@@ -98,82 +100,9 @@ fn synthetic_round_trips() {
     round_trip(&sample::synthetic(&[5, 30, 200, 1_500], 3).unwrap());
 }
 
-fn england() -> Hierarchy {
-    let schema = Arc::new(
-        Schema::builder("england")
-            .level("country")
-            .level("county")
-            .level("district")
-            .kind("country", "Country", "country", Role::Government)
-            .kind(
-                "county_council",
-                "County council",
-                "county",
-                Role::Government,
-            )
-            .kind(
-                "unitary_authority",
-                "Unitary authority",
-                "county",
-                Role::Government,
-            )
-            .kind(
-                "district_council",
-                "District council",
-                "district",
-                Role::Government,
-            )
-            .kind(
-                "combined_authority",
-                "Combined authority",
-                "county",
-                Role::Functional,
-            )
-            .designation("city_status")
-            .build()
-            .unwrap(),
-    );
-    let mut b = Hierarchy::builder(schema.clone());
-    b.unit("E92000001", "England", "country", None)
-        .unit(
-            "E10000003",
-            "Cambridgeshire",
-            "county_council",
-            Some("E92000001"),
-        )
-        .unit(
-            "E07000008",
-            "Cambridge",
-            "district_council",
-            Some("E10000003"),
-        )
-        .unit(
-            "E06000055",
-            "Bedford",
-            "unitary_authority",
-            Some("E92000001"),
-        )
-        .unit(
-            "E47000008",
-            "Cambridgeshire and Peterborough",
-            "combined_authority",
-            Some("E92000001"),
-        )
-        .unit(
-            "E06000031",
-            "Peterborough",
-            "unitary_authority",
-            Some("E92000001"),
-        )
-        .designate("E07000008", schema.designation_id("city_status").unwrap())
-        .relation("E47000008", "E06000031", Relation::Planning)
-        .relation("E47000008", "E10000003", Relation::Custom(7));
-    b.build().unwrap()
-}
-
 #[test]
 fn another_country_with_custom_relations_round_trips() {
-    let h = england();
+    let (h, _) = common::england();
     assert_eq!(h.data_version(), None);
     round_trip(&h);
     let json = h.to_json();

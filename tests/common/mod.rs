@@ -277,8 +277,11 @@ pub fn split_csv(line: &str) -> Vec<String> {
     fields
 }
 
-/// England's two tiers beside a unitary authority (DOMAIN §7), and a policy
-/// where highways belong to county councils and bins to district councils.
+/// England (DOMAIN §7): a two-tier county (county council, district
+/// councils, a parish) beside unitary authorities, a combined authority
+/// (functional here) with a planning and a custom relation, a designation;
+/// and a policy where highways belong to county councils and bins to
+/// district councils, unitary authorities doing both.
 pub fn england() -> (Hierarchy, xzqh::routing::Policy) {
     use xzqh::routing::{CategoryDef, CompetenceDef, Policy};
     let schema = Arc::new(
@@ -286,6 +289,7 @@ pub fn england() -> (Hierarchy, xzqh::routing::Policy) {
             .level("country")
             .level("county")
             .level("district")
+            .level("parish")
             .kind("country", "Country", "country", Role::Government)
             .kind(
                 "county_council",
@@ -300,14 +304,30 @@ pub fn england() -> (Hierarchy, xzqh::routing::Policy) {
                 Role::Government,
             )
             .kind(
+                "combined_authority",
+                "Combined authority",
+                "county",
+                Role::Functional,
+            )
+            .kind(
                 "district_council",
                 "District council",
                 "district",
                 Role::Government,
             )
+            .kind(
+                "parish_council",
+                "Parish council",
+                "parish",
+                Role::Government,
+            )
+            .designation("city_status")
             .build()
             .expect("valid england schema"),
     );
+    let city = schema
+        .designation_id("city_status")
+        .expect("declared above");
     let mut b = Hierarchy::builder(schema);
     b.unit("E92000001", "England", "country", None)
         .unit(
@@ -329,11 +349,33 @@ pub fn england() -> (Hierarchy, xzqh::routing::Policy) {
             Some("E10000003"),
         )
         .unit(
+            "E04001234",
+            "Histon and Impington",
+            "parish_council",
+            Some("E07000012"),
+        )
+        .unit(
             "E06000055",
             "Bedford",
             "unitary_authority",
             Some("E92000001"),
-        );
+        )
+        .unit("E04004567", "Clapham", "parish_council", Some("E06000055"))
+        .unit(
+            "E06000031",
+            "Peterborough",
+            "unitary_authority",
+            Some("E92000001"),
+        )
+        .unit(
+            "E47000008",
+            "Cambridgeshire and Peterborough",
+            "combined_authority",
+            Some("E92000001"),
+        )
+        .designate("E07000008", city)
+        .relation("E47000008", "E06000031", Relation::Planning)
+        .relation("E47000008", "E10000003", Relation::Custom(7));
     let mut p = Policy::new("england");
     p.competences
         .push(CompetenceDef::new("highways").kinds(["county_council", "unitary_authority"]));
