@@ -936,7 +936,7 @@ fn superseded(
     _: usize,
     place: &Place<'_>,
     _: &str,
-    _: &mut Vec<u32>,
+    _: &mut Vec<UnitId>,
     _: &mut Vec<Step>,
 ) -> Result<(), RouteError> {
     Err(unknown(place))
