@@ -163,7 +163,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     writeln!(
         out,
-        "\n{cases} cases: {} routed, {errors} errors",
+        "\n{cases} cases: {} routed, {errors} failed",
         cases - errors
     )?;
     for (level, count) in by_level {
