@@ -637,7 +637,7 @@ impl fmt::Display for Link<'_> {
 }
 
 /// The edges of an [`Explanation`], from the authority down; see
-/// [`Explanation::steps`].
+/// [`Explanation::links`].
 #[derive(Clone)]
 pub struct Links<'a> {
     h: &'a Hierarchy,
