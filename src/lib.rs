@@ -99,6 +99,7 @@ mod assemble;
 mod builder;
 pub mod china;
 mod csv;
+mod dot;
 mod hierarchy;
 #[cfg(feature = "history")]
 pub mod history;
@@ -119,6 +120,7 @@ pub use china::china;
 #[cfg(feature = "villages")]
 pub use china::china_with_villages;
 pub use csv::{CsvImport, CsvRow};
+pub use dot::{Dot, DotOptions};
 pub use hierarchy::{Graph, Hierarchy, Unit, UnitId};
 pub use iter::{Ancestors, Children, Descendants, Relations, UnitsIter};
 pub use jurisdiction::{Explanation, Jurisdiction, Link, Links};

@@ -1,0 +1,487 @@
+//! The example HTTP service over real HTTP: started in-process on
+//! 127.0.0.1 with an ephemeral port, every endpoint exercised with good and
+//! bad input by a plain HTTP/1.1 client on `std::net::TcpStream`, then shut
+//! down. Bounded: one connection per request, 10 s timeouts, loopback only.
+//!
+//! The client is hand-written rather than a crate: the test needs one
+//! request per connection and a status line, headers and a body back, and a
+//! client crate would add a second HTTP stack to the build for that.
+
+#[path = "../examples/service/app.rs"]
+#[allow(dead_code)]
+mod app;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// The service running on a background runtime; dropping it shuts it down.
+struct Server {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let app = app::app(xzqh::china(), xzqh::routing::china_policy()).expect("the policy fits");
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("a tokio runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind an ephemeral loopback port");
+                addr_tx
+                    .send(listener.local_addr().expect("a local address"))
+                    .expect("the test waits for the address");
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await
+                    .expect("serve");
+            });
+        });
+        let addr = addr_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server starts");
+        Server {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A response: status code, headers (lowercase names) and body.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[track_caller]
+    fn json(&self) -> Value {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json"),
+            "status {}",
+            self.status
+        );
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("{e}: {}", String::from_utf8_lossy(&self.body));
+        })
+    }
+}
+
+/// Percent-encodes a query value (UTF-8 bytes; unreserved characters kept).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Decodes a chunked body.
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = raw
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("a chunk size line");
+        let size_text = std::str::from_utf8(&raw[..line_end]).expect("ascii chunk size");
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
+            .expect("a hex chunk size");
+        raw = &raw[line_end + 2..];
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&raw[..size]);
+        raw = &raw[size + 2..];
+    }
+}
+
+impl Server {
+    /// One request on a fresh connection (`Connection: close`).
+    fn request(&self, method: &str, target: &str, body: Option<&str>) -> Reply {
+        let mut stream = TcpStream::connect(self.addr).expect("connect to the service");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
+            .set_write_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut req = format!(
+            "{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.addr
+        );
+        if let Some(b) = body {
+            req.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                b.len()
+            ));
+        }
+        req.push_str("\r\n");
+        req.push_str(body.unwrap_or(""));
+        stream.write_all(req.as_bytes()).expect("send the request");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read the response");
+
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a header block");
+        let head = std::str::from_utf8(&raw[..split]).expect("ascii headers");
+        let mut lines = head.split("\r\n");
+        let status_line = lines.next().expect("a status line");
+        let status = status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        let mut reply = Reply {
+            status,
+            headers,
+            body: raw[split + 4..].to_vec(),
+        };
+        if reply.header("transfer-encoding") == Some("chunked") {
+            reply.body = dechunk(&reply.body);
+        }
+        reply
+    }
+
+    #[track_caller]
+    fn get(&self, target: &str, status: u16) -> Value {
+        let r = self.request("GET", target, None);
+        let v = r.json();
+        assert_eq!(r.status, status, "GET {target}: {v}");
+        v
+    }
+
+    #[track_caller]
+    fn post(&self, target: &str, body: &str, status: u16) -> Value {
+        let r = self.request("POST", target, Some(body));
+        let v = r.json();
+        assert_eq!(r.status, status, "POST {target} {body}: {v}");
+        v
+    }
+}
+
+/// Asserts a JSON error body of this kind and returns its message.
+#[track_caller]
+fn error_kind(v: &Value, kind: &str) -> String {
+    assert_eq!(v["kind"], kind, "{v}");
+    let message = v["error"].as_str().expect("an error message");
+    assert!(!message.is_empty());
+    message.to_owned()
+}
+
+fn codes(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("an array: {v}"))
+        .iter()
+        .map(|u| u["code"].as_str().expect("a code"))
+        .collect()
+}
+
+#[test]
+fn every_endpoint_over_http() {
+    let server = Server::start();
+    health(&server);
+    units(&server);
+    search(&server);
+    jurisdiction(&server);
+    routing(&server);
+    unknown_paths_and_methods(&server);
+}
+
+fn health(s: &Server) {
+    let v = s.get("/health", 200);
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["units"], xzqh::china().len());
+    assert_eq!(v["data_version"], xzqh::china::DATA_VERSION);
+    assert_eq!(v["policy"], "china-default");
+    assert!(v["categories"]
+        .as_array()
+        .unwrap()
+        .contains(&"petition".into()));
+    assert_eq!(v["severities"][1], "major");
+}
+
+fn units(s: &Server) {
+    // 仙桃市: directly under the province.
+    let v = s.get("/units/429004", 200);
+    assert_eq!(v["name"], "仙桃市");
+    assert_eq!(v["kind"], "county_city");
+    assert_eq!(v["kind_label"], "县级市");
+    assert_eq!(v["level"], "county");
+    assert_eq!(v["role"], "government");
+    assert_eq!(v["tiers"], 2);
+    assert_eq!(v["administrative_levels"], 2);
+    assert_eq!(v["parent"]["code"], "42");
+    assert_eq!(codes(&v["chain"]), ["0", "42", "429004"]);
+    assert!(v["children"].as_u64().unwrap() > 10);
+
+    // Four tiers and five levels; any code form.
+    let v = s.get("/units/654201200000", 200);
+    assert_eq!(v["code"], "654201200");
+    assert_eq!(
+        (v["tiers"].as_u64(), v["administrative_levels"].as_u64()),
+        (Some(4), Some(5))
+    );
+    assert_eq!(
+        codes(&v["chain"]),
+        ["0", "65", "6540", "6542", "654201", "654201200"]
+    );
+
+    // Designations and secondary relations.
+    let v = s.get("/units/420100", 200);
+    assert_eq!(v["code"], "4201");
+    let designations = v["designations"].as_array().unwrap();
+    assert!(designations.contains(&"sub_provincial".into()), "{v}");
+    let v = s.get("/units/420281", 200); // 大冶市, entrusted by 湖北
+    assert_eq!(v["relations_in"][0]["unit"]["code"], "42");
+    assert_eq!(v["relations_in"][0]["relation"], "entrusted");
+
+    // Bad input.
+    let m = error_kind(&s.get("/units/999999", 404), "unknown_unit");
+    assert_eq!(m, "no unit has code 999999");
+    let m = error_kind(&s.get("/units/42x", 400), "invalid_code");
+    assert!(m.contains("invalid character 'x'"), "{m}");
+    error_kind(
+        &s.get(&format!("/units/{}", encode("湖北")), 400),
+        "invalid_code",
+    );
+}
+
+fn search(s: &Server) {
+    let v = s.get(&format!("/units?name={}", encode("朝阳区")), 200);
+    assert_eq!(v["query"], "朝阳区");
+    assert_eq!(codes(&v["units"]), ["110105", "220104"]);
+    assert_eq!(v["count"], 2);
+    assert_eq!(v["units"][1]["parent"]["name"], "长春市");
+
+    let v = s.get(&format!("/units?name={}", encode("北京 朝阳区")), 200);
+    assert_eq!(codes(&v["units"]), ["110105"]);
+    let v = s.get(&format!("/units?name={}", encode("仙桃")), 200);
+    assert_eq!(codes(&v["units"]), ["429004"]);
+    let v = s.get(&format!("/units?name={}", encode("没有这个地方")), 200);
+    assert_eq!(v["count"], 0);
+
+    error_kind(&s.get("/units?name=", 400), "empty_parameter");
+    error_kind(&s.get("/units?name=%20%20", 400), "empty_parameter");
+    error_kind(&s.get("/units", 400), "missing_parameter");
+    error_kind(&s.get("/units?name=a&name=b", 400), "invalid_query");
+}
+
+fn jurisdiction(s: &Server) {
+    let v = s.get("/governs?authority=42&place=429004", 200);
+    assert_eq!(v["governs"], true);
+    assert_eq!(v["relation"], "administrative");
+    assert_eq!(v["distance"], 1);
+    assert_eq!(
+        v["explanation"][0],
+        "42 湖北省 -administrative-> 429004 仙桃市"
+    );
+    assert_eq!(v["authority"]["name"], "湖北省");
+    assert_eq!(v["place"]["code"], "429004");
+
+    // Entrusted management, the only relation asked for.
+    let v = s.get(
+        "/governs?authority=420000&place=420281&relations=entrusted",
+        200,
+    );
+    assert_eq!(
+        (v["relation"].as_str(), v["distance"].as_u64()),
+        (Some("entrusted"), Some(1))
+    );
+    // By default the tree wins where it applies.
+    let v = s.get("/governs?authority=42&place=420281", 200);
+    assert_eq!(v["relation"], "administrative");
+    assert_eq!(v["distance"], 2);
+    assert_eq!(v["explanation"].as_array().unwrap().len(), 2);
+
+    // An agency acts for the government above it.
+    let v = s.get("/governs?authority=6542&place=654201200", 200);
+    assert_eq!(v["acting_for"]["code"], "6540");
+
+    // Not upwards, not sideways.
+    let v = s.get("/governs?authority=4201&place=429004", 200);
+    assert_eq!(v["governs"], false);
+    assert!(v.get("relation").is_none() && v.get("explanation").is_none());
+
+    error_kind(&s.get("/governs?authority=42", 400), "missing_parameter");
+    error_kind(&s.get("/governs?place=42", 400), "missing_parameter");
+    error_kind(
+        &s.get("/governs?authority=&place=42", 400),
+        "empty_parameter",
+    );
+    error_kind(
+        &s.get("/governs?authority=42&place=nowhere", 400),
+        "invalid_code",
+    );
+    error_kind(
+        &s.get("/governs?authority=999999&place=42", 404),
+        "unknown_unit",
+    );
+    let m = error_kind(
+        &s.get(
+            "/governs?authority=42&place=420281&relations=entrusted,bogus",
+            400,
+        ),
+        "unknown_relation",
+    );
+    assert_eq!(m, "unknown relation `bogus`");
+}
+
+fn routing(s: &Server) {
+    let v = s.post(
+        "/route",
+        r#"{"places": ["429004", "429005"], "category": "environment"}"#,
+        200,
+    );
+    assert_eq!(v["handler"]["code"], "42");
+    assert_eq!(v["level"], "provincial");
+    assert_eq!(v["tiers"], 1);
+    assert_eq!(v["required_level"], "county");
+    assert_eq!(v["start"]["code"], "42");
+    assert_eq!(codes(&v["places"]), ["429004", "429005"]);
+    assert_eq!(codes(&v["parties"]), ["429004", "429005"]);
+    assert_eq!(codes(&v["escalation"]), ["0"]);
+    assert_eq!(v["policy"], "china-default");
+    let trace = v["trace"].as_array().unwrap();
+    assert_eq!(
+        trace[0],
+        "2 places meet at 42 湖北省, their lowest common ancestor"
+    );
+    assert!(trace
+        .last()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .ends_with("handles the case"));
+
+    // Severity and scale raise the level.
+    let v = s.post(
+        "/route",
+        r#"{"places": ["420106"], "category": "emergency", "severity": "major"}"#,
+        200,
+    );
+    assert_eq!(v["handler"]["code"], "4201");
+    assert_eq!(codes(&v["escalation"]), ["42", "0"]);
+    let v = s.post(
+        "/route",
+        r#"{"places": ["320582"], "category": "environment", "people": 20000}"#,
+        200,
+    );
+    assert_eq!(v["handler"]["name"], "苏州市");
+
+    // Bad input: 400 for what is not JSON, 422 for a case that cannot be taken.
+    error_kind(&s.post("/route", "{", 400), "malformed_json");
+    error_kind(&s.post("/route", "", 400), "malformed_json");
+    error_kind(
+        &s.post("/route", r#"{"places": "42", "category": "x"}"#, 422),
+        "invalid_body",
+    );
+    error_kind(
+        &s.post("/route", r#"{"category": "petition"}"#, 422),
+        "invalid_body",
+    );
+    error_kind(
+        &s.post(
+            "/route",
+            r#"{"places": ["42"], "category": "petition", "people": -1}"#,
+            422,
+        ),
+        "invalid_body",
+    );
+    error_kind(
+        &s.post(
+            "/route",
+            r#"{"places": ["42"], "category": "petition", "colour": 1}"#,
+            422,
+        ),
+        "invalid_body",
+    );
+    error_kind(
+        &s.post("/route", r#"{"places": [], "category": "petition"}"#, 422),
+        "no_places",
+    );
+    let m = error_kind(
+        &s.post(
+            "/route",
+            r#"{"places": ["999999"], "category": "petition"}"#,
+            422,
+        ),
+        "unknown_place",
+    );
+    assert_eq!(m, "unknown place 999999");
+    let m = error_kind(
+        &s.post(
+            "/route",
+            r#"{"places": ["42"], "category": "parking"}"#,
+            422,
+        ),
+        "unknown_category",
+    );
+    assert_eq!(m, "unknown category `parking`");
+    error_kind(
+        &s.post(
+            "/route",
+            r#"{"places": ["42"], "category": "emergency", "severity": "apocalyptic"}"#,
+            422,
+        ),
+        "unknown_severity",
+    );
+    let many = format!(
+        r#"{{"places": [{}], "category": "petition"}}"#,
+        vec![r#""42""#; app::MAX_PLACES + 1].join(",")
+    );
+    error_kind(&s.post("/route", &many, 422), "too_many_places");
+}
+
+fn unknown_paths_and_methods(s: &Server) {
+    let m = error_kind(&s.get("/nowhere", 404), "not_found");
+    assert_eq!(m, "no endpoint GET /nowhere");
+    let r = s.request("GET", "/route", None);
+    assert_eq!(r.status, 405);
+    error_kind(&r.json(), "method_not_allowed");
+    let r = s.request("DELETE", "/units/42", None);
+    assert_eq!(r.status, 405);
+}
