@@ -72,6 +72,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+pub mod address;
 mod assemble;
 mod builder;
 pub mod china;
