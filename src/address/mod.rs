@@ -99,12 +99,17 @@
 //!
 //! [`short_forms`]: crate::china::short_forms
 
+mod alphabet;
+
 use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use thiserror::Error;
+
+use alphabet::Alphabet;
 
 use crate::china::names::{forms, MAJOR_MAX_RANK};
 use crate::hierarchy::{Hierarchy, NONE};
@@ -129,44 +134,95 @@ const SHADOW_PENALTY: i32 = 5;
 const ADJACENT: i32 = 1;
 
 /// How a name in the text denotes its unit, best first (the order matters:
-/// duplicates keep the first).
+/// duplicates keep the first), those that may start a reading anywhere
+/// before those that may not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
 enum Via {
     Full,
     /// A short form with 州, 县 or 旗 (黔东南州).
     Tail,
     /// A short form of a unit at county level or above.
     Major,
-    /// A short form of a lower unit.
-    Minor,
     OldFull,
+    /// A short form of a lower unit: continues a reading, or starts one at
+    /// the start of the text.
+    Minor,
     OldShort,
 }
 
-impl Via {
-    fn quality(self) -> i32 {
-        match self {
-            Via::Full => 4,
-            Via::Tail => 3,
-            Via::Major => 2,
-            Via::Minor | Via::OldFull => 1,
-            Via::OldShort => 0,
-        }
-    }
+/// [`Via`] by its number (the top three bits of [`Entry::tag`]).
+const VIAS: [Via; 8] = [
+    Via::Full,
+    Via::Tail,
+    Via::Major,
+    Via::OldFull,
+    Via::Minor,
+    Via::OldShort,
+    Via::OldShort,
+    Via::OldShort,
+];
 
+/// Quality by [`Via`] number.
+const QUALITY: [i32; 8] = [4, 3, 2, 1, 1, 0, 0, 0];
+
+impl Via {
     /// Whether a reading may start with this form away from the text's start.
     fn starts_anywhere(self) -> bool {
-        !matches!(self, Via::Minor | Via::OldShort)
+        self < Via::Minor
     }
 }
 
-/// One unit a name denotes.
+/// One unit a name denotes, with its subtree's end (the pre-order interval
+/// check needs no other read).
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     unit: u32,
-    via: Via,
-    /// Index into the old names, or [`NONE`].
-    old: u32,
+    sub_end: u32,
+    /// The [`Via`] in the top 3 bits, the old name's index (or all ones) below.
+    tag: u32,
+}
+
+/// The old-name index of an entry that is no old name.
+const NO_OLD: u32 = (1 << 29) - 1;
+
+/// Old names an [`AddressResolver`] can hold (the index has 29 bits).
+const MAX_OLD_NAMES: usize = NO_OLD as usize;
+
+impl Entry {
+    fn new(unit: u32, sub_end: u32, via: Via, old: u32) -> Entry {
+        Entry {
+            unit,
+            sub_end,
+            tag: (via as u32) << 29 | old.min(NO_OLD),
+        }
+    }
+
+    fn via(&self) -> Via {
+        VIAS[(self.tag >> 29) as usize]
+    }
+
+    fn quality(&self) -> i32 {
+        QUALITY[(self.tag >> 29) as usize]
+    }
+
+    fn old(&self) -> u32 {
+        self.tag & NO_OLD
+    }
+}
+
+/// A pattern of the automaton: the units its name denotes, the first one
+/// inline (most names denote one unit: one cache line per match).
+#[derive(Debug, Clone, Copy)]
+struct Pat {
+    /// The entry when `count == 1`. Else `entry.unit` indexes `entries`,
+    /// where the pattern's entries that may start a reading anywhere come
+    /// first, `entry.sub_end` of them, then those (short forms of
+    /// townships) that only continue one or start at the text's start; each
+    /// part sorted by unit.
+    entry: Entry,
+    /// How many units the name denotes.
+    count: u32,
 }
 
 /// Names back to back with the units each denotes: name `i`'s entries are
@@ -187,8 +243,7 @@ impl Grouped {
         recs.sort_unstable_by(|x, y| {
             s(x).cmp(s(y))
                 .then(x.2.unit.cmp(&y.2.unit))
-                .then(x.2.via.cmp(&y.2.via))
-                .then(x.2.old.cmp(&y.2.old))
+                .then(x.2.tag.cmp(&y.2.tag))
         });
         recs.dedup_by(|x, y| s(x) == s(y) && x.2.unit == y.2.unit);
         let mut g = Grouped::default();
@@ -307,6 +362,12 @@ pub enum AddressError {
     EmptyOldName {
         /// The old name.
         name: String,
+    },
+    /// More old names than the resolver can index (2^29 − 1).
+    #[error("{count} old names: at most 536870911 fit")]
+    TooManyOldNames {
+        /// How many were given.
+        count: usize,
     },
     /// The automaton exceeds `aho-corasick`'s limits (billions of states;
     /// not reachable with real data).
@@ -576,11 +637,11 @@ impl Resolution {
 /// ```
 pub struct AddressResolver<H> {
     h: H,
+    alphabet: Alphabet,
+    /// Over the names coded by `alphabet`.
     ac: AhoCorasick,
-    /// Per pattern: its length in characters.
-    chars: Box<[u16]>,
-    /// Pattern `p`'s entries are `entries[start[p]..start[p + 1]]`.
-    start: Box<[u32]>,
+    pats: Box<[Pat]>,
+    /// Entries of the patterns that denote several units.
     entries: Box<[Entry]>,
     deep: Option<Deep>,
     old: Vec<OldName>,
@@ -678,24 +739,43 @@ impl<H: Borrow<Hierarchy>> AddressResolverBuilder<H> {
     }
 }
 
-/// A match of the automaton: `text[start..end]` is pattern `pat`; `shadow`
-/// is the longest match that starts at or before it and ends after it.
+/// A match of the automaton: `text[start..end]` is pattern `pat`, `chars`
+/// characters; `shadow` is the longest match that starts at or before it
+/// and ends after it, `lead` where the separators before it begin (a
+/// reading ending there or later is adjacent).
 #[derive(Debug, Clone, Copy)]
 struct Hit {
     start: u32,
     end: u32,
     pat: u32,
     chars: u32,
-    shadow: u32,
-    /// Where the run of separators before the match begins: a reading
-    /// ending at or after it is adjacent to the match.
     lead: u32,
+    shadow: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-struct Score {
-    chars: u32,
-    quality: i32,
+/// Characters covered, then quality, packed so that one `u64` comparison
+/// orders scores: `chars << 32 | (quality + 2^31)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Score(u64);
+
+impl Score {
+    const ZERO: Score = Score(1 << 31);
+
+    fn add(self, chars: u32, quality: i32) -> Score {
+        Score(
+            self.0
+                .wrapping_add((chars as u64) << 32)
+                .wrapping_add(quality as i64 as u64),
+        )
+    }
+
+    fn chars(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+
+    fn quality(self) -> i32 {
+        (self.0 & 0xFFFF_FFFF) as i64 as i32 - (1 << 31) as i64 as i32
+    }
 }
 
 /// A reading ending with `unit` named by `text[start..end]`; `prev` is the
@@ -712,10 +792,52 @@ struct Node {
     old: u32,
 }
 
+/// A node as the predecessor search reads it (`done[i]` is `nodes[i]`).
+#[derive(Debug, Clone, Copy)]
+struct Done {
+    unit: u32,
+    sub_end: u32,
+    end: u32,
+    score: Score,
+}
+
+/// Buffers one resolution needs, kept per thread so that resolving does
+/// not allocate them again.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// The text in the automaton's coding.
+    code: Vec<u8>,
+    /// Per code byte: the index of its character.
+    char_of: Vec<u32>,
+    /// Per character: its offset in the text and where the separators
+    /// before it begin (the text's length last).
+    offset: Vec<(u32, u32)>,
+    hits: Vec<Hit>,
+    nodes: Vec<Node>,
+    /// `nodes`, compactly.
+    done: Vec<Done>,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.code.clear();
+        self.char_of.clear();
+        self.offset.clear();
+        self.hits.clear();
+        self.nodes.clear();
+        self.done.clear();
+    }
+}
+
 fn is_separator(c: char) -> bool {
-    c.is_whitespace()
-        || c.is_ascii_punctuation()
-        || "，、。；：！？·（）【】《》“”‘’—…－".contains(c)
+    if c.is_ascii() {
+        return c.is_ascii_whitespace() || c.is_ascii_punctuation();
+    }
+    // CJK ideographs, the bulk of any address, are never separators.
+    if ('\u{3400}'..='\u{9FFF}').contains(&c) {
+        return false;
+    }
+    c.is_whitespace() || "，、。；：！？·（）【】《》“”‘’—…－".contains(c)
 }
 
 /// Where the run of separators that ends at `at` begins.
@@ -799,6 +921,9 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
     fn build(hierarchy: H, old: Vec<OldName>) -> Result<Self, AddressError> {
         let h = hierarchy.borrow();
         let china = h.schema().name() == "china";
+        if old.len() > MAX_OLD_NAMES {
+            return Err(AddressError::TooManyOldNames { count: old.len() });
+        }
         for o in &old {
             if o.name.trim().is_empty() || o.units.is_empty() {
                 return Err(AddressError::EmptyOldName {
@@ -826,11 +951,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             let rank = h.kind_def(id).level().rank();
             let is_deep = rank >= DEEP_RANK;
             let name = h.name_str(id);
-            let entry = |via| Entry {
-                unit: id,
-                via,
-                old: NONE,
-            };
+            let entry = |via| Entry::new(id, h.end[id as usize], via, NO_OLD);
             push(&mut buf, [name, ""], entry(Via::Full), is_deep);
             if china {
                 for f in forms(name).into_iter().flatten() {
@@ -848,11 +969,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         for (i, o) in old.iter().enumerate() {
             let name = o.name.trim();
             for &u in &o.units {
-                let entry = |via| Entry {
-                    unit: u.get(),
-                    via,
-                    old: i as u32,
-                };
+                let entry = |via| Entry::new(u.get(), h.end[u.index()], via, i as u32);
                 push(&mut buf, [name, ""], entry(Via::OldFull), false);
                 if china {
                     for f in forms(name).into_iter().flatten() {
@@ -862,10 +979,35 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             }
         }
         let top = Grouped::build(&buf, top);
+        let alphabet = Alphabet::new(top.names.iter().map(String::as_str));
+        let coded: Vec<Vec<u8>> = top.names.iter().map(|n| alphabet.encode(n)).collect();
+        let mut entries = Vec::new();
+        let (mut names, mut pats): (Vec<&[u8]>, Vec<Pat>) = (Vec::new(), Vec::new());
+        for (p, name) in coded.iter().enumerate() {
+            let mut es = top.entries[top.start[p] as usize..top.start[p + 1] as usize].to_vec();
+            es.sort_by_key(|e| (!e.via().starts_anywhere(), e.unit));
+            let starters = es.iter().filter(|e| e.via().starts_anywhere()).count();
+            let entry = if es.len() == 1 {
+                es[0]
+            } else {
+                entries.extend_from_slice(&es);
+                let at = (entries.len() - es.len()) as u32;
+                Entry::new(at, starters as u32, Via::Full, NO_OLD)
+            };
+            names.push(name);
+            pats.push(Pat {
+                entry,
+                count: es.len() as u32,
+            });
+        }
+        // A contiguous NFA: a DFA of this many patterns would take hundreds
+        // of megabytes; dense transitions for the first byte only keep the
+        // automaton small (2 MB for China), so more of it stays in cache.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(&top.names)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .dense_depth(1)
+            .build(&names)
             .map_err(|e| AddressError::Automaton {
                 source: Box::new(e),
             })?;
@@ -888,18 +1030,35 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             }
         });
         Ok(AddressResolver {
+            alphabet,
             ac,
-            chars: top.chars.into_boxed_slice(),
-            start: top.start.into_boxed_slice(),
-            entries: top.entries.into_boxed_slice(),
+            pats: pats.into_boxed_slice(),
+            entries: entries.into_boxed_slice(),
             deep,
             old,
             h: hierarchy,
         })
     }
 
-    fn entries(&self, pat: u32) -> &[Entry] {
-        &self.entries[self.start[pat as usize] as usize..self.start[pat as usize + 1] as usize]
+    /// The pattern's entries that may start a reading anywhere, and the rest.
+    fn split<'a>(&'a self, pat: &'a Pat) -> (&'a [Entry], &'a [Entry]) {
+        if pat.count == 1 {
+            let one = std::slice::from_ref(&pat.entry);
+            return if pat.entry.via().starts_anywhere() {
+                (one, &[])
+            } else {
+                (&[], one)
+            };
+        }
+        self.entries[pat.entry.unit as usize..][..pat.count as usize]
+            .split_at(pat.entry.sub_end as usize)
+    }
+
+    /// Whether the pattern's name denotes `unit`.
+    fn denotes(&self, pat: &Pat, unit: u32) -> bool {
+        let (a, b) = self.split(pat);
+        a.binary_search_by_key(&unit, |e| e.unit).is_ok()
+            || b.binary_search_by_key(&unit, |e| e.unit).is_ok()
     }
 
     /// Resolves `text` to the deepest unit it names (see the
@@ -917,95 +1076,155 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn resolve(&self, text: &str) -> Resolution {
-        let h = self.hierarchy();
-        let first = skip_separators(text, 0) as u32;
+        thread_local! {
+            static SCRATCH: RefCell<Scratch> = RefCell::default();
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.resolve_in(text, &mut scratch),
+            Err(_) => self.resolve_in(text, &mut Scratch::default()),
+        })
+    }
 
-        let mut hits: Vec<Hit> = Vec::with_capacity(16);
-        for m in self.ac.find_overlapping_iter(text) {
-            let pat = m.pattern().as_u32();
+    fn resolve_in(&self, text: &str, sc: &mut Scratch) -> Resolution {
+        sc.clear();
+        let Scratch {
+            code,
+            char_of,
+            offset,
+            hits,
+            nodes,
+            done,
+        } = sc;
+
+        // The text in the automaton's coding, with the maps back to it.
+        let (mut run, mut after_sep, mut first) = (0u32, true, text.len() as u32);
+        // Codes take at most two bytes per byte of UTF-8: no reallocation.
+        code.reserve(2 * text.len());
+        char_of.reserve(2 * text.len() + 1);
+        offset.reserve(text.len() + 1);
+        for (k, (i, c)) in text.char_indices().enumerate() {
+            let i = i as u32;
+            offset.push((i, if after_sep { run } else { i }));
+            let n = self.alphabet.push(c, code);
+            char_of.push(k as u32);
+            if n > 1 {
+                char_of.extend(std::iter::repeat_n(k as u32, n - 1));
+            }
+            // A character in some name is no separator (a name may hold one).
+            let sep = code.last() == Some(&0) && n == 1 && is_separator(c);
+            if sep && !after_sep {
+                run = i;
+            }
+            if !sep && first == text.len() as u32 {
+                first = i;
+            }
+            after_sep = sep;
+        }
+        offset.push((text.len() as u32, text.len() as u32));
+        char_of.push(offset.len() as u32 - 1);
+
+        // Matches in order of their end, as the automaton reports them: a
+        // match's possible predecessors all end earlier, so they are read
+        // before it.
+        for m in self.ac.find_overlapping_iter(code.as_slice()) {
+            let (s, e) = (m.start(), m.end());
+            let (a, b) = (char_of[s], char_of[e]);
+            if s > 0 && char_of[s - 1] == a {
+                continue; // starts inside a character's code
+            }
             hits.push(Hit {
-                start: m.start() as u32,
-                end: m.end() as u32,
-                pat,
-                chars: self.chars[pat as usize] as u32,
+                start: offset[a as usize].0,
+                end: offset[b as usize].0,
+                pat: m.pattern().as_u32(),
+                chars: b - a,
+                lead: offset[a as usize].1,
                 shadow: NONE,
-                lead: lead_of(text, m.start()) as u32,
             });
         }
-        hits.sort_unstable_by_key(|m| (m.start, m.end));
         for i in 0..hits.len() {
             let (s, e) = (hits[i].start, hits[i].end);
-            let mut best = NONE;
-            for (j, o) in hits.iter().enumerate().take_while(|(_, o)| o.start <= s) {
-                if j != i && o.end > e && (best == NONE || o.end > hits[best as usize].end) {
-                    best = j as u32;
+            let mut best = (e, NONE);
+            for (j, o) in hits.iter().enumerate().skip(i + 1) {
+                if o.start <= s && o.end > best.0 {
+                    best = (o.end, j as u32);
                 }
             }
-            hits[i].shadow = best;
+            hits[i].shadow = best.1;
         }
 
-        let mut nodes: Vec<Node> = Vec::with_capacity(32);
-        // Nodes ending at or before the current match, best per unit.
-        let mut done: Vec<u32> = Vec::with_capacity(16);
-        let mut pending: Vec<u32> = Vec::with_capacity(16);
-        for m in &hits {
-            let mut k = 0;
-            while k < pending.len() {
-                let n = pending[k];
-                if nodes[n as usize].end <= m.start {
-                    pending.swap_remove(k);
-                    let unit = nodes[n as usize].unit;
-                    match done.iter_mut().find(|d| nodes[**d as usize].unit == unit) {
-                        Some(d) if nodes[*d as usize].score < nodes[n as usize].score => *d = n,
-                        Some(_) => {}
-                        None => done.push(n),
-                    }
-                } else {
-                    k += 1;
+        // Nodes are made in the order of their matches' ends, so the
+        // readings that end before a match are a prefix of `nodes`; `done`
+        // mirrors `nodes` compactly for the predecessor search.
+        if !hits.is_sorted_by_key(|m| m.end) {
+            hits.sort_by_key(|m| m.end);
+        }
+        for m in hits.iter() {
+            let fin = done.partition_point(|d| d.end <= m.start);
+            let pat = &self.pats[m.pat as usize];
+            let (starters, rest) = self.split(pat);
+            // Continuers away from the text's start matter only inside a
+            // finished reading: take those within the span of the finished
+            // readings' subtrees (two binary searches), not every township
+            // of that name; the containment test below sorts them out.
+            let continuers: &[Entry] = if m.start == first {
+                rest
+            } else if rest.is_empty() || fin == 0 {
+                &[]
+            } else {
+                let (mut lo, mut hi) = (u32::MAX, 0);
+                for d in &done[..fin] {
+                    lo = lo.min(d.unit);
+                    hi = hi.max(d.sub_end);
                 }
-            }
-            let shadow = (m.shadow != NONE).then(|| self.entries(hits[m.shadow as usize].pat));
-            for e in self.entries(m.pat) {
-                let (mut prev, mut base) = (NONE, Score::default());
-                for &d in &done {
-                    let p = &nodes[d as usize];
-                    if p.unit < e.unit && e.unit < p.sub_end && (prev == NONE || p.score > base) {
-                        prev = d;
-                        base = p.score;
+                let a = rest.partition_point(|e| e.unit <= lo);
+                let b = rest.partition_point(|e| e.unit < hi);
+                &rest[a..b.max(a)]
+            };
+            let shadow =
+                (m.shadow != NONE).then(|| &self.pats[hits[m.shadow as usize].pat as usize]);
+            for e in starters.iter().chain(continuers) {
+                // The best finished reading whose unit contains this one.
+                let (mut base, mut prev) = (Score::ZERO, NONE);
+                for (k, d) in done[..fin].iter().enumerate() {
+                    if d.unit < e.unit && e.unit < d.sub_end && d.score > base {
+                        base = d.score;
+                        prev = k as u32;
                     }
                 }
-                if prev == NONE && !e.via.starts_anywhere() && m.start != first {
+                if prev == NONE && !e.via().starts_anywhere() && m.start != first {
                     continue;
                 }
-                let shadowed =
-                    shadow.is_some_and(|s| s.binary_search_by_key(&e.unit, |x| x.unit).is_err());
+                let shadowed = shadow.is_some_and(|s| !self.denotes(s, e.unit));
                 let adjacent = if prev == NONE {
                     m.start == first
                 } else {
                     nodes[prev as usize].end >= m.lead
                 };
-                let quality = e.via.quality() - if shadowed { SHADOW_PENALTY } else { 0 }
+                let quality = e.quality() - if shadowed { SHADOW_PENALTY } else { 0 }
                     + adjacent as i32 * ADJACENT;
-                pending.push(nodes.len() as u32);
+                let score = base.add(m.chars, quality);
+                done.push(Done {
+                    unit: e.unit,
+                    sub_end: e.sub_end,
+                    end: m.end,
+                    score,
+                });
                 nodes.push(Node {
                     unit: e.unit,
-                    sub_end: h.end[e.unit as usize],
+                    sub_end: e.sub_end,
                     start: m.start,
                     end: m.end,
-                    score: Score {
-                        chars: base.chars + m.chars,
-                        quality: base.quality + quality,
-                    },
+                    score,
                     prev,
-                    via: e.via,
-                    old: e.old,
+                    via: e.via(),
+                    old: e.old(),
                 });
             }
         }
         if let Some(deep) = &self.deep {
-            self.extend_deep(deep, text, first, &mut nodes);
+            self.extend_deep(deep, text, first, nodes);
         }
-        self.finish(text, &nodes)
+        self.finish(text, nodes)
     }
 
     /// Extends the best readings by a village named after them, inside them;
@@ -1042,13 +1261,13 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             sub_end: h.end[unit as usize],
             start: a,
             end: b,
-            score: Score {
-                chars: base.chars + deep.chars[name as usize] as u32,
-                quality: base.quality + e.via.quality() + ADJACENT * adjacent(prev, a) as i32,
-            },
+            score: base.add(
+                deep.chars[name as usize] as u32,
+                e.quality() + ADJACENT * adjacent(prev, a) as i32,
+            ),
             prev,
-            via: e.via,
-            old: e.old,
+            via: e.via(),
+            old: e.old(),
         };
         // A village name stands alone at the start of the text (兰城村…, like
         // a township's short form), or anywhere when nothing else matched.
@@ -1057,7 +1276,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         for &(a, b, name) in &found {
             if alone || a == first {
                 for e in deep.entries(name) {
-                    nodes.push(node(e.unit, a, b, name, e, Score::default(), NONE));
+                    nodes.push(node(e.unit, a, b, name, e, Score::ZERO, NONE));
                 }
             }
         }
@@ -1109,8 +1328,32 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         out
     }
 
+    /// The chain of the reading ending at node `n`: its units and the
+    /// levels it skipped, top-down, without the root.
+    fn chain(&self, nodes: &[Node], mut n: u32) -> Vec<UnitId> {
+        let h = self.hierarchy();
+        let mut out = Vec::with_capacity(6);
+        while n != NONE {
+            let x = &nodes[n as usize];
+            let above = if x.prev == NONE {
+                0
+            } else {
+                nodes[x.prev as usize].unit
+            };
+            // Walk up to the unit matched before (the root for the first).
+            let mut u = x.unit;
+            while u != above && u != NONE && h.parent[u as usize] != NONE {
+                out.push(UnitId::new(u));
+                u = h.parent[u as usize];
+            }
+            n = x.prev;
+        }
+        out.reverse();
+        out
+    }
+
     /// The unit and its ancestors, top-down, without the root.
-    fn chain(&self, unit: u32) -> Vec<UnitId> {
+    fn path(&self, unit: u32) -> Vec<UnitId> {
         let h = self.hierarchy();
         let mut out = Vec::new();
         let mut u = unit;
@@ -1124,7 +1367,22 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
 
     fn finish(&self, text: &str, nodes: &[Node]) -> Resolution {
         let h = self.hierarchy();
-        let Some(best) = nodes.iter().map(|n| n.score).max() else {
+        let rest_from = |end: u32| skip_separators(text, end as usize)..text.len();
+        // The best node, and whether another unit scores as well.
+        let mut best: Option<(Score, u32)> = None;
+        let mut tie = false;
+        for (i, x) in nodes.iter().enumerate() {
+            match best {
+                Some((s, b))
+                    if x.score < s || (x.score == s && nodes[b as usize].unit == x.unit) => {}
+                Some((s, _)) if x.score == s => tie = true,
+                _ => {
+                    best = Some((x.score, i as u32));
+                    tie = false;
+                }
+            }
+        }
+        let Some((best, n)) = best else {
             return Resolution {
                 outcome: Outcome::NotFound,
                 chain: Vec::new(),
@@ -1132,9 +1390,17 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
                 rest: 0..text.len(),
             };
         };
+        if !tie {
+            return Resolution {
+                outcome: Outcome::Resolved(UnitId::new(nodes[n as usize].unit)),
+                chain: self.chain(nodes, n),
+                spans: self.spans(nodes, n),
+                rest: rest_from(nodes[n as usize].end),
+            };
+        }
         // The best reading of each unit that covers as much as the best.
         let mut top: Vec<u32> = (0..nodes.len() as u32)
-            .filter(|&n| nodes[n as usize].score.chars == best.chars)
+            .filter(|&n| nodes[n as usize].score.chars() == best.chars())
             .collect();
         top.sort_unstable_by(|&x, &y| {
             let (x, y) = (&nodes[x as usize], &nodes[y as usize]);
@@ -1152,25 +1418,12 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             .iter()
             .take_while(|&&n| nodes[n as usize].score == best)
             .count();
-        let rest_from = |end: u32| {
-            let a = skip_separators(text, end as usize);
-            a..text.len()
-        };
-        if tied == 1 {
-            let n = top[0];
-            return Resolution {
-                outcome: Outcome::Resolved(UnitId::new(nodes[n as usize].unit)),
-                chain: self.chain(nodes[n as usize].unit),
-                spans: self.spans(nodes, n),
-                rest: rest_from(nodes[n as usize].end),
-            };
-        }
         let candidates: Vec<Candidate> = top
             .iter()
             .map(|&n| Candidate {
                 unit: UnitId::new(nodes[n as usize].unit),
-                chars: nodes[n as usize].score.chars as usize,
-                quality: nodes[n as usize].score.quality,
+                chars: nodes[n as usize].score.chars() as usize,
+                quality: nodes[n as usize].score.quality(),
                 spans: self.spans(nodes, n),
             })
             .collect();
@@ -1193,7 +1446,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             .unwrap_or(0);
         Resolution {
             outcome: Outcome::Ambiguous(candidates),
-            chain: self.chain(lca),
+            chain: self.path(lca),
             spans,
             rest: rest_from(end),
         }
