@@ -15,7 +15,7 @@ use crate::schema::{Level, Role};
 /// (via [`CompiledPolicy::compile`]) checks every name and reports the first
 /// wrong one with its field path.
 ///
-/// [`Router::new`]: crate::Router::new
+/// [`Router::new`]: crate::routing::Router::new
 ///
 /// # Examples
 ///
