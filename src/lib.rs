@@ -57,6 +57,19 @@
 //!   unit, districted city and autonomous prefecture, and by grant 东莞, 中山,
 //!   嘉峪关, 三沙; not 儋州), `corps_city` (the 12 XPCC cities).
 //!
+//! # Addresses
+//!
+//! [`address::AddressResolver`] reads free text as people write it
+//! (深圳南山粤海街道科技园路12号) to the deepest unit it names, with the
+//! spans that matched, or lists every candidate when the text is
+//! ambiguous; [`china::addresses()`] is the cached one for [`china()`], and
+//! routing takes such text as [`routing::Place::Text`].
+//!
+//! ```
+//! let r = xzqh::china::addresses().resolve("黔东南黎平县德凤街道");
+//! assert_eq!(xzqh::china().get(r.unit().unwrap()).unwrap().code(), "522631001");
+//! ```
+//!
 //! # Crate features
 //!
 //! - `villages`: embeds the village-level artifact (2.8 MB, deflated) and
