@@ -72,6 +72,19 @@
 //!   snapshot for fast start-up (China's 665,272 units: 27 MB, loaded in tens
 //!   of milliseconds).
 //!
+//! # Addresses
+//!
+//! [`address::AddressResolver`] reads free text as people write it
+//! (深圳南山粤海街道科技园路12号) to the deepest unit it names, with the
+//! spans that matched, or lists every candidate when the text is
+//! ambiguous; [`china::addresses()`] is the cached one for [`china()`], and
+//! routing takes such text as [`routing::Place::Text`].
+//!
+//! ```
+//! let r = xzqh::china::addresses().resolve("黔东南黎平县德凤街道");
+//! assert_eq!(xzqh::china().get(r.unit().unwrap()).unwrap().code(), "522631001");
+//! ```
+//!
 //! # Crate features
 //!
 //! - `serde`: JSON and binary snapshots, routing policies from TOML or JSON
@@ -95,6 +108,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+pub mod address;
 mod assemble;
 mod builder;
 pub mod china;

@@ -21,7 +21,7 @@ fn sample_router() -> (Arc<Hierarchy>, Router) {
 }
 
 #[track_caller]
-fn handler<H: std::borrow::Borrow<Hierarchy>>(
+fn handler<H: std::borrow::Borrow<Hierarchy> + Clone>(
     router: &Router<H>,
     places: &[&str],
     category: &str,
@@ -279,7 +279,7 @@ fn policy_files() {
 #[test]
 fn england_two_tier_and_unitary() {
     let (h, p) = common::england();
-    let r = Router::new(h, p).unwrap();
+    let r = Router::new(Arc::new(h), p).unwrap();
     assert_eq!(handler(&r, &["E07000008"], "pothole", None), "E10000003");
     assert_eq!(handler(&r, &["E07000008"], "missed_bin", None), "E07000008");
     assert_eq!(handler(&r, &["E06000055"], "pothole", None), "E06000055");

@@ -23,7 +23,7 @@ const EXCERPT_CHARS: usize = 64;
 /// 省, 地, 县) are *major*: they shadow the short forms of lower units,
 /// whose names repeat by the thousand (新疆 is 新疆维吾尔自治区, not 新疆街道
 /// in Harbin).
-const MAJOR_MAX_RANK: u8 = 3;
+pub(crate) const MAJOR_MAX_RANK: u8 = 3;
 
 /// The most words one name may span in a whitespace-separated query.
 const MAX_WORDS: usize = 8;
@@ -192,13 +192,13 @@ fn strip_ethnic(mut s: &str, bare: bool) -> &str {
 
 /// A short form: `stem` followed by `tail` (a `&'static` suffix or "").
 #[derive(Debug, Clone, Copy)]
-struct Form<'a> {
-    stem: &'a str,
-    tail: &'static str,
+pub(crate) struct Form<'a> {
+    pub(crate) stem: &'a str,
+    pub(crate) tail: &'static str,
 }
 
 /// The short forms of `name`, at most two; see [`short_forms`].
-fn forms(name: &str) -> [Option<Form<'_>>; 2] {
+pub(crate) fn forms(name: &str) -> [Option<Form<'_>>; 2] {
     let form = |stem| Form { stem, tail: "" };
     // Autonomous areas: drop 自治… and the ethnic groups; keep 州/县/旗 as a
     // second form (延边州, 巍山县), which is how they are usually written.
