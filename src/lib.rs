@@ -1,12 +1,48 @@
-//! Administrative divisions (行政区划) as a typed hierarchy on petgraph.
+//! Administrative divisions (行政区划) as a typed hierarchy on petgraph: which
+//! unit is this and what governs it, does authority A have jurisdiction over
+//! place B, and where should this issue go.
 //!
 //! ```
+//! use xzqh::routing::{china_policy, Case, Place, Router};
+//!
 //! let h = xzqh::china(); // NBS 2023, down to township level, built once
 //! let town = h.by_code("654201200").unwrap(); // 喀拉哈巴克乡, 塔城市
 //! assert_eq!(town.tiers(), 4); // four tiers of government
 //! assert_eq!(town.administrative_levels(), 5); // 塔城地区 is an agency
+//!
+//! // A legislation case in 塔城市 climbs past the agency 塔城地区 to 伊犁.
+//! let router = Router::new(h, china_policy())?;
+//! let places = [Place::Text("新疆塔城市")];
+//! let d = router.route(&Case::new(&places, "local_legislation"))?;
+//! assert_eq!(h.get(d.handler()).unwrap().name(), "伊犁哈萨克自治州");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Map
+//!
+//! - **The model**: [`Hierarchy`] (built by [`HierarchyBuilder`], queried
+//!   through [`Unit`] handles and [`UnitId`]s), its [`Schema`] of levels,
+//!   kinds ([`KindDef`], China's [`china::ChinaKind`]), [`Role`]s and
+//!   [`Designation`]s, and typed [`Relation`]s beside the tree. Kinds are a
+//!   runtime schema, not a type parameter, so England's councils or France's
+//!   communes load from files (see the `schema` docs on [`Schema`]).
+//! - **China**: [`china()`], [`china::ChinaCode`], [`china::NameIndex`],
+//!   [`china::addresses()`]; the code history in [`history`].
+//! - **Tiers**: [`Unit::tiers`], [`Unit::administrative_levels`],
+//!   [`Hierarchy::tier_breakdown`].
+//! - **Jurisdiction**: [`Hierarchy::governs`], [`Hierarchy::governs_via`],
+//!   [`Hierarchy::explain`], [`Hierarchy::lca_of`],
+//!   [`Hierarchy::lowest_covering`].
+//! - **Routing**: [`routing::Router`] with a [`routing::Policy`].
+//! - **Addresses**: [`address::AddressResolver`].
+//! - **Exchange**: [`CsvImport`], JSON and binary snapshots (feature
+//!   `serde`), Graphviz pictures ([`Hierarchy::dot`]).
+//!
+//! The repository's `examples/` are programs to copy: `quickstart` (the
+//! main job), `tour` (a literate tour of the API), `route_file` (route a
+//! CSV or JSON-lines file of cases), `england` (a custom hierarchy and
+//! policy), `history`, `pyramid` (a DOT picture of 湖北) and `service` (an
+//! HTTP service over all of it).
 //!
 //! # Data
 //!
