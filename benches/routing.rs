@@ -18,6 +18,8 @@ use xzqh::{Hierarchy, UnitId};
 struct Naive {
     graph: DiGraph<(String, String, String, u8), ()>, // code, name, kind, level
     policy: Policy,
+    /// Level names, top first, compared as strings.
+    levels: Vec<String>,
 }
 
 impl Naive {
@@ -39,6 +41,7 @@ impl Naive {
         Naive {
             graph,
             policy: china_policy(),
+            levels: h.schema().levels().to_vec(),
         }
     }
 
@@ -74,19 +77,10 @@ impl Naive {
             .iter()
             .find(|c| c.name == category)
             .expect("category");
-        let levels = [
-            "national",
-            "provincial",
-            "prefectural",
-            "county",
-            "township",
-            "village",
-            "grid",
-        ];
         let required = cat
             .min_level
             .as_ref()
-            .map(|l| levels.iter().position(|x| x == l).unwrap() as u8);
+            .map(|l| self.levels.iter().position(|x| x == l).unwrap() as u8);
         for u in self.ancestors(start) {
             let (code, _, kind, level) = &self.graph[u];
             if required.is_some_and(|r| *level > r) {
