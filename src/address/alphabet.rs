@@ -68,28 +68,19 @@ impl Alphabet {
         }
     }
 
-    /// Appends the code of `c` to `out`; returns how many bytes.
+    /// The code of `c`: its bytes, of which the first `n` count.
     #[inline]
-    pub(crate) fn push(&self, c: char, out: &mut Vec<u8>) -> usize {
+    pub(crate) fn code(&self, c: char) -> ([u8; 4], usize) {
         match self.rank(c) {
-            None => {
-                out.push(0);
-                1
-            }
-            Some(r) if r < ONE => {
-                out.push(r as u8 + 1);
-                1
-            }
+            None => ([0; 4], 1),
+            Some(r) if r < ONE => ([r as u8 + 1, 0, 0, 0], 1),
             Some(r) if r - ONE < LEADS * 256 => {
                 let r = r - ONE;
-                out.push((ONE + 1 + r / 256) as u8);
-                out.push((r % 256) as u8);
-                2
+                ([(ONE + 1 + r / 256) as u8, (r % 256) as u8, 0, 0], 2)
             }
             Some(r) => {
                 let r = r - ONE - LEADS * 256;
-                out.extend_from_slice(&[0xFF, (r >> 16) as u8, (r >> 8) as u8, r as u8]);
-                4
+                ([0xFF, (r >> 16) as u8, (r >> 8) as u8, r as u8], 4)
             }
         }
     }
@@ -98,7 +89,8 @@ impl Alphabet {
     pub(crate) fn encode(&self, s: &str) -> Vec<u8> {
         let mut out = Vec::with_capacity(s.len());
         for c in s.chars() {
-            self.push(c, &mut out);
+            let (bytes, n) = self.code(c);
+            out.extend_from_slice(&bytes[..n]);
         }
         out
     }

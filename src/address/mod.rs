@@ -117,7 +117,9 @@ use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, MatchKind};
 use thiserror::Error;
 
 use alphabet::Alphabet;
@@ -651,8 +653,12 @@ pub struct AddressResolver<H> {
     h: H,
     alphabet: Alphabet,
     /// Over the names coded by `alphabet`.
-    ac: AhoCorasick,
+    ac: NFA,
+    /// The automaton's unanchored start state.
+    start: StateID,
     pats: Box<[Pat]>,
+    /// Code length in bytes per pattern (0: 256 or more, ask the automaton).
+    lens: Box<[u8]>,
     /// Entries of the patterns that denote several units.
     entries: Box<[Entry]>,
     deep: Option<Deep>,
@@ -664,6 +670,7 @@ impl<H: Borrow<Hierarchy>> fmt::Debug for AddressResolver<H> {
         f.debug_struct("AddressResolver")
             .field("hierarchy", self.h.borrow())
             .field("patterns", &self.ac.patterns_len())
+            .field("memory", &self.ac.memory_usage())
             .field(
                 "village_names",
                 &self.deep.as_ref().map_or(0, |d| d.chars.len()),
@@ -759,10 +766,18 @@ impl<H: Borrow<Hierarchy>> AddressResolverBuilder<H> {
 struct Hit {
     start: u32,
     end: u32,
-    pat: u32,
+    /// The index of the character after the match.
+    to: u32,
+    /// The pattern's units, read when the match is found (while the
+    /// automaton goes on) rather than when the match is read.
+    pat: Pat,
     chars: u32,
     lead: u32,
     shadow: u32,
+    /// The next longer match from the same start, when no match starts
+    /// between their ends ([`NONE`] otherwise): through it, a reading of
+    /// a unit both name covers more and can go on the same ways.
+    longer: u32,
 }
 
 /// Characters covered, then quality, packed so that one `u64` comparison
@@ -813,17 +828,28 @@ struct Done {
     score: Score,
 }
 
+/// The entries of `list` (sorted by unit) strictly inside `lo..hi`.
+fn within(list: &[Entry], lo: u32, hi: u32) -> &[Entry] {
+    let a = list.partition_point(|e| e.unit <= lo);
+    let b = list.partition_point(|e| e.unit < hi);
+    &list[a..b.max(a)]
+}
+
+/// A character of the text: its byte offset, where the run of separators
+/// before it begins (its own offset when there is none), and its offset in
+/// the automaton's coding.
+#[derive(Debug, Clone, Copy)]
+struct Char {
+    at: u32,
+    lead: u32,
+    code: u32,
+}
+
 /// Buffers one resolution needs, kept per thread so that resolving does
 /// not allocate them again.
 #[derive(Debug, Default)]
 struct Scratch {
-    /// The text in the automaton's coding.
-    code: Vec<u8>,
-    /// Per code byte: the index of its character.
-    char_of: Vec<u32>,
-    /// Per character: its offset in the text and where the separators
-    /// before it begin (the text's length last).
-    offset: Vec<(u32, u32)>,
+    chars: Vec<Char>,
     hits: Vec<Hit>,
     nodes: Vec<Node>,
     /// `nodes`, compactly.
@@ -832,12 +858,38 @@ struct Scratch {
 
 impl Scratch {
     fn clear(&mut self) {
-        self.code.clear();
-        self.char_of.clear();
-        self.offset.clear();
+        self.chars.clear();
         self.hits.clear();
         self.nodes.clear();
         self.done.clear();
+    }
+
+    /// Each match's `shadow`, the longest match that starts at or before
+    /// it and ends after it (a longer name it lies in: 红河 in 红河州; the
+    /// first such on ties), and `longer`.
+    fn link(&mut self) {
+        let hits = &mut self.hits;
+        for i in 0..hits.len() {
+            let (s, e) = (hits[i].start, hits[i].end);
+            let (mut shadow, mut end, mut longer) = (NONE, e, NONE);
+            for (j, o) in hits.iter().enumerate().skip(i + 1) {
+                if o.start <= s && o.end > end {
+                    (shadow, end) = (j as u32, o.end);
+                }
+                if o.start == s && longer == NONE {
+                    longer = j as u32;
+                }
+            }
+            if longer != NONE {
+                // No match may start between the two ends.
+                let (a, b) = (hits[i].end, hits[longer as usize].end);
+                if hits.iter().any(|o| a <= o.start && o.start < b) {
+                    longer = NONE;
+                }
+            }
+            hits[i].shadow = shadow;
+            hits[i].longer = longer;
+        }
     }
 }
 
@@ -1015,14 +1067,17 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         // A contiguous NFA: a DFA of this many patterns would take hundreds
         // of megabytes; dense transitions for the first byte only keep the
         // automaton small (2 MB for China), so more of it stays in cache.
-        let ac = AhoCorasick::builder()
+        fn automaton(e: impl std::error::Error + Send + Sync + 'static) -> AddressError {
+            AddressError::Automaton {
+                source: Box::new(e),
+            }
+        }
+        let ac = NFA::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .dense_depth(1)
             .build(&names)
-            .map_err(|e| AddressError::Automaton {
-                source: Box::new(e),
-            })?;
+            .map_err(automaton)?;
+        let start = ac.start_state(Anchored::No).map_err(automaton)?;
         let deep = (!deep.is_empty()).then(|| {
             let g = Grouped::build(&buf, deep);
             let names = StrTable::from_iter(g.names.iter().map(String::as_str))
@@ -1044,6 +1099,11 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         Ok(AddressResolver {
             alphabet,
             ac,
+            start,
+            lens: names
+                .iter()
+                .map(|n| u8::try_from(n.len()).unwrap_or(0))
+                .collect(),
             pats: pats.into_boxed_slice(),
             entries: entries.into_boxed_slice(),
             deep,
@@ -1099,31 +1159,81 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
 
     fn resolve_in(&self, text: &str, sc: &mut Scratch) -> Resolution {
         sc.clear();
-        let Scratch {
-            code,
-            char_of,
-            offset,
-            hits,
-            nodes,
-            done,
-        } = sc;
+        let first = self.matches(text, sc);
+        sc.link();
+        self.readings(first, sc);
+        if let Some(deep) = &self.deep {
+            self.extend_deep(deep, text, first, &mut sc.nodes);
+        }
+        self.finish(text, &sc.nodes)
+    }
 
-        // The text in the automaton's coding, with the maps back to it.
+    /// The matches of the automaton in `text`, into `sc.hits` in the order
+    /// of their ends, with the text's characters into `sc.chars`; returns
+    /// the offset of the first character that is no separator.
+    #[inline(never)]
+    fn matches(&self, text: &str, sc: &mut Scratch) -> u32 {
+        let Scratch { chars, hits, .. } = sc;
+        chars.reserve(text.len());
+
+        // One pass: each character into the automaton's coding and through
+        // the automaton, and the matches that end with it. A match is read
+        // only where a character ends (one that starts on a character
+        // boundary ends on one: the coding is prefix-free) and is kept only
+        // if it starts on one. So matches come in the order of their ends,
+        // and a match's possible predecessors all end earlier.
+        let (ac, start) = (&self.ac, self.start);
+        let (mut sid, mut pos) = (start, 0u32);
         let (mut run, mut after_sep, mut first) = (0u32, true, text.len() as u32);
-        // Codes take at most two bytes per byte of UTF-8: no reallocation.
-        code.reserve(2 * text.len());
-        char_of.reserve(2 * text.len() + 1);
-        offset.reserve(text.len() + 1);
-        for (k, (i, c)) in text.char_indices().enumerate() {
+        for (i, c) in text.char_indices() {
             let i = i as u32;
-            offset.push((i, if after_sep { run } else { i }));
-            let n = self.alphabet.push(c, code);
-            char_of.push(k as u32);
-            if n > 1 {
-                char_of.extend(std::iter::repeat_n(k as u32, n - 1));
-            }
-            // A character in some name is no separator (a name may hold one).
-            let sep = code.last() == Some(&0) && n == 1 && is_separator(c);
+            let k = chars.len();
+            chars.push(Char {
+                at: i,
+                lead: if after_sep { run } else { i },
+                code: pos,
+            });
+            let (bytes, n) = self.alphabet.code(c);
+            pos += n as u32;
+            // A character in no name: no match goes through it. Any other
+            // is no separator (a name may hold one).
+            let sep = if bytes[0] == 0 {
+                sid = start;
+                is_separator(c)
+            } else {
+                for &b in &bytes[..n] {
+                    sid = ac.next_state(Anchored::No, sid, b);
+                }
+                if ac.is_match(sid) {
+                    let end = i + c.len_utf8() as u32;
+                    for j in 0..ac.match_len(sid) {
+                        let pid = ac.match_pattern(sid, j).as_usize();
+                        let len = match self.lens[pid] {
+                            0 => ac.pattern_len(ac.match_pattern(sid, j)) as u32,
+                            n => n as u32,
+                        };
+                        let from = pos - len;
+                        let mut a = k;
+                        while chars[a].code > from {
+                            a -= 1;
+                        }
+                        if chars[a].code != from {
+                            continue; // starts inside a character's code
+                        }
+                        hits.push(Hit {
+                            start: chars[a].at,
+                            end,
+                            to: k as u32 + 1,
+                            pat: self.pats[pid],
+                            chars: (k + 1 - a) as u32,
+                            lead: chars[a].lead,
+                            shadow: NONE,
+                            longer: NONE,
+                        });
+                    }
+                }
+                false
+            };
             if sep && !after_sep {
                 run = i;
             }
@@ -1132,78 +1242,100 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             }
             after_sep = sep;
         }
-        offset.push((text.len() as u32, text.len() as u32));
-        char_of.push(offset.len() as u32 - 1);
+        first
+    }
 
-        // Matches in order of their end, as the automaton reports them: a
-        // match's possible predecessors all end earlier, so they are read
-        // before it.
-        for m in self.ac.find_overlapping_iter(code.as_slice()) {
-            let (s, e) = (m.start(), m.end());
-            let (a, b) = (char_of[s], char_of[e]);
-            if s > 0 && char_of[s - 1] == a {
-                continue; // starts inside a character's code
-            }
-            hits.push(Hit {
-                start: offset[a as usize].0,
-                end: offset[b as usize].0,
-                pat: m.pattern().as_u32(),
-                chars: b - a,
-                lead: offset[a as usize].1,
-                shadow: NONE,
-            });
-        }
-        for i in 0..hits.len() {
-            let (s, e) = (hits[i].start, hits[i].end);
-            let mut best = (e, NONE);
-            for (j, o) in hits.iter().enumerate().skip(i + 1) {
-                if o.start <= s && o.end > best.0 {
-                    best = (o.end, j as u32);
-                }
-            }
-            hits[i].shadow = best.1;
-        }
-
+    /// The readings through the matches, into `sc.nodes` (see the module docs).
+    #[inline(never)]
+    fn readings(&self, first: u32, sc: &mut Scratch) {
+        let Scratch {
+            chars,
+            hits,
+            nodes,
+            done,
+        } = sc;
         // Nodes are made in the order of their matches' ends, so the
         // readings that end before a match are a prefix of `nodes`; `done`
         // mirrors `nodes` compactly for the predecessor search.
-        if !hits.is_sorted_by_key(|m| m.end) {
-            hits.sort_by_key(|m| m.end);
+        //
+        // A reading that cannot end up covering as many characters as the
+        // best one is never made: it could be neither the answer nor a
+        // candidate, nor lead to one. `most` is a lower bound of the best:
+        // at first the longest match that can start a reading, then the
+        // most any reading made covers. Against it go upper bounds: the
+        // characters so far, plus what matches can cover after this one
+        // (`cover`; with villages, all the text after it), plus nothing
+        // for a unit with no units below it. This drops most readings that
+        // street text would start or extend (建设, 幸福, 人民路 name
+        // townships by the dozen) and most of the short forms at the start
+        // (河北 names 11 townships, but 河北省 is longer).
+        let total = chars.len() as u32;
+        let mut most = 0u32;
+        for m in hits.iter() {
+            let (starters, rest) = self.split(&m.pat);
+            if !starters.is_empty() || (m.start == first && !rest.is_empty()) {
+                most = most.max(m.chars);
+            }
         }
         for m in hits.iter() {
             let fin = done.partition_point(|d| d.end <= m.start);
-            let pat = &self.pats[m.pat as usize];
-            let (starters, rest) = self.split(pat);
+            // The most characters a reading through this match can add.
+            let after = m.chars + total - m.to;
+            // Units outside `lo..hi` are inside no finished reading that
+            // this match could extend to the most characters covered.
+            let (mut lo, mut hi) = (u32::MAX, 0);
+            for d in &done[..fin] {
+                if d.score.chars() + after >= most {
+                    lo = lo.min(d.unit);
+                    hi = hi.max(d.sub_end);
+                }
+            }
+            // Whether a reading may start here, as far as characters go.
+            let fresh = after >= most;
+            if lo == u32::MAX && !fresh {
+                continue;
+            }
+            let (starters, rest) = self.split(&m.pat);
+            let starters = if fresh {
+                starters
+            } else {
+                within(starters, lo, hi)
+            };
             // Continuers away from the text's start matter only inside a
             // finished reading: take those within the span of the finished
             // readings' subtrees (two binary searches), not every township
             // of that name; the containment test below sorts them out.
-            let continuers: &[Entry] = if m.start == first {
+            let continuers = if m.start == first && fresh {
                 rest
-            } else if rest.is_empty() || fin == 0 {
-                &[]
             } else {
-                let (mut lo, mut hi) = (u32::MAX, 0);
-                for d in &done[..fin] {
-                    lo = lo.min(d.unit);
-                    hi = hi.max(d.sub_end);
-                }
-                let a = rest.partition_point(|e| e.unit <= lo);
-                let b = rest.partition_point(|e| e.unit < hi);
-                &rest[a..b.max(a)]
+                within(rest, lo, hi)
             };
-            let shadow =
-                (m.shadow != NONE).then(|| &self.pats[hits[m.shadow as usize].pat as usize]);
+            let shadow = (m.shadow != NONE).then(|| &hits[m.shadow as usize].pat);
+            let longer = (m.longer != NONE).then(|| self.split(&hits[m.longer as usize].pat));
             for e in starters.iter().chain(continuers) {
+                // A reading through the longer match from the same start
+                // (湖北省 for 湖北) is better and goes on the same ways.
+                if let Some((st, co)) = longer {
+                    let has = |l: &[Entry]| l.binary_search_by_key(&e.unit, |x| x.unit).is_ok();
+                    if has(st) || (!e.via().starts_anywhere() && has(co)) {
+                        continue;
+                    }
+                }
                 // The best finished reading whose unit contains this one.
                 let (mut base, mut prev) = (Score::ZERO, NONE);
-                for (k, d) in done[..fin].iter().enumerate() {
-                    if d.unit < e.unit && e.unit < d.sub_end && d.score > base {
-                        base = d.score;
-                        prev = k as u32;
+                if lo < e.unit && e.unit < hi {
+                    for (k, d) in done[..fin].iter().enumerate() {
+                        if d.unit < e.unit && e.unit < d.sub_end && d.score > base {
+                            base = d.score;
+                            prev = k as u32;
+                        }
                     }
                 }
                 if prev == NONE && !e.via().starts_anywhere() && m.start != first {
+                    continue;
+                }
+                let leaf = e.sub_end == e.unit + 1;
+                if base.chars() + if leaf { m.chars } else { after } < most {
                     continue;
                 }
                 let shadowed = shadow.is_some_and(|s| !self.denotes(s, e.unit));
@@ -1215,6 +1347,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
                 let quality = e.quality() - if shadowed { SHADOW_PENALTY } else { 0 }
                     + adjacent as i32 * ADJACENT;
                 let score = base.add(m.chars, quality);
+                most = most.max(score.chars());
                 done.push(Done {
                     unit: e.unit,
                     sub_end: e.sub_end,
@@ -1233,10 +1366,6 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
                 });
             }
         }
-        if let Some(deep) = &self.deep {
-            self.extend_deep(deep, text, first, nodes);
-        }
-        self.finish(text, nodes)
     }
 
     /// Extends the best readings by a village named after them, inside them;
@@ -1377,6 +1506,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         out
     }
 
+    #[inline(never)]
     fn finish(&self, text: &str, nodes: &[Node]) -> Resolution {
         let h = self.hierarchy();
         let rest_from = |end: u32| skip_separators(text, end as usize)..text.len();
