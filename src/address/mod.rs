@@ -32,17 +32,18 @@
 //! and that name's short forms). One name may denote many units (朝阳区 ×2,
 //! 城关镇 ×88).
 //!
-//! **Matching.** One Aho-Corasick automaton (the `aho-corasick` crate,
-//! standard semantics, overlapping matches) holds every distinct name and
-//! form of the units down to township level (level rank ≤ 4), about 65,000
-//! patterns for China, and finds all of them in the text in one pass,
-//! including those that overlap (济南市中区 holds both 济南市 and 市中区). It
-//! runs over a compact coding of the text rather than UTF-8: the 191
-//! characters most frequent in names take one byte, the others two, so the
-//! automaton walks about half the bytes and is smaller (2 MB for China),
-//! more of it in cache. The 620,000 villages (rank ≥ 5), whose names repeat by the hundred (和平村
-//! ×274), are not in the automaton: they are looked up in a hash table, and
-//! only inside the subtree of a unit the text already named (see *Villages*).
+//! **Matching.** One Aho-Corasick automaton (the `daachorse` crate's
+//! double array over characters, standard semantics, overlapping matches)
+//! holds every distinct name and form of the units down to township level
+//! (level rank ≤ 4), about 66,000 patterns for China, and finds all of them
+//! in the text in one pass, including those that overlap (济南市中区 holds
+//! both 济南市 and 市中区). A transition is one array read, failure links
+//! included, and each name's value in the automaton is the units it
+//! denotes, so a match costs one more read. Names match ASCII letters in
+//! either case. The 620,000 villages (rank ≥ 5), whose names repeat by
+//! the hundred (和平村 ×274), are not in the automaton: they are looked up
+//! in a hash table, and only inside the subtree of a unit the text already
+//! named (see *Villages*).
 //!
 //! **Readings.** A reading is a left-to-right sequence of non-overlapping
 //! matches, each naming a unit strictly inside the previous one's subtree
@@ -54,6 +55,20 @@
 //! match and contains the unit, or starts a new reading. So *parent-child consistency
 //! decides, never the order of the data*: in 通州区潞邑街道 only Beijing's
 //! 通州区 has a 潞邑街道, so only Beijing's reading covers seven characters.
+//!
+//! Readings that cannot matter are not made. A reading is made only if it
+//! can still cover as many characters as the best one (a lower bound: the
+//! longest match that can start a reading, then the best reading made):
+//! its characters, plus the rest of the text, plus nothing for a unit with
+//! no units below it. This drops the readings that street text would make
+//! (建设, 幸福, 人民路 are short forms of townships by the dozen) and
+//! short forms at the start that a longer name covers (河北 names eleven
+//! townships, but the text says 河北省). And a short form's reading is not
+//! made when the name from the same start that is longer by a few
+//! characters denotes the same unit and no match starts in between (湖北
+//! in 湖北省): that reading covers more and goes on the same ways. None of
+//! this changes an answer: the readings left out are never the best, never
+//! tied with it, and never lead to it.
 //!
 //! **Score.** A reading scores, first, the characters it covers, then its
 //! *quality*, the sum over its matches of: full name 4, a short form with
@@ -100,29 +115,25 @@
 //!
 //! **Cost.** One pass of the automaton over the text, then work linear in
 //! the matches times the units each names, with no allocation but the
-//! answer's two vectors (the buffers are kept per thread). About 10,000
-//! instructions for a typical address on China's township-level data, about
-//! a microsecond when the automaton is in cache and two for random
-//! addresses on a busy two-core machine; the naive way, `str::find` with
-//! every name, takes 0.8 ms (`benches/address.rs`). Building the resolver
-//! for [`china()`](crate::china()) takes about 0.2 s; use the cached
+//! answer's two vectors (the buffers are kept per thread). About 6,500
+//! instructions for a typical address on China's township-level data:
+//! about 0.45 µs when the names it reads are in cache, and 1 to 1.5 µs for
+//! random addresses on a two-core machine, where a dozen cache misses into
+//! the 3.5 MB automaton (one per character of a rarely used name, one per
+//! match) take most of the time. The naive way, `str::find` with every
+//! name, takes 0.8 ms (`benches/address.rs`). Building the resolver for
+//! [`china()`](crate::china()) takes about 0.2 s; use the cached
 //! [`china::addresses()`](crate::china::addresses()).
 //!
 //! [`short_forms`]: crate::china::short_forms
-
-mod alphabet;
 
 use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::{Anchored, MatchKind};
+use daachorse::CharwiseDoubleArrayAhoCorasick;
 use thiserror::Error;
-
-use alphabet::Alphabet;
 
 use crate::china::names::{forms, MAJOR_MAX_RANK};
 use crate::hierarchy::{Hierarchy, NONE};
@@ -382,8 +393,8 @@ pub enum AddressError {
         /// How many were given.
         count: usize,
     },
-    /// The automaton exceeds `aho-corasick`'s limits (billions of states;
-    /// not reachable with real data).
+    /// The automaton exceeds `daachorse`'s limits (its states are numbered
+    /// in 32 bits; not reachable with real data).
     #[error("cannot build the name automaton")]
     Automaton {
         /// The automaton builder's error.
@@ -651,14 +662,12 @@ impl Resolution {
 /// ```
 pub struct AddressResolver<H> {
     h: H,
-    alphabet: Alphabet,
-    /// Over the names coded by `alphabet`.
-    ac: NFA,
-    /// The automaton's unanchored start state.
-    start: StateID,
-    pats: Box<[Pat]>,
-    /// Code length in bytes per pattern (0: 256 or more, ask the automaton).
-    lens: Box<[u8]>,
+    /// Over the names (ASCII in lower case), with the units each denotes.
+    ac: CharwiseDoubleArrayAhoCorasick<Pat>,
+    /// Every character of a name: none of them is a separator.
+    name_chars: std::collections::HashSet<char>,
+    /// How many patterns the automaton holds.
+    patterns: usize,
     /// Entries of the patterns that denote several units.
     entries: Box<[Entry]>,
     deep: Option<Deep>,
@@ -669,8 +678,8 @@ impl<H: Borrow<Hierarchy>> fmt::Debug for AddressResolver<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AddressResolver")
             .field("hierarchy", self.h.borrow())
-            .field("patterns", &self.ac.patterns_len())
-            .field("memory", &self.ac.memory_usage())
+            .field("patterns", &self.patterns)
+            .field("memory", &self.ac.heap_bytes())
             .field(
                 "village_names",
                 &self.deep.as_ref().map_or(0, |d| d.chars.len()),
@@ -778,6 +787,8 @@ struct Hit {
     /// between their ends ([`NONE`] otherwise): through it, a reading of
     /// a unit both name covers more and can go on the same ways.
     longer: u32,
+    /// Whether the longer match names every unit this one names.
+    dead: bool,
 }
 
 /// Characters covered, then quality, packed so that one `u64` comparison
@@ -819,30 +830,27 @@ struct Node {
     old: u32,
 }
 
-/// A node as the predecessor search reads it (`done[i]` is `nodes[i]`).
-#[derive(Debug, Clone, Copy)]
-struct Done {
-    unit: u32,
-    sub_end: u32,
-    end: u32,
-    score: Score,
-}
-
 /// The entries of `list` (sorted by unit) strictly inside `lo..hi`.
+#[inline]
 fn within(list: &[Entry], lo: u32, hi: u32) -> &[Entry] {
+    if let [e] = list {
+        return if lo < e.unit && e.unit < hi {
+            list
+        } else {
+            &[]
+        };
+    }
     let a = list.partition_point(|e| e.unit <= lo);
     let b = list.partition_point(|e| e.unit < hi);
     &list[a..b.max(a)]
 }
 
-/// A character of the text: its byte offset, where the run of separators
-/// before it begins (its own offset when there is none), and its offset in
-/// the automaton's coding.
+/// A character of the text: its byte offset, and where the run of
+/// separators before it begins (its own offset when there is none).
 #[derive(Debug, Clone, Copy)]
 struct Char {
     at: u32,
     lead: u32,
-    code: u32,
 }
 
 /// Buffers one resolution needs, kept per thread so that resolving does
@@ -852,8 +860,8 @@ struct Scratch {
     chars: Vec<Char>,
     hits: Vec<Hit>,
     nodes: Vec<Node>,
-    /// `nodes`, compactly.
-    done: Vec<Done>,
+    /// Per character, for [`Scratch::link`].
+    at: Vec<(u32, u32, u32)>,
 }
 
 impl Scratch {
@@ -861,45 +869,76 @@ impl Scratch {
         self.chars.clear();
         self.hits.clear();
         self.nodes.clear();
-        self.done.clear();
     }
 
     /// Each match's `shadow`, the longest match that starts at or before
     /// it and ends after it (a longer name it lies in: 红河 in 红河州; the
     /// first such on ties), and `longer`.
     fn link(&mut self) {
-        let hits = &mut self.hits;
-        for i in 0..hits.len() {
-            let (s, e) = (hits[i].start, hits[i].end);
-            let (mut shadow, mut end, mut longer) = (NONE, e, NONE);
-            for (j, o) in hits.iter().enumerate().skip(i + 1) {
-                if o.start <= s && o.end > end {
-                    (shadow, end) = (j as u32, o.end);
-                }
-                if o.start == s && longer == NONE {
-                    longer = j as u32;
-                }
+        let Scratch {
+            chars, hits, at, ..
+        } = self;
+        let n = chars.len() + 1;
+        // Per character: the longest match starting at or before it (first
+        // on ties), how many matches start before it, and the last match
+        // seen that starts at it.
+        at.clear();
+        at.resize(n, (NONE, 0, NONE));
+        for (i, m) in hits.iter().enumerate() {
+            let a = &mut at[(m.to - m.chars) as usize];
+            if a.0 == NONE || hits[a.0 as usize].end < m.end {
+                a.0 = i as u32;
             }
-            if longer != NONE {
-                // No match may start between the two ends.
-                let (a, b) = (hits[i].end, hits[longer as usize].end);
-                if hits.iter().any(|o| a <= o.start && o.start < b) {
-                    longer = NONE;
-                }
+            a.1 += 1;
+        }
+        let (mut best, mut before) = (NONE, 0);
+        for a in at.iter_mut() {
+            if a.0 != NONE && (best == NONE || hits[a.0 as usize].end > hits[best as usize].end) {
+                best = a.0;
             }
-            hits[i].shadow = shadow;
-            hits[i].longer = longer;
+            let here = a.1;
+            (a.0, a.1) = (best, before);
+            before += here;
+        }
+        for i in (0..hits.len()).rev() {
+            let (s, to) = ((hits[i].to - hits[i].chars) as usize, hits[i].to as usize);
+            let longest = at[s].0;
+            let next = at[s].2;
+            at[s].2 = i as u32;
+            let e = hits[i].end;
+            hits[i].shadow = if longest != NONE && hits[longest as usize].end > e {
+                longest
+            } else {
+                NONE
+            };
+            // The next longer match from the same start, if no match
+            // starts between the two ends.
+            hits[i].longer = if next != NONE && at[to].1 == at[hits[next as usize].to as usize].1 {
+                next
+            } else {
+                NONE
+            };
+            // Most names denote one unit: when the longer match names the
+            // same one, no reading goes through this match (湖北 in 湖北省).
+            if let Some(l) = hits.get(hits[i].longer as usize) {
+                let (a, b) = (&hits[i].pat, &l.pat);
+                hits[i].dead = a.count == 1
+                    && b.count == 1
+                    && a.entry.unit == b.entry.unit
+                    && (b.entry.via().starts_anywhere() || !a.entry.via().starts_anywhere());
+            }
         }
     }
 }
 
+#[inline]
 fn is_separator(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_whitespace() || c.is_ascii_punctuation();
-    }
     // CJK ideographs, the bulk of any address, are never separators.
     if ('\u{3400}'..='\u{9FFF}').contains(&c) {
         return false;
+    }
+    if c.is_ascii() {
+        return c.is_ascii_whitespace() || c.is_ascii_punctuation();
     }
     c.is_whitespace() || "，、。；：！？·（）【】《》“”‘’—…－".contains(c)
 }
@@ -1042,12 +1081,12 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
                 }
             }
         }
-        let top = Grouped::build(&buf, top);
-        let alphabet = Alphabet::new(top.names.iter().map(String::as_str));
-        let coded: Vec<Vec<u8>> = top.names.iter().map(|n| alphabet.encode(n)).collect();
+        // Names match ASCII case-insensitively: the automaton holds them in
+        // lower case (the byte offsets stay).
+        let top = Grouped::build(&buf.to_ascii_lowercase(), top);
         let mut entries = Vec::new();
-        let (mut names, mut pats): (Vec<&[u8]>, Vec<Pat>) = (Vec::new(), Vec::new());
-        for (p, name) in coded.iter().enumerate() {
+        let mut pats = Vec::new();
+        for p in 0..top.names.len() {
             let mut es = top.entries[top.start[p] as usize..top.start[p + 1] as usize].to_vec();
             es.sort_by_key(|e| (!e.via().starts_anywhere(), e.unit));
             let starters = es.iter().filter(|e| e.via().starts_anywhere()).count();
@@ -1058,26 +1097,21 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
                 let at = (entries.len() - es.len()) as u32;
                 Entry::new(at, starters as u32, Via::Full, NO_OLD)
             };
-            names.push(name);
             pats.push(Pat {
                 entry,
                 count: es.len() as u32,
             });
         }
-        // A contiguous NFA: a DFA of this many patterns would take hundreds
-        // of megabytes; dense transitions for the first byte only keep the
-        // automaton small (2 MB for China), so more of it stays in cache.
-        fn automaton(e: impl std::error::Error + Send + Sync + 'static) -> AddressError {
-            AddressError::Automaton {
-                source: Box::new(e),
-            }
-        }
-        let ac = NFA::builder()
-            .match_kind(MatchKind::Standard)
-            .dense_depth(1)
-            .build(&names)
-            .map_err(automaton)?;
-        let start = ac.start_state(Anchored::No).map_err(automaton)?;
+        // A double-array automaton over characters: one array read per
+        // transition, failure links included, 12 bytes a state. The value
+        // of a name is its units, read with the match (one cache miss, not
+        // two).
+        let ac = CharwiseDoubleArrayAhoCorasick::with_values(top.names.iter().zip(pats)).map_err(
+            |e| AddressError::Automaton {
+                source: e.to_string().into(),
+            },
+        )?;
+        let name_chars = top.names.iter().flat_map(|n| n.chars()).collect();
         let deep = (!deep.is_empty()).then(|| {
             let g = Grouped::build(&buf, deep);
             let names = StrTable::from_iter(g.names.iter().map(String::as_str))
@@ -1097,14 +1131,9 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             }
         });
         Ok(AddressResolver {
-            alphabet,
             ac,
-            start,
-            lens: names
-                .iter()
-                .map(|n| u8::try_from(n.len()).unwrap_or(0))
-                .collect(),
-            pats: pats.into_boxed_slice(),
+            name_chars,
+            patterns: top.names.len(),
             entries: entries.into_boxed_slice(),
             deep,
             old,
@@ -1176,14 +1205,10 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         let Scratch { chars, hits, .. } = sc;
         chars.reserve(text.len());
 
-        // One pass: each character into the automaton's coding and through
-        // the automaton, and the matches that end with it. A match is read
-        // only where a character ends (one that starts on a character
-        // boundary ends on one: the coding is prefix-free) and is kept only
-        // if it starts on one. So matches come in the order of their ends,
-        // and a match's possible predecessors all end earlier.
-        let (ac, start) = (&self.ac, self.start);
-        let (mut sid, mut pos) = (start, 0u32);
+        // One pass: each character through the automaton, and the matches
+        // that end with it, so in the order of their ends: a match's
+        // possible predecessors all end earlier.
+        let mut step = self.ac.find_overlapping_stepper();
         let (mut run, mut after_sep, mut first) = (0u32, true, text.len() as u32);
         for (i, c) in text.char_indices() {
             let i = i as u32;
@@ -1191,49 +1216,28 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             chars.push(Char {
                 at: i,
                 lead: if after_sep { run } else { i },
-                code: pos,
             });
-            let (bytes, n) = self.alphabet.code(c);
-            pos += n as u32;
-            // A character in no name: no match goes through it. Any other
-            // is no separator (a name may hold one).
-            let sep = if bytes[0] == 0 {
-                sid = start;
-                is_separator(c)
-            } else {
-                for &b in &bytes[..n] {
-                    sid = ac.next_state(Anchored::No, sid, b);
+            step.consume(c.to_ascii_lowercase());
+            for m in step.matches() {
+                let from = m.start() as u32;
+                let mut a = k;
+                while chars[a].at > from {
+                    a -= 1;
                 }
-                if ac.is_match(sid) {
-                    let end = i + c.len_utf8() as u32;
-                    for j in 0..ac.match_len(sid) {
-                        let pid = ac.match_pattern(sid, j).as_usize();
-                        let len = match self.lens[pid] {
-                            0 => ac.pattern_len(ac.match_pattern(sid, j)) as u32,
-                            n => n as u32,
-                        };
-                        let from = pos - len;
-                        let mut a = k;
-                        while chars[a].code > from {
-                            a -= 1;
-                        }
-                        if chars[a].code != from {
-                            continue; // starts inside a character's code
-                        }
-                        hits.push(Hit {
-                            start: chars[a].at,
-                            end,
-                            to: k as u32 + 1,
-                            pat: self.pats[pid],
-                            chars: (k + 1 - a) as u32,
-                            lead: chars[a].lead,
-                            shadow: NONE,
-                            longer: NONE,
-                        });
-                    }
-                }
-                false
-            };
+                hits.push(Hit {
+                    start: from,
+                    end: m.end() as u32,
+                    to: k as u32 + 1,
+                    pat: m.value(),
+                    chars: (k + 1 - a) as u32,
+                    lead: chars[a].lead,
+                    shadow: NONE,
+                    longer: NONE,
+                    dead: false,
+                });
+            }
+            // A character in some name is no separator (a name may hold one).
+            let sep = is_separator(c) && !self.name_chars.contains(&c);
             if sep && !after_sep {
                 run = i;
             }
@@ -1249,14 +1253,10 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
     #[inline(never)]
     fn readings(&self, first: u32, sc: &mut Scratch) {
         let Scratch {
-            chars,
-            hits,
-            nodes,
-            done,
+            chars, hits, nodes, ..
         } = sc;
         // Nodes are made in the order of their matches' ends, so the
-        // readings that end before a match are a prefix of `nodes`; `done`
-        // mirrors `nodes` compactly for the predecessor search.
+        // readings that end before a match are a prefix of `nodes`.
         //
         // A reading that cannot end up covering as many characters as the
         // best one is never made: it could be neither the answer nor a
@@ -1271,20 +1271,20 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         // (河北 names 11 townships, but 河北省 is longer).
         let total = chars.len() as u32;
         let mut most = 0u32;
-        for m in hits.iter() {
+        for m in hits.iter().filter(|m| !m.dead) {
             let (starters, rest) = self.split(&m.pat);
             if !starters.is_empty() || (m.start == first && !rest.is_empty()) {
                 most = most.max(m.chars);
             }
         }
-        for m in hits.iter() {
-            let fin = done.partition_point(|d| d.end <= m.start);
+        for m in hits.iter().filter(|m| !m.dead) {
+            let fin = nodes.partition_point(|d| d.end <= m.start);
             // The most characters a reading through this match can add.
             let after = m.chars + total - m.to;
             // Units outside `lo..hi` are inside no finished reading that
             // this match could extend to the most characters covered.
             let (mut lo, mut hi) = (u32::MAX, 0);
-            for d in &done[..fin] {
+            for d in &nodes[..fin] {
                 if d.score.chars() + after >= most {
                     lo = lo.min(d.unit);
                     hi = hi.max(d.sub_end);
@@ -1324,7 +1324,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
                 // The best finished reading whose unit contains this one.
                 let (mut base, mut prev) = (Score::ZERO, NONE);
                 if lo < e.unit && e.unit < hi {
-                    for (k, d) in done[..fin].iter().enumerate() {
+                    for (k, d) in nodes[..fin].iter().enumerate() {
                         if d.unit < e.unit && e.unit < d.sub_end && d.score > base {
                             base = d.score;
                             prev = k as u32;
@@ -1348,12 +1348,6 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
                     + adjacent as i32 * ADJACENT;
                 let score = base.add(m.chars, quality);
                 most = most.max(score.chars());
-                done.push(Done {
-                    unit: e.unit,
-                    sub_end: e.sub_end,
-                    end: m.end,
-                    score,
-                });
                 nodes.push(Node {
                     unit: e.unit,
                     sub_end: e.sub_end,

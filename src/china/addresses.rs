@@ -35,7 +35,7 @@ pub fn addresses() -> &'static Addresses {
             .old_names(old_names(crate::china()))
             .build()
             .expect(
-                "the embedded data's automaton is within aho-corasick's limits: \
+                "the embedded data's automaton is within daachorse's limits: \
              tests/address_accuracy.rs builds it",
             )
     })
@@ -60,7 +60,7 @@ pub fn addresses_with_villages() -> &'static Addresses {
             .old_names(old_names(crate::china_with_villages()))
             .build()
             .expect(
-                "the embedded data's automaton is within aho-corasick's limits: \
+                "the embedded data's automaton is within daachorse's limits: \
              tests/address_accuracy.rs builds it",
             )
     })

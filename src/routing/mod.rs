@@ -791,8 +791,8 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
                 .old_names(old)
                 .build()
                 .expect(
-                    "a hierarchy's names fit aho-corasick's automaton: it holds 2^31 states, \
-                 more than the bytes of names a hierarchy can hold",
+                    "a hierarchy's names fit the automaton: its states are numbered in 32 bits, \
+                 and a hierarchy's names fit in 2^32 bytes",
                 )
         })
     }
