@@ -812,7 +812,7 @@ impl Score {
     }
 
     fn quality(self) -> i32 {
-        (self.0 & 0xFFFF_FFFF) as i64 as i32 - (1 << 31) as i64 as i32
+        (self.0 as u32).wrapping_sub(1 << 31) as i32
     }
 }
 
@@ -928,6 +928,27 @@ impl Scratch {
                     && (b.entry.via().starts_anywhere() || !a.entry.via().starts_anywhere());
             }
         }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn the pruning of readings off to compare with the full
+    /// dynamic programming.
+    static EXHAUSTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether readings that cannot matter are left out (always, but in tests
+/// that compare with the full dynamic programming).
+#[inline]
+fn pruning() -> bool {
+    #[cfg(test)]
+    {
+        !EXHAUSTIVE.with(|e| e.get())
+    }
+    #[cfg(not(test))]
+    {
+        true
     }
 }
 
@@ -1270,14 +1291,15 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         // townships by the dozen) and most of the short forms at the start
         // (河北 names 11 townships, but 河北省 is longer).
         let total = chars.len() as u32;
+        let prune = pruning();
         let mut most = 0u32;
-        for m in hits.iter().filter(|m| !m.dead) {
+        for m in hits.iter().filter(|m| prune && !m.dead) {
             let (starters, rest) = self.split(&m.pat);
             if !starters.is_empty() || (m.start == first && !rest.is_empty()) {
                 most = most.max(m.chars);
             }
         }
-        for m in hits.iter().filter(|m| !m.dead) {
+        for m in hits.iter().filter(|m| !(prune && m.dead)) {
             let fin = nodes.partition_point(|d| d.end <= m.start);
             // The most characters a reading through this match can add.
             let after = m.chars + total - m.to;
@@ -1315,7 +1337,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             for e in starters.iter().chain(continuers) {
                 // A reading through the longer match from the same start
                 // (湖北省 for 湖北) is better and goes on the same ways.
-                if let Some((st, co)) = longer {
+                if let Some((st, co)) = longer.filter(|_| prune) {
                     let has = |l: &[Entry]| l.binary_search_by_key(&e.unit, |x| x.unit).is_ok();
                     if has(st) || (!e.via().starts_anywhere() && has(co)) {
                         continue;
@@ -1347,7 +1369,9 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
                 let quality = e.quality() - if shadowed { SHADOW_PENALTY } else { 0 }
                     + adjacent as i32 * ADJACENT;
                 let score = base.add(m.chars, quality);
-                most = most.max(score.chars());
+                if prune {
+                    most = most.max(score.chars());
+                }
                 nodes.push(Node {
                     unit: e.unit,
                     sub_end: e.sub_end,
@@ -1597,5 +1621,67 @@ mod tests {
         check::<super::AddressResolver<std::sync::Arc<crate::Hierarchy>>>();
         check::<super::AddressResolver<&'static crate::Hierarchy>>();
         check::<super::Resolution>();
+    }
+
+    #[test]
+    fn scores_keep_negative_qualities() {
+        use super::Score;
+        for q in [-12, -5, -1, 0, 1, 9] {
+            let s = Score::ZERO.add(3, q);
+            assert_eq!((s.chars(), s.quality()), (3, q));
+        }
+    }
+
+    use proptest::prelude::*;
+
+    /// Pieces of text: names and short forms of real units near each other
+    /// (so that readings nest), names from anywhere, street words that are
+    /// short forms of townships by the dozen, separators and house numbers.
+    fn piece(h: &'static crate::Hierarchy) -> impl Strategy<Value = String> {
+        let n = h.len() as u32;
+        prop_oneof![
+            4 => (1..n, 0..3usize).prop_map(move |(u, f)| {
+                let unit = h.get(crate::UnitId::new(u)).expect("in range");
+                let forms = crate::china::short_forms(unit.name());
+                // The unit with its ancestors, top-down, some written short.
+                let mut chain: Vec<_> = unit.ancestors().filter(|a| a.parent().is_some()).collect();
+                chain.reverse();
+                chain.push(unit);
+                let mut s: String = chain
+                    .iter()
+                    .skip(f % (chain.len()))
+                    .map(|a| {
+                        let short = crate::china::short_forms(a.name());
+                        if f == 1 && !short.is_empty() { short[0].clone() } else { a.name().to_owned() }
+                    })
+                    .collect();
+                if f == 2 && !forms.is_empty() {
+                    s.push_str(&forms[0]);
+                }
+                s
+            }),
+            2 => prop::sample::select(vec![
+                "建设", "幸福", "人民路", "解放路", "城关镇", "朝阳区", "长安镇", "市中区",
+                "红河州", "黔西南", "莱芜市", "南山", "通州区", "花园小区", "科技园",
+            ]).prop_map(str::to_owned),
+            1 => prop::sample::select(vec![" ", "，", "12号", "3栋201室", "-", "", "A座"])
+                .prop_map(str::to_owned),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+        /// Leaving out the readings that cannot matter changes no answer:
+        /// the same resolution as the full dynamic programming.
+        #[test]
+        fn pruning_changes_no_answer(pieces in prop::collection::vec(piece(crate::china()), 1..6)) {
+            let text: String = pieces.concat();
+            let resolver = crate::china::addresses();
+            let fast = resolver.resolve(&text);
+            super::EXHAUSTIVE.with(|e| e.set(true));
+            let full = resolver.resolve(&text);
+            super::EXHAUSTIVE.with(|e| e.set(false));
+            prop_assert_eq!(fast, full, "{}", text);
+        }
     }
 }
