@@ -131,6 +131,7 @@ use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 use thiserror::Error;
@@ -662,6 +663,13 @@ impl Resolution {
 /// ```
 pub struct AddressResolver<H> {
     h: H,
+    names: Arc<Names>,
+}
+
+/// What a resolver knows of its hierarchy's names, shared by the
+/// resolvers of one hierarchy (a router on [`china()`](crate::china())
+/// reads with [`china::addresses()`](crate::china::addresses())'s).
+struct Names {
     /// Over the names (ASCII in lower case), with the units each denotes.
     ac: CharwiseDoubleArrayAhoCorasick<Pat>,
     /// Every character of a name: none of them is a separator.
@@ -678,13 +686,13 @@ impl<H: Borrow<Hierarchy>> fmt::Debug for AddressResolver<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AddressResolver")
             .field("hierarchy", self.h.borrow())
-            .field("patterns", &self.patterns)
-            .field("memory", &self.ac.heap_bytes())
+            .field("patterns", &self.names.patterns)
+            .field("memory", &self.names.ac.heap_bytes())
             .field(
                 "village_names",
-                &self.deep.as_ref().map_or(0, |d| d.chars.len()),
+                &self.names.deep.as_ref().map_or(0, |d| d.chars.len()),
             )
-            .field("old_names", &self.old.len())
+            .field("old_names", &self.names.old.len())
             .finish()
     }
 }
@@ -1039,7 +1047,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn old_names(&self) -> &[OldName] {
-        &self.old
+        &self.names.old
     }
 
     fn build(hierarchy: H, old: Vec<OldName>) -> Result<Self, AddressError> {
@@ -1152,14 +1160,26 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             }
         });
         Ok(AddressResolver {
-            ac,
-            name_chars,
-            patterns: top.names.len(),
-            entries: entries.into_boxed_slice(),
-            deep,
-            old,
+            names: Arc::new(Names {
+                ac,
+                name_chars,
+                patterns: top.names.len(),
+                entries: entries.into_boxed_slice(),
+                deep,
+                old,
+            }),
             h: hierarchy,
         })
+    }
+
+    /// A resolver for `hierarchy` with this one's names: `hierarchy` must
+    /// borrow the same hierarchy.
+    pub(crate) fn share<H2: Borrow<Hierarchy>>(&self, hierarchy: H2) -> AddressResolver<H2> {
+        debug_assert!(std::ptr::eq(hierarchy.borrow(), self.hierarchy()));
+        AddressResolver {
+            h: hierarchy,
+            names: Arc::clone(&self.names),
+        }
     }
 
     /// The pattern's entries that may start a reading anywhere, and the rest.
@@ -1172,7 +1192,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
                 (&[], one)
             };
         }
-        self.entries[pat.entry.unit as usize..][..pat.count as usize]
+        self.names.entries[pat.entry.unit as usize..][..pat.count as usize]
             .split_at(pat.entry.sub_end as usize)
     }
 
@@ -1212,7 +1232,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         let first = self.matches(text, sc);
         sc.link();
         self.readings(first, sc);
-        if let Some(deep) = &self.deep {
+        if let Some(deep) = &self.names.deep {
             self.extend_deep(deep, text, first, &mut sc.nodes);
         }
         self.finish(text, &sc.nodes)
@@ -1229,7 +1249,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         // One pass: each character through the automaton, and the matches
         // that end with it, so in the order of their ends: a match's
         // possible predecessors all end earlier.
-        let mut step = self.ac.find_overlapping_stepper();
+        let mut step = self.names.ac.find_overlapping_stepper();
         let (mut run, mut after_sep, mut first) = (0u32, true, text.len() as u32);
         for (i, c) in text.char_indices() {
             let i = i as u32;
@@ -1258,7 +1278,7 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
                 });
             }
             // A character in some name is no separator (a name may hold one).
-            let sep = is_separator(c) && !self.name_chars.contains(&c);
+            let sep = is_separator(c) && !self.names.name_chars.contains(&c);
             if sep && !after_sep {
                 run = i;
             }
@@ -1621,6 +1641,20 @@ mod tests {
         check::<super::AddressResolver<std::sync::Arc<crate::Hierarchy>>>();
         check::<super::AddressResolver<&'static crate::Hierarchy>>();
         check::<super::Resolution>();
+    }
+
+    #[test]
+    fn a_router_on_the_embedded_data_shares_its_names() {
+        use crate::routing::{china_policy, Router};
+        use std::sync::Arc;
+        let cached = &crate::china::addresses().names;
+        let router = Router::new(crate::china(), china_policy()).expect("valid policy");
+        assert!(Arc::ptr_eq(&router.addresses().names, cached));
+        let small = crate::sample::small_china();
+        let router = Router::new(&small, china_policy()).expect("valid policy");
+        assert!(!Arc::ptr_eq(&router.addresses().names, cached));
+        let r = router.addresses().resolve("深圳南山区");
+        assert_eq!(r.unit(), small.by_code("440305").map(|u| u.id()));
     }
 
     #[test]

@@ -66,6 +66,19 @@ pub fn addresses_with_villages() -> &'static Addresses {
     })
 }
 
+/// The cached resolver of the embedded hierarchy that `h` is, if it is
+/// one: a router on [`china()`](crate::china()) reads with it rather than
+/// building its own.
+pub(crate) fn shared_for(h: &Hierarchy) -> Option<&'static Addresses> {
+    match super::preset::embedded(h)? {
+        false => Some(addresses()),
+        #[cfg(feature = "villages")]
+        true => Some(addresses_with_villages()),
+        #[cfg(not(feature = "villages"))]
+        true => None,
+    }
+}
+
 /// The names of the code history (feature `history`) that no unit of `h`
 /// bears under the same code any more, each with the units that cover it
 /// today: a merged unit's successor, a split unit's parts, a renamed unit

@@ -10,6 +10,7 @@ mod preset;
 
 #[cfg(feature = "villages")]
 pub use addresses::addresses_with_villages;
+pub(crate) use addresses::shared_for;
 pub use addresses::{addresses, old_names, Addresses};
 pub use code::{ChinaCode, CodeError};
 pub use data::{decode, DataError};

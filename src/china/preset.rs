@@ -22,6 +22,24 @@ static TOWNSHIP_ARTIFACT: &[u8] = include_bytes!("../../data/china/nbs2023.bin")
 #[cfg(feature = "villages")]
 static VILLAGE_ARTIFACT: &[u8] = include_bytes!("../../data/china/nbs2023-villages.bin");
 
+/// The embedded hierarchies, once built.
+static TOWNSHIPS: OnceLock<Hierarchy> = OnceLock::new();
+#[cfg(feature = "villages")]
+static VILLAGES: OnceLock<Hierarchy> = OnceLock::new();
+
+/// Whether `h` is `china()` (`false`) or `china_with_villages()`
+/// (`true`), if it is one of them; neither is built to find out.
+pub(crate) fn embedded(h: &Hierarchy) -> Option<bool> {
+    if TOWNSHIPS.get().is_some_and(|c| std::ptr::eq(c, h)) {
+        return Some(false);
+    }
+    #[cfg(feature = "villages")]
+    if VILLAGES.get().is_some_and(|c| std::ptr::eq(c, h)) {
+        return Some(true);
+    }
+    None
+}
+
 /// China's hierarchy down to township level, from the embedded NBS 2023 data:
 /// 44,691 units, built on first call (a few milliseconds) and shared after.
 ///
@@ -42,8 +60,7 @@ static VILLAGE_ARTIFACT: &[u8] = include_bytes!("../../data/china/nbs2023-villag
 /// assert!(h.by_code("1101").is_none()); // a placeholder, not a unit
 /// ```
 pub fn china() -> &'static Hierarchy {
-    static CHINA: OnceLock<Hierarchy> = OnceLock::new();
-    CHINA.get_or_init(|| {
+    TOWNSHIPS.get_or_init(|| {
         decode(TOWNSHIP_ARTIFACT).expect(
             "the embedded township artifact decodes: tests/china_fresh.rs regenerates it \
              byte for byte and tests/china_data.rs loads it",
@@ -69,8 +86,7 @@ pub fn china() -> &'static Hierarchy {
 /// ```
 #[cfg(feature = "villages")]
 pub fn china_with_villages() -> &'static Hierarchy {
-    static CHINA: OnceLock<Hierarchy> = OnceLock::new();
-    CHINA.get_or_init(|| {
+    VILLAGES.get_or_init(|| {
         decode(VILLAGE_ARTIFACT).expect(
             "the embedded village artifact decodes: tests/china_fresh.rs regenerates it \
              byte for byte and tests/china_data.rs loads it",

@@ -767,7 +767,9 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     }
 
     /// The address resolver that reads [`Place::Text`] places, built on
-    /// first use (about 0.2 s for China's township-level data).
+    /// first use (about 0.2 s for China's township-level data), or, on the
+    /// embedded data, sharing the names of
+    /// [`china::addresses()`](crate::china::addresses()).
     ///
     /// # Examples
     ///
@@ -780,6 +782,10 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     /// ```
     pub fn addresses(&self) -> &AddressResolver<H> {
         self.addresses.get_or_init(|| {
+            // On the embedded data, the cached resolver's names.
+            if let Some(shared) = crate::china::shared_for(self.hierarchy()) {
+                return shared.share(self.hierarchy.clone());
+            }
             // China's old names (莱芜市) read as today's units, as in
             // `china::addresses()`.
             let old = if self.hierarchy().schema().name() == "china" {
