@@ -250,6 +250,17 @@ struct Pat {
     count: u32,
 }
 
+impl Pat {
+    /// How many of the units may start a reading anywhere (the name's
+    /// entries are not read to tell).
+    fn starters(&self) -> u32 {
+        match self.count {
+            1 => self.entry.via().starts_anywhere() as u32,
+            _ => self.entry.sub_end,
+        }
+    }
+}
+
 /// Names back to back with the units each denotes: name `i`'s entries are
 /// `entries[start[i]..start[i + 1]]`, sorted by unit id (pre-order).
 #[derive(Debug, Default)]
@@ -1314,8 +1325,8 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         let prune = pruning();
         let mut most = 0u32;
         for m in hits.iter().filter(|m| prune && !m.dead) {
-            let (starters, rest) = self.split(&m.pat);
-            if !starters.is_empty() || (m.start == first && !rest.is_empty()) {
+            let starters = m.pat.starters();
+            if starters > 0 || (m.start == first && m.pat.count > starters) {
                 most = most.max(m.chars);
             }
         }
