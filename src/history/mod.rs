@@ -607,6 +607,22 @@ impl History {
         Changes::new(self, Ids::Range(0..self.raw.changes.len() as u32), 0)
     }
 
+    /// Change number `index` of [`History::changes`] (oldest first), as a
+    /// [`Step::Superseded`](crate::routing::Step::Superseded) names it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let h = xzqh::history::History::embedded();
+    /// let last = h.changes().last().unwrap();
+    /// assert_eq!(h.change(5_113).unwrap().to_string(), last.to_string());
+    /// assert!(h.change(5_114).is_none());
+    /// ```
+    pub fn change(&self, index: usize) -> Option<Change<'_>> {
+        let id = u32::try_from(index).ok()?;
+        (index < self.raw.changes.len()).then_some(Change { h: self, id })
+    }
+
     /// The difference between the tables of `from` and `to`: the changes
     /// first shown in the tables after `from` up to `to`, and the records
     /// added and removed. Empty when `from >= to`.

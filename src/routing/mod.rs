@@ -297,7 +297,8 @@ pub enum Step {
     /// superseded, and the case is routed as its successor `unit`. `change`
     /// is the last change followed, an index into
     /// [`History::changes`](crate::history::History::changes) of the embedded
-    /// history (feature `history`).
+    /// history (feature `history`), read with
+    /// [`History::change`](crate::history::History::change).
     Superseded {
         /// The place's position in the case.
         place: u32,
@@ -612,8 +613,7 @@ impl fmt::Display for Trace<'_> {
                 } => {
                     #[cfg(feature = "history")]
                     let why = crate::history::History::embedded()
-                        .changes()
-                        .nth(change as usize)
+                        .change(change as usize)
                         .map_or_else(String::new, |c| format!(" ({c})"));
                     #[cfg(not(feature = "history"))]
                     let why = {
