@@ -122,7 +122,7 @@
 //! its memory is: a dozen cache misses into the 3.5 MB automaton (one per
 //! character of a rarely used name, one per match) take most of the time. The naive way, `str::find` with every
 //! name, takes 0.8 ms (`benches/address.rs`). Building the resolver for
-//! [`china()`](crate::china()) takes about 0.2 s; use the cached
+//! [`china()`](crate::china()) takes about 0.1 s; use the cached
 //! [`china::addresses()`](crate::china::addresses()).
 //!
 //! [`short_forms`]: crate::china::short_forms
@@ -656,7 +656,7 @@ impl Resolution {
 /// Resolves free-text addresses and place names to units of one
 /// [`Hierarchy`]; see the [module docs](self) for the algorithm.
 ///
-/// Build it once per hierarchy (about 0.2 s for China) and share it: it is
+/// Build it once per hierarchy (about 0.1 s for China) and share it: it is
 /// `Send + Sync` and resolving takes `&self`. It holds the hierarchy as `H`:
 /// a reference, an `Arc` or the hierarchy itself. For the embedded data use
 /// the cached [`china::addresses()`](crate::china::addresses()).

@@ -9,7 +9,7 @@ use crate::Hierarchy;
 pub type Addresses = AddressResolver<&'static Hierarchy>;
 
 /// The [`AddressResolver`] for [`china()`](crate::china()), built on first
-/// call (about 0.2 s) and shared after: free text to township-level units.
+/// call (about 0.1 s) and shared after: free text to township-level units.
 ///
 /// With the `history` feature (default) it also reads the county-level and
 /// higher names of 1981–2025 that no longer exist (莱芜市, 莱城区, 崇文区…),

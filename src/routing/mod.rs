@@ -767,7 +767,7 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     }
 
     /// The address resolver that reads [`Place::Text`] places, built on
-    /// first use (about 0.2 s for China's township-level data), or, on the
+    /// first use (about 0.1 s for China's township-level data), or, on the
     /// embedded data, sharing the names of
     /// [`china::addresses()`](crate::china::addresses()).
     ///
