@@ -2,6 +2,8 @@
 //! (the traps parsers fall into), spans and remainders, the old-name hook,
 //! a schema that is not China's, and routing with text places.
 
+mod common;
+
 use std::sync::Arc;
 
 use xzqh::address::{AddressError, AddressResolver, Candidate, Form, OldName, Outcome};
@@ -15,25 +17,6 @@ const _: () = {
     send_sync::<AddressResolver<&'static Hierarchy>>();
     send_sync::<xzqh::address::Resolution>();
 };
-
-/// Splits one CSV line (fields may be quoted, with `""` for a quote).
-fn fields(line: &str) -> Vec<String> {
-    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
-}
 
 /// The hand-made stand-in for the history layer's old names.
 fn with_old_names(h: &Hierarchy) -> AddressResolver<&Hierarchy> {
@@ -60,7 +43,7 @@ fn check_golden(h: &Hierarchy, data: &str) {
     let file = include_str!("data/address_cases.csv");
     let mut checked = 0;
     for (n, line) in file.lines().enumerate().skip(1) {
-        let f = fields(line);
+        let f = common::split_csv(line);
         assert_eq!(f.len(), 6, "line {}: six fields", n + 1);
         if f[0] != data {
             continue;
@@ -109,7 +92,7 @@ fn golden_cases_village_data() {
 fn golden_codes_exist_in_the_data() {
     let h = xzqh::china();
     for line in include_str!("data/address_cases.csv").lines().skip(1) {
-        let f = fields(line);
+        let f = common::split_csv(line);
         if f[0] == "township" {
             for code in f[3].split('|').filter(|c| !c.is_empty()) {
                 assert!(h.by_code(code).is_some(), "{code} in {line}");
