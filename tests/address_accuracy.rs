@@ -367,41 +367,30 @@ fn print_table(rows: &[(Style, Tally)]) {
         "{:<18} {:>6} {:>9} {:>9} {:>8}",
         "form", "n", "county%", "deepest%", "genuine"
     );
+    let row = |label: &str, t: &Tally| {
+        println!(
+            "{:<18} {:>6} {:>9.2} {:>9.2} {:>8}",
+            label,
+            t.n,
+            pct(t.county, t.n),
+            pct(t.deepest, t.n),
+            t.genuine
+        );
+    };
     let mut all = Tally::default();
     for (style, t) in rows {
         if *style == Style::AllShort {
             continue;
         }
-        println!(
-            "{:<18} {:>6} {:>9.2} {:>9.2} {:>8}",
-            format!("{style:?}"),
-            t.n,
-            pct(t.county, t.n),
-            pct(t.deepest, t.n),
-            t.genuine
-        );
+        row(&format!("{style:?}"), t);
         all.n += t.n;
         all.county += t.county;
         all.deepest += t.deepest;
         all.genuine += t.genuine;
     }
-    println!(
-        "{:<18} {:>6} {:>9.2} {:>9.2} {:>8}",
-        "overall",
-        all.n,
-        pct(all.county, all.n),
-        pct(all.deepest, all.n),
-        all.genuine
-    );
+    row("overall", &all);
     if let Some((_, t)) = rows.iter().find(|(s, _)| *s == Style::AllShort) {
-        println!(
-            "{:<18} {:>6} {:>9.2} {:>9.2} {:>8}",
-            "extra: AllShort",
-            t.n,
-            pct(t.county, t.n),
-            pct(t.deepest, t.n),
-            t.genuine
-        );
+        row("extra: AllShort", t);
     }
 }
 
