@@ -259,6 +259,23 @@ impl Pat {
             _ => self.entry.sub_end,
         }
     }
+
+    /// The name's one unit, as [`AddressResolver::split`] gives it, if it
+    /// denotes one.
+    fn one(&self) -> Option<(&[Entry], &[Entry])> {
+        (self.count == 1)
+            .then(|| std::slice::from_ref(&self.entry).split_at(self.starters() as usize))
+    }
+}
+
+/// Whether no reading of `e`'s unit need go through a match because the
+/// longer match from the same start, whose name has the units `longer`
+/// (as [`AddressResolver::split`] gives them), names it too and may start
+/// a reading wherever this one may (湖北省 for 湖北): a reading through
+/// that one covers more and goes on the same ways.
+fn covered(e: &Entry, longer: (&[Entry], &[Entry])) -> bool {
+    let has = |l: &[Entry]| l.binary_search_by_key(&e.unit, |x| x.unit).is_ok();
+    has(longer.0) || (!e.via().starts_anywhere() && has(longer.1))
 }
 
 /// Names back to back with the units each denotes: name `i`'s entries are
@@ -806,7 +823,8 @@ struct Hit {
     /// between their ends ([`NONE`] otherwise): through it, a reading of
     /// a unit both name covers more and can go on the same ways.
     longer: u32,
-    /// Whether the longer match names every unit this one names.
+    /// Whether the longer match covers every unit this one names (see
+    /// [`covered`]; worked out for names of one unit only).
     dead: bool,
 }
 
@@ -937,14 +955,11 @@ impl Scratch {
             } else {
                 NONE
             };
-            // Most names denote one unit: when the longer match names the
-            // same one, no reading goes through this match (湖北 in 湖北省).
+            // Most names denote one unit: when the longer match covers it,
+            // no reading goes through this match at all.
             if let Some(l) = hits.get(hits[i].longer as usize) {
-                let (a, b) = (&hits[i].pat, &l.pat);
-                hits[i].dead = a.count == 1
-                    && b.count == 1
-                    && a.entry.unit == b.entry.unit
-                    && (b.entry.via().starts_anywhere() || !a.entry.via().starts_anywhere());
+                let a = &hits[i].pat;
+                hits[i].dead = a.count == 1 && l.pat.one().is_some_and(|l| covered(&a.entry, l));
             }
         }
     }
@@ -1195,16 +1210,11 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
 
     /// The pattern's entries that may start a reading anywhere, and the rest.
     fn split<'a>(&'a self, pat: &'a Pat) -> (&'a [Entry], &'a [Entry]) {
-        if pat.count == 1 {
-            let one = std::slice::from_ref(&pat.entry);
-            return if pat.entry.via().starts_anywhere() {
-                (one, &[])
-            } else {
-                (&[], one)
-            };
-        }
-        self.names.entries[pat.entry.unit as usize..][..pat.count as usize]
-            .split_at(pat.entry.sub_end as usize)
+        let all = match pat.count {
+            1 => std::slice::from_ref(&pat.entry),
+            n => &self.names.entries[pat.entry.unit as usize..][..n as usize],
+        };
+        all.split_at(pat.starters() as usize)
     }
 
     /// Whether the pattern's name denotes `unit`.
@@ -1252,7 +1262,6 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
     /// The matches of the automaton in `text`, into `sc.hits` in the order
     /// of their ends, with the text's characters into `sc.chars`; returns
     /// the offset of the first character that is no separator.
-    #[inline(never)]
     fn matches(&self, text: &str, sc: &mut Scratch) -> u32 {
         let Scratch { chars, hits, .. } = sc;
         chars.reserve(text.len());
@@ -1302,7 +1311,6 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
     }
 
     /// The readings through the matches, into `sc.nodes` (see the module docs).
-    #[inline(never)]
     fn readings(&self, first: u32, sc: &mut Scratch) {
         let Scratch {
             chars, hits, nodes, ..
@@ -1315,9 +1323,8 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         // candidate, nor lead to one. `most` is a lower bound of the best:
         // at first the longest match that can start a reading, then the
         // most any reading made covers. Against it go upper bounds: the
-        // characters so far, plus what matches can cover after this one
-        // (`cover`; with villages, all the text after it), plus nothing
-        // for a unit with no units below it. This drops most readings that
+        // characters so far, plus all the text after this match, plus
+        // nothing for a unit with no units below it. This drops most readings that
         // street text would start or extend (建设, 幸福, 人民路 name
         // townships by the dozen) and most of the short forms at the start
         // (河北 names 11 townships, but 河北省 is longer).
@@ -1366,13 +1373,8 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
             let shadow = (m.shadow != NONE).then(|| &hits[m.shadow as usize].pat);
             let longer = (m.longer != NONE).then(|| self.split(&hits[m.longer as usize].pat));
             for e in starters.iter().chain(continuers) {
-                // A reading through the longer match from the same start
-                // (湖北省 for 湖北) is better and goes on the same ways.
-                if let Some((st, co)) = longer.filter(|_| prune) {
-                    let has = |l: &[Entry]| l.binary_search_by_key(&e.unit, |x| x.unit).is_ok();
-                    if has(st) || (!e.via().starts_anywhere() && has(co)) {
-                        continue;
-                    }
+                if prune && longer.is_some_and(|l| covered(e, l)) {
+                    continue;
                 }
                 // The best finished reading whose unit contains this one.
                 let (mut base, mut prev) = (Score::ZERO, NONE);
@@ -1555,7 +1557,6 @@ impl<H: Borrow<Hierarchy>> AddressResolver<H> {
         out
     }
 
-    #[inline(never)]
     fn finish(&self, text: &str, nodes: &[Node]) -> Resolution {
         let h = self.hierarchy();
         let rest_from = |end: u32| skip_separators(text, end as usize)..text.len();
