@@ -1,5 +1,6 @@
 //! The address resolvers of the embedded data, built once on first use.
 
+use std::borrow::Borrow;
 use std::sync::OnceLock;
 
 use crate::address::AddressResolver;
@@ -30,15 +31,7 @@ pub type Addresses = AddressResolver<&'static Hierarchy>;
 /// ```
 pub fn addresses() -> &'static Addresses {
     static RESOLVER: OnceLock<Addresses> = OnceLock::new();
-    RESOLVER.get_or_init(|| {
-        AddressResolver::builder(crate::china())
-            .old_names(old_names(crate::china()))
-            .build()
-            .expect(
-                "the embedded data's automaton is within daachorse's limits: \
-             tests/address_accuracy.rs builds it",
-            )
-    })
+    RESOLVER.get_or_init(|| with_old_names(crate::china()))
 }
 
 /// The [`AddressResolver`] for
@@ -55,15 +48,25 @@ pub fn addresses() -> &'static Addresses {
 #[cfg(feature = "villages")]
 pub fn addresses_with_villages() -> &'static Addresses {
     static RESOLVER: OnceLock<Addresses> = OnceLock::new();
-    RESOLVER.get_or_init(|| {
-        AddressResolver::builder(crate::china_with_villages())
-            .old_names(old_names(crate::china_with_villages()))
-            .build()
-            .expect(
-                "the embedded data's automaton is within daachorse's limits: \
-             tests/address_accuracy.rs builds it",
-            )
-    })
+    RESOLVER.get_or_init(|| with_old_names(crate::china_with_villages()))
+}
+
+/// A resolver for `hierarchy` that, in China's schema, also reads the old
+/// names of the code history ([`old_names`]), as [`addresses()`] does.
+pub(crate) fn with_old_names<H: Borrow<Hierarchy>>(hierarchy: H) -> AddressResolver<H> {
+    let h = hierarchy.borrow();
+    let old = if h.schema().name() == "china" {
+        old_names(h)
+    } else {
+        Vec::new()
+    };
+    AddressResolver::builder(hierarchy)
+        .old_names(old)
+        .build()
+        .expect(
+            "a hierarchy's names fit the automaton: its states are numbered in 32 bits, \
+             and a hierarchy's names fit in 2^32 bytes; old names point to its own units",
+        )
 }
 
 /// The cached resolver of the embedded hierarchy that `h` is, if it is

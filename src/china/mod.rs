@@ -10,8 +10,8 @@ mod preset;
 
 #[cfg(feature = "villages")]
 pub use addresses::addresses_with_villages;
-pub(crate) use addresses::shared_for;
 pub use addresses::{addresses, old_names, Addresses};
+pub(crate) use addresses::{shared_for, with_old_names};
 pub use code::{ChinaCode, CodeError};
 pub use data::{decode, DataError};
 pub use kind::{ChinaKind, COUNTY, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE};

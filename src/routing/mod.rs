@@ -788,18 +788,7 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
             }
             // China's old names (莱芜市) read as today's units, as in
             // `china::addresses()`.
-            let old = if self.hierarchy().schema().name() == "china" {
-                crate::china::old_names(self.hierarchy())
-            } else {
-                Vec::new()
-            };
-            AddressResolver::builder(self.hierarchy.clone())
-                .old_names(old)
-                .build()
-                .expect(
-                    "a hierarchy's names fit the automaton: its states are numbered in 32 bits, \
-                 and a hierarchy's names fit in 2^32 bytes",
-                )
+            crate::china::with_old_names(self.hierarchy.clone())
         })
     }
 
