@@ -619,8 +619,11 @@ impl History {
     /// assert!(h.change(5_114).is_none());
     /// ```
     pub fn change(&self, index: usize) -> Option<Change<'_>> {
-        let id = u32::try_from(index).ok()?;
-        (index < self.raw.changes.len()).then_some(Change { h: self, id })
+        // Change ids are u32, as in `changes()`.
+        (index < self.raw.changes.len()).then_some(Change {
+            h: self,
+            id: index as u32,
+        })
     }
 
     /// The difference between the tables of `from` and `to`: the changes
