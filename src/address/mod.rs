@@ -117,11 +117,13 @@
 //! the matches times the units each names, with no allocation but the
 //! answer's two vectors (the buffers are kept per thread). About 6,500
 //! instructions for a typical address on China's township-level data:
-//! about 0.5 µs when the names it reads are in cache, and 1 to 2 µs for
+//! 0.6 to 0.8 µs when the names it reads are in cache, and 1 to 2.2 µs for
 //! random addresses on a two-core virtual machine, depending on how busy
 //! its memory is: a dozen cache misses into the 3.5 MB automaton (one per
-//! character of a rarely used name, one per match) take most of the time. The naive way, `str::find` with every
-//! name, takes 0.8 ms (`benches/address.rs`). Building the resolver for
+//! character of a rarely used name, one per match) take the difference.
+//! The naive way, `str::find` with every name, takes about 1 ms; the `cpca`
+//! crate, which reads counties only, 1.0 to 1.3 µs in the same runs
+//! (`benches/address.rs`). Building the resolver for
 //! [`china()`](crate::china()) takes about 0.1 s; use the cached
 //! [`china::addresses()`](crate::china::addresses()).
 //!
