@@ -6,7 +6,9 @@
 //! table; add `--features villages` for the village-level run. Its last
 //! column is the county-level accuracy of the `cpca` crate (the Rust port of
 //! the cpca parser the issue compares with, which reads county level only)
-//! on the same texts, printed for comparison and never asserted.
+//! on the same texts, printed for comparison and never asserted. It moves
+//! by a few hundredths of a point from run to run (76.18–76.24% overall in
+//! four runs on the same texts): cpca's answers are not the same every run.
 //!
 //! # How answers are judged
 //!
@@ -275,7 +277,8 @@ struct Tally {
 /// Whether `cpca` (the Rust port of the cpca parser the issue compares
 /// with, county level only) read `text` to `want`'s county-level unit: the
 /// province, then that unit as district, under its prefecture as city
-/// (unless the prefecture is a placeholder such as 市辖区); or that unit as
+/// (when it has one: Beijing's districts are right under Beijing, as NBS
+/// placeholders such as 市辖区 are no units); or that unit as
 /// city with no district (仙桃市, directly under its province), or as city
 /// for a prefecture without counties (东莞市). cpca's data is of 2025, ours
 /// of 2023: units renamed between the two count against it.
@@ -288,14 +291,9 @@ fn cpca_right(text: &str, want: Unit<'_>) -> bool {
     if p.province.as_deref() != Some(above[0].name()) {
         return false;
     }
-    let placeholder = |u: &Unit<'_>| {
-        u.name() == "县" || u.name().ends_with("市辖区") || u.name().ends_with("行政区划")
-    };
     if p.district.as_deref() == Some(c.name()) {
         return match c.parent() {
-            Some(city) if city.level() == PREFECTURAL && !placeholder(&city) => {
-                p.city.as_deref() == Some(city.name())
-            }
+            Some(city) if city.level() == PREFECTURAL => p.city.as_deref() == Some(city.name()),
             _ => true,
         };
     }
