@@ -17,7 +17,8 @@
 use std::collections::HashSet;
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use xzqh::china::{short_forms, COUNTY, PREFECTURAL, PROVINCIAL, TOWNSHIP};
 use xzqh::{Hierarchy, Unit, UnitId};
 
@@ -122,53 +123,59 @@ impl<'h> Naive<'h> {
     }
 }
 
+/// Benchmarks `parse` on `texts` in turn, one text per iteration.
+fn over<R>(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    texts: &[String],
+    parse: impl Fn(&str) -> R,
+) {
+    let mut i = 0;
+    g.bench_function(name, |b| {
+        b.iter(|| {
+            i = (i + 1) % texts.len();
+            black_box(parse(black_box(&texts[i])))
+        })
+    });
+}
+
 fn bench(c: &mut Criterion) {
     let h = xzqh::china();
     let resolver = xzqh::china::addresses();
     let texts = addresses(h, 4096);
     let mut g = c.benchmark_group("address");
-    let mut i = 0;
-    g.bench_function("resolve one random address: xzqh", |b| {
-        b.iter(|| {
-            i = (i + 1) % texts.len();
-            black_box(resolver.resolve(black_box(&texts[i])))
-        })
-    });
-    let mut i = 0;
-    g.bench_function("resolve one of 256 addresses (warm cache): xzqh", |b| {
-        b.iter(|| {
-            i = (i + 1) % 256;
-            black_box(resolver.resolve(black_box(&texts[i])))
-        })
-    });
+    let (random, warm) = (&texts[..], &texts[..256]);
+    let xzqh = |t: &str| resolver.resolve(t);
+    over(&mut g, "resolve one random address: xzqh", random, xzqh);
+    over(
+        &mut g,
+        "resolve one of 256 addresses (warm cache): xzqh",
+        warm,
+        xzqh,
+    );
     // The fastest existing parser the issue cites, on the same addresses.
     let cpca = cpca::AddressParser::new();
-    let mut i = 0;
-    g.bench_function(
+    let cpca = |t: &str| cpca.parse(t);
+    over(
+        &mut g,
         "resolve one random address: cpca (county level only)",
-        |b| {
-            b.iter(|| {
-                i = (i + 1) % texts.len();
-                black_box(cpca.parse(black_box(&texts[i])))
-            })
-        },
+        random,
+        cpca,
     );
-    let mut i = 0;
-    g.bench_function("resolve one of 256 addresses (warm cache): cpca", |b| {
-        b.iter(|| {
-            i = (i + 1) % 256;
-            black_box(cpca.parse(black_box(&texts[i])))
-        })
-    });
+    over(
+        &mut g,
+        "resolve one of 256 addresses (warm cache): cpca",
+        warm,
+        cpca,
+    );
     let naive = Naive::new(h);
-    let mut i = 0;
     g.sample_size(10);
-    g.bench_function("resolve one random address: naive str::find", |b| {
-        b.iter(|| {
-            i = (i + 1) % texts.len();
-            black_box(naive.resolve(black_box(&texts[i])))
-        })
-    });
+    over(
+        &mut g,
+        "resolve one random address: naive str::find",
+        random,
+        |t| naive.resolve(t),
+    );
     g.finish();
 }
 
