@@ -18,8 +18,8 @@ use std::collections::HashSet;
 use std::hint::black_box;
 
 use criterion::measurement::WallTime;
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
-use xzqh::china::{short_forms, COUNTY, PREFECTURAL, PROVINCIAL, TOWNSHIP};
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
+use xzqh::china::{COUNTY, PREFECTURAL, PROVINCIAL, TOWNSHIP, short_forms};
 use xzqh::{Hierarchy, Unit, UnitId};
 
 /// splitmix64.

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use petgraph::graph::{DiGraph, NodeIndex};
+use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::Direction;
-use xzqh::sample::{synthetic, CHINA_SHAPE};
+use petgraph::graph::{DiGraph, NodeIndex};
+use xzqh::sample::{CHINA_SHAPE, synthetic};
 
 struct Naive {
     graph: DiGraph<(String, String), ()>,

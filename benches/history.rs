@@ -7,15 +7,15 @@
 //! padded with 665k synthetic townships and villages, so that the target's
 //! code index is as large (and as cache-cold) as `xzqh::china()`'s.
 
-#[path = "../tests/common/history.rs"]
+#[path = "../tests/suite/common/history.rs"]
 mod common;
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
+use xzqh::Hierarchy;
 use xzqh::china::ChinaKind;
 use xzqh::history::History;
-use xzqh::Hierarchy;
 
 const N: usize = 4096;
 

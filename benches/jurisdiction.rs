@@ -24,10 +24,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use petgraph::graph::{Graph, NodeIndex};
+use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::Direction::Incoming;
-use xzqh::sample::{synthetic, CHINA_SHAPE};
+use petgraph::graph::{Graph, NodeIndex};
+use xzqh::sample::{CHINA_SHAPE, synthetic};
 use xzqh::{Hierarchy, Relation, Role, UnitId};
 
 const PAIRS: usize = 1 << 16;

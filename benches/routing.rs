@@ -5,12 +5,12 @@
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use petgraph::graph::{DiGraph, NodeIndex};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use petgraph::Direction;
-use xzqh::routing::{china_policy, Case, Decision, Place, Policy, Router};
+use petgraph::graph::{DiGraph, NodeIndex};
+use xzqh::routing::{Case, Decision, Place, Policy, Router, china_policy};
 #[cfg(not(feature = "villages"))]
-use xzqh::sample::{synthetic, CHINA_SHAPE};
+use xzqh::sample::{CHINA_SHAPE, synthetic};
 use xzqh::{Hierarchy, UnitId};
 
 /// The naive way a user would write the rule: petgraph for the tree, owned

@@ -8,11 +8,11 @@
 use std::collections::HashMap;
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::graph::{Graph, NodeIndex};
 use serde::{Deserialize, Serialize};
-use xzqh::sample::{synthetic, CHINA_SHAPE};
 use xzqh::Hierarchy;
+use xzqh::sample::{CHINA_SHAPE, synthetic};
 
 /// One unit as the naive loader stores it: owned strings, one heap object each.
 #[derive(Serialize, Deserialize)]

@@ -13,8 +13,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use xzqh::china::COUNTY;
 use xzqh::DotOptions;
+use xzqh::china::COUNTY;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args_os()

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::error::Error;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 
-use xzqh::routing::{china_policy, Case, Decision, Place, Router};
+use xzqh::routing::{Case, Decision, Place, Router, china_policy};
 use xzqh::{Hierarchy, Level};
 
 /// One case as read from a line, borrowing the line where it can.

@@ -9,8 +9,8 @@ use std::error::Error;
 
 use petgraph::visit::IntoEdgeReferences;
 
-use xzqh::china::{ChinaCode, LookupError, NameIndex, COUNTY, PREFECTURAL, TOWNSHIP};
-use xzqh::routing::{china_policy, Case, Place, Router};
+use xzqh::china::{COUNTY, ChinaCode, LookupError, NameIndex, PREFECTURAL, TOWNSHIP};
+use xzqh::routing::{Case, Place, Router, china_policy};
 use xzqh::{Relation, Role};
 
 fn main() -> Result<(), Box<dyn Error>> {

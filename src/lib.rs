@@ -145,44 +145,38 @@
 #![warn(missing_debug_implementations)]
 
 pub mod address;
-mod assemble;
-mod builder;
+#[cfg(feature = "china")]
 pub mod china;
-mod csv;
-mod dot;
-mod hierarchy;
-#[cfg(feature = "history")]
-pub mod history;
-mod index;
-mod iter;
-mod jurisdiction;
-mod load;
-mod relation;
+mod exchange;
+mod model;
 pub mod routing;
-pub mod sample;
-mod schema;
-#[cfg(feature = "serde")]
-mod snapshot;
-mod tiers;
 
-pub use builder::{BuildError, BuildLimits, HierarchyBuilder, KindRef};
+#[cfg(feature = "china")]
 pub use china::china;
 #[cfg(feature = "villages")]
 pub use china::china_with_villages;
-pub use csv::{CsvImport, CsvRow};
-pub use dot::{Dot, DotOptions};
-pub use hierarchy::{Graph, Hierarchy, Unit, UnitId};
-pub use iter::{Ancestors, Children, Descendants, Relations, UnitsIter};
-pub use jurisdiction::{Explanation, Jurisdiction, Link, Links};
-pub use load::{LoadError, LoadLimits};
-pub use relation::Relation;
-pub use schema::{
-    Designation, Designations, KindDef, KindId, Level, Role, Schema, SchemaBuilder, SchemaError,
-    MAX_DESIGNATIONS,
-};
+pub use exchange::csv::{CsvImport, CsvRow};
+pub use exchange::dot::{Dot, DotOptions};
+pub use exchange::load::{LoadError, LoadLimits, LoadOptions};
 #[cfg(feature = "serde")]
-pub use snapshot::{JSON_FORMAT, JSON_VERSION, SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
-pub use tiers::TierBreakdown;
+pub use exchange::snapshot::{JSON_FORMAT, JSON_VERSION, SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
+pub use model::builder::{BuildError, BuildLimits, HierarchyBuilder, KindRef};
+#[cfg(feature = "petgraph")]
+pub use model::graph::Graph;
+pub use model::hierarchy::{Hierarchy, UnitId};
+pub use model::iter::{Ancestors, Children, Descendants, Relations, UnitsIter};
+pub use model::jurisdiction::{Explanation, Jurisdiction, Link, Links};
+pub use model::names::{LookupError, NameIndex};
+pub use model::profile::{
+    ChangeId, CodeBuf, FormStrength, PlainProfile, Profile, ShortForm, Successions,
+};
+pub use model::relation::Relation;
+pub use model::schema::{
+    Designation, Designations, KindDef, KindId, Level, MAX_DESIGNATIONS, MAX_LEVEL_NAME, Role,
+    Schema, SchemaBuilder, SchemaError,
+};
+pub use model::tiers::TierBreakdown;
+pub use model::unit::Unit;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -6,8 +6,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[allow(dead_code)]
-#[path = "../tools/xzqh-data/src/gen.rs"]
-mod gen;
+#[path = "../tools/xzqh-data/src/generate.rs"]
+mod generate;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -18,7 +18,7 @@ fn read(path: &Path) -> Vec<u8> {
 }
 
 fn source(name: &str) -> String {
-    String::from_utf8(read(&root().join(gen::SOURCE_DIR).join(name))).expect("utf-8 csv")
+    String::from_utf8(read(&root().join(generate::SOURCE_DIR).join(name))).expect("utf-8 csv")
 }
 
 struct Sources {
@@ -38,8 +38,8 @@ impl Sources {
         }
     }
 
-    fn get<'a>(&'a self, villages: Option<&'a str>) -> gen::Sources<'a> {
-        gen::Sources {
+    fn get<'a>(&'a self, villages: Option<&'a str>) -> generate::Sources<'a> {
+        generate::Sources {
             provinces: &self.provinces,
             prefectures: &self.prefectures,
             counties: &self.counties,
@@ -54,13 +54,13 @@ const STALE: &str = "is stale: run `cargo run -p xzqh-data` and commit data/chin
 #[test]
 fn township_artifact_is_fresh() {
     let src = Sources::load();
-    let fresh = gen::township_artifact(&src.get(None), xzqh::china::DATA_VERSION).unwrap();
-    let committed = read(&root().join(gen::TOWNSHIP_FILE));
+    let fresh = generate::township_artifact(&src.get(None), xzqh::china::DATA_VERSION).unwrap();
+    let committed = read(&root().join(generate::TOWNSHIP_FILE));
     // Not assert_eq!: a diff of 600 KB helps nobody.
     assert!(
         committed == [fresh.header, fresh.body].concat(),
         "{} {STALE}",
-        gen::TOWNSHIP_FILE
+        generate::TOWNSHIP_FILE
     );
 }
 
@@ -70,22 +70,26 @@ fn township_artifact_is_fresh() {
 fn village_artifact_is_fresh() {
     let src = Sources::load();
     let mut villages = String::new();
-    let gz = read(&root().join(gen::SOURCE_DIR).join("villages.csv.gz"));
+    let gz = read(&root().join(generate::SOURCE_DIR).join("villages.csv.gz"));
     flate2::read::GzDecoder::new(&gz[..])
         .read_to_string(&mut villages)
         .expect("villages.csv.gz is gzipped utf-8");
     let fresh =
-        gen::village_artifact(&src.get(Some(&villages)), xzqh::china::DATA_VERSION).unwrap();
-    let committed = read(&root().join(gen::VILLAGE_FILE));
+        generate::village_artifact(&src.get(Some(&villages)), xzqh::china::DATA_VERSION).unwrap();
+    let committed = read(&root().join(generate::VILLAGE_FILE));
     let (header, deflated) = committed.split_at(fresh.header.len().min(committed.len()));
     assert!(
         header == fresh.header,
         "{} {STALE} (header)",
-        gen::VILLAGE_FILE
+        generate::VILLAGE_FILE
     );
     let mut body = Vec::new();
     flate2::read::DeflateDecoder::new(deflated)
         .read_to_end(&mut body)
         .expect("the body is raw deflate");
-    assert!(body == fresh.body, "{} {STALE} (body)", gen::VILLAGE_FILE);
+    assert!(
+        body == fresh.body,
+        "{} {STALE} (body)",
+        generate::VILLAGE_FILE
+    );
 }

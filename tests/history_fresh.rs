@@ -100,39 +100,39 @@ fn abolished_without_successor() {
 
 #[test]
 fn generator_rejects_bad_sources() {
-    let gen = |i: &str, c: &str| history_gen::generate(i, c, None).unwrap_err();
+    let regenerate = |i: &str, c: &str| history_gen::generate(i, c, None).unwrap_err();
     assert_eq!(
-        gen("code,name\n", CHANGES),
+        regenerate("code,name\n", CHANGES),
         "code_intervals.csv:1: unexpected header"
     );
     assert_eq!(
-        gen(&INTERVALS.replace("110103,丙区", "11010x,丙区"), CHANGES),
+        regenerate(&INTERVALS.replace("110103,丙区", "11010x,丙区"), CHANGES),
         "code_intervals.csv:5: invalid code \"11010x\""
     );
     assert_eq!(
-        gen(INTERVALS, &CHANGES.replace("merge", "annex")),
+        regenerate(INTERVALS, &CHANGES.replace("merge", "annex")),
         "changes.csv:2: unknown change type \"annex\""
     );
     assert_eq!(
-        gen(
+        regenerate(
             INTERVALS,
             &CHANGES.replace("110103,丙区,110101", "110103,丁区,110101")
         ),
         "changes.csv:2: no old record 110103 丁区 in 1982"
     );
     assert_eq!(
-        gen(
+        regenerate(
             INTERVALS,
             &CHANGES.replace("merge,county,1983", "merge,county,1984")
         ),
         "changes.csv:2: no old record 110103 丙区 in 1983"
     );
     assert_eq!(
-        gen(INTERVALS, &CHANGES.replace(",merge,", ",transfer,")),
+        regenerate(INTERVALS, &CHANGES.replace(",merge,", ",transfer,")),
         "changes.csv:2: after a transfer or establishment the old record must continue"
     );
     assert_eq!(
-        gen(
+        regenerate(
             &INTERVALS.replace(
                 "110101,甲区,1981,1984",
                 "110101,甲区,1981,1983\n110101,甲区,1983,1984"

@@ -10,7 +10,7 @@ use std::error::Error as _;
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 use xzqh::china::ChinaKind;
-use xzqh::{sample, Hierarchy, LoadError, LoadLimits, Role, SNAPSHOT_MAGIC};
+use xzqh::{Hierarchy, LoadError, LoadLimits, Role, SNAPSHOT_MAGIC, sample};
 
 // ---------------------------------------------------------------------------
 // A counting allocator: live and peak bytes per thread, to show that a count
@@ -69,7 +69,7 @@ fn peak_bytes<R>(f: impl FnOnce() -> R) -> (R, usize) {
 // another program would: a serde mirror encoded with postcard.
 
 mod blob {
-    use serde::{de, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer, de};
     use std::fmt;
 
     pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {

@@ -237,10 +237,12 @@ fn health(s: &Server) {
     assert_eq!(v["units"], xzqh::china().len());
     assert_eq!(v["data_version"], xzqh::china::DATA_VERSION);
     assert_eq!(v["policy"], "china-default");
-    assert!(v["categories"]
-        .as_array()
-        .unwrap()
-        .contains(&"petition".into()));
+    assert!(
+        v["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&"petition".into())
+    );
     assert_eq!(v["severities"][1], "major");
 }
 
@@ -390,12 +392,14 @@ fn routing(s: &Server) {
         trace[0],
         "2 places meet at 42 湖北省, their lowest common ancestor"
     );
-    assert!(trace
-        .last()
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .ends_with("handles the case"));
+    assert!(
+        trace
+            .last()
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .ends_with("handles the case")
+    );
 
     // Severity and scale raise the level.
     let v = s.post(

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use thiserror::Error;
 
 use crate::china::kind::{COUNTY, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE};
-use crate::{Hierarchy, Level, Unit};
+use crate::{CodeBuf, Level};
 
 /// Powers of ten, `POW10[k] = 10^k`, for `k` in `0..=12`.
 const POW10: [u64; 13] = {
@@ -34,7 +34,7 @@ const EXCERPT_CHARS: usize = 32;
 /// [`gbt2260`](ChinaCode::gbt2260) the 6-digit GB/T 2260 form.
 ///
 /// A code is 12 digits: province 2 + prefecture 2 + county 2 + township 3 +
-/// village 3 (DOMAIN §3). People and files write it in three forms:
+/// village 3. People and files write it in three forms:
 ///
 /// | form | digits | example (朝阳区, Beijing) |
 /// |---|---|---|
@@ -62,7 +62,8 @@ const EXCERPT_CHARS: usize = 32;
 ///   as in `441900121`. A zero prefecture (`110005`) or a village under a
 ///   zero township (`110105000001`) is an error.
 /// - A valid code is well formed, not necessarily assigned: look it up with
-///   [`Hierarchy::by_china_code`].
+///   [`Hierarchy::by_code`](crate::Hierarchy::by_code), which reads every
+///   form through China's profile.
 ///
 /// Codes order by their 12-digit value, so a code comes before the codes it
 /// is a prefix of.
@@ -504,38 +505,19 @@ impl fmt::Debug for ChinaCode {
     }
 }
 
-impl Hierarchy {
-    /// The unit with this China code, whichever form it was parsed from:
-    /// China's hierarchies key units by the data form (`11`, `2201`,
-    /// `110105`, `110105021`, `110105021001`).
-    ///
-    /// `None` when no unit has the code, including NBS placeholders, which
-    /// are never units: GB/T `110100` parses to `1101` (Beijing's 市辖区),
-    /// which is not in the hierarchy; Beijing is `110000` or `11`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use xzqh::china::ChinaCode;
-    /// let h = xzqh::sample::small_china();
-    /// for form in ["110105", "110105000000"] {
-    ///     let unit = h.by_china_code(form.parse()?).unwrap();
-    ///     assert_eq!(unit.name(), "朝阳区");
-    /// }
-    /// assert_eq!(h.by_china_code("110000".parse()?).unwrap().name(), "北京市");
-    /// assert!(h.by_china_code("110100".parse()?).is_none());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn by_china_code(&self, code: ChinaCode) -> Option<Unit<'_>> {
-        // At most 12 ASCII digits: format on the stack, not the heap.
+impl ChinaCode {
+    /// Writes the data form (`11`, `2201`, `110105`, `110105021`,
+    /// `110105021001`), the form China's hierarchies key units by, into
+    /// `out` without allocating.
+    pub(crate) fn write_data_form(&self, out: &mut CodeBuf) -> bool {
+        // At most 12 ASCII digits.
         let mut buf = [0u8; 12];
-        let n = code.digits as usize;
-        let mut short = code.value / POW10[12 - n];
+        let n = self.digits as usize;
+        let mut short = self.value / POW10[12 - n];
         for b in buf[..n].iter_mut().rev() {
             *b = b'0' + (short % 10) as u8;
             short /= 10;
         }
-        let s = std::str::from_utf8(&buf[..n]).expect("ascii digits are utf-8");
-        self.by_code(s)
+        std::str::from_utf8(&buf[..n]).is_ok_and(|s| out.push_str(s))
     }
 }

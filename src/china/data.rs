@@ -1,7 +1,7 @@
 //! The China data artifact: its format and its decoder.
 //!
 //! The artifacts in `data/china/` are written by `cargo run -p xzqh-data`
-//! (`tools/xzqh-data/src/gen.rs`) from the NBS CSVs. They hold the units as
+//! (`tools/xzqh-data/src/generate.rs`) from the NBS CSVs. They hold the units as
 //! flat columns already in canonical pre-order (children sorted by code), so
 //! loading is a decode into [`Parts`] and one call of
 //! [`Hierarchy::from_parts`]: no sorting, no builder, and whatever the bytes
@@ -56,13 +56,14 @@
 
 use thiserror::Error;
 
-use crate::assemble::Parts;
-use crate::builder::{BuildError, BuildLimits};
-use crate::china::kind::china_schema;
-use crate::hierarchy::{Hierarchy, NONE};
-use crate::index::StrTable;
-use crate::relation::Relation;
-use crate::schema::Designations;
+use crate::china::kind::schema;
+use crate::china::profile::profile;
+use crate::model::assemble::Parts;
+use crate::model::builder::{BuildError, BuildLimits};
+use crate::model::hierarchy::{Hierarchy, NONE};
+use crate::model::index::StrTable;
+use crate::model::relation::Relation;
+use crate::model::schema::Designations;
 
 const MAGIC: &[u8; 8] = b"XZQHDATA";
 const FORMAT_VERSION: u16 = 1;
@@ -324,7 +325,7 @@ fn inflate(_: &[u8], _: usize) -> Result<Vec<u8>, DataError> {
 pub fn decode(bytes: &[u8]) -> Result<Hierarchy, DataError> {
     let body = body(bytes)?;
     let parts = decode_body(&body)?;
-    Hierarchy::from_parts(china_schema(), parts, &BuildLimits::default())
+    Hierarchy::from_parts(schema(), profile(), parts, &BuildLimits::default())
         .map_err(DataError::Invalid)
 }
 
@@ -355,7 +356,7 @@ struct Open {
 }
 
 fn decode_body(body: &[u8]) -> Result<Parts, DataError> {
-    let schema = china_schema();
+    let schema = schema();
     let mut r = Reader::new(body, "the body");
     let data_version = r.str()?.to_owned();
     let kinds = lookup(r.strs()?, "kind", |name| {

@@ -1,9 +1,9 @@
-//! China's kinds of unit (DOMAIN §1) as a Rust enum, and the schema built from it.
+//! China's kinds of unit as a Rust enum, and the schema built from it.
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use crate::schema::{KindId, Level, Role, Schema};
+use crate::{KindId, KindRef, Level, Role, Schema};
 
 /// Levels of China's schema, top first.
 pub(crate) const LEVELS: [&str; 7] = [
@@ -17,21 +17,21 @@ pub(crate) const LEVELS: [&str; 7] = [
 ];
 
 /// The national level (the State).
-pub const NATIONAL: Level = Level::new(0);
+pub const NATIONAL: Level = Level::new(0, LEVELS[0]);
 /// The provincial level (省级).
-pub const PROVINCIAL: Level = Level::new(1);
+pub const PROVINCIAL: Level = Level::new(1, LEVELS[1]);
 /// The prefectural level (地级).
-pub const PREFECTURAL: Level = Level::new(2);
+pub const PREFECTURAL: Level = Level::new(2, LEVELS[2]);
 /// The county level (县级).
-pub const COUNTY: Level = Level::new(3);
+pub const COUNTY: Level = Level::new(3, LEVELS[3]);
 /// The township level (乡级).
-pub const TOWNSHIP: Level = Level::new(4);
+pub const TOWNSHIP: Level = Level::new(4, LEVELS[4]);
 /// The village level (村级).
-pub const VILLAGE: Level = Level::new(5);
+pub const VILLAGE: Level = Level::new(5, LEVELS[5]);
 /// Grids below villages (网格), defined by grid-governance platforms.
-pub const GRID: Level = Level::new(6);
+pub const GRID: Level = Level::new(6, LEVELS[6]);
 
-/// Designations of China's schema (attributes of units, DOMAIN §4).
+/// Designations of China's schema (attributes of units, not kinds).
 pub(crate) const DESIGNATIONS: [&str; 6] = [
     "sub_provincial",
     "separately_planned",
@@ -43,9 +43,9 @@ pub(crate) const DESIGNATIONS: [&str; 6] = [
 
 macro_rules! china_kinds {
     ($( $(#[$doc:meta])* $variant:ident = $name:literal, $label:literal, $level:ident, $role:ident; )*) => {
-        /// A kind of unit in China's pyramid (DOMAIN §1).
+        /// A kind of unit in China's pyramid.
         ///
-        /// The discriminant order is the order of [`Schema::china`]'s kinds, so
+        /// The discriminant order is the order of [`schema()`]'s kinds, so
         /// [`ChinaKind::id`] and [`ChinaKind::from_id`] are free.
         ///
         /// # Examples
@@ -191,20 +191,20 @@ china_kinds! {
 }
 
 impl ChinaKind {
-    /// The id of this kind in [`Schema::china`].
+    /// The id of this kind in [`schema()`].
     ///
     /// # Examples
     ///
     /// ```
     /// use xzqh::china::ChinaKind;
-    /// let s = xzqh::Schema::china();
+    /// let s = xzqh::china::schema();
     /// assert_eq!(s.kind_id("town"), Some(ChinaKind::Town.id()));
     /// ```
     pub const fn id(self) -> KindId {
         KindId::new(self as u16)
     }
 
-    /// The kind with this id in [`Schema::china`], if any.
+    /// The kind with this id in [`schema()`], if any.
     ///
     /// # Examples
     ///
@@ -233,7 +233,26 @@ impl fmt::Display for ChinaKind {
     }
 }
 
-pub(crate) fn china_schema() -> Arc<Schema> {
+impl From<ChinaKind> for KindRef<'_> {
+    fn from(k: ChinaKind) -> Self {
+        KindRef::Name(k.name())
+    }
+}
+
+/// China's schema: the levels national to grid, the kinds of [`ChinaKind`]
+/// in its order, and the designations `sub_provincial`,
+/// `separately_planned`, `provincial_capital`, `districted_city`,
+/// `local_legislation` and `corps_city`. Built once and shared.
+///
+/// # Examples
+///
+/// ```
+/// let s = xzqh::china::schema();
+/// assert_eq!(s.name(), "china");
+/// assert_eq!(s.level_at(3), Some(xzqh::china::COUNTY));
+/// assert_eq!(s.kind_id("town"), Some(xzqh::china::ChinaKind::Town.id()));
+/// ```
+pub fn schema() -> Arc<Schema> {
     static SCHEMA: OnceLock<Arc<Schema>> = OnceLock::new();
     SCHEMA
         .get_or_init(|| {

@@ -1,21 +1,29 @@
-//! China: kinds, levels and designations of the NBS pyramid, and the
-//! embedded NBS 2023 data ([`china()`](crate::china())).
+//! China: its kinds, levels and designations, NBS codes, short forms,
+//! routing policy, code history and profile, and the embedded NBS 2023 data
+//! ([`china()`](crate::china())).
+//!
+//! Everything here is built on the country-free engine: China is data,
+//! kinds, codes, names, history and policy, given to the engine through its
+//! [`profile()`].
 
-mod addresses;
 mod code;
 pub(crate) mod data;
+mod forms;
+#[cfg(feature = "history")]
+pub mod history;
 pub(crate) mod kind;
-pub(crate) mod names;
+mod policy;
 mod preset;
+mod profile;
 
-#[cfg(feature = "villages")]
-pub use addresses::addresses_with_villages;
-pub use addresses::{addresses, old_names, Addresses};
-pub(crate) use addresses::{shared_for, with_old_names};
 pub use code::{ChinaCode, CodeError};
-pub use data::{decode, DataError};
-pub use kind::{ChinaKind, COUNTY, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE};
-pub use names::{short_forms, LookupError, NameIndex};
+pub use data::{DataError, decode};
+pub use forms::short_forms;
+pub use kind::{
+    COUNTY, ChinaKind, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE, schema,
+};
+pub use policy::policy;
 #[cfg(feature = "villages")]
 pub use preset::china_with_villages;
-pub use preset::{china, DATA_VERSION};
+pub use preset::{DATA_VERSION, china};
+pub use profile::{ChinaProfile, profile};

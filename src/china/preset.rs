@@ -2,8 +2,8 @@
 
 use std::sync::OnceLock;
 
-use crate::china::data::decode;
 use crate::Hierarchy;
+use crate::china::data::decode;
 
 /// The version of the embedded data: the NBS 2023 statistical division codes
 /// (《2023年统计用区划代码和城乡划分代码》), cut-off date 2023-06-30. It is also
@@ -26,19 +26,6 @@ static VILLAGE_ARTIFACT: &[u8] = include_bytes!("../../data/china/nbs2023-villag
 static TOWNSHIPS: OnceLock<Hierarchy> = OnceLock::new();
 #[cfg(feature = "villages")]
 static VILLAGES: OnceLock<Hierarchy> = OnceLock::new();
-
-/// Whether `h` is `china()` (`false`) or `china_with_villages()`
-/// (`true`), if it is one of them; neither is built to find out.
-pub(crate) fn embedded(h: &Hierarchy) -> Option<bool> {
-    if TOWNSHIPS.get().is_some_and(|c| std::ptr::eq(c, h)) {
-        return Some(false);
-    }
-    #[cfg(feature = "villages")]
-    if VILLAGES.get().is_some_and(|c| std::ptr::eq(c, h)) {
-        return Some(true);
-    }
-    None
-}
 
 /// China's hierarchy down to township level, from the embedded NBS 2023 data:
 /// 44,691 units, built on first call (a few milliseconds) and shared after.

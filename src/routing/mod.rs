@@ -34,18 +34,21 @@ mod policy;
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, RwLock};
 
 use thiserror::Error;
 
-use crate::address::{AddressResolver, Outcome};
-use crate::hierarchy::{Hierarchy, NONE};
-use crate::schema::{Level, Role};
-use crate::UnitId;
+use crate::address::{AddressError, Outcome};
+use crate::exchange::load::excerpt;
+use crate::model::hierarchy::{Hierarchy, NONE, UnitId};
+use crate::model::iter::UnitsIter;
+use crate::model::profile::ChangeId;
+use crate::model::schema::{Level, Role};
+use crate::model::unit::Unit;
 
 pub use policy::{
-    china_policy, CategoryDef, CompetenceDef, CompiledPolicy, Policy, PolicyError, ScaleDef,
-    SeverityDef, MAX_COMPETENCES,
+    CategoryDef, CompetenceDef, CompiledPolicy, MAX_COMPETENCES, Policy, PolicyError, ScaleDef,
+    SeverityDef,
 };
 
 use policy::role_bit;
@@ -170,8 +173,7 @@ impl<'a> Case<'a> {
 ///
 /// ```
 /// use xzqh::routing::{Case, Place, Router};
-/// let h = std::sync::Arc::new(xzqh::sample::small_china());
-/// let router = Router::new(h, xzqh::routing::china_policy())?;
+/// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
 /// let places = [Place::Code("999999")];
 /// let err = router.route(&Case::new(&places, "petition")).unwrap_err();
 /// assert_eq!(err.to_string(), "unknown place 999999");
@@ -208,6 +210,13 @@ pub enum RouteError {
     UnknownSeverity {
         /// The grade as given.
         severity: String,
+    },
+    /// The hierarchy's address reader could not be built, so text places
+    /// cannot be read.
+    #[error("cannot read text places: {message}")]
+    Addresses {
+        /// Why the reader could not be built.
+        message: String,
     },
     /// No unit from the common ancestor up to the root may handle the case.
     #[error("no unit from {from} up to the root can handle category `{category}`")]
@@ -246,22 +255,22 @@ pub enum LevelSource {
 
 /// One decision of the router, in the order taken.
 ///
-/// Steps hold ids, not text, so recording one costs no allocation; display a
-/// decision's trace with [`Decision::explain`].
+/// Steps hold unit handles and small values, so recording one costs no
+/// allocation; print a decision's whole trace with [`Decision::explain`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Step {
+pub enum Step<'h> {
     /// The text of place number `place` (from 0) was read as `unit`.
     ResolvedText {
         /// The place's index in the case.
         place: u32,
         /// The unit the text resolved to.
-        unit: UnitId,
+        unit: Unit<'h>,
     },
     /// The affected places meet at `unit`, their lowest common ancestor.
     CommonAncestor {
         /// The lowest common ancestor.
-        unit: UnitId,
+        unit: Unit<'h>,
         /// How many places the case names.
         places: u32,
     },
@@ -275,52 +284,50 @@ pub enum Step {
     /// `unit`'s role may not handle this category: climb.
     RoleNotAllowed {
         /// The unit passed over.
-        unit: UnitId,
+        unit: Unit<'h>,
         /// Its role.
         role: Role,
     },
     /// `unit` lacks a competence the category needs: climb.
     LacksCompetence {
         /// The unit passed over.
-        unit: UnitId,
+        unit: Unit<'h>,
         /// The first missing competence (index in the policy).
         competence: u16,
     },
     /// `unit` stands below the minimum level: climb.
     BelowMinimumLevel {
         /// The unit passed over.
-        unit: UnitId,
+        unit: Unit<'h>,
         /// The level required.
         required: Level,
     },
     /// A place was given by a code the hierarchy no longer has: it was
     /// superseded, and the case is routed as its successor `unit`. `change`
-    /// is the last change followed, an index into
-    /// [`History::changes`](crate::history::History::changes) of the embedded
-    /// history (feature `history`), read with
-    /// [`History::change`](crate::history::History::change).
+    /// is the last change followed in the profile's code history
+    /// ([`Successions::describe`](crate::Successions::describe) prints it).
     Superseded {
         /// The place's position in the case.
         place: u32,
         /// The successor the place stands for now.
-        unit: UnitId,
-        /// The change, in the embedded history.
-        change: u32,
+        unit: Unit<'h>,
+        /// The change, in the profile's history.
+        change: ChangeId,
     },
     /// `unit` handles the case.
     Handler {
         /// The handler.
-        unit: UnitId,
+        unit: Unit<'h>,
     },
 }
 
-impl Step {
+impl Step<'_> {
     /// The step's kind as a stable snake_case name (for logs and golden files).
     ///
     /// # Examples
     ///
     /// ```
-    /// let s = xzqh::routing::Step::Handler { unit: xzqh::UnitId::new(0) };
+    /// let s = xzqh::routing::Step::Handler { unit: xzqh::china().root() };
     /// assert_eq!(s.kind(), "handler");
     /// ```
     pub fn kind(&self) -> &'static str {
@@ -337,7 +344,8 @@ impl Step {
     }
 }
 
-/// Where a case goes and why.
+/// Where a case goes and why: the handler and the units around it, as
+/// handles of the hierarchy the case was routed on.
 ///
 /// Reuse one with [`Router::route_into`] to route without allocating.
 ///
@@ -345,39 +353,55 @@ impl Step {
 ///
 /// ```
 /// use xzqh::routing::{Case, Place, Router};
-/// let h = std::sync::Arc::new(xzqh::sample::small_china());
-/// let router = Router::new(h.clone(), xzqh::routing::china_policy())?;
+/// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
 /// let places = [Place::Code("429004"), Place::Code("440281102")];
 /// let d = router.route(&Case::new(&places, "petition"))?;
-/// assert_eq!(h.get(d.handler()).unwrap().name(), "中华人民共和国");
-/// let parties: Vec<_> = d.parties().iter().map(|&p| h.get(p).unwrap().code()).collect();
+/// assert_eq!(d.handler().name(), "中华人民共和国");
+/// let parties: Vec<_> = d.parties().map(|p| p.code()).collect();
 /// assert_eq!(parties, ["42", "44"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default)]
-pub struct Decision {
+#[derive(Debug, Clone)]
+pub struct Decision<'h> {
+    h: &'h Hierarchy,
     handler: u32,
     start: u32,
-    level: Option<Level>,
     required: Option<Level>,
-    tiers: u32,
-    escalation: Vec<UnitId>,
-    parties: Vec<UnitId>,
-    trace: Vec<Step>,
-    places: Vec<UnitId>,
+    escalation: Vec<u32>,
+    parties: Vec<u32>,
+    trace: Vec<Step<'h>>,
+    places: Vec<u32>,
     policy: Option<Arc<CompiledPolicy>>,
 }
 
-impl Decision {
-    /// An empty decision to route into.
+impl<'h> Decision<'h> {
+    /// An empty decision on `hierarchy`, to route into with
+    /// [`Router::route_into`]: until then its handler is the root and its
+    /// trace is empty.
     ///
     /// # Examples
     ///
     /// ```
-    /// assert!(xzqh::routing::Decision::new().trace().is_empty());
+    /// let d = xzqh::routing::Decision::new(xzqh::china());
+    /// assert!(d.trace().is_empty());
+    /// assert_eq!(d.handler(), xzqh::china().root());
     /// ```
-    pub fn new() -> Self {
-        Decision::default()
+    pub fn new(hierarchy: &'h Hierarchy) -> Self {
+        Decision {
+            h: hierarchy,
+            handler: 0,
+            start: 0,
+            required: None,
+            escalation: Vec::new(),
+            parties: Vec::new(),
+            trace: Vec::new(),
+            places: Vec::new(),
+            policy: None,
+        }
+    }
+
+    fn unit(&self, id: u32) -> Unit<'h> {
+        Unit { h: self.h, id }
     }
 
     /// The unit that must handle the case.
@@ -386,15 +410,15 @@ impl Decision {
     ///
     /// ```
     /// use xzqh::routing::{Case, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h.clone(), xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let places = [Place::Code("110105021")];
     /// let d = router.route(&Case::new(&places, "public_complaint"))?;
-    /// assert_eq!(h.get(d.handler()).unwrap().name(), "南磨房地区");
+    /// assert_eq!(d.handler().name(), "南磨房地区");
+    /// assert_eq!(d.handler().tiers(), 2); // 北京市, 朝阳区
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn handler(&self) -> UnitId {
-        UnitId::new(self.handler)
+    pub fn handler(&self) -> Unit<'h> {
+        self.unit(self.handler)
     }
 
     /// The lowest common ancestor of the affected places, where the climb began.
@@ -403,49 +427,14 @@ impl Decision {
     ///
     /// ```
     /// use xzqh::routing::{Case, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h.clone(), xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let places = [Place::Code("110105021"), Place::Code("110118101")];
     /// let d = router.route(&Case::new(&places, "public_complaint"))?;
-    /// assert_eq!(h.get(d.start()).unwrap().code(), "11");
+    /// assert_eq!(d.start().code(), "11");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn start(&self) -> UnitId {
-        UnitId::new(self.start)
-    }
-
-    /// The handler's level.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use xzqh::routing::{Case, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h, xzqh::routing::china_policy())?;
-    /// let places = [Place::Code("110105021")];
-    /// let d = router.route(&Case::new(&places, "petition"))?;
-    /// assert_eq!(d.handler_level(), Some(xzqh::china::COUNTY));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn handler_level(&self) -> Option<Level> {
-        self.level
-    }
-
-    /// The handler's tier count ([`Unit::tiers`](crate::Unit::tiers)).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use xzqh::routing::{Case, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h, xzqh::routing::china_policy())?;
-    /// let places = [Place::Code("110105021")];
-    /// let d = router.route(&Case::new(&places, "petition"))?;
-    /// assert_eq!(d.handler_tiers(), 2); // 北京市, 朝阳区
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn handler_tiers(&self) -> usize {
-        self.tiers as usize
+    pub fn start(&self) -> Unit<'h> {
+        self.unit(self.start)
     }
 
     /// The most senior minimum level any constraint demanded, if any.
@@ -454,8 +443,7 @@ impl Decision {
     ///
     /// ```
     /// use xzqh::routing::{Case, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h, xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let places = [Place::Code("110105021")];
     /// let d = router.route(&Case::new(&places, "emergency").severity("serious"))?;
     /// assert_eq!(d.required_level(), Some(xzqh::china::PROVINCIAL));
@@ -471,16 +459,15 @@ impl Decision {
     ///
     /// ```
     /// use xzqh::routing::{Case, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h.clone(), xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let places = [Place::Code("654201200")];
     /// let d = router.route(&Case::new(&places, "petition"))?;
-    /// let up: Vec<_> = d.escalation().iter().map(|&u| h.get(u).unwrap().code()).collect();
+    /// let up: Vec<_> = d.escalation().map(|u| u.code()).collect();
     /// assert_eq!(up, ["6540", "65", "0"]); // 塔城地区 is an agency, not a government
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn escalation(&self) -> &[UnitId] {
-        &self.escalation
+    pub fn escalation(&self) -> UnitsIter<'_> {
+        UnitsIter::new(self.h, &self.escalation)
     }
 
     /// The units directly below the handler through which the affected
@@ -491,16 +478,15 @@ impl Decision {
     ///
     /// ```
     /// use xzqh::routing::{Case, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h.clone(), xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let places = [Place::Code("110105021"), Place::Code("110118101")];
     /// let d = router.route(&Case::new(&places, "petition"))?;
-    /// let p: Vec<_> = d.parties().iter().map(|&u| h.get(u).unwrap().code()).collect();
+    /// let p: Vec<_> = d.parties().map(|u| u.code()).collect();
     /// assert_eq!(p, ["110105", "110118"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn parties(&self) -> &[UnitId] {
-        &self.parties
+    pub fn parties(&self) -> UnitsIter<'_> {
+        UnitsIter::new(self.h, &self.parties)
     }
 
     /// The units the case's places resolved to, in the case's order (a
@@ -510,16 +496,15 @@ impl Decision {
     ///
     /// ```
     /// use xzqh::routing::{Case, Place, Router};
-    /// let router = Router::new(xzqh::china(), xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let places = [Place::Code("110000"), Place::Code("110105000000")];
     /// let d = router.route(&Case::new(&places, "petition"))?;
-    /// let h = router.hierarchy();
-    /// let codes: Vec<_> = d.places().iter().map(|&u| h.get(u).unwrap().code()).collect();
+    /// let codes: Vec<_> = d.places().map(|u| u.code()).collect();
     /// assert_eq!(codes, ["11", "110105"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn places(&self) -> &[UnitId] {
-        &self.places
+    pub fn places(&self) -> UnitsIter<'_> {
+        UnitsIter::new(self.h, &self.places)
     }
 
     /// The steps taken, in order; the last is [`Step::Handler`].
@@ -528,50 +513,43 @@ impl Decision {
     ///
     /// ```
     /// use xzqh::routing::{Case, Place, Router, Step};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h, xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let places = [Place::Code("110105021")];
     /// let d = router.route(&Case::new(&places, "public_complaint"))?;
     /// assert!(matches!(d.trace().last(), Some(Step::Handler { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn trace(&self) -> &[Step] {
+    pub fn trace(&self) -> &[Step<'h>] {
         &self.trace
     }
 
-    /// The name of the policy that decided.
+    /// The policy that decided (`None` before the first route).
     ///
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::routing::Decision::new().policy_name(), None);
+    /// assert!(xzqh::routing::Decision::new(xzqh::china()).policy().is_none());
     /// ```
-    pub fn policy_name(&self) -> Option<&str> {
-        self.policy.as_deref().map(CompiledPolicy::name)
+    pub fn policy(&self) -> Option<&CompiledPolicy> {
+        self.policy.as_deref()
     }
 
     /// The trace as human-readable lines, one per step.
-    ///
-    /// `hierarchy` must be the one the case was routed on.
     ///
     /// # Examples
     ///
     /// ```
     /// use xzqh::routing::{Case, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h.clone(), xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let places = [Place::Code("654201")];
     /// let d = router.route(&Case::new(&places, "local_legislation"))?;
-    /// let text = d.explain(&h).to_string();
+    /// let text = d.explain().to_string();
     /// assert!(text.contains("654201 塔城市 lacks competence local_legislation"));
     /// assert!(text.ends_with("6540 伊犁哈萨克自治州 (autonomous_prefecture, prefectural level, tier count 2) handles the case"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn explain<'d>(&'d self, hierarchy: &'d Hierarchy) -> Trace<'d> {
-        Trace {
-            decision: self,
-            hierarchy,
-        }
+    pub fn explain(&self) -> Trace<'_, 'h> {
+        Trace { decision: self }
     }
 
     fn clear(&mut self) {
@@ -579,29 +557,24 @@ impl Decision {
         self.parties.clear();
         self.trace.clear();
         self.places.clear();
-        self.level = None;
         self.required = None;
-        self.tiers = 0;
+        self.handler = 0;
+        self.start = 0;
     }
 }
 
 /// A decision's trace rendered as text; see [`Decision::explain`].
 #[derive(Debug, Clone, Copy)]
-pub struct Trace<'d> {
-    decision: &'d Decision,
-    hierarchy: &'d Hierarchy,
+pub struct Trace<'d, 'h> {
+    decision: &'d Decision<'h>,
 }
 
-impl fmt::Display for Trace<'_> {
+impl fmt::Display for Trace<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let h = self.hierarchy;
-        let unit = |id: UnitId| match h.get(id) {
-            Some(u) => format!("{} {}", u.code(), u.name()),
-            None => format!("{id}"),
-        };
-        let level = |l: Level| h.schema().level_name(l).unwrap_or("?").to_owned();
-        let policy = self.decision.policy.as_deref();
-        for (i, step) in self.decision.trace.iter().enumerate() {
+        let d = self.decision;
+        let unit = |u: Unit<'_>| format!("{} {}", u.code(), u.name());
+        let policy = d.policy.as_deref();
+        for (i, step) in d.trace.iter().enumerate() {
             if i > 0 {
                 f.write_str("\n")?;
             }
@@ -611,16 +584,12 @@ impl fmt::Display for Trace<'_> {
                     unit: u,
                     change,
                 } => {
-                    #[cfg(feature = "history")]
-                    let why = crate::history::History::embedded()
-                        .change(change as usize)
-                        .map_or_else(String::new, |c| format!(" ({c})"));
-                    #[cfg(not(feature = "history"))]
-                    let why = {
-                        let _ = change;
-                        String::new()
-                    };
-                    write!(f, "place {} is superseded by {}{why}", place + 1, unit(u))?
+                    write!(f, "place {} is superseded by {}", place + 1, unit(u))?;
+                    if let Some(history) = d.h.successions() {
+                        f.write_str(" (")?;
+                        history.describe(change, f)?;
+                        f.write_str(")")?;
+                    }
                 }
                 Step::ResolvedText { place, unit: u } => {
                     write!(f, "place {} (text) reads as {}", place + 1, unit(u))?
@@ -636,20 +605,19 @@ impl fmt::Display for Trace<'_> {
                         )?
                     }
                 }
-                Step::MinimumLevel { level: l, source } => match source {
+                Step::MinimumLevel { level, source } => match source {
                     LevelSource::Category => {
-                        write!(f, "the category requires {} level or above", level(l))?
+                        write!(f, "the category requires {level} level or above")?
                     }
                     LevelSource::Severity(s) => {
                         let grade = policy
                             .and_then(|p| p.severities.get(s as usize))
                             .map_or("?", |g| g.0.as_str());
-                        write!(f, "severity {grade} requires {} level or above", level(l))?
+                        write!(f, "severity {grade} requires {level} level or above")?
                     }
                     LevelSource::Scale(people) => write!(
                         f,
-                        "{people} or more people affected requires {} level or above",
-                        level(l)
+                        "{people} or more people affected requires {level} level or above"
                     )?,
                 },
                 Step::RoleNotAllowed { unit: u, role } => write!(
@@ -666,24 +634,20 @@ impl fmt::Display for Trace<'_> {
                         .unwrap_or("?");
                     write!(f, "{} lacks competence {name}", unit(u))?
                 }
-                Step::BelowMinimumLevel { unit: u, required } => {
-                    let at = h.get(u).map_or("?".to_owned(), |x| level(x.level()));
-                    write!(
-                        f,
-                        "{} is at {at} level, below the required {}",
-                        unit(u),
-                        level(required)
-                    )?
-                }
-                Step::Handler { unit: u } => {
-                    let (kind, tiers) = h.get(u).map_or(("?", 0), |x| (x.kind().name(), x.tiers()));
-                    let at = h.get(u).map_or("?".to_owned(), |x| level(x.level()));
-                    write!(
-                        f,
-                        "{} ({kind}, {at} level, tier count {tiers}) handles the case",
-                        unit(u)
-                    )?
-                }
+                Step::BelowMinimumLevel { unit: u, required } => write!(
+                    f,
+                    "{} is at {} level, below the required {required}",
+                    unit(u),
+                    u.level()
+                )?,
+                Step::Handler { unit: u } => write!(
+                    f,
+                    "{} ({}, {} level, tier count {}) handles the case",
+                    unit(u),
+                    u.kind().name(),
+                    u.level(),
+                    u.tiers()
+                )?,
             }
         }
         Ok(())
@@ -692,42 +656,27 @@ impl fmt::Display for Trace<'_> {
 
 /// Routes cases on one hierarchy under a swappable policy.
 ///
+/// `H` is how the router holds its hierarchy: `&'static Hierarchy` for
+/// [`china()`](crate::china()), or `Arc<Hierarchy>` (the default) for one you
+/// built or loaded.
+///
 /// # Examples
 ///
 /// ```
-/// use std::sync::Arc;
 /// use xzqh::routing::{Case, Place, Router};
-/// let h = Arc::new(xzqh::sample::small_china());
-/// let router = Router::new(h.clone(), xzqh::routing::china_policy())?;
-/// // 仙桃 and 潜江 are both directly under 湖北: the case goes straight to the province.
-/// let places = [Place::Code("429004100"), Place::Code("429004")];
-/// let d = router.route(&Case::new(&places, "environment"))?;
-/// assert_eq!(h.get(d.handler()).unwrap().code(), "429004");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// `H` is how the router holds its hierarchy: `&'static Hierarchy` for
-/// [`china()`](crate::china()), or `Arc<Hierarchy>` (the default) for one you
-/// built or loaded. It must be `Clone` because the router's address resolver
-/// (for [`Place::Text`]) holds a handle of its own.
-///
-/// ```
-/// use xzqh::routing::{china_policy, Case, Place, Router};
-/// let router = Router::new(xzqh::china(), china_policy())?;
+/// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
 /// let places = [Place::Code("429004"), Place::Code("429005")]; // 仙桃, 潜江
 /// let d = router.route(&Case::new(&places, "environment"))?;
-/// assert_eq!(router.hierarchy().get(d.handler()).unwrap().name(), "湖北省");
+/// assert_eq!(d.handler().name(), "湖北省");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
-pub struct Router<H: Borrow<Hierarchy> + Clone = Arc<Hierarchy>> {
+pub struct Router<H: Borrow<Hierarchy> = Arc<Hierarchy>> {
     hierarchy: H,
     policy: RwLock<Arc<CompiledPolicy>>,
-    /// Built on the first text place.
-    addresses: OnceLock<AddressResolver<H>>,
 }
 
-impl<H: Borrow<Hierarchy> + Clone> Router<H> {
+impl<H: Borrow<Hierarchy>> Router<H> {
     /// A router for `hierarchy` under `policy`.
     ///
     /// # Errors
@@ -738,8 +687,7 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     /// # Examples
     ///
     /// ```
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = xzqh::routing::Router::new(h, xzqh::routing::china_policy())?;
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
     /// assert_eq!(router.policy().name(), "china-default");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -748,7 +696,6 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
         Ok(Router {
             hierarchy,
             policy: RwLock::new(Arc::new(compiled)),
-            addresses: OnceLock::new(),
         })
     }
 
@@ -757,39 +704,12 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     /// # Examples
     ///
     /// ```
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = xzqh::routing::Router::new(h.clone(), xzqh::routing::china_policy())?;
-    /// assert_eq!(router.hierarchy().len(), h.len());
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// assert_eq!(router.hierarchy().len(), xzqh::china().len());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn hierarchy(&self) -> &Hierarchy {
         self.hierarchy.borrow()
-    }
-
-    /// The address resolver that reads [`Place::Text`] places, built on
-    /// first use (about 0.1 s for China's township-level data), or, on the
-    /// embedded data, sharing the names of
-    /// [`china::addresses()`](crate::china::addresses()).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = xzqh::routing::Router::new(h.clone(), xzqh::routing::china_policy())?;
-    /// let r = router.addresses().resolve("深圳南山区");
-    /// assert_eq!(h.get(r.unit().unwrap()).unwrap().code(), "440305");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn addresses(&self) -> &AddressResolver<H> {
-        self.addresses.get_or_init(|| {
-            // On the embedded data, the cached resolver's names.
-            if let Some(shared) = crate::china::shared_for(self.hierarchy()) {
-                return shared.share(self.hierarchy.clone());
-            }
-            // China's old names (莱芜市) read as today's units, as in
-            // `china::addresses()`.
-            crate::china::with_old_names(self.hierarchy.clone())
-        })
     }
 
     /// The policy in force now.
@@ -797,8 +717,7 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     /// # Examples
     ///
     /// ```
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = xzqh::routing::Router::new(h, xzqh::routing::china_policy())?;
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
     /// assert!(router.policy().category_names().any(|c| c == "petition"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -822,8 +741,7 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     ///
     /// ```
     /// use xzqh::routing::{Policy, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h, xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let mut bad = Policy::new("bad");
     /// bad.roles.push("mayor".into());
     /// assert!(router.set_policy(bad).is_err());
@@ -852,15 +770,14 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     ///
     /// ```
     /// use xzqh::routing::{Case, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h.clone(), xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let places = [Place::Code("441900121")];
     /// let d = router.route(&Case::new(&places, "labour_dispute"))?;
-    /// assert_eq!(h.get(d.handler()).unwrap().code(), "4419"); // 东莞: no county tier
+    /// assert_eq!(d.handler().code(), "4419"); // 东莞: no county tier
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn route(&self, case: &Case<'_>) -> Result<Decision, RouteError> {
-        let mut d = Decision::new();
+    pub fn route(&self, case: &Case<'_>) -> Result<Decision<'_>, RouteError> {
+        let mut d = Decision::new(self.hierarchy());
         self.route_into(case, &mut d)?;
         Ok(d)
     }
@@ -876,19 +793,23 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     ///
     /// ```
     /// use xzqh::routing::{Case, Decision, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h.clone(), xzqh::routing::china_policy())?;
-    /// let mut d = Decision::new();
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut d = Decision::new(router.hierarchy());
     /// for code in ["110105021", "110118101"] {
     ///     let places = [Place::Code(code)];
     ///     router.route_into(&Case::new(&places, "public_complaint"), &mut d)?;
-    ///     assert_eq!(h.get(d.handler()).unwrap().code(), code);
+    ///     assert_eq!(d.handler().code(), code);
     /// }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn route_into(&self, case: &Case<'_>, decision: &mut Decision) -> Result<(), RouteError> {
+    pub fn route_into<'r>(
+        &'r self,
+        case: &Case<'_>,
+        decision: &mut Decision<'r>,
+    ) -> Result<(), RouteError> {
+        decision.h = self.hierarchy();
         let policy = self.policy();
-        route_with(self.hierarchy(), &policy, case, decision, &|t| self.text(t))?;
+        route_with(&policy, case, decision)?;
         if !decision
             .policy
             .as_ref()
@@ -905,21 +826,20 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     ///
     /// ```
     /// use xzqh::routing::{Case, Place, Router};
-    /// let h = std::sync::Arc::new(xzqh::sample::small_china());
-    /// let router = Router::new(h, xzqh::routing::china_policy())?;
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     /// let a = [Place::Code("110105")];
     /// let b = [Place::Code("nowhere")];
     /// let out = router.route_batch(&[Case::new(&a, "petition"), Case::new(&b, "petition")]);
     /// assert!(out[0].is_ok() && out[1].is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn route_batch(&self, cases: &[Case<'_>]) -> Vec<Result<Decision, RouteError>> {
+    pub fn route_batch(&self, cases: &[Case<'_>]) -> Vec<Result<Decision<'_>, RouteError>> {
         let policy = self.policy();
         cases
             .iter()
             .map(|case| {
-                let mut d = Decision::new();
-                route_with(self.hierarchy(), &policy, case, &mut d, &|t| self.text(t))?;
+                let mut d = Decision::new(self.hierarchy());
+                route_with(&policy, case, &mut d)?;
                 d.policy = Some(policy.clone());
                 Ok(d)
             })
@@ -927,134 +847,90 @@ impl<H: Borrow<Hierarchy> + Clone> Router<H> {
     }
 }
 
-impl<H: Borrow<Hierarchy> + Clone> Router<H> {
-    /// Reads a text place: the unit, or why not.
-    fn text(&self, text: &str) -> Result<u32, RouteError> {
-        let h = self.hierarchy();
-        match self.addresses().resolve(text).outcome {
-            Outcome::Resolved(u) => Ok(u.get()),
-            Outcome::Ambiguous(candidates) => Err(RouteError::AmbiguousPlace {
-                place: text.to_owned(),
-                candidates: candidates
-                    .iter()
-                    .filter_map(|c| h.get(c.unit))
-                    .map(|u| (u.code().to_owned(), u.name().to_owned()))
-                    .collect(),
-            }),
-            Outcome::NotFound => Err(RouteError::UnknownPlace {
-                place: text.to_owned(),
-            }),
-        }
+/// Reads a text place: the unit, or why not.
+fn read_text(h: &Hierarchy, text: &str) -> Result<u32, RouteError> {
+    let addresses = h
+        .addresses()
+        .map_err(|e: AddressError| RouteError::Addresses {
+            message: e.to_string(),
+        })?;
+    match addresses.resolve(text).into_outcome() {
+        Outcome::Resolved(u) => Ok(u.id),
+        Outcome::Ambiguous(candidates) => Err(RouteError::AmbiguousPlace {
+            place: excerpt(text),
+            candidates: candidates
+                .iter()
+                .map(|c| (c.unit.code().to_owned(), c.unit.name().to_owned()))
+                .collect(),
+        }),
+        _ => Err(RouteError::UnknownPlace {
+            place: excerpt(text),
+        }),
     }
 }
 
-/// Reads a text place (see [`Router::text`]).
-type TextReader<'r> = dyn Fn(&str) -> Result<u32, RouteError> + 'r;
-
-/// Appends a place's units to `out`: by id; by exact code; for China, by
-/// any code form ([`ChinaCode`](crate::china::ChinaCode): `110000` is 11);
-/// text through the router's address resolver; then, with the `history`
-/// feature, a superseded code's successors (one
-/// [`Step::Superseded`] each). A split unit's place stands for all its parts:
-/// its old area is their union, so the case goes to what covers them all,
-/// never to one part picked silently.
-fn resolve(
-    h: &Hierarchy,
-    index: usize,
-    place: &Place<'_>,
-    text: &TextReader<'_>,
-    out: &mut Vec<UnitId>,
-    trace: &mut Vec<Step>,
-) -> Result<(), RouteError> {
+/// Appends a place's units to `d.places`: by id; by code in any form the
+/// profile reads; text through the hierarchy's address reader; then a
+/// superseded code's successors from the profile's code history (one
+/// [`Step::Superseded`] each). A split unit's place stands for all its
+/// parts: its old area is their union, so the case goes to what covers them
+/// all, never to one part picked silently.
+fn resolve_place(index: usize, place: &Place<'_>, d: &mut Decision<'_>) -> Result<(), RouteError> {
+    let h = d.h;
     let code = match *place {
         Place::Id(id) => {
-            out.push(h.get(id).ok_or_else(|| unknown(place))?.id());
+            let u = h.get(id).ok_or_else(|| unknown(place))?;
+            d.places.push(u.id);
             return Ok(());
         }
         Place::Text(t) => {
-            let unit = UnitId::new(text(t)?);
-            out.push(unit);
-            trace.push(Step::ResolvedText {
+            let id = read_text(h, t)?;
+            d.places.push(id);
+            d.trace.push(Step::ResolvedText {
                 place: index as u32,
-                unit,
+                unit: Unit { h, id },
             });
             return Ok(());
         }
         Place::Code(code) => code,
     };
-    let found = h.by_code(code).or_else(|| {
-        (h.schema().name() == "china")
-            .then(|| code.parse::<crate::china::ChinaCode>().ok())
-            .flatten()
-            .and_then(|c| h.by_china_code(c))
-    });
-    if let Some(u) = found {
-        out.push(u.id());
+    if let Some(u) = h.by_code(code) {
+        d.places.push(u.id);
         return Ok(());
     }
-    superseded(h, index, place, code, out, trace)
-}
-
-fn unknown(place: &Place<'_>) -> RouteError {
-    RouteError::UnknownPlace {
-        place: place.to_string(),
-    }
-}
-
-#[cfg(feature = "history")]
-fn superseded(
-    h: &Hierarchy,
-    index: usize,
-    place: &Place<'_>,
-    code: &str,
-    out: &mut Vec<UnitId>,
-    trace: &mut Vec<Step>,
-) -> Result<(), RouteError> {
-    if h.schema().name() != "china" {
-        return Err(unknown(place));
-    }
-    let history = crate::history::History::embedded();
-    let r = history.current(code, h).map_err(|_| unknown(place))?;
-    let Some(last) = r.changes().last() else {
-        // Current, or a code the tree lacks for another reason: not ours to map.
-        return Err(unknown(place));
-    };
-    let before = out.len();
-    for u in r.units() {
-        out.push(u.id());
-        trace.push(Step::Superseded {
+    let history = h.successions().ok_or_else(|| unknown(place))?;
+    let mut successors = Vec::new();
+    let change = history
+        .successors(h, code, &mut successors)
+        .ok_or_else(|| unknown(place))?;
+    for u in successors {
+        d.places.push(u.get());
+        d.trace.push(Step::Superseded {
             place: index as u32,
-            unit: u.id(),
-            change: last.id,
+            unit: Unit { h, id: u.get() },
+            change,
         });
-    }
-    if out.len() == before {
-        return Err(unknown(place));
     }
     Ok(())
 }
 
-#[cfg(not(feature = "history"))]
-fn superseded(
-    _: &Hierarchy,
-    _: usize,
-    place: &Place<'_>,
-    _: &str,
-    _: &mut Vec<UnitId>,
-    _: &mut Vec<Step>,
-) -> Result<(), RouteError> {
-    Err(unknown(place))
+fn unknown(place: &Place<'_>) -> RouteError {
+    RouteError::UnknownPlace {
+        place: match place {
+            Place::Id(id) => id.to_string(),
+            Place::Code(t) | Place::Text(t) => excerpt(t),
+        },
+    }
 }
 
 /// The routing rule; see the module docs.
 fn route_with(
-    h: &Hierarchy,
     policy: &CompiledPolicy,
     case: &Case<'_>,
-    d: &mut Decision,
-    text: &TextReader<'_>,
+    d: &mut Decision<'_>,
 ) -> Result<(), RouteError> {
     d.clear();
+    let h = d.h;
     if case.places.is_empty() {
         return Err(RouteError::NoPlaces);
     }
@@ -1062,14 +938,14 @@ fn route_with(
         .category(case.category)
         .map(|c| &policy.categories[c])
         .ok_or_else(|| RouteError::UnknownCategory {
-            category: case.category.to_owned(),
+            category: excerpt(case.category),
         })?;
     let severity = match case.severity {
         Some(s) => Some(
             policy
                 .severity(s)
                 .ok_or_else(|| RouteError::UnknownSeverity {
-                    severity: s.to_owned(),
+                    severity: excerpt(s),
                 })?,
         ),
         None => None,
@@ -1077,24 +953,24 @@ fn route_with(
 
     // 1. The lowest common ancestor of a set is that of its first and last
     // units in pre-order.
-    let (mut lo, mut hi) = (u32::MAX, 0u32);
     for (k, place) in case.places.iter().enumerate() {
-        resolve(h, k, place, text, &mut d.places, &mut d.trace)?;
+        resolve_place(k, place, d)?;
     }
-    for id in &d.places {
-        lo = lo.min(id.get());
-        hi = hi.max(id.get());
+    let (mut lo, mut hi) = (u32::MAX, 0u32);
+    for &id in &d.places {
+        lo = lo.min(id);
+        hi = hi.max(id);
     }
     let start = h.lca_span(lo, hi);
     d.start = start;
     d.trace.push(Step::CommonAncestor {
-        unit: UnitId::new(start),
+        unit: Unit { h, id: start },
         places: case.places.len() as u32,
     });
 
     // 2. The minimum level: the most senior of the constraints.
     let mut required: Option<Level> = None;
-    let mut demand = |level: Level, source: LevelSource, d: &mut Decision| {
+    let mut demand = |level: Level, source: LevelSource, d: &mut Decision<'_>| {
         d.trace.push(Step::MinimumLevel { level, source });
         if required.is_none_or(|r| level < r) {
             required = Some(level);
@@ -1115,20 +991,21 @@ fn route_with(
     let mut u = start;
     loop {
         let kind = h.kind_def(u);
+        let here = Unit { h, id: u };
         let step = if category.roles & role_bit(kind.role()) == 0 {
             Some(Step::RoleNotAllowed {
-                unit: UnitId::new(u),
+                unit: here,
                 role: kind.role(),
             })
-        } else if let Some(r) = required.filter(|r| kind.level() > *r) {
+        } else if let Some(r) = required.filter(|r| kind.level().rank() > r.rank()) {
             Some(Step::BelowMinimumLevel {
-                unit: UnitId::new(u),
+                unit: here,
                 required: r,
             })
         } else {
             let missing = category.needs & !policy.competences_of(h, u);
             (missing != 0).then(|| Step::LacksCompetence {
-                unit: UnitId::new(u),
+                unit: here,
                 competence: missing.trailing_zeros() as u16,
             })
         };
@@ -1139,7 +1016,7 @@ fn route_with(
                 if u == NONE {
                     return Err(RouteError::NoHandler {
                         from: h.codes.get(start).to_owned(),
-                        category: case.category.to_owned(),
+                        category: excerpt(case.category),
                     });
                 }
             }
@@ -1147,31 +1024,28 @@ fn route_with(
         }
     }
     d.handler = u;
-    d.level = Some(h.kind_def(u).level());
-    d.tiers = h.tier_and_levels(u).0;
     d.trace.push(Step::Handler {
-        unit: UnitId::new(u),
+        unit: Unit { h, id: u },
     });
 
     // 4. Escalation chain and parties.
     let mut p = h.parent[u as usize];
     while p != NONE {
         if h.role_raw(p) == Role::Government {
-            d.escalation.push(UnitId::new(p));
+            d.escalation.push(p);
         }
         p = h.parent[p as usize];
     }
     for k in 0..d.places.len() {
-        let mut x = d.places[k].get();
+        let mut x = d.places[k];
         if x == u {
             continue;
         }
         while h.parent[x as usize] != u {
             x = h.parent[x as usize];
         }
-        let id = UnitId::new(x);
-        if let Err(at) = d.parties.binary_search(&id) {
-            d.parties.insert(at, id);
+        if let Err(at) = d.parties.binary_search(&x) {
+            d.parties.insert(at, x);
         }
     }
     Ok(())
@@ -1183,6 +1057,6 @@ mod tests {
     fn router_is_send_sync() {
         fn check<T: Send + Sync>() {}
         check::<super::Router>();
-        check::<super::Decision>();
+        check::<super::Decision<'static>>();
     }
 }

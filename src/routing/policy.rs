@@ -5,8 +5,9 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::hierarchy::Hierarchy;
-use crate::schema::{Level, Role};
+use crate::model::hierarchy::Hierarchy;
+use crate::model::schema::{Level, Role};
+use crate::model::unit::Unit;
 
 /// A routing policy as plain data, the form it takes in a TOML or JSON file.
 ///
@@ -24,7 +25,7 @@ use crate::schema::{Level, Role};
 /// let mut p = Policy::new("mine");
 /// p.competences.push(CompetenceDef::new("legislation").kinds(["province"]));
 /// p.categories.push(CategoryDef::new("law").competences(["legislation"]));
-/// let h = xzqh::sample::small_china();
+/// let h = xzqh::china();
 /// let compiled = xzqh::routing::CompiledPolicy::compile(p, &h)?;
 /// assert_eq!(compiled.name(), "mine");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -395,7 +396,7 @@ impl CategoryDef {
 /// use xzqh::routing::{CategoryDef, CompiledPolicy, Policy};
 /// let mut p = Policy::new("bad");
 /// p.categories.push(CategoryDef::new("law").competences(["legislation"]));
-/// let err = CompiledPolicy::compile(p, &xzqh::sample::small_china()).unwrap_err();
+/// let err = CompiledPolicy::compile(p, xzqh::china()).unwrap_err();
 /// assert_eq!(err.to_string(), "categories[0].competences[0]: unknown competence `legislation`");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -459,7 +460,9 @@ pub enum PolicyError {
     },
     /// A severity grade (or scale threshold) asks for a lower level than the
     /// grade before it: the ladder must rise.
-    #[error("{field}: `{name}` requires level {level}, below {previous} required by the grade before it")]
+    #[error(
+        "{field}: `{name}` requires level {level}, below {previous} required by the grade before it"
+    )]
     OutOfOrder {
         /// Where.
         field: String,
@@ -483,6 +486,12 @@ pub enum PolicyError {
     TooManyCompetences {
         /// The limit.
         max: usize,
+    },
+    /// A unit of another hierarchy than the one the policy was compiled for.
+    #[error("unit {code} is not of the hierarchy the policy was compiled for")]
+    OtherHierarchy {
+        /// The unit's code.
+        code: String,
     },
     /// The file could not be parsed.
     #[error("cannot parse the policy: {message}")]
@@ -510,13 +519,15 @@ pub(crate) struct Category {
 /// # Examples
 ///
 /// ```
-/// let h = xzqh::sample::small_china();
-/// let p = xzqh::routing::CompiledPolicy::compile(xzqh::routing::china_policy(), &h)?;
+/// let h = xzqh::china();
+/// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), &h)?;
 /// assert!(p.category_names().any(|c| c == "local_legislation"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
+    /// The [stamp](Hierarchy::stamp) of the hierarchy compiled for.
+    pub(crate) stamp: u64,
     pub(crate) name: String,
     pub(crate) competence_names: Vec<String>,
     /// Competences held per kind index.
@@ -577,7 +588,7 @@ impl CompiledPolicy {
     /// let mut p = Policy::new("ladder");
     /// p.severities.push(SeverityDef::new("major", "prefectural"));
     /// p.severities.push(SeverityDef::new("minor", "county"));
-    /// let err = CompiledPolicy::compile(p, &xzqh::sample::small_china()).unwrap_err();
+    /// let err = CompiledPolicy::compile(p, xzqh::china()).unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
     ///     "severities[1].min_level: `minor` requires level county, below prefectural required by the grade before it"
@@ -593,7 +604,7 @@ impl CompiledPolicy {
                     name: name.to_owned(),
                 })
         };
-        let level_name = |l: Level| schema.level_name(l).unwrap_or("?").to_owned();
+        let level_name = |l: Level| l.name().to_owned();
 
         check_unique(
             "competences",
@@ -729,6 +740,7 @@ impl CompiledPolicy {
         }
 
         Ok(CompiledPolicy {
+            stamp: hierarchy.stamp,
             name: policy.name.clone(),
             competence_names: policy.competences.iter().map(|c| c.name.clone()).collect(),
             by_kind,
@@ -746,8 +758,8 @@ impl CompiledPolicy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::routing::china_policy(), &h)?;
+    /// let h = xzqh::china();
+    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), &h)?;
     /// assert_eq!(p.name(), "china-default");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -760,8 +772,8 @@ impl CompiledPolicy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::routing::china_policy(), &h)?;
+    /// let h = xzqh::china();
+    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), &h)?;
     /// assert_eq!(p.policy().name, "china-default");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -774,8 +786,8 @@ impl CompiledPolicy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::routing::china_policy(), &h)?;
+    /// let h = xzqh::china();
+    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), &h)?;
     /// assert!(p.category_names().count() >= 5);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -788,8 +800,8 @@ impl CompiledPolicy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::routing::china_policy(), &h)?;
+    /// let h = xzqh::china();
+    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), &h)?;
     /// assert_eq!(p.competence_name(0), Some("local_legislation"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -797,26 +809,41 @@ impl CompiledPolicy {
         self.competence_names.get(index).map(String::as_str)
     }
 
-    /// Whether unit `id` of the hierarchy holds the competence named `name`.
+    /// Whether `unit` holds the competence named `competence`.
     ///
-    /// Returns `false` for unknown competences and ids.
+    /// # Errors
+    ///
+    /// [`PolicyError::UnknownCompetence`] for a competence the policy does
+    /// not define; [`PolicyError::OtherHierarchy`] for a unit of another
+    /// hierarchy than the one the policy was compiled for (its id would
+    /// mean another unit here).
     ///
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::routing::china_policy(), &h)?;
-    /// let xj = h.by_code("65").unwrap().id();
-    /// assert!(p.holds(&h, xj, "local_legislation"));
+    /// use xzqh::routing::{CompiledPolicy, PolicyError};
+    /// let h = xzqh::china();
+    /// let p = CompiledPolicy::compile(xzqh::china::policy(), h)?;
+    /// assert!(p.holds(h.by_code("65").unwrap(), "local_legislation")?);
+    /// assert!(!p.holds(h.by_code("654201").unwrap(), "local_legislation")?);
+    /// assert!(matches!(p.holds(h.root(), "flying"), Err(PolicyError::UnknownCompetence { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn holds(&self, hierarchy: &Hierarchy, id: crate::UnitId, name: &str) -> bool {
-        match self.competence_names.iter().position(|c| c == name) {
-            Some(k) if id.index() < hierarchy.len() => {
-                self.competences_of(hierarchy, id.get()) & (1 << k) != 0
-            }
-            _ => false,
+    pub fn holds(&self, unit: Unit<'_>, competence: &str) -> Result<bool, PolicyError> {
+        let k = self
+            .competence_names
+            .iter()
+            .position(|c| c == competence)
+            .ok_or_else(|| PolicyError::UnknownCompetence {
+                field: "competence".to_owned(),
+                name: competence.to_owned(),
+            })?;
+        if unit.h.stamp != self.stamp {
+            return Err(PolicyError::OtherHierarchy {
+                code: unit.code().to_owned(),
+            });
         }
+        Ok(self.competences_of(unit.h, unit.id) & (1 << k) != 0)
     }
 
     /// The competences unit `id` holds.
@@ -860,98 +887,4 @@ impl fmt::Display for Policy {
             self.severities.len()
         )
     }
-}
-
-/// The built-in China policy (DOMAIN §4 and §6).
-///
-/// - Default roles: governments and agencies (a subdistrict office handles
-///   its villages' cases; 地区/盟 act for the province).
-/// - Competence `local_legislation`: the State, every provincial-level
-///   government, and every unit designated `local_legislation` (districted
-///   cities, autonomous prefectures, and 东莞, 中山, 嘉峪关, 三沙 by grant;
-///   not 儋州, which a user's policy can grant with `units = ["4604"]`).
-/// - Severity ladder of the Emergency Response Law: `general` 一般 county,
-///   `major` 较大 prefectural (the districted city), `serious` 重大
-///   provincial, `especially_serious` 特别重大 national.
-/// - Scale: 1,000 people or more: county; 10,000: prefectural; 100,000:
-///   provincial (this crate's defaults, not law).
-/// - Categories: `neighbour_dispute` 邻里纠纷 (village; the village or
-///   residents' committee mediates), `community_service` 社区服务 (village,
-///   committees allowed), `urban_management` 城市管理 (township),
-///   `public_complaint` 一般诉求 (township), `labour_dispute` 劳动保障
-///   (county), `environment` 生态环境 (county), `land_planning` 规划国土
-///   (county), `petition` 信访 (county), `emergency` 突发事件 (county),
-///   `local_legislation` 地方立法 (needs `local_legislation`).
-///
-/// # Examples
-///
-/// ```
-/// let p = xzqh::routing::china_policy();
-/// assert_eq!(p.severities.len(), 4);
-/// assert!(p.categories.iter().any(|c| c.name == "emergency"));
-/// ```
-pub fn china_policy() -> Policy {
-    let mut p = Policy::new("china-default");
-    p.competences.push(
-        CompetenceDef::new("local_legislation")
-            .kinds([
-                "state",
-                "province",
-                "autonomous_region",
-                "municipality",
-                "special_administrative_region",
-            ])
-            .designations(["local_legislation"]),
-    );
-    for (name, level) in [
-        ("general", "county"),
-        ("major", "prefectural"),
-        ("serious", "provincial"),
-        ("especially_serious", "national"),
-    ] {
-        p.severities.push(SeverityDef::new(name, level));
-    }
-    for (people, level) in [
-        (1_000, "county"),
-        (10_000, "prefectural"),
-        (100_000, "provincial"),
-    ] {
-        p.scale.push(ScaleDef::new(people, level));
-    }
-    let committees = ["self_governing"];
-    p.categories.extend([
-        CategoryDef::new("neighbour_dispute")
-            .label("邻里纠纷")
-            .min_level("village")
-            .roles(committees),
-        CategoryDef::new("community_service")
-            .label("社区服务")
-            .min_level("village")
-            .roles(committees),
-        CategoryDef::new("urban_management")
-            .label("城市管理")
-            .min_level("township"),
-        CategoryDef::new("public_complaint")
-            .label("一般诉求")
-            .min_level("township"),
-        CategoryDef::new("labour_dispute")
-            .label("劳动保障")
-            .min_level("county"),
-        CategoryDef::new("environment")
-            .label("生态环境")
-            .min_level("county"),
-        CategoryDef::new("land_planning")
-            .label("规划国土")
-            .min_level("county"),
-        CategoryDef::new("petition")
-            .label("信访")
-            .min_level("county"),
-        CategoryDef::new("emergency")
-            .label("突发事件")
-            .min_level("county"),
-        CategoryDef::new("local_legislation")
-            .label("地方立法")
-            .competences(["local_legislation"]),
-    ]);
-    p
 }

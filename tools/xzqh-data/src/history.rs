@@ -320,7 +320,9 @@ fn parse_changes<'a>(
     const FILE: &str = "changes.csv";
     let mut lines = text.lines();
     if lines.next()
-        != Some("date_or_year,old_code,old_name,new_code,new_name,change_type,level,table_year,doc_no,note")
+        != Some(
+            "date_or_year,old_code,old_name,new_code,new_name,change_type,level,table_year,doc_no,note",
+        )
     {
         return Err(format!("{FILE}:1: unexpected header"));
     }

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 
 // Shared with tests/china_fresh.rs, which uses the parts this tool does not.
 #[allow(dead_code)]
-#[path = "gen.rs"]
-mod gen;
+#[path = "generate.rs"]
+mod generate;
 mod history;
 
 fn read(dir: &Path, name: &str) -> Result<String, Box<dyn Error>> {
@@ -30,7 +30,7 @@ fn read(dir: &Path, name: &str) -> Result<String, Box<dyn Error>> {
 
 fn main() -> Result<(), Box<dyn Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = root.join(gen::SOURCE_DIR);
+    let dir = root.join(generate::SOURCE_DIR);
     let (provinces, prefectures, counties, townships) = (
         read(&dir, "provinces.csv")?,
         read(&dir, "prefectures.csv")?,
@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut villages = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(dir.join("villages.csv.gz"))?)
         .read_to_string(&mut villages)?;
-    let src = gen::Sources {
+    let src = generate::Sources {
         provinces: &provinces,
         prefectures: &prefectures,
         counties: &counties,
@@ -49,19 +49,19 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     let version = xzqh::china::DATA_VERSION;
 
-    let township = gen::township_artifact(&src, version)?;
+    let township = generate::township_artifact(&src, version)?;
     let bytes = [township.header, township.body].concat();
-    std::fs::write(root.join(gen::TOWNSHIP_FILE), &bytes)?;
-    println!("{}: {} bytes", gen::TOWNSHIP_FILE, bytes.len());
+    std::fs::write(root.join(generate::TOWNSHIP_FILE), &bytes)?;
+    println!("{}: {} bytes", generate::TOWNSHIP_FILE, bytes.len());
 
-    let village = gen::village_artifact(&src, version)?;
+    let village = generate::village_artifact(&src, version)?;
     // Level 10 is miniz's slowest and smallest; decoding speed is the same.
     let deflated = miniz_oxide::deflate::compress_to_vec(&village.body, 10);
     let bytes = [village.header, deflated].concat();
-    std::fs::write(root.join(gen::VILLAGE_FILE), &bytes)?;
+    std::fs::write(root.join(generate::VILLAGE_FILE), &bytes)?;
     println!(
         "{}: {} bytes ({} before deflate)",
-        gen::VILLAGE_FILE,
+        generate::VILLAGE_FILE,
         bytes.len(),
         village.body.len()
     );

@@ -1,0 +1,119 @@
+//! The code history bound to one hierarchy: China's [`Successions`].
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use crate::address::OldName;
+use crate::china::history::{History, data_code};
+use crate::{ChangeId, Hierarchy, Successions, UnitId};
+
+/// [`History`] bound to a hierarchy, as China's profile gives it to the
+/// hierarchy ([`Hierarchy::successions`]).
+#[derive(Debug)]
+pub(crate) struct Bound {
+    history: &'static History,
+}
+
+impl Bound {
+    pub(crate) fn new(history: &'static History, hierarchy: &Hierarchy) -> Bound {
+        let _ = hierarchy;
+        Bound { history }
+    }
+}
+
+impl Successions for Bound {
+    fn successors(&self, h: &Hierarchy, code: &str, out: &mut Vec<UnitId>) -> Option<ChangeId> {
+        let r = self.history.current(code, h).ok()?;
+        // Current, or a code the tree lacks for another reason: not ours to map.
+        let last = r.changes().last()?;
+        let before = out.len();
+        out.extend(r.units().map(|u| u.id()));
+        (out.len() > before).then_some(ChangeId(last.id))
+    }
+
+    fn describe(&self, change: ChangeId, out: &mut dyn fmt::Write) -> fmt::Result {
+        match self.history.change(change.0 as usize) {
+            Some(c) => write!(out, "{c}"),
+            None => write!(out, "change #{}", change.0),
+        }
+    }
+
+    /// The names of the code history that no unit of `h` bears under the
+    /// same code any more, each with the units that cover it today: a
+    /// merged unit's successor, a split unit's parts, a renamed unit
+    /// itself. Names that mean today's unit anyway are left out.
+    fn old_names(&self, h: &Hierarchy) -> Vec<OldName> {
+        let history = self.history;
+
+        // For each name, the records that bore it last (a name can have
+        // meant a county-level city, then a prefecture: 莱芜市), and the
+        // units that cover them today.
+        struct Bearers {
+            last: u16,
+            units: Vec<UnitId>,
+            notes: Vec<String>,
+        }
+        let mut by_name: BTreeMap<&str, Bearers> = BTreeMap::new();
+        let mut seen = HashSet::new();
+        for year in history.years() {
+            for r in history.valid_in(year) {
+                if !seen.insert((r.code(), r.name())) {
+                    continue;
+                }
+                let current = h.by_exact_code(data_code(r.code()));
+                if current.is_some_and(|u| u.name() == r.name()) {
+                    continue; // today's name under today's code
+                }
+                let Ok(res) = history.current(r.code(), h) else {
+                    continue;
+                };
+                let last = r.last_year().unwrap_or(u16::MAX);
+                let b = by_name.entry(r.name()).or_insert(Bearers {
+                    last,
+                    units: Vec::new(),
+                    notes: Vec::new(),
+                });
+                if last < b.last {
+                    continue;
+                }
+                if last > b.last {
+                    *b = Bearers {
+                        last,
+                        units: Vec::new(),
+                        notes: Vec::new(),
+                    };
+                }
+                b.units.extend(res.units().map(|u| u.id()));
+                let end = r.last_year().map_or(String::new(), |y| y.to_string());
+                b.notes.push(format!(
+                    "{} {} {}–{end}",
+                    r.code(),
+                    r.name(),
+                    r.first_year()
+                ));
+            }
+        }
+        by_name
+            .into_iter()
+            // A name some unit bears today is that unit's, not an old name.
+            .filter(|(name, b)| !b.units.is_empty() && h.by_name(name).next().is_none())
+            .map(|(name, mut b)| {
+                b.units.sort_unstable();
+                b.units.dedup();
+                // Units inside another of the set add nothing: the outer one
+                // covers the old area.
+                let outer: Vec<UnitId> = b
+                    .units
+                    .iter()
+                    .copied()
+                    .filter(|&u| {
+                        !b.units.iter().any(|&v| {
+                            v != u && h.get(v).zip(h.get(u)).is_some_and(|(v, u)| v.contains(u))
+                        })
+                    })
+                    .collect();
+                OldName::new(name, outer, b.notes.join("; "))
+            })
+            .collect()
+    }
+}

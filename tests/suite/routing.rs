@@ -1,0 +1,511 @@
+//! Routing: hand cases on the excerpt, England's two tiers, policy errors,
+//! and the router against a slow reference on random hierarchies and policies.
+
+use std::sync::Arc;
+
+use crate::common::{Reference, Rows, rows_strategy, test_schema};
+use proptest::prelude::*;
+use xzqh::Hierarchy;
+use xzqh::routing::{Case, Place};
+use xzqh::routing::{
+    CategoryDef, CompetenceDef, CompiledPolicy, Policy, PolicyError, RouteError, Router, ScaleDef,
+    SeverityDef, Step, china_policy,
+};
+
+fn sample_router() -> (Arc<Hierarchy>, Router) {
+    let h = Arc::new(xzqh::sample::small_china());
+    let r = Router::new(h.clone(), china_policy()).unwrap();
+    (h, r)
+}
+
+#[track_caller]
+fn handler<H: std::borrow::Borrow<Hierarchy> + Clone>(
+    router: &Router<H>,
+    places: &[&str],
+    category: &str,
+    severity: Option<&str>,
+) -> String {
+    let places: Vec<Place> = places.iter().map(|&c| Place::Code(c)).collect();
+    let mut case = Case::new(&places, category);
+    case.severity = severity;
+    let d = router.route(&case).unwrap();
+    router
+        .hierarchy()
+        .get(d.handler())
+        .unwrap()
+        .code()
+        .to_owned()
+}
+
+#[test]
+fn hand_cases_on_the_excerpt() {
+    let (_, r) = sample_router();
+    // A township case stays at the township (an agency may handle).
+    assert_eq!(
+        handler(&r, &["110105021"], "public_complaint", None),
+        "110105021"
+    );
+    // Two districts of one municipality go to the municipality.
+    assert_eq!(
+        handler(&r, &["110105021", "110118101"], "public_complaint", None),
+        "11"
+    );
+    // 仙桃's case goes to 仙桃 (county level); with 湖北's other units, to 湖北.
+    assert_eq!(handler(&r, &["429004100"], "environment", None), "429004");
+    // Legislation in 东莞 stays in 东莞 (granted power, no districts).
+    assert_eq!(
+        handler(&r, &["441900121"], "local_legislation", None),
+        "4419"
+    );
+    // Legislation in a county of 塔城地区 goes to 伊犁: the agency holds no power.
+    assert_eq!(
+        handler(&r, &["654201200"], "local_legislation", None),
+        "6540"
+    );
+    // Across provinces: the State.
+    assert_eq!(handler(&r, &["110105", "220104"], "petition", None), "0");
+    // Severity raises a county case to the city, the province, the State.
+    assert_eq!(
+        handler(&r, &["440281102"], "emergency", Some("general")),
+        "440281"
+    );
+    assert_eq!(
+        handler(&r, &["440281102"], "emergency", Some("major")),
+        "4402"
+    );
+    assert_eq!(
+        handler(&r, &["440281102"], "emergency", Some("serious")),
+        "44"
+    );
+    assert_eq!(
+        handler(&r, &["440281102"], "emergency", Some("especially_serious")),
+        "0"
+    );
+    // A neighbour dispute in a township with no village in the excerpt: the township.
+    assert_eq!(
+        handler(&r, &["440281102"], "neighbour_dispute", None),
+        "440281102"
+    );
+}
+
+#[test]
+fn trace_parties_and_escalation() {
+    let (h, r) = sample_router();
+    let places = [Place::Code("654201200"), Place::Code("654201")];
+    let d = r
+        .route(&Case::new(&places, "local_legislation").people(20_000))
+        .unwrap();
+    let kinds: Vec<_> = d.trace().iter().map(Step::kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            "common_ancestor",
+            "minimum_level",
+            "below_minimum_level",
+            "lacks_competence",
+            "handler"
+        ]
+    );
+    let code = |id: xzqh::UnitId| h.get(id).unwrap().code();
+    assert_eq!(code(d.handler()), "6540");
+    assert_eq!(
+        d.parties().iter().map(|&p| code(p)).collect::<Vec<_>>(),
+        ["6542"]
+    );
+    assert_eq!(
+        d.escalation().iter().map(|&p| code(p)).collect::<Vec<_>>(),
+        ["65", "0"]
+    );
+    assert_eq!(d.handler_tiers(), 2);
+    assert_eq!(
+        d.explain(&h).to_string(),
+        "2 places meet at 654201 塔城市, their lowest common ancestor\n\
+         10000 or more people affected requires prefectural level or above\n\
+         654201 塔城市 is at county level, below the required prefectural\n\
+         6542 塔城地区 lacks competence local_legislation\n\
+         6540 伊犁哈萨克自治州 (autonomous_prefecture, prefectural level, tier count 2) handles the case"
+    );
+    assert_eq!(d.policy_name(), Some("china-default"));
+}
+
+#[test]
+fn route_errors() {
+    let (h, r) = sample_router();
+    let none: [Place; 0] = [];
+    assert_eq!(
+        r.route(&Case::new(&none, "petition")).unwrap_err(),
+        RouteError::NoPlaces
+    );
+    let bad = [Place::Code("110105"), Place::Code("x")];
+    assert_eq!(
+        r.route(&Case::new(&bad, "petition"))
+            .unwrap_err()
+            .to_string(),
+        "unknown place x"
+    );
+    let bad_id = [Place::Id(xzqh::UnitId::new(h.len() as u32))];
+    assert_eq!(
+        r.route(&Case::new(&bad_id, "petition"))
+            .unwrap_err()
+            .to_string(),
+        format!("unknown place #{}", h.len())
+    );
+    let ok = [Place::Code("110105")];
+    assert_eq!(
+        r.route(&Case::new(&ok, "parking")).unwrap_err().to_string(),
+        "unknown category `parking`"
+    );
+    assert_eq!(
+        r.route(&Case::new(&ok, "emergency").severity("mild"))
+            .unwrap_err()
+            .to_string(),
+        "unknown severity `mild`"
+    );
+    // No handler: a policy whose only category needs a power nobody holds.
+    let mut p = Policy::new("nobody");
+    p.competences.push(CompetenceDef::new("magic"));
+    p.categories
+        .push(CategoryDef::new("wish").competences(["magic"]));
+    r.set_policy(p).unwrap();
+    assert_eq!(
+        r.route(&Case::new(&ok, "wish")).unwrap_err().to_string(),
+        "no unit from 110105 up to the root can handle category `wish`"
+    );
+}
+
+#[test]
+fn policy_errors_name_the_field() {
+    let h = xzqh::sample::small_china();
+    let check = |p: Policy, msg: &str| {
+        assert_eq!(CompiledPolicy::compile(p, &h).unwrap_err().to_string(), msg);
+    };
+    let mut p = Policy::new("x");
+    p.competences
+        .push(CompetenceDef::new("c").kinds(["county", "shire"]));
+    check(p, "competences[0].kinds[1]: unknown kind `shire`");
+    let mut p = Policy::new("x");
+    p.competences
+        .push(CompetenceDef::new("c").designations(["capital_city"]));
+    check(
+        p,
+        "competences[0].designations[0]: unknown designation `capital_city`",
+    );
+    let mut p = Policy::new("x");
+    p.competences.push(CompetenceDef::new("c").units(["9999"]));
+    check(p, "competences[0].units[0]: unknown unit `9999`");
+    let mut p = Policy::new("x");
+    p.categories
+        .push(CategoryDef::new("a").competences(["nope"]));
+    check(p, "categories[0].competences[0]: unknown competence `nope`");
+    let mut p = Policy::new("x");
+    p.categories.push(CategoryDef::new("a").min_level("parish"));
+    check(p, "categories[0].min_level: unknown level `parish`");
+    let mut p = Policy::new("x");
+    p.categories.push(CategoryDef::new("a").roles(["mayor"]));
+    check(p, "categories[0].roles[0]: unknown role `mayor`");
+    let mut p = Policy::new("x");
+    p.roles = vec!["government".into(), "king".into()];
+    check(p, "roles[1]: unknown role `king`");
+    let mut p = Policy::new("x");
+    p.categories.push(CategoryDef::new("a"));
+    p.categories.push(CategoryDef::new("a"));
+    check(p, "categories[1].name: duplicate name `a`");
+    let mut p = china_policy();
+    p.severities.swap(1, 2);
+    check(
+        p,
+        "severities[2].min_level: `major` requires level prefectural, below provincial required by the grade before it",
+    );
+    let mut p = Policy::new("x");
+    p.scale.push(ScaleDef::new(100, "county"));
+    p.scale.push(ScaleDef::new(100, "provincial"));
+    check(
+        p,
+        "scale[1].people: threshold 100 does not exceed the one before it",
+    );
+    let mut p = Policy::new("x");
+    p.scale.push(ScaleDef::new(100, "provincial"));
+    p.scale.push(ScaleDef::new(1000, "county"));
+    check(
+        p,
+        "scale[1].min_level: `1000` requires level county, below provincial required by the grade before it",
+    );
+    let mut p = Policy::new("x");
+    for i in 0..65 {
+        p.competences.push(CompetenceDef::new(format!("c{i}")));
+    }
+    assert_eq!(
+        CompiledPolicy::compile(p, &h).unwrap_err(),
+        PolicyError::TooManyCompetences { max: 64 }
+    );
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn policy_files() {
+    let h = xzqh::sample::small_china();
+    let err = Policy::from_json(r#"{"name": "x", "colour": 1}"#).unwrap_err();
+    assert!(matches!(err, PolicyError::Parse { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("cannot parse the policy: unknown field `colour`"),
+        "{err}"
+    );
+    let err = Policy::from_toml("name = \"x\"\n[[categories]]\nname = 3\n").unwrap_err();
+    assert!(
+        err.to_string().starts_with("cannot parse the policy: "),
+        "{err}"
+    );
+    let p = Policy::from_toml("name = \"x\"\n[[categories]]\nname = \"a\"\nmin_level = \"moon\"\n")
+        .unwrap();
+    let err = CompiledPolicy::compile(p, &h).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "categories[0].min_level: unknown level `moon`"
+    );
+    // The default policy survives a JSON round trip.
+    let text = serde_json::to_string(&china_policy()).unwrap();
+    assert_eq!(Policy::from_json(&text).unwrap(), china_policy());
+    // The England example's policy file parses and fits England's hierarchy.
+    let (england, _) = crate::common::england();
+    let p = Policy::from_toml(include_str!("../../examples/england_policy.toml")).unwrap();
+    assert_eq!(
+        CompiledPolicy::compile(p, &england).unwrap().name(),
+        "england-two-tier"
+    );
+}
+
+/// DOMAIN §7: in a two-tier area the category decides the council; a
+/// unitary authority does both.
+#[test]
+fn england_two_tier_and_unitary() {
+    let (h, p) = crate::common::england();
+    let r = Router::new(Arc::new(h), p).unwrap();
+    assert_eq!(handler(&r, &["E07000008"], "pothole", None), "E10000003");
+    assert_eq!(handler(&r, &["E07000008"], "missed_bin", None), "E07000008");
+    assert_eq!(handler(&r, &["E06000055"], "pothole", None), "E06000055");
+    assert_eq!(handler(&r, &["E06000055"], "missed_bin", None), "E06000055");
+    // A pothole on the border of two districts: the county, coordinating both.
+    let places = [Place::Code("E07000008"), Place::Code("E07000012")];
+    let d = r.route(&Case::new(&places, "pothole")).unwrap();
+    assert_eq!(d.parties().len(), 2);
+    // Bins across the county border: no council does both areas' bins.
+    let places = [Place::Code("E07000008"), Place::Code("E06000055")];
+    assert!(matches!(
+        r.route(&Case::new(&places, "missed_bin")),
+        Err(RouteError::NoHandler { .. })
+    ));
+}
+
+#[test]
+fn swapping_the_policy_while_routing_on_other_threads() {
+    let (_, r) = sample_router();
+    let r = Arc::new(r);
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let r = r.clone();
+            std::thread::spawn(move || {
+                let places = [Place::Code("110105021")];
+                for _ in 0..2_000 {
+                    // Either policy gives an answer; none is half-applied.
+                    let d = r.route(&Case::new(&places, "public_complaint"));
+                    assert!(d.is_ok() || matches!(d, Err(RouteError::UnknownCategory { .. })));
+                }
+            })
+        })
+        .collect();
+    for i in 0..200 {
+        let p = if i % 2 == 0 {
+            Policy::new("empty")
+        } else {
+            china_policy()
+        };
+        r.set_policy(p).unwrap();
+    }
+    for w in workers {
+        w.join().unwrap();
+    }
+}
+
+// ---- the router against a slow reference ----
+
+const LEVELS: [&str; 4] = ["top", "upper", "middle", "lower"];
+const KINDS: [&str; 8] = [
+    "root", "region", "office", "town", "street", "zone", "village", "grid",
+];
+const ROLES: [&str; 4] = ["government", "agency", "self_governing", "functional"];
+
+fn policy_strategy() -> impl Strategy<Value = Policy> {
+    (
+        proptest::collection::vec(0u8..16, 4), // default roles bits (first 4 used)
+        proptest::collection::vec((any::<u8>(), any::<u8>()), 3), // competences: kinds bits, designation bits
+        proptest::collection::vec((0usize..4, any::<u8>()), 1..5), // categories: level (or 4 = none)...
+        proptest::collection::vec(0usize..4, 0..4),                // severity levels (sorted later)
+    )
+        .prop_map(|(roles, comps, cats, sevs)| {
+            let mut p = Policy::new("random");
+            p.roles = ROLES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| roles[0] >> i & 1 == 1)
+                .map(|(_, r)| r.to_string())
+                .collect();
+            for (i, (kinds, desig)) in comps.iter().enumerate() {
+                let mut c = CompetenceDef::new(format!("c{i}"));
+                c.kinds = KINDS
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| kinds >> k & 1 == 1)
+                    .map(|(_, k)| k.to_string())
+                    .collect();
+                c.designations = ["capital", "big"]
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| desig >> k & 1 == 1)
+                    .map(|(_, d)| d.to_string())
+                    .collect();
+                p.competences.push(c);
+            }
+            for (i, (level, bits)) in cats.iter().enumerate() {
+                let mut c = CategoryDef::new(format!("k{i}"));
+                if bits & 0x80 == 0 {
+                    c.min_level = Some(LEVELS[*level].to_owned());
+                }
+                c.competences = (0..3)
+                    .filter(|b| bits >> b & 1 == 1)
+                    .map(|b| format!("c{b}"))
+                    .collect();
+                c.roles = ROLES
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, _)| bits >> (3 + r) & 1 == 1)
+                    .map(|(_, r)| r.to_string())
+                    .collect();
+                p.categories.push(c);
+            }
+            let mut sevs = sevs;
+            sevs.sort_unstable_by(|a, b| b.cmp(a)); // least severe (lowest level) first
+            for (i, l) in sevs.iter().enumerate() {
+                p.severities
+                    .push(SeverityDef::new(format!("s{i}"), LEVELS[*l]));
+            }
+            p.scale.push(ScaleDef::new(100, "middle"));
+            p.scale.push(ScaleDef::new(1000, "upper"));
+            p
+        })
+}
+
+/// The rule written plainly: ancestor lists, names, no bit sets.
+fn reference_route(
+    rows: &Rows,
+    policy: &Policy,
+    places: &[String],
+    cat: usize,
+    sev: Option<usize>,
+    people: Option<u64>,
+) -> Option<String> {
+    let r = Reference::new(rows);
+    let schema = test_schema();
+    let mut start = places[0].clone();
+    for p in &places[1..] {
+        start = r.lca(&start, p);
+    }
+    let c = &policy.categories[cat];
+    let rank = |name: &str| LEVELS.iter().position(|l| *l == name).unwrap();
+    let mut required: Option<usize> = c.min_level.as_deref().map(rank);
+    let mut demand = |l: usize| required = Some(required.map_or(l, |r| r.min(l)));
+    if let Some(s) = sev {
+        demand(rank(&policy.severities[s].min_level));
+    }
+    if let Some(p) = people {
+        for s in &policy.scale {
+            if p >= s.people {
+                demand(rank(&s.min_level));
+            }
+        }
+    }
+    let mut chain = vec![start.clone()];
+    chain.extend(r.ancestors(&start));
+    for u in chain {
+        let row = &r.by_code[&u];
+        let kind = schema.kind(schema.kind_id(row.kind).unwrap()).unwrap();
+        let role = kind.role().as_str();
+        let role_ok = policy.roles.iter().chain(&c.roles).any(|x| x == role);
+        let level_ok = required.is_none_or(|req| kind.level().rank() as usize <= req);
+        let holds = |name: &String| {
+            let def = policy.competences.iter().find(|d| &d.name == name).unwrap();
+            def.kinds.iter().any(|k| k == row.kind)
+                || row.designations.iter().any(|&d| {
+                    def.designations
+                        .contains(&schema.designations()[d as usize])
+                })
+        };
+        if role_ok && level_ok && c.competences.iter().all(holds) {
+            return Some(u);
+        }
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn router_matches_the_reference_and_keeps_its_promises(
+        rows in rows_strategy(40),
+        policy in policy_strategy(),
+        picks in proptest::collection::vec(any::<prop::sample::Index>(), 1..5),
+        extra in any::<prop::sample::Index>(),
+        cat in any::<prop::sample::Index>(),
+        sev in proptest::option::of(any::<prop::sample::Index>()),
+        people in proptest::option::of(0u64..2000),
+    ) {
+        let h = Arc::new(rows.build());
+        let router = Router::new(h.clone(), policy.clone()).unwrap();
+        let codes: Vec<String> = picks.iter().map(|i| rows.units[i.index(rows.units.len())].code.clone()).collect();
+        let cat = cat.index(policy.categories.len());
+        let sev = if policy.severities.is_empty() { None } else { sev.map(|s| s.index(policy.severities.len())) };
+        let cat_name = policy.categories[cat].name.clone();
+        let sev_name = sev.map(|s| policy.severities[s].name.clone());
+        let route = |codes: &[String], sev_name: Option<&str>| {
+            let places: Vec<Place> = codes.iter().map(|c| Place::Code(c.as_str())).collect();
+            let mut case = Case::new(&places, &cat_name);
+            case.severity = sev_name;
+            case.people = people;
+            router.route(&case).map(|d| (h.get(d.handler()).unwrap().code().to_owned(), d))
+        };
+        let got = route(&codes, sev_name.as_deref());
+        let want = reference_route(&rows, &policy, &codes, cat, sev, people);
+        prop_assert_eq!(got.as_ref().ok().map(|(c, _)| c.clone()), want.clone());
+        if let Ok((code, d)) = &got {
+            let hu = h.by_code(code).unwrap();
+            // The handler governs every affected place.
+            for c in &codes {
+                prop_assert!(hu.contains(h.by_code(c).unwrap()));
+            }
+            // The handler never has a forbidden role.
+            let c = &policy.categories[cat];
+            prop_assert!(policy.roles.iter().chain(&c.roles).any(|r| r == hu.role().as_str()));
+            let ends_with_handler = matches!(d.trace().last(), Some(Step::Handler { .. }));
+            prop_assert!(ends_with_handler);
+            // Adding a place never lowers the handler.
+            let mut more = codes.clone();
+            more.push(rows.units[extra.index(rows.units.len())].code.clone());
+            if let Ok((code2, _)) = route(&more, sev_name.as_deref()) {
+                prop_assert!(h.by_code(&code2).unwrap().contains(hu));
+            }
+            // Raising the severity never lowers the handler.
+            if let Some(s) = sev {
+                if s + 1 < policy.severities.len() {
+                    let up = policy.severities[s + 1].name.clone();
+                    if let Ok((code3, _)) = route(&codes, Some(&up)) {
+                        prop_assert!(h.by_code(&code3).unwrap().contains(hu));
+                    }
+                }
+            }
+        } else {
+            let no_handler = matches!(got, Err(RouteError::NoHandler { .. }));
+            prop_assert!(no_handler, "unexpected error {:?}", got.err());
+        }
+    }
+}
