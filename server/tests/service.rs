@@ -1,4 +1,4 @@
-//! The example HTTP service over real HTTP: started in-process on
+//! The HTTP service over real HTTP: started in-process on
 //! 127.0.0.1 with an ephemeral port, every endpoint exercised with good and
 //! bad input by a plain HTTP/1.1 client on `std::net::TcpStream`, then shut
 //! down. Bounded: one connection per request, 10 s timeouts, loopback only.
@@ -6,10 +6,6 @@
 //! The client is hand-written rather than a crate: the test needs one
 //! request per connection and a status line, headers and a body back, and a
 //! client crate would add a second HTTP stack to the build for that.
-
-#[path = "../examples/service/app.rs"]
-#[allow(dead_code)]
-mod app;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -26,7 +22,7 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        let app = app::app(xzqh::china(), xzqh::routing::china_policy()).expect("the policy fits");
+        let app = xzqh_server::app(xzqh::china(), xzqh::china::policy()).expect("the policy fits");
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -475,7 +471,7 @@ fn routing(s: &Server) {
     );
     let many = format!(
         r#"{{"places": [{}], "category": "petition"}}"#,
-        vec![r#""42""#; app::MAX_PLACES + 1].join(",")
+        vec![r#""42""#; xzqh_server::MAX_PLACES + 1].join(",")
     );
     error_kind(&s.post("/route", &many, 422), "too_many_places");
 }

@@ -1,8 +1,8 @@
 //! An HTTP service embedding xzqh: unit lookup, jurisdiction checks and
 //! routing as JSON, on China's embedded data under the default policy. The
-//! API is in `app.rs` beside this file.
+//! API is in `lib.rs` beside this file.
 //!
-//! Run with `cargo run --release --example service --features serde [ADDR]`
+//! Run with `cargo run --release -p xzqh-server [ADDR]`
 //! (default `127.0.0.1:3000`), then for example:
 //!
 //! ```text
@@ -16,14 +16,13 @@
 //! request reads the same `&'static` copy: routing takes microseconds and
 //! takes no lock, so handlers run it inline.
 
-mod app;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-    let app = app::app(xzqh::china(), xzqh::routing::china_policy())?;
+    let app = xzqh_server::app(xzqh::china(), xzqh::china::policy())?;
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app)

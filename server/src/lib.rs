@@ -1,6 +1,6 @@
-//! The service's HTTP API: routes, handlers and JSON shapes. `main.rs` serves
-//! it; `tests/service.rs` includes this file and starts it on an ephemeral
-//! port.
+//! The xzqh HTTP service's API: routes, handlers and JSON shapes. The
+//! `xzqh-server` binary serves it; `tests/service.rs` starts it on an
+//! ephemeral port.
 //!
 //! | endpoint | answer |
 //! |---|---|
