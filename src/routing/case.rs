@@ -5,7 +5,8 @@ use std::fmt;
 use crate::model::hierarchy::UnitId;
 
 /// An affected place: a unit id, a unit code, or free text (an address or
-/// place name as people write it, read by [`AddressResolver`]).
+/// place name as people write it, read by the hierarchy's
+/// [`AddressResolver`](crate::address::AddressResolver)).
 ///
 /// # Examples
 ///
@@ -21,10 +22,14 @@ use crate::model::hierarchy::UnitId;
 pub enum Place<'a> {
     /// A unit by id.
     Id(UnitId),
-    /// A unit by exact code.
+    /// A unit by code, in any form the hierarchy's profile reads
+    /// ([`Hierarchy::by_code`](crate::Hierarchy::by_code)); a code the
+    /// hierarchy no longer has is read through the profile's code history.
     Code(&'a str),
     /// A unit by free text, resolved to the deepest unit it names; an
     /// ambiguous text is [`RouteError::AmbiguousPlace`], never a guess.
+    ///
+    /// [`RouteError::AmbiguousPlace`]: crate::routing::RouteError::AmbiguousPlace
     Text(&'a str),
 }
 

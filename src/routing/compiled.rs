@@ -123,6 +123,18 @@ pub enum PolicyError {
 }
 
 /// The most competences one policy may define (a bit set per unit).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::routing::{CompetenceDef, CompiledPolicy, MAX_COMPETENCES, Policy, PolicyError};
+/// let mut p = Policy::new("too many");
+/// for i in 0..=MAX_COMPETENCES {
+///     p.competences.push(CompetenceDef::new(format!("c{i}")));
+/// }
+/// let err = CompiledPolicy::compile(p, xzqh::china()).unwrap_err();
+/// assert_eq!(err, PolicyError::TooManyCompetences { max: MAX_COMPETENCES });
+/// ```
 pub const MAX_COMPETENCES: usize = 64;
 
 pub(crate) type Mask = u64;
@@ -141,7 +153,7 @@ pub(crate) struct Category {
 ///
 /// ```
 /// let h = xzqh::china();
-/// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), &h)?;
+/// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), h)?;
 /// assert!(p.category_names().any(|c| c == "local_legislation"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -418,7 +430,7 @@ impl CompiledPolicy {
     ///
     /// ```
     /// let h = xzqh::china();
-    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), &h)?;
+    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), h)?;
     /// assert_eq!(p.name(), "china-default");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -432,7 +444,7 @@ impl CompiledPolicy {
     ///
     /// ```
     /// let h = xzqh::china();
-    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), &h)?;
+    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), h)?;
     /// assert_eq!(p.policy().name, "china-default");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -446,7 +458,7 @@ impl CompiledPolicy {
     ///
     /// ```
     /// let h = xzqh::china();
-    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), &h)?;
+    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), h)?;
     /// assert!(p.category_names().count() >= 5);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -460,7 +472,7 @@ impl CompiledPolicy {
     ///
     /// ```
     /// let h = xzqh::china();
-    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), &h)?;
+    /// let p = xzqh::routing::CompiledPolicy::compile(xzqh::china::policy(), h)?;
     /// assert_eq!(p.competence_name(0), Some("local_legislation"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -486,6 +498,14 @@ impl CompiledPolicy {
     /// assert!(p.holds(h.by_code("65").unwrap(), "local_legislation")?);
     /// assert!(!p.holds(h.by_code("654201").unwrap(), "local_legislation")?);
     /// assert!(matches!(p.holds(h.root(), "flying"), Err(PolicyError::UnknownCompetence { .. })));
+    ///
+    /// // A unit of another hierarchy, even one with the same codes, is refused.
+    /// let other = xzqh::Hierarchy::builder(xzqh::china::schema())
+    ///     .unit("0", "中华人民共和国", "state", None)
+    ///     .unit("65", "新疆维吾尔自治区", "autonomous_region", Some("0"))
+    ///     .build()?;
+    /// let err = p.holds(other.by_code("65").unwrap(), "local_legislation").unwrap_err();
+    /// assert_eq!(err, PolicyError::OtherHierarchy { code: "65".into() });
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn holds(&self, unit: Unit<'_>, competence: &str) -> Result<bool, PolicyError> {

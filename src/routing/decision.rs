@@ -87,7 +87,27 @@ fn listing(candidates: &[(String, String)]) -> String {
     s.join(", ")
 }
 
-/// What raised the minimum level of a case.
+/// What raised the minimum level of a case, in a [`Step::MinimumLevel`].
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::routing::{Case, LevelSource, Place, Router, Step};
+/// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+/// let places = [Place::Code("440305007")]; // 粤海街道, 深圳
+/// let d = router.route(&Case::new(&places, "public_complaint").people(20_000))?;
+/// let sources: Vec<_> = d
+///     .trace()
+///     .iter()
+///     .filter_map(|s| match s {
+///         Step::MinimumLevel { source, .. } => Some(*source),
+///         _ => None,
+///     })
+///     .collect();
+/// assert_eq!(sources, [LevelSource::Category, LevelSource::Scale(10_000)]);
+/// assert_eq!(d.handler().code(), "4403");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LevelSource {
@@ -103,6 +123,22 @@ pub enum LevelSource {
 ///
 /// Steps hold unit handles and small values, so recording one costs no
 /// allocation; print a decision's whole trace with [`Decision::explain`].
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::routing::{Case, Place, Router, Step};
+/// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+/// let places = [Place::Code("654201")]; // 塔城市
+/// let d = router.route(&Case::new(&places, "local_legislation"))?;
+/// let Step::LacksCompetence { unit, competence } = d.trace()[1] else {
+///     panic!("塔城市 holds no legislative power");
+/// };
+/// assert_eq!(unit.name(), "塔城市");
+/// let policy = d.policy().unwrap();
+/// assert_eq!(policy.competence_name(competence.into()), Some("local_legislation"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Step<'h> {
@@ -195,6 +231,8 @@ impl Step<'_> {
 ///
 /// Reuse one with [`Router::route_into`] to route without allocating.
 ///
+/// [`Router::route_into`]: crate::routing::Router::route_into
+///
 /// # Examples
 ///
 /// ```
@@ -223,7 +261,10 @@ pub struct Decision<'h> {
 impl<'h> Decision<'h> {
     /// An empty decision on `hierarchy`, to route into with
     /// [`Router::route_into`]: until then its handler is the root and its
-    /// trace is empty.
+    /// trace is empty. A router rebinds a decision made on another
+    /// hierarchy to its own.
+    ///
+    /// [`Router::route_into`]: crate::routing::Router::route_into
     ///
     /// # Examples
     ///

@@ -12,10 +12,11 @@ use crate::routing::compiled::PolicyError;
 ///
 /// Names refer to the hierarchy's [`Schema`](crate::Schema): kinds, levels
 /// and designations by their machine names, units by code. [`Router::new`]
-/// (via [`CompiledPolicy::compile`](crate::routing::CompiledPolicy::compile)) checks every name and reports the first
+/// (via [`CompiledPolicy::compile`]) checks every name and reports the first
 /// wrong one with its field path.
 ///
 /// [`Router::new`]: crate::routing::Router::new
+/// [`CompiledPolicy::compile`]: crate::routing::CompiledPolicy::compile
 ///
 /// # Examples
 ///
@@ -25,7 +26,7 @@ use crate::routing::compiled::PolicyError;
 /// p.competences.push(CompetenceDef::new("legislation").kinds(["province"]));
 /// p.categories.push(CategoryDef::new("law").competences(["legislation"]));
 /// let h = xzqh::china();
-/// let compiled = xzqh::routing::CompiledPolicy::compile(p, &h)?;
+/// let compiled = xzqh::routing::CompiledPolicy::compile(p, h)?;
 /// assert_eq!(compiled.name(), "mine");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -81,7 +82,8 @@ impl Policy {
     }
 
     /// Parses a policy from JSON (checked against a hierarchy later, by
-    /// [`Router::new`](crate::routing::Router::new) or [`CompiledPolicy::compile`](crate::routing::CompiledPolicy::compile)).
+    /// [`Router::new`](crate::routing::Router::new) or
+    /// [`CompiledPolicy::compile`](crate::routing::CompiledPolicy::compile)).
     ///
     /// # Errors
     ///

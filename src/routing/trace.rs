@@ -5,7 +5,24 @@ use std::fmt;
 use crate::model::unit::Unit;
 use crate::routing::decision::{Decision, LevelSource, Step};
 
-/// A decision's trace rendered as text; see [`Decision::explain`].
+/// A decision's trace rendered as text, one line per step; see
+/// [`Decision::explain`].
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::routing::{Case, Place, Router};
+/// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+/// let places = [Place::Code("110105")];
+/// let d = router.route(&Case::new(&places, "petition"))?;
+/// assert_eq!(
+///     d.explain().to_string(),
+///     "the case is located in 110105 朝阳区\n\
+///      the category requires county level or above\n\
+///      110105 朝阳区 (district, county level, tier count 2) handles the case"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Trace<'d, 'h> {
     decision: &'d Decision<'h>,
