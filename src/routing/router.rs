@@ -148,7 +148,9 @@ impl<H: Borrow<Hierarchy>> Router<H> {
     ///
     /// # Errors
     ///
-    /// As [`Router::route`]; on error `decision` holds no valid answer.
+    /// As [`Router::route`]; on error `decision` holds no valid answer, but
+    /// its trace shows the steps taken up to the error, under this router's
+    /// policy (for [`RouteError::NoHandler`], why each unit was passed over).
     ///
     /// # Examples
     ///
@@ -170,15 +172,16 @@ impl<H: Borrow<Hierarchy>> Router<H> {
     ) -> Result<(), RouteError> {
         decision.h = self.hierarchy();
         let policy = self.policy();
-        route_with(&policy, case, decision)?;
+        // Before routing, so that a failed decision's trace is read with
+        // the policy that made it.
         if !decision
             .policy
             .as_ref()
             .is_some_and(|p| Arc::ptr_eq(p, &policy))
         {
-            decision.policy = Some(policy);
+            decision.policy = Some(policy.clone());
         }
-        Ok(())
+        route_with(&policy, case, decision)
     }
 
     /// Routes a batch of cases under one policy snapshot.

@@ -177,6 +177,22 @@ fn route_errors() {
         r.route(&Case::new(&ok, "wish")).unwrap_err().to_string(),
         "no unit from 110105 up to the root can handle category `wish`"
     );
+    // A decision that failed tells why each unit was passed over, under the
+    // policy in force, even when it last held another policy's answer.
+    let mut d = Decision::new(&h);
+    let before = Router::new(h.clone(), xzqh::china::policy()).unwrap();
+    before
+        .route_into(&Case::new(&ok, "petition"), &mut d)
+        .unwrap();
+    assert!(r.route_into(&Case::new(&ok, "wish"), &mut d).is_err());
+    assert_eq!(d.policy().map(|p| p.name()), Some("nobody"));
+    assert_eq!(
+        d.explain().to_string(),
+        "the case is located in 110105 朝阳区\n\
+         110105 朝阳区 lacks competence magic\n\
+         11 北京市 lacks competence magic\n\
+         0 中华人民共和国 lacks competence magic"
+    );
 }
 
 /// Errors quote input as a bounded excerpt that states its length: a
@@ -291,6 +307,7 @@ fn a_decision_from_another_hierarchy_is_rebound() {
     let err = small.route_into(&Case::new(&far, "petition"), &mut d);
     assert_eq!(err.unwrap_err().to_string(), "unknown place 659001100");
     assert!(std::ptr::eq(d.handler().hierarchy(), &*h));
+    assert!(std::ptr::eq(d.policy().unwrap(), &*small.policy()));
     assert!(d.trace().is_empty() && d.places().next().is_none());
     let _ = d.explain().to_string();
     assert_eq!(d.escalation().len() + d.parties().len(), 0);
