@@ -143,8 +143,10 @@ impl<H: Borrow<Hierarchy>> Router<H> {
         Ok(d)
     }
 
-    /// Routes one case into `decision`, reusing its buffers: after the first
-    /// call, routing allocates nothing.
+    /// Routes one case into `decision`, reusing its buffers: once they have
+    /// grown to a case's size, a case whose places are ids or current codes
+    /// allocates nothing (reading a text place or a superseded code does).
+    /// A decision made on another hierarchy is rebound to this router's.
     ///
     /// # Errors
     ///
