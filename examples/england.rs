@@ -1,7 +1,12 @@
 //! A custom hierarchy and policy: England's two-tier county beside a unitary
 //! authority, where the category decides the council.
 //!
-//! Run with `cargo run --example england --features serde`.
+//! Run with `cargo run --example england --features serde` (the policy is
+//! read from TOML).
+//!
+//! Nothing here is Chinese: the schema, the units and the policy are all
+//! England's. A hierarchy built without a profile reads codes as written
+//! (no short forms, no code history), which is what ONS (GSS) codes need.
 
 use std::sync::Arc;
 
@@ -10,35 +15,33 @@ use xzqh::{Hierarchy, Role, Schema};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The schema: levels top down, kinds with their level and role.
-    let schema = Arc::new(
-        Schema::builder("england")
-            .level("country")
-            .level("county")
-            .level("district")
-            .kind("country", "Country", "country", Role::Government)
-            .kind(
-                "county_council",
-                "County council",
-                "county",
-                Role::Government,
-            )
-            .kind(
-                "unitary_authority",
-                "Unitary authority",
-                "county",
-                Role::Government,
-            )
-            .kind(
-                "district_council",
-                "District council",
-                "district",
-                Role::Government,
-            )
-            .build()?,
-    );
+    let schema = Schema::builder("england")
+        .level("country")
+        .level("county")
+        .level("district")
+        .kind("country", "Country", "country", Role::Government)
+        .kind(
+            "county_council",
+            "County council",
+            "county",
+            Role::Government,
+        )
+        .kind(
+            "unitary_authority",
+            "Unitary authority",
+            "county",
+            Role::Government,
+        )
+        .kind(
+            "district_council",
+            "District council",
+            "district",
+            Role::Government,
+        )
+        .build()?;
     // The units, with their ONS (GSS) codes.
-    let mut b = Hierarchy::builder(schema);
-    b.unit("E92000001", "England", "country", None)
+    let h = Hierarchy::builder(Arc::new(schema))
+        .unit("E92000001", "England", "country", None)
         .unit(
             "E10000003",
             "Cambridgeshire",
@@ -62,12 +65,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "Bedford",
             "unitary_authority",
             Some("E92000001"),
-        );
-    let h = Arc::new(b.build()?);
+        )
+        .build()?;
 
-    // The policy ships beside this example as TOML.
+    // The policy ships beside this example as TOML; the router checks its
+    // kind and level names against the schema above.
     let policy = Policy::from_toml(include_str!("england_policy.toml"))?;
-    let router = Router::new(h.clone(), policy)?;
+    let router = Router::new(Arc::new(h), policy)?;
 
     for (places, category) in [
         (&["E07000008"][..], "missed_bin"),
@@ -75,22 +79,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (&["E06000055"][..], "missed_bin"),
         (&["E06000055"][..], "pothole"),
         (&["E07000008", "E07000012"][..], "pothole"),
+        (&["E06000055"][..], "national_issue"),
     ] {
         let places: Vec<Place> = places.iter().map(|&c| Place::Code(c)).collect();
         let d = router.route(&Case::new(&places, category))?;
-        let handler = h.get(d.handler()).expect("a unit of h");
         println!(
-            "{category:<10} in {:<40} -> {}",
-            describe(&h, &places),
-            handler.name()
+            "{category:<14} in {:<36} -> {}",
+            describe(router.hierarchy(), &places),
+            d.handler().name()
         );
-        for line in d.explain(&h).to_string().lines() {
+        for line in d.explain().to_string().lines() {
             println!("    {line}");
         }
+        let parties: Vec<&str> = d.parties().map(|u| u.name()).collect();
+        if parties.len() > 1 {
+            println!("    coordinating {}", parties.join(" and "));
+        }
+    }
+
+    // Bins on both sides of the county border: no council collects both.
+    let across = [Place::Code("E07000008"), Place::Code("E06000055")];
+    match router.route(&Case::new(&across, "missed_bin")) {
+        Ok(d) => println!("missed_bin across the border -> {}", d.handler().name()),
+        Err(e) => println!("missed_bin across the border: {e}"),
     }
     Ok(())
 }
 
+/// The places' names, joined with `+`.
 fn describe(h: &Hierarchy, places: &[Place]) -> String {
     places
         .iter()

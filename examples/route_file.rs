@@ -8,8 +8,10 @@
 //! Input, one case per line:
 //!
 //! - CSV `places,category,severity,people`: places are codes separated by
-//!   spaces, severity and people may be empty; no field holds a comma, so
-//!   no quoting. A first line starting `places,` is the header; blank lines
+//!   spaces, in any form China's profile reads (`110105`, `110000`,
+//!   `110105000000`, or a code since superseded, routed as its successors);
+//!   severity and people may be empty; no field holds a comma, so no
+//!   quoting. A first line starting `places,` is the header; blank lines
 //!   and lines starting with `#` are skipped.
 //! - JSON lines (with `--features serde`): a line starting with `{` is an
 //!   object `{"places": ["429004", "429005"], "category": "environment",
@@ -19,8 +21,8 @@ use std::collections::BTreeMap;
 use std::error::Error;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 
-use xzqh::routing::{Case, Decision, Place, Router, china_policy};
-use xzqh::{Hierarchy, Level};
+use xzqh::Level;
+use xzqh::routing::{Case, Decision, Place, Router};
 
 /// One case as read from a line, borrowing the line where it can.
 struct Row<'a> {
@@ -81,11 +83,6 @@ fn parse_json<'a>(_: &str, _: &'a mut Option<()>) -> Result<Row<'a>, String> {
     Err("JSON lines need --features serde".to_owned())
 }
 
-/// `code name` of a unit, for the output.
-fn unit(h: &Hierarchy, id: xzqh::UnitId) -> String {
-    h.get(id).map_or_else(|| id.to_string(), |u| u.to_string())
-}
-
 fn main() -> Result<(), Box<dyn Error>> {
     let input: Box<dyn BufRead> = match std::env::args().nth(1) {
         None => Box::new(io::stdin().lock()),
@@ -94,13 +91,12 @@ fn main() -> Result<(), Box<dyn Error>> {
             std::fs::File::open(&p).map_err(|e| format!("{p}: {e}"))?,
         )),
     };
-    let router = Router::new(xzqh::china(), china_policy())?;
-    let h = router.hierarchy();
+    let router = Router::new(xzqh::china(), xzqh::china::policy())?;
     let mut out = BufWriter::new(io::stdout().lock());
 
     // One Decision for the whole file: after the first case, routing
     // reuses its buffers and allocates nothing.
-    let mut decision = Decision::new();
+    let mut decision = Decision::new(router.hierarchy());
     let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
     let (mut cases, mut errors) = (0usize, 0usize);
     for (n, line) in input.lines().enumerate() {
@@ -137,9 +133,9 @@ fn main() -> Result<(), Box<dyn Error>> {
             writeln!(out, "{n}: error: {e}")?;
             continue;
         }
-        let level = decision.handler_level().unwrap_or(Level::new(u8::MAX));
-        *by_level.entry(level).or_default() += 1;
-        let parties: Vec<String> = decision.parties().iter().map(|&p| unit(h, p)).collect();
+        let handler = decision.handler();
+        *by_level.entry(handler.level()).or_default() += 1;
+        let parties: Vec<String> = decision.parties().map(|p| p.to_string()).collect();
         writeln!(
             out,
             "{n}: {} {}{} -> {} ({} level, tier {}){}",
@@ -150,9 +146,9 @@ fn main() -> Result<(), Box<dyn Error>> {
                 .join(" "),
             row.category,
             row.severity.map_or_else(String::new, |s| format!(" {s}")),
-            unit(h, decision.handler()),
-            h.schema().level_name(level).unwrap_or("?"),
-            decision.handler_tiers(),
+            handler,
+            handler.level(),
+            handler.tiers(),
             if parties.is_empty() {
                 String::new()
             } else {
@@ -166,9 +162,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         "\n{cases} cases: {} routed, {errors} failed",
         cases - errors
     )?;
+    // Levels sort by rank: the most senior first.
     for (level, count) in by_level {
-        let name = h.schema().level_name(level).unwrap_or("?");
-        writeln!(out, "  {name:<12} {count:>5}")?;
+        writeln!(out, "  {:<12} {count:>5}", level.name())?;
     }
     out.flush()?;
     Ok(())

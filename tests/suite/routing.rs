@@ -1,25 +1,27 @@
-//! Routing: hand cases on the excerpt, England's two tiers, policy errors,
+//! Routing: hand cases on the excerpt, England's two tiers, policy errors, a
+//! policy and a decision meeting another hierarchy, bounded error messages,
 //! and the router against a slow reference on random hierarchies and policies.
 
+use std::borrow::Borrow;
 use std::sync::Arc;
 
-use crate::common::{Reference, Rows, rows_strategy, test_schema};
+use crate::common::{Reference, Rows, rows_strategy, small_china, test_schema};
 use proptest::prelude::*;
 use xzqh::Hierarchy;
-use xzqh::routing::{Case, Place};
 use xzqh::routing::{
-    CategoryDef, CompetenceDef, CompiledPolicy, Policy, PolicyError, RouteError, Router, ScaleDef,
-    SeverityDef, Step, china_policy,
+    Case, CategoryDef, CompetenceDef, CompiledPolicy, Decision, Place, Policy, PolicyError,
+    RouteError, Router, ScaleDef, SeverityDef, Step,
 };
 
 fn sample_router() -> (Arc<Hierarchy>, Router) {
-    let h = Arc::new(xzqh::sample::small_china());
-    let r = Router::new(h.clone(), china_policy()).unwrap();
+    let h = Arc::new(small_china());
+    let r = Router::new(h.clone(), xzqh::china::policy()).unwrap();
     (h, r)
 }
 
+/// The handler's code for a case of codes.
 #[track_caller]
-fn handler<H: std::borrow::Borrow<Hierarchy> + Clone>(
+fn handler<H: Borrow<Hierarchy>>(
     router: &Router<H>,
     places: &[&str],
     category: &str,
@@ -28,13 +30,7 @@ fn handler<H: std::borrow::Borrow<Hierarchy> + Clone>(
     let places: Vec<Place> = places.iter().map(|&c| Place::Code(c)).collect();
     let mut case = Case::new(&places, category);
     case.severity = severity;
-    let d = router.route(&case).unwrap();
-    router
-        .hierarchy()
-        .get(d.handler())
-        .unwrap()
-        .code()
-        .to_owned()
+    router.route(&case).unwrap().handler().code().to_owned()
 }
 
 #[test]
@@ -86,6 +82,12 @@ fn hand_cases_on_the_excerpt() {
         handler(&r, &["440281102"], "neighbour_dispute", None),
         "440281102"
     );
+    // Codes in the profile's other forms: GB/T 2260 and 12 digits.
+    assert_eq!(handler(&r, &["110000"], "petition", None), "11");
+    assert_eq!(
+        handler(&r, &["110105000000"], "public_complaint", None),
+        "110105"
+    );
 }
 
 #[test]
@@ -106,26 +108,30 @@ fn trace_parties_and_escalation() {
             "handler"
         ]
     );
-    let code = |id: xzqh::UnitId| h.get(id).unwrap().code();
-    assert_eq!(code(d.handler()), "6540");
+    assert_eq!(d.handler().code(), "6540");
+    assert!(std::ptr::eq(d.handler().hierarchy(), &*h));
+    assert_eq!(d.start().code(), "654201");
+    assert_eq!(d.parties().map(|u| u.code()).collect::<Vec<_>>(), ["6542"]);
     assert_eq!(
-        d.parties().iter().map(|&p| code(p)).collect::<Vec<_>>(),
-        ["6542"]
-    );
-    assert_eq!(
-        d.escalation().iter().map(|&p| code(p)).collect::<Vec<_>>(),
+        d.escalation().map(|u| u.code()).collect::<Vec<_>>(),
         ["65", "0"]
     );
-    assert_eq!(d.handler_tiers(), 2);
     assert_eq!(
-        d.explain(&h).to_string(),
+        d.places().map(|u| u.code()).collect::<Vec<_>>(),
+        ["654201200", "654201"]
+    );
+    assert_eq!(d.handler().tiers(), 2);
+    assert_eq!(d.handler().level(), xzqh::china::PREFECTURAL);
+    assert_eq!(d.required_level(), Some(xzqh::china::PREFECTURAL));
+    assert_eq!(
+        d.explain().to_string(),
         "2 places meet at 654201 塔城市, their lowest common ancestor\n\
          10000 or more people affected requires prefectural level or above\n\
          654201 塔城市 is at county level, below the required prefectural\n\
          6542 塔城地区 lacks competence local_legislation\n\
          6540 伊犁哈萨克自治州 (autonomous_prefecture, prefectural level, tier count 2) handles the case"
     );
-    assert_eq!(d.policy_name(), Some("china-default"));
+    assert_eq!(d.policy().map(|p| p.name()), Some("china-default"));
 }
 
 #[test]
@@ -171,11 +177,145 @@ fn route_errors() {
         r.route(&Case::new(&ok, "wish")).unwrap_err().to_string(),
         "no unit from 110105 up to the root can handle category `wish`"
     );
+    // A decision that failed tells why each unit was passed over, under the
+    // policy in force, even when it last held another policy's answer.
+    let mut d = Decision::new(&h);
+    let before = Router::new(h.clone(), xzqh::china::policy()).unwrap();
+    before
+        .route_into(&Case::new(&ok, "petition"), &mut d)
+        .unwrap();
+    assert!(r.route_into(&Case::new(&ok, "wish"), &mut d).is_err());
+    assert_eq!(d.policy().map(|p| p.name()), Some("nobody"));
+    assert_eq!(
+        d.explain().to_string(),
+        "the case is located in 110105 朝阳区\n\
+         110105 朝阳区 lacks competence magic\n\
+         11 北京市 lacks competence magic\n\
+         0 中华人民共和国 lacks competence magic"
+    );
+}
+
+/// Errors quote input as a bounded excerpt that states its length: a
+/// megabyte of place code, category or severity never becomes a megabyte
+/// of message.
+#[test]
+fn route_errors_quote_bounded_excerpts() {
+    let (_, r) = sample_router();
+    let big = "9".repeat(1 << 20);
+    let length = format!("({} bytes)", big.len());
+    let huge = [Place::Code(&big)];
+    let ok = [Place::Code("110105")];
+    for (err, prefix) in [
+        (
+            r.route(&Case::new(&huge, "petition")).unwrap_err(),
+            "unknown place 999",
+        ),
+        (
+            r.route(&Case::new(&ok, &big)).unwrap_err(),
+            "unknown category `999",
+        ),
+        (
+            r.route(&Case::new(&ok, "emergency").severity(&big))
+                .unwrap_err(),
+            "unknown severity `999",
+        ),
+    ] {
+        let msg = err.to_string();
+        assert!(msg.len() < 200, "{} bytes: {msg}", msg.len());
+        assert!(msg.starts_with(prefix), "{msg}");
+        assert!(msg.contains(&length), "{msg}");
+    }
+    assert!(matches!(
+        r.route(&Case::new(&huge, "petition")),
+        Err(RouteError::UnknownPlace { .. })
+    ));
+}
+
+/// A compiled policy answers only for units of the hierarchy it was
+/// compiled for: another hierarchy's ids would mean other units.
+#[test]
+fn a_policy_refuses_units_of_another_hierarchy() {
+    let small = small_china();
+    let policy = CompiledPolicy::compile(xzqh::china::policy(), &small).unwrap();
+    assert_eq!(
+        policy.holds(small.by_code("65").unwrap(), "local_legislation"),
+        Ok(true)
+    );
+    let err = policy
+        .holds(xzqh::china().by_code("65").unwrap(), "local_legislation")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        PolicyError::OtherHierarchy {
+            code: "65".to_owned()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "unit 65 is not of the hierarchy the policy was compiled for"
+    );
+    // A second build of the same rows is another hierarchy too.
+    let again = small_china();
+    assert!(matches!(
+        policy.holds(again.by_code("654201").unwrap(), "local_legislation"),
+        Err(PolicyError::OtherHierarchy { .. })
+    ));
+    // The competence is checked first: an unknown one is named as such.
+    assert!(matches!(
+        policy.holds(xzqh::china().root(), "flying"),
+        Err(PolicyError::UnknownCompetence { .. })
+    ));
+}
+
+/// A decision made on one hierarchy and handed to a router on another is
+/// rebound to the router's: its answer is the router's unit, and nothing of
+/// the other hierarchy survives, even after an error.
+#[test]
+fn a_decision_from_another_hierarchy_is_rebound() {
+    let (h, small) = sample_router();
+    let china = Router::new(xzqh::china(), xzqh::china::policy()).unwrap();
+
+    // Made on the full data, never routed.
+    let mut d = Decision::new(xzqh::china());
+    let places = [Place::Code("654201200")];
+    let case = Case::new(&places, "local_legislation");
+    small.route_into(&case, &mut d).unwrap();
+    assert_eq!(d.handler(), h.by_code("6540").unwrap());
+    assert!(std::ptr::eq(d.handler().hierarchy(), &*h));
+
+    // Routed on the full data first, with ids the excerpt does not have.
+    let far = [Place::Code("659001100")]; // a township of 石河子
+    china
+        .route_into(&Case::new(&far, "petition"), &mut d)
+        .unwrap();
+    assert!(d.handler().id().index() >= h.len());
+    small.route_into(&case, &mut d).unwrap();
+    assert_eq!(d.handler(), h.by_code("6540").unwrap());
+    assert!(d.places().all(|u| std::ptr::eq(u.hierarchy(), &*h)));
+    assert!(d.trace().iter().all(|s| match *s {
+        Step::CommonAncestor { unit, .. }
+        | Step::LacksCompetence { unit, .. }
+        | Step::Handler { unit } => std::ptr::eq(unit.hierarchy(), &*h),
+        _ => true,
+    }));
+    assert!(d.explain().to_string().ends_with("handles the case"));
+
+    // An error on the router leaves a decision of the router's hierarchy.
+    china
+        .route_into(&Case::new(&far, "petition"), &mut d)
+        .unwrap();
+    let err = small.route_into(&Case::new(&far, "petition"), &mut d);
+    assert_eq!(err.unwrap_err().to_string(), "unknown place 659001100");
+    assert!(std::ptr::eq(d.handler().hierarchy(), &*h));
+    assert!(std::ptr::eq(d.policy().unwrap(), &*small.policy()));
+    assert!(d.trace().is_empty() && d.places().next().is_none());
+    let _ = d.explain().to_string();
+    assert_eq!(d.escalation().len() + d.parties().len(), 0);
 }
 
 #[test]
 fn policy_errors_name_the_field() {
-    let h = xzqh::sample::small_china();
+    let h = small_china();
     let check = |p: Policy, msg: &str| {
         assert_eq!(CompiledPolicy::compile(p, &h).unwrap_err().to_string(), msg);
     };
@@ -210,7 +350,7 @@ fn policy_errors_name_the_field() {
     p.categories.push(CategoryDef::new("a"));
     p.categories.push(CategoryDef::new("a"));
     check(p, "categories[1].name: duplicate name `a`");
-    let mut p = china_policy();
+    let mut p = xzqh::china::policy();
     p.severities.swap(1, 2);
     check(
         p,
@@ -243,7 +383,7 @@ fn policy_errors_name_the_field() {
 #[cfg(feature = "serde")]
 #[test]
 fn policy_files() {
-    let h = xzqh::sample::small_china();
+    let h = small_china();
     let err = Policy::from_json(r#"{"name": "x", "colour": 1}"#).unwrap_err();
     assert!(matches!(err, PolicyError::Parse { .. }), "{err}");
     assert!(
@@ -264,8 +404,8 @@ fn policy_files() {
         "categories[0].min_level: unknown level `moon`"
     );
     // The default policy survives a JSON round trip.
-    let text = serde_json::to_string(&china_policy()).unwrap();
-    assert_eq!(Policy::from_json(&text).unwrap(), china_policy());
+    let text = serde_json::to_string(&xzqh::china::policy()).unwrap();
+    assert_eq!(Policy::from_json(&text).unwrap(), xzqh::china::policy());
     // The England example's policy file parses and fits England's hierarchy.
     let (england, _) = crate::common::england();
     let p = Policy::from_toml(include_str!("../../examples/england_policy.toml")).unwrap();
@@ -275,8 +415,8 @@ fn policy_files() {
     );
 }
 
-/// DOMAIN §7: in a two-tier area the category decides the council; a
-/// unitary authority does both.
+/// In a two-tier area the category decides the council; a unitary
+/// authority does both.
 #[test]
 fn england_two_tier_and_unitary() {
     let (h, p) = crate::common::england();
@@ -288,7 +428,16 @@ fn england_two_tier_and_unitary() {
     // A pothole on the border of two districts: the county, coordinating both.
     let places = [Place::Code("E07000008"), Place::Code("E07000012")];
     let d = r.route(&Case::new(&places, "pothole")).unwrap();
-    assert_eq!(d.parties().len(), 2);
+    assert_eq!(
+        d.parties().map(|u| u.name()).collect::<Vec<_>>(),
+        ["Cambridge", "South Cambridgeshire"]
+    );
+    // The plain profile reads codes as written, and knows no history.
+    let lower = [Place::Code("e07000008")];
+    assert!(matches!(
+        r.route(&Case::new(&lower, "pothole")),
+        Err(RouteError::UnknownPlace { .. })
+    ));
     // Bins across the county border: no council does both areas' bins.
     let places = [Place::Code("E07000008"), Place::Code("E06000055")];
     assert!(matches!(
@@ -318,7 +467,7 @@ fn swapping_the_policy_while_routing_on_other_threads() {
         let p = if i % 2 == 0 {
             Policy::new("empty")
         } else {
-            china_policy()
+            xzqh::china::policy()
         };
         r.set_policy(p).unwrap();
     }
@@ -472,7 +621,7 @@ proptest! {
             let mut case = Case::new(&places, &cat_name);
             case.severity = sev_name;
             case.people = people;
-            router.route(&case).map(|d| (h.get(d.handler()).unwrap().code().to_owned(), d))
+            router.route(&case).map(|d| (d.handler().code().to_owned(), d))
         };
         let got = route(&codes, sev_name.as_deref());
         let want = reference_route(&rows, &policy, &codes, cat, sev, people);
@@ -495,13 +644,11 @@ proptest! {
                 prop_assert!(h.by_code(&code2).unwrap().contains(hu));
             }
             // Raising the severity never lowers the handler.
-            if let Some(s) = sev {
-                if s + 1 < policy.severities.len() {
-                    let up = policy.severities[s + 1].name.clone();
-                    if let Ok((code3, _)) = route(&codes, Some(&up)) {
-                        prop_assert!(h.by_code(&code3).unwrap().contains(hu));
-                    }
-                }
+            if let Some(s) = sev
+                && let Some(up) = policy.severities.get(s + 1)
+                && let Ok((code3, _)) = route(&codes, Some(&up.name))
+            {
+                prop_assert!(h.by_code(&code3).unwrap().contains(hu));
             }
         } else {
             let no_handler = matches!(got, Err(RouteError::NoHandler { .. }));

@@ -1,13 +1,15 @@
 //! Routing golden cases on the real China data (and England's two tiers):
 //! one row per case in `tests/data/routing_cases.csv`.
 
+use std::borrow::Borrow;
 use std::sync::Arc;
 
-use xzqh::routing::{Case, Place, Router, china_policy};
+use xzqh::Hierarchy;
+use xzqh::routing::{Case, Place, Router};
 
 #[test]
 fn golden_routing_cases() {
-    let china = Router::new(xzqh::china(), china_policy()).unwrap();
+    let china = Router::new(xzqh::china(), xzqh::china::policy()).unwrap();
     let (h, p) = crate::common::england();
     let england = Router::new(Arc::new(h), p).unwrap();
     let rows = crate::common::golden_csv(include_str!("../data/routing_cases.csv"));
@@ -52,23 +54,18 @@ fn golden_routing_cases() {
     );
 }
 
-fn run<H: std::borrow::Borrow<xzqh::Hierarchy> + Clone>(
-    router: &Router<H>,
-    case: &Case<'_>,
-) -> (String, String) {
+fn run<H: Borrow<Hierarchy>>(router: &Router<H>, case: &Case<'_>) -> (String, String) {
     match router.route(case) {
         Ok(d) => {
-            let h = router.hierarchy();
             let kinds: Vec<_> = d.trace().iter().map(|s| s.kind()).collect();
             // Every handler governs every place, and the trace ends at it.
             assert!(d.places().len() >= case.places.len());
-            for &place in d.places() {
-                assert!(h.get(d.handler()).unwrap().contains(h.get(place).unwrap()));
+            for place in d.places() {
+                assert!(d.handler().contains(place));
             }
-            (
-                h.get(d.handler()).unwrap().code().to_owned(),
-                kinds.join(">"),
-            )
+            // One line of explanation per step.
+            assert_eq!(d.explain().to_string().lines().count(), d.trace().len());
+            (d.handler().code().to_owned(), kinds.join(">"))
         }
         Err(e) => (format!("error:{e}"), String::new()),
     }

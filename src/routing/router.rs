@@ -1,0 +1,477 @@
+//! The [`Router`] and the routing rule: read the places, find their common
+//! ancestor, take the minimum level, climb to the first unit that may
+//! handle, then collect the escalation chain and the parties.
+
+use std::borrow::Borrow;
+use std::sync::{Arc, RwLock};
+
+use crate::address::{AddressError, Outcome};
+use crate::exchange::load::excerpt;
+use crate::model::hierarchy::{Hierarchy, NONE};
+use crate::model::schema::{Level, Role};
+use crate::model::unit::Unit;
+use crate::routing::case::{Case, Place};
+use crate::routing::compiled::{Category, CompiledPolicy, PolicyError, role_bit};
+use crate::routing::decision::{Decision, LevelSource, RouteError, Step};
+use crate::routing::policy::Policy;
+
+/// Routes cases on one hierarchy under a swappable policy.
+///
+/// `H` is how the router holds its hierarchy: `&'static Hierarchy` for
+/// [`china()`](crate::china()), or `Arc<Hierarchy>` (the default) for one you
+/// built or loaded.
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::routing::{Case, Place, Router};
+/// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+/// let places = [Place::Code("429004"), Place::Code("429005")]; // 仙桃, 潜江
+/// let d = router.route(&Case::new(&places, "environment"))?;
+/// assert_eq!(d.handler().name(), "湖北省");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Router<H: Borrow<Hierarchy> = Arc<Hierarchy>> {
+    hierarchy: H,
+    policy: RwLock<Arc<CompiledPolicy>>,
+}
+
+impl<H: Borrow<Hierarchy>> Router<H> {
+    /// A router for `hierarchy` under `policy`.
+    ///
+    /// # Errors
+    ///
+    /// A [`PolicyError`] if the policy names a kind, level, designation,
+    /// role, competence or unit the hierarchy lacks, or is out of order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// assert_eq!(router.policy().name(), "china-default");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(hierarchy: H, policy: Policy) -> Result<Router<H>, PolicyError> {
+        let compiled = CompiledPolicy::compile(policy, hierarchy.borrow())?;
+        Ok(Router {
+            hierarchy,
+            policy: RwLock::new(Arc::new(compiled)),
+        })
+    }
+
+    /// The hierarchy cases are routed on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// assert_eq!(router.hierarchy().len(), xzqh::china().len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hierarchy(&self) -> &Hierarchy {
+        self.hierarchy.borrow()
+    }
+
+    /// The policy in force now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// assert!(router.policy().category_names().any(|c| c == "petition"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn policy(&self) -> Arc<CompiledPolicy> {
+        // A poisoned lock still holds a valid Arc: a writer only ever stores
+        // a fully compiled policy.
+        self.policy
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Validates `policy` and makes it the one in force; on error the old
+    /// policy stays.
+    ///
+    /// # Errors
+    ///
+    /// As [`Router::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::routing::{Policy, Router};
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut bad = Policy::new("bad");
+    /// bad.roles.push("mayor".into());
+    /// assert!(router.set_policy(bad).is_err());
+    /// assert_eq!(router.policy().name(), "china-default");
+    /// router.set_policy(Policy::new("empty"))?;
+    /// assert_eq!(router.policy().name(), "empty");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_policy(&self, policy: Policy) -> Result<(), PolicyError> {
+        let compiled = Arc::new(CompiledPolicy::compile(policy, self.hierarchy())?);
+        *self
+            .policy
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = compiled;
+        Ok(())
+    }
+
+    /// Routes one case.
+    ///
+    /// # Errors
+    ///
+    /// A [`RouteError`]: no place, an unknown place, category or severity, or
+    /// no unit able to handle the case.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::routing::{Case, Place, Router};
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let places = [Place::Code("441900121")];
+    /// let d = router.route(&Case::new(&places, "labour_dispute"))?;
+    /// assert_eq!(d.handler().code(), "4419"); // 东莞: no county tier
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn route(&self, case: &Case<'_>) -> Result<Decision<'_>, RouteError> {
+        let mut d = Decision::new(self.hierarchy());
+        self.route_into(case, &mut d)?;
+        Ok(d)
+    }
+
+    /// Routes one case into `decision`, reusing its buffers: once they have
+    /// grown to a case's size, a case whose places are ids or current codes
+    /// allocates nothing (reading a text place or a superseded code does).
+    /// A decision made on another hierarchy is rebound to this router's.
+    ///
+    /// # Errors
+    ///
+    /// As [`Router::route`]; on error `decision` holds no valid answer, but
+    /// its trace shows the steps taken up to the error, under this router's
+    /// policy (for [`RouteError::NoHandler`], why each unit was passed over).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::routing::{Case, Decision, Place, Router};
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut d = Decision::new(router.hierarchy());
+    /// for code in ["110105021", "110118101"] {
+    ///     let places = [Place::Code(code)];
+    ///     router.route_into(&Case::new(&places, "public_complaint"), &mut d)?;
+    ///     assert_eq!(d.handler().code(), code);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn route_into<'r>(
+        &'r self,
+        case: &Case<'_>,
+        decision: &mut Decision<'r>,
+    ) -> Result<(), RouteError> {
+        decision.h = self.hierarchy();
+        let policy = self.policy();
+        // Before routing, so that a failed decision's trace is read with
+        // the policy that made it.
+        if !decision
+            .policy
+            .as_ref()
+            .is_some_and(|p| Arc::ptr_eq(p, &policy))
+        {
+            decision.policy = Some(policy.clone());
+        }
+        route_with(&policy, case, decision)
+    }
+
+    /// Routes a batch of cases under one policy snapshot.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::routing::{Case, Place, Router};
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let a = [Place::Code("110105")];
+    /// let b = [Place::Code("nowhere")];
+    /// let out = router.route_batch(&[Case::new(&a, "petition"), Case::new(&b, "petition")]);
+    /// assert!(out[0].is_ok() && out[1].is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn route_batch(&self, cases: &[Case<'_>]) -> Vec<Result<Decision<'_>, RouteError>> {
+        let policy = self.policy();
+        cases
+            .iter()
+            .map(|case| {
+                let mut d = Decision::new(self.hierarchy());
+                route_with(&policy, case, &mut d)?;
+                d.policy = Some(policy.clone());
+                Ok(d)
+            })
+            .collect()
+    }
+}
+
+/// Reads a text place: the unit, or why not.
+fn read_text(h: &Hierarchy, text: &str) -> Result<u32, RouteError> {
+    let addresses = h
+        .addresses()
+        .map_err(|e: AddressError| RouteError::Addresses {
+            message: e.to_string(),
+        })?;
+    match addresses.resolve(text).into_outcome() {
+        Outcome::Resolved(u) => Ok(u.id),
+        Outcome::Ambiguous(candidates) => Err(RouteError::AmbiguousPlace {
+            place: excerpt(text),
+            candidates: candidates
+                .iter()
+                .map(|c| (c.unit.code().to_owned(), c.unit.name().to_owned()))
+                .collect(),
+        }),
+        _ => Err(RouteError::UnknownPlace {
+            place: excerpt(text),
+        }),
+    }
+}
+
+/// Appends a place's units to `d.places`: by id; by code in any form the
+/// profile reads; text through the hierarchy's address reader; then a
+/// superseded code's successors from the profile's code history (one
+/// [`Step::Superseded`] each). A split unit's place stands for all its
+/// parts: its old area is their union, so the case goes to what covers them
+/// all, never to one part picked silently.
+fn resolve_place(index: usize, place: &Place<'_>, d: &mut Decision<'_>) -> Result<(), RouteError> {
+    let h = d.h;
+    let code = match *place {
+        Place::Id(id) => {
+            let u = h.get(id).ok_or_else(|| unknown(place))?;
+            d.places.push(u.id);
+            return Ok(());
+        }
+        Place::Text(t) => {
+            let id = read_text(h, t)?;
+            d.places.push(id);
+            d.trace.push(Step::ResolvedText {
+                place: index as u32,
+                unit: Unit { h, id },
+            });
+            return Ok(());
+        }
+        Place::Code(code) => code,
+    };
+    if let Some(u) = h.by_code(code) {
+        d.places.push(u.id);
+        return Ok(());
+    }
+    superseded(index, place, code, d)
+}
+
+/// A code the hierarchy no longer has, through the profile's code history:
+/// its successors, each with a [`Step::Superseded`]. A history that names
+/// no successor, or an id that is not a unit here, leaves the place unknown
+/// rather than the case without places.
+fn superseded(
+    index: usize,
+    place: &Place<'_>,
+    code: &str,
+    d: &mut Decision<'_>,
+) -> Result<(), RouteError> {
+    let h = d.h;
+    let history = h.successions().ok_or_else(|| unknown(place))?;
+    let mut successors = Vec::new();
+    let change = history
+        .successors(h, code, &mut successors)
+        .ok_or_else(|| unknown(place))?;
+    let before = d.places.len();
+    for u in successors.into_iter().filter_map(|id| h.get(id)) {
+        d.places.push(u.id);
+        d.trace.push(Step::Superseded {
+            place: index as u32,
+            unit: u,
+            change,
+        });
+    }
+    if d.places.len() == before {
+        return Err(unknown(place));
+    }
+    Ok(())
+}
+
+fn unknown(place: &Place<'_>) -> RouteError {
+    RouteError::UnknownPlace {
+        place: match place {
+            Place::Id(id) => id.to_string(),
+            Place::Code(t) | Place::Text(t) => excerpt(t),
+        },
+    }
+}
+
+/// The routing rule; see the module docs. Checks the category and the
+/// severity before reading any place, so a wrong name costs no lookup.
+fn route_with(
+    policy: &CompiledPolicy,
+    case: &Case<'_>,
+    d: &mut Decision<'_>,
+) -> Result<(), RouteError> {
+    d.clear();
+    if case.places.is_empty() {
+        return Err(RouteError::NoPlaces);
+    }
+    let category = policy
+        .category(case.category)
+        .map(|c| &policy.categories[c])
+        .ok_or_else(|| RouteError::UnknownCategory {
+            category: excerpt(case.category),
+        })?;
+    let severity = match case.severity {
+        Some(s) => Some(
+            policy
+                .severity(s)
+                .ok_or_else(|| RouteError::UnknownSeverity {
+                    severity: excerpt(s),
+                })?,
+        ),
+        None => None,
+    };
+    for (k, place) in case.places.iter().enumerate() {
+        resolve_place(k, place, d)?;
+    }
+    let start = common_ancestor(case.places.len(), d);
+    let required = minimum_level(policy, category, severity, case.people, d);
+    let handler =
+        climb(policy, category, required, start, d).ok_or_else(|| RouteError::NoHandler {
+            from: d.h.codes.get(start).to_owned(),
+            category: excerpt(case.category),
+        })?;
+    escalation_and_parties(handler, d);
+    Ok(())
+}
+
+/// Step 1: the lowest common ancestor of the places, where the climb
+/// starts. That of a set is that of its first and last units in pre-order.
+fn common_ancestor(places: usize, d: &mut Decision<'_>) -> u32 {
+    let h = d.h;
+    let (mut lo, mut hi) = (u32::MAX, 0u32);
+    for &id in &d.places {
+        lo = lo.min(id);
+        hi = hi.max(id);
+    }
+    let start = h.lca_span(lo, hi);
+    d.start = start;
+    d.trace.push(Step::CommonAncestor {
+        unit: Unit { h, id: start },
+        places: places as u32,
+    });
+    start
+}
+
+/// Step 2: the minimum level, the most senior of what the category, the
+/// severity grade and the scale demand (one [`Step::MinimumLevel`] each).
+fn minimum_level(
+    policy: &CompiledPolicy,
+    category: &Category,
+    severity: Option<usize>,
+    people: Option<u64>,
+    d: &mut Decision<'_>,
+) -> Option<Level> {
+    let mut required: Option<Level> = None;
+    let mut demand = |level: Level, source: LevelSource, d: &mut Decision<'_>| {
+        d.trace.push(Step::MinimumLevel { level, source });
+        if required.is_none_or(|r| level < r) {
+            required = Some(level);
+        }
+    };
+    if let Some(l) = category.min_level {
+        demand(l, LevelSource::Category, d);
+    }
+    if let Some(s) = severity {
+        demand(policy.severities[s].1, LevelSource::Severity(s as u16), d);
+    }
+    if let Some((threshold, l)) = people.and_then(|p| policy.scale_level(p)) {
+        demand(l, LevelSource::Scale(threshold), d);
+    }
+    d.required = required;
+    required
+}
+
+/// Step 3: climbs from `start` to the first unit whose role is allowed,
+/// which stands at or above `required` and holds every competence the
+/// category needs; one step per unit passed over. `None` past the root.
+fn climb(
+    policy: &CompiledPolicy,
+    category: &Category,
+    required: Option<Level>,
+    start: u32,
+    d: &mut Decision<'_>,
+) -> Option<u32> {
+    let h = d.h;
+    let mut u = start;
+    loop {
+        let kind = h.kind_def(u);
+        let here = Unit { h, id: u };
+        let step = if category.roles & role_bit(kind.role()) == 0 {
+            Some(Step::RoleNotAllowed {
+                unit: here,
+                role: kind.role(),
+            })
+        } else if let Some(r) = required.filter(|r| kind.level().rank() > r.rank()) {
+            Some(Step::BelowMinimumLevel {
+                unit: here,
+                required: r,
+            })
+        } else {
+            let missing = category.needs & !policy.competences_of(h, u);
+            (missing != 0).then(|| Step::LacksCompetence {
+                unit: here,
+                competence: missing.trailing_zeros() as u16,
+            })
+        };
+        let Some(step) = step else { break };
+        d.trace.push(step);
+        u = h.parent[u as usize];
+        if u == NONE {
+            return None;
+        }
+    }
+    d.handler = u;
+    d.trace.push(Step::Handler {
+        unit: Unit { h, id: u },
+    });
+    Some(u)
+}
+
+/// Step 4: the governments above the handler, nearest first, and the
+/// handler's children through which the places are reached, in id order.
+fn escalation_and_parties(handler: u32, d: &mut Decision<'_>) {
+    let h = d.h;
+    let mut p = h.parent[handler as usize];
+    while p != NONE {
+        if h.role_raw(p) == Role::Government {
+            d.escalation.push(p);
+        }
+        p = h.parent[p as usize];
+    }
+    for k in 0..d.places.len() {
+        let mut x = d.places[k];
+        if x == handler {
+            continue;
+        }
+        while h.parent[x as usize] != handler {
+            x = h.parent[x as usize];
+        }
+        if let Err(at) = d.parties.binary_search(&x) {
+            d.parties.insert(at, x);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn router_is_send_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<super::Router>();
+        check::<super::Decision<'static>>();
+    }
+}
