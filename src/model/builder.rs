@@ -201,11 +201,15 @@ impl<'a> From<&'a str> for KindRef<'a> {
 
 /// Limits the builder enforces, so that hostile input fails cleanly.
 ///
+/// The fields are public; the `with_*` methods set one and return the
+/// limits, for chaining.
+///
 /// # Examples
 ///
 /// ```
-/// let limits = xzqh::BuildLimits::default();
-/// assert_eq!(limits.max_depth, 64);
+/// let limits = xzqh::BuildLimits::default().with_max_depth(8);
+/// assert_eq!(limits.max_depth, 8);
+/// assert_eq!(limits.max_code_bytes, 64);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -242,6 +246,18 @@ impl BuildLimits {
     /// ```
     pub fn with_max_depth(mut self, max: usize) -> Self {
         self.max_depth = max.min(u16::MAX as usize);
+        self
+    }
+
+    /// Sets the maximum code length in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(xzqh::BuildLimits::default().with_max_code_bytes(12).max_code_bytes, 12);
+    /// ```
+    pub fn with_max_code_bytes(mut self, max: usize) -> Self {
+        self.max_code_bytes = max;
         self
     }
 
