@@ -295,7 +295,7 @@ impl Hierarchy {
 
 /// Units from which [`Hierarchy::from_parts`] builds the name index on a
 /// second thread. Below, spawning costs about as much as it saves (measured
-/// on the 44,691-unit township data: 6.2 ms with the thread, 5.7 ms without).
+/// on China's township-level data; see BENCHMARKS.md).
 const PARALLEL_MIN_UNITS: usize = 1 << 18;
 
 /// The name index and the units grouped by name (`name_units[name_start[i]..

@@ -58,7 +58,7 @@ pub enum FormStrength {
 /// let mut forms = Vec::new();
 /// let kind = xzqh::china::schema().kind(xzqh::china::ChinaKind::AutonomousPrefecture.id()).unwrap().clone();
 /// xzqh::china::profile().short_forms("延边朝鲜族自治州", &kind, &mut forms);
-/// assert_eq!(forms[0], ShortForm { stem: "延边", tail: "", strength: FormStrength::Major });
+/// assert_eq!(forms[0], ShortForm::new("延边", FormStrength::Major));
 /// assert_eq!(forms[1].to_string(), "延边州");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
