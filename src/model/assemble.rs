@@ -145,14 +145,11 @@ impl Hierarchy {
                     if stack.is_empty() {
                         return Err(not_canonical(&codes, id, "units are not in pre-order"));
                     }
-                    if let Some(s) = previous_sibling {
-                        if parent[s as usize] == p && codes.get(s) >= codes.get(id) {
-                            return Err(not_canonical(
-                                &codes,
-                                id,
-                                "siblings are not in code order",
-                            ));
-                        }
+                    if let Some(s) = previous_sibling
+                        && parent[s as usize] == p
+                        && codes.get(s) >= codes.get(id)
+                    {
+                        return Err(not_canonical(&codes, id, "siblings are not in code order"));
                     }
                     let d = stack.len();
                     if d > limits.max_depth.min(u16::MAX as usize) {

@@ -621,12 +621,10 @@ impl<'a> Doc<'a> {
         let data_version = self.data_version.as_deref();
         let build = limits.build_limits();
         if let Some(parts) = canonical_parts(&self.units, &schema, &bits, &relations, data_version)
-        {
-            if let Ok(h) =
+            && let Ok(h) =
                 Hierarchy::from_parts(schema.clone(), options.profile.clone(), parts, &build)
-            {
-                return Ok(h);
-            }
+        {
+            return Ok(h);
         }
         // Any order, and the authoritative error.
         let mut b = Hierarchy::builder(schema)
@@ -714,10 +712,10 @@ fn canonical_parts(
             distinct.push(&u.name);
         }
         name_of.push(nid);
-        if !ends.is_empty() {
-            if let Some(e) = ends.get_mut(&*u.code) {
-                *e = id as u32;
-            }
+        if !ends.is_empty()
+            && let Some(e) = ends.get_mut(&*u.code)
+        {
+            *e = id as u32;
         }
     }
     drop(intern);
