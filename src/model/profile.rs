@@ -216,7 +216,27 @@ pub struct ChangeId(pub u32);
 
 /// A country profile: the country-specific rules the engine asks for. Every
 /// method has a neutral default, so a profile implements only what its
-/// country needs. See the [module docs](self).
+/// country needs, and a hierarchy built without one ([`PlainProfile`])
+/// reads names and codes exactly as written. A profile answers five
+/// questions:
+///
+/// - **Short forms**: which shorter names people write for a unit's full
+///   name (深圳 for 深圳市), and how strongly each form denotes its unit
+///   ([`short_forms`](Self::short_forms)).
+/// - **Words that are not names**: generic unit names that count only
+///   under a unit the text names (开发区, 城区), and words that turn the name
+///   before them into a street (路, 街) ([`generic_names`](Self::generic_names),
+///   [`street_words`](Self::street_words)).
+/// - **Codes**: other written forms of a code, mapped to the form the
+///   hierarchy keys units by (`110105000000` → `110105`)
+///   ([`normalize_code`](Self::normalize_code)).
+/// - **Deep levels**: the levels whose names repeat by the hundred
+///   (villages), looked up only inside a unit the text named before
+///   ([`deep_rank`](Self::deep_rank)).
+/// - **Succession**: what a code the hierarchy no longer has stands for
+///   today, and the former names of today's units
+///   ([`successions`](Self::successions), built once per hierarchy and
+///   cached by [`Hierarchy::successions`]).
 ///
 /// A profile is given to a hierarchy when it is built
 /// ([`HierarchyBuilder::profile`](crate::HierarchyBuilder::profile)) and

@@ -33,7 +33,7 @@ pub const MAX_LEVEL_NAME: usize = 30;
 ///
 /// A level carries its name, so it prints as the name and compares by rank
 /// first: `a < b` means `a` is more senior than `b`. Get levels from a
-/// schema ([`Schema::level`], [`Schema::level_id`]) or a unit
+/// schema ([`Schema::level_id`], [`Schema::level_at`], [`Schema::levels`]) or a unit
 /// ([`Unit::level`](crate::Unit::level)); China's are constants in
 /// `xzqh::china`.
 ///
