@@ -179,6 +179,21 @@ pub enum BuildError {
 /// How a unit's kind is given to [`HierarchyBuilder::unit`]: an id or a
 /// kind's machine name (a country's kind enum converts too: China's
 /// `ChinaKind`).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::{china::ChinaKind, KindRef};
+/// let by_name = KindRef::from("municipality");
+/// let by_id = KindRef::from(ChinaKind::Municipality.id());
+/// let h = xzqh::Hierarchy::builder(xzqh::china::schema())
+///     .unit("0", "中华人民共和国", ChinaKind::State, None)
+///     .unit("11", "北京市", by_name, Some("0"))
+///     .unit("12", "天津市", by_id, Some("0"))
+///     .build()?;
+/// assert_eq!(h.by_code("11").unwrap().kind_id(), h.by_code("12").unwrap().kind_id());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KindRef<'a> {
     /// A kind id in the builder's schema.

@@ -620,6 +620,18 @@ impl fmt::Display for Link<'_> {
 
 /// The edges of an [`Explanation`], from the authority down; see
 /// [`Explanation::links`].
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::china();
+/// let unit = |code| h.by_code(code).ok_or(code);
+/// let e = h.explain(unit("65")?, unit("654201")?).unwrap();
+/// let lines: Vec<String> = e.links().map(|l| l.to_string()).collect();
+/// assert_eq!(lines.len(), 3);
+/// assert_eq!(lines[2], "6542 塔城地区 -administrative-> 654201 塔城市");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Links<'a> {
     h: &'a Hierarchy,
