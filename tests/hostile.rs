@@ -10,7 +10,17 @@ use std::error::Error as _;
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 use xzqh::china::ChinaKind;
-use xzqh::{Hierarchy, LoadError, LoadLimits, Role, SNAPSHOT_MAGIC, sample};
+use xzqh::{Hierarchy, LoadError, LoadLimits, LoadOptions, Role, SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
+
+/// The suite's fixtures (this test is its own binary for its allocator).
+#[allow(dead_code)]
+#[path = "suite/common/sample.rs"]
+mod sample;
+
+/// Options with these limits and the default (plain) profile.
+fn with_limits(limits: LoadLimits) -> LoadOptions {
+    LoadOptions::default().with_limits(limits)
+}
 
 // ---------------------------------------------------------------------------
 // A counting allocator: live and peak bytes per thread, to show that a count
@@ -110,6 +120,7 @@ struct SchemaW {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Snap {
     data_version: Option<String>,
+    profile: String,
     schema: SchemaW,
     units: u64,
     #[serde(with = "blob")]
@@ -144,15 +155,16 @@ impl Snap {
 
     fn encode(&self) -> Vec<u8> {
         let mut out = SNAPSHOT_MAGIC.to_vec();
-        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
         out.extend(postcard::to_allocvec(self).unwrap());
         out
     }
 
     /// A snapshot of `(code, name, kind, parent index)` units with China's
-    /// schema, written from scratch (names not shared between units).
+    /// schema and the plain profile, written from scratch (names not shared
+    /// between units).
     fn of(units: &[(&str, &str, ChinaKind, u32)]) -> Snap {
-        let mut schema = Snap::decode(&sample::small_china().to_snapshot()).schema;
+        let mut schema = Snap::decode(&sample::small_china_plain().to_snapshot()).schema;
         schema.name = "china".into();
         let offsets = |xs: &[&str]| {
             let mut o = vec![0u32];
@@ -165,6 +177,7 @@ impl Snap {
         let names: Vec<&str> = units.iter().map(|u| u.1).collect();
         Snap {
             data_version: None,
+            profile: "plain".into(),
             schema,
             units: units.len() as u64,
             code_offsets: offsets(&codes),
@@ -205,9 +218,12 @@ fn json_err(json: &str) -> LoadError {
 
 #[test]
 fn the_mirror_reads_and_writes_what_the_crate_does() {
-    let h = sample::small_china();
+    let h = sample::small_china_plain();
     let bytes = h.to_snapshot();
     assert_eq!(Snap::decode(&bytes).encode(), bytes);
+    let china = sample::small_china().to_snapshot();
+    assert_eq!(Snap::decode(&china).profile, "china");
+    assert_eq!(Snap::decode(&china).encode(), china);
     assert_eq!(
         Hierarchy::from_snapshot(&beijing().encode()).unwrap().len(),
         3
@@ -219,7 +235,7 @@ fn the_mirror_reads_and_writes_what_the_crate_does() {
 
 #[test]
 fn binary_truncated_anywhere() {
-    let bytes = sample::small_china().to_snapshot();
+    let bytes = sample::small_china_plain().to_snapshot();
     for len in 0..bytes.len() {
         match binary_err(&bytes[..len]) {
             LoadError::Truncated { len: l } => assert_eq!(l, len),
@@ -238,7 +254,7 @@ fn binary_truncated_anywhere() {
 
 #[test]
 fn binary_without_magic() {
-    let json = sample::small_china().to_json();
+    let json = sample::small_china_plain().to_json();
     assert!(matches!(
         binary_err(json.as_bytes()),
         LoadError::NotASnapshot
@@ -248,36 +264,42 @@ fn binary_without_magic() {
         "not an xzqh snapshot: the input does not start with the magic bytes"
     );
     // Text-mode transfer: CR LF turned into LF.
-    let mut mangled = sample::small_china().to_snapshot();
+    let mut mangled = sample::small_china_plain().to_snapshot();
     mangled.remove(5);
     assert!(matches!(binary_err(&mangled), LoadError::NotASnapshot));
 }
 
 #[test]
 fn binary_future_or_unknown_version() {
-    let mut bytes = sample::small_china().to_snapshot();
-    bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
+    let mut bytes = sample::small_china_plain().to_snapshot();
+    bytes[8..12].copy_from_slice(&3u32.to_le_bytes());
     let err = binary_err(&bytes);
     assert_eq!(
         err.to_string(),
-        "unsupported format version 2: this build reads version 1"
+        "unsupported format version 3: this build reads version 2"
     );
     assert!(matches!(
         err,
         LoadError::UnsupportedVersion {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         }
     ));
+    // Version 1, before snapshots recorded their profile.
+    bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+    assert_eq!(
+        binary_err(&bytes).to_string(),
+        "unsupported format version 1: this build reads version 2"
+    );
     bytes[8..12].copy_from_slice(&0u32.to_le_bytes());
     assert_eq!(
         binary_err(&bytes).to_string(),
-        "unsupported format version 0: this build reads version 1"
+        "unsupported format version 0: this build reads version 2"
     );
     bytes[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
     assert_eq!(
         binary_err(&bytes).to_string(),
-        "unsupported format version 4294967295: this build reads version 1"
+        "unsupported format version 4294967295: this build reads version 2"
     );
 }
 
@@ -337,7 +359,8 @@ fn binary_unit_count_of_billions() {
 
     // With the limit raised to the id space, the arrays give the lie away.
     let limits = LoadLimits::default().with_max_units(usize::MAX);
-    let (err, peak) = peak_bytes(|| Hierarchy::from_snapshot_with(&bytes, &limits).unwrap_err());
+    let options = with_limits(limits);
+    let (err, peak) = peak_bytes(|| Hierarchy::from_snapshot_with(&bytes, &options).unwrap_err());
     assert_eq!(
         err.to_string(),
         "code_offsets holds 16 bytes, expected 16000000004 for 4000000000 units"
@@ -467,7 +490,7 @@ fn binary_deeper_than_any_real_hierarchy() {
     );
     let limits = LoadLimits::default().with_max_depth(200);
     assert_eq!(
-        Hierarchy::from_snapshot_with(&s.encode(), &limits)
+        Hierarchy::from_snapshot_with(&s.encode(), &with_limits(limits))
             .unwrap()
             .len(),
         100
@@ -560,7 +583,8 @@ fn binary_errors_of_large_inputs_checked_on_two_threads() {
     // From 262,144 units the name index is built on a second thread: errors
     // from either side come out, in the same order.
     let h = sample::synthetic(&[5, 50, 500, 5_000, 260_000], 9).unwrap();
-    let good = Snap::decode(&h.to_snapshot());
+    let mut good = Snap::decode(&h.to_snapshot());
+    good.profile = "plain".into(); // loaded with the default options
     let offsets: Vec<u32> = good
         .code_offsets
         .chunks(4)
@@ -598,10 +622,10 @@ fn binary_errors_of_large_inputs_checked_on_two_threads() {
 
 #[test]
 fn binary_larger_than_the_limit() {
-    let bytes = sample::small_china().to_snapshot();
+    let bytes = sample::small_china_plain().to_snapshot();
     let limits = LoadLimits::default().with_max_bytes(100);
     assert_eq!(
-        Hierarchy::from_snapshot_with(&bytes, &limits)
+        Hierarchy::from_snapshot_with(&bytes, &with_limits(limits))
             .unwrap_err()
             .to_string(),
         format!(
@@ -629,7 +653,7 @@ fn unit(code: &str, parent: Option<&str>) -> String {
 
 #[test]
 fn json_truncated_anywhere() {
-    let json = sample::small_china().to_json();
+    let json = sample::small_china_plain().to_json();
     let bytes = json.as_bytes();
     // Only the final newline may go.
     for len in 0..json.trim_end().len() {
@@ -664,7 +688,7 @@ fn json_wrong_format() {
     let err = json_err(r#"{"type":"FeatureCollection"}"#);
     assert_eq!(
         err.source().unwrap().to_string(),
-        "unknown field `type`, expected one of `format`, `version`, `data_version`, `schema`, `units`, `relations` at line 1 column 7"
+        "unknown field `type`, expected one of `format`, `version`, `data_version`, `profile`, `schema`, `units`, `relations` at line 1 column 7"
     );
     let err = json_err("[1, 2, 3]");
     assert_eq!(
@@ -783,14 +807,14 @@ fn json_too_many_units() {
     let refs: Vec<&str> = units.iter().map(String::as_str).collect();
     let limits = LoadLimits::default().with_max_units(5);
     assert_eq!(
-        Hierarchy::from_json_with(doc(&refs).as_bytes(), &limits)
+        Hierarchy::from_json_with(doc(&refs).as_bytes(), &with_limits(limits))
             .unwrap_err()
             .to_string(),
         "too many units: 10, beyond the limit of 5"
     );
     let limits = LoadLimits::default().with_max_units(10);
     assert_eq!(
-        Hierarchy::from_json_with(doc(&refs).as_bytes(), &limits)
+        Hierarchy::from_json_with(doc(&refs).as_bytes(), &with_limits(limits))
             .unwrap()
             .len(),
         10
@@ -878,11 +902,59 @@ fn json_nested_beyond_any_document() {
     // Units past the limit are skipped over without recursion.
     let json = format!(r#"{{"format":"xzqh-hierarchy","version":1,"units":[{{}},{bomb}"#);
     let limits = LoadLimits::default().with_max_units(0);
-    let err = Hierarchy::from_json_with(json.as_bytes(), &limits).unwrap_err();
+    let err = Hierarchy::from_json_with(json.as_bytes(), &with_limits(limits)).unwrap_err();
     assert_eq!(
         err.to_string(),
         "truncated input: it ends after 100051 bytes"
     );
+}
+
+#[test]
+fn profile_mismatch_and_profile_of_megabytes() {
+    let china = sample::small_china();
+    let message =
+        "the input was saved with profile `china`; load it with that profile, not `plain`";
+    assert_eq!(binary_err(&china.to_snapshot()).to_string(), message);
+    assert_eq!(json_err(&china.to_json()).to_string(), message);
+    let options = LoadOptions::default().with_profile(xzqh::china::profile());
+    assert_eq!(
+        Hierarchy::from_snapshot_with(&china.to_snapshot(), &options).unwrap(),
+        china
+    );
+
+    // A profile name of a megabyte is quoted cut, in bounded memory.
+    let mut s = beijing();
+    s.profile = "p".repeat(1 << 20);
+    let bytes = s.encode();
+    let (err, peak) = peak_bytes(|| binary_err(&bytes));
+    assert!(matches!(err, LoadError::ProfileMismatch { .. }), "{err}");
+    let shown = format!("{}… (1048576 bytes)", "p".repeat(64));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "the input was saved with profile `{shown}`; load it with that profile, not `plain`"
+        )
+    );
+    assert!(
+        peak < 64 * 1024,
+        "{peak} bytes for a {} byte input",
+        bytes.len()
+    );
+    let json = sample::small_china_plain().to_json().replace(
+        r#""profile":"plain""#,
+        &format!(r#""profile":"{}""#, "p".repeat(1 << 20)),
+    );
+    assert_eq!(
+        json_err(&json).to_string(),
+        format!(
+            "the input was saved with profile `{shown}`; load it with that profile, not `plain`"
+        )
+    );
+    // The profile must be a string.
+    let json = sample::small_china_plain()
+        .to_json()
+        .replace(r#""profile":"plain""#, r#""profile":["plain"]"#);
+    assert!(matches!(json_err(&json), LoadError::Json { .. }));
 }
 
 #[test]
@@ -912,16 +984,16 @@ fn must_not_panic(bytes: &[u8]) {
     if let Ok(h) = Hierarchy::from_json(bytes) {
         assert_eq!(Hierarchy::from_json(h.to_json().as_bytes()).unwrap(), h);
     }
-    let mut import = xzqh::CsvImport::new(xzqh::Schema::china());
-    import.classify(|_| Some(ChinaKind::Town.id()));
-    if import.read("fuzz.csv", bytes).is_ok() {
+    let import =
+        xzqh::CsvImport::new(xzqh::china::schema()).classify(|_| Some(ChinaKind::Town.id()));
+    if let Ok(import) = import.read("fuzz.csv", bytes) {
         let _ = import.finish();
     }
 }
 
 #[test]
 fn every_single_byte_mutation_of_a_snapshot() {
-    let bytes = sample::small_china().to_snapshot();
+    let bytes = sample::small_china_plain().to_snapshot();
     let mut loaded = 0;
     for at in 0..bytes.len() {
         let b = bytes[at];
@@ -947,7 +1019,7 @@ fn every_single_byte_mutation_of_a_snapshot() {
 
 #[test]
 fn every_single_byte_mutation_of_json() {
-    let json = sample::small_china().to_json().into_bytes();
+    let json = sample::small_china_plain().to_json().into_bytes();
     for at in 0..json.len() {
         for v in [b'"', b'}', b'0', 0xFF, json[at] ^ 0x20] {
             let mut m = json.clone();
@@ -970,7 +1042,7 @@ proptest! {
     #[test]
     fn random_bytes_after_a_valid_header_never_panic(tail in prop::collection::vec(any::<u8>(), 0..600)) {
         let mut bytes = SNAPSHOT_MAGIC.to_vec();
-        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
         bytes.extend_from_slice(&tail);
         must_not_panic(&bytes);
     }
@@ -981,7 +1053,7 @@ proptest! {
         cut in any::<prop::sample::Index>(),
         truncate in any::<bool>(),
     ) {
-        let mut bytes = sample::small_china().to_snapshot();
+        let mut bytes = sample::small_china_plain().to_snapshot();
         for (at, v) in edits {
             let at = at.index(bytes.len());
             bytes[at] = v;

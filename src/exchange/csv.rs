@@ -22,7 +22,7 @@ use crate::model::schema::{Designation, KindId, Schema};
 /// # Examples
 ///
 /// ```
-/// use xzqh::{china::ChinaKind, CsvImport, CsvRow, Schema};
+/// use xzqh::{china::ChinaKind, CsvImport, CsvRow};
 /// fn by_code_length(row: &CsvRow<'_>) -> Option<xzqh::KindId> {
 ///     Some(match row.code.len() {
 ///         2 => ChinaKind::Province,
@@ -30,10 +30,12 @@ use crate::model::schema::{Designation, KindId, Schema};
 ///         _ => return None,
 ///     }.id())
 /// }
-/// let mut import = CsvImport::new(xzqh::china::schema());
-/// import.classify(by_code_length).root("0", "中华人民共和国", ChinaKind::State);
-/// import.read("x.csv", "code,name,parent_code\n13,河北省,\n1301,石家庄市,13\n".as_bytes())?;
-/// assert_eq!(import.finish()?.by_code("1301").unwrap().kind().name(), "prefecture_city");
+/// let h = CsvImport::new(xzqh::china::schema())
+///     .classify(by_code_length)
+///     .root("0", "中华人民共和国", ChinaKind::State)
+///     .read("x.csv", "code,name,parent_code\n13,河北省,\n1301,石家庄市,13\n".as_bytes())?
+///     .finish()?;
+/// assert_eq!(h.by_code("1301").unwrap().kind().name(), "prefecture_city");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,14 +78,13 @@ type Classifier = dyn Fn(&CsvRow<'_>) -> Option<KindId> + Send + Sync;
 /// # Examples
 ///
 /// ```
-/// use xzqh::{china::ChinaKind, CsvImport, Schema};
 /// let csv = "code,name,parent_code,kind\n\
 ///            0,中华人民共和国,,state\n\
 ///            11,北京市,0,municipality\n\
 ///            110105,朝阳区,11,district\n";
-/// let mut import = CsvImport::new(xzqh::china::schema());
-/// import.read("bj.csv", csv.as_bytes())?;
-/// let h = import.finish()?;
+/// let h = xzqh::CsvImport::new(xzqh::china::schema())
+///     .read("bj.csv", csv.as_bytes())?
+///     .finish()?;
 /// assert_eq!(h.by_code("110105").unwrap().parent().unwrap().name(), "北京市");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -145,8 +146,8 @@ impl CsvImport {
     /// # Examples
     ///
     /// ```
-    /// let mut import = xzqh::CsvImport::new(xzqh::china::schema());
-    /// import.limits(xzqh::LoadLimits::default().with_max_bytes(10));
+    /// let import = xzqh::CsvImport::new(xzqh::china::schema())
+    ///     .limits(xzqh::LoadLimits::default().with_max_bytes(10));
     /// let err = import.read("big.csv", &[b' '; 11]).unwrap_err();
     /// assert_eq!(err.to_string(), "input of 11 bytes exceeds the limit of 10 bytes");
     /// ```
@@ -181,9 +182,9 @@ impl CsvImport {
     /// # Examples
     ///
     /// ```
-    /// use xzqh::{china::ChinaKind, CsvImport, Schema};
-    /// let mut import = CsvImport::new(xzqh::china::schema());
-    /// import.classify(|row| (row.code == "0").then(|| ChinaKind::State.id()));
+    /// use xzqh::{china::ChinaKind, CsvImport};
+    /// let import = CsvImport::new(xzqh::china::schema())
+    ///     .classify(|row| (row.code == "0").then(|| ChinaKind::State.id()));
     /// let err = import.read("x.csv", b"code,name,parent_code\n0,China,\n1,Elsewhere,0\n").unwrap_err();
     /// assert_eq!(err.to_string(), "x.csv line 3: no kind for unit 1");
     /// ```
@@ -201,12 +202,13 @@ impl CsvImport {
     /// # Examples
     ///
     /// ```
-    /// use xzqh::{china::ChinaKind, CsvImport, Schema};
-    /// let mut import = CsvImport::new(xzqh::china::schema());
-    /// import.root("0", "中华人民共和国", ChinaKind::State)
-    ///     .classify(|_| Some(ChinaKind::Province.id()));
-    /// import.read("p.csv", "code,name,parent_code\n13,河北省,\n14,山西省,\n".as_bytes())?;
-    /// assert_eq!(import.finish()?.root().children().count(), 2);
+    /// use xzqh::{china::ChinaKind, CsvImport};
+    /// let h = CsvImport::new(xzqh::china::schema())
+    ///     .root("0", "中华人民共和国", ChinaKind::State)
+    ///     .classify(|_| Some(ChinaKind::Province.id()))
+    ///     .read("p.csv", "code,name,parent_code\n13,河北省,\n14,山西省,\n".as_bytes())?
+    ///     .finish()?;
+    /// assert_eq!(h.root().children().count(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn root<'k>(mut self, code: &str, name: &str, kind: impl Into<KindRef<'k>>) -> Self {
@@ -221,10 +223,12 @@ impl CsvImport {
     /// # Examples
     ///
     /// ```
-    /// use xzqh::{china::ChinaKind, CsvImport, Schema};
-    /// let mut import = CsvImport::new(xzqh::china::schema());
-    /// import.root("0", "中华人民共和国", ChinaKind::State).data_version("NBS 2023");
-    /// assert_eq!(import.finish()?.data_version(), Some("NBS 2023"));
+    /// use xzqh::{china::ChinaKind, CsvImport};
+    /// let h = CsvImport::new(xzqh::china::schema())
+    ///     .root("0", "中华人民共和国", ChinaKind::State)
+    ///     .data_version("NBS 2023")
+    ///     .finish()?;
+    /// assert_eq!(h.data_version(), Some("NBS 2023"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn data_version(mut self, version: &str) -> Self {
@@ -287,7 +291,7 @@ impl CsvImport {
     /// # Examples
     ///
     /// ```
-    /// let mut import = xzqh::CsvImport::new(xzqh::china::schema());
+    /// let import = xzqh::CsvImport::new(xzqh::china::schema());
     /// let err = import.read("bad.csv", b"code,name,parent_code,kind\n11,\"Beijing\n").unwrap_err();
     /// assert_eq!(err.to_string(), "bad.csv line 2: unterminated quoted field");
     /// ```
@@ -398,8 +402,8 @@ impl CsvImport {
     /// # Examples
     ///
     /// ```
-    /// let mut import = xzqh::CsvImport::new(xzqh::china::schema());
-    /// import.read("x.csv", "code,name,parent_code,kind\n0,中国,,state\n11,北京市,9,municipality\n".as_bytes())?;
+    /// let import = xzqh::CsvImport::new(xzqh::china::schema())
+    ///     .read("x.csv", "code,name,parent_code,kind\n0,中国,,state\n11,北京市,9,municipality\n".as_bytes())?;
     /// assert_eq!(
     ///     import.finish().unwrap_err().to_string(),
     ///     "x.csv line 3: unit 11 names unknown parent 9"

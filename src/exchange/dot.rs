@@ -16,6 +16,10 @@ use crate::model::schema::{Level, Role};
 /// What [`Hierarchy::dot`] draws: how deep below the region, down to which
 /// level, and whether secondary relations and a legend are shown.
 ///
+/// The fields are public; the `with_*` methods set one and return the
+/// options, for chaining (as [`BuildLimits`](crate::BuildLimits) and
+/// [`LoadLimits`](crate::LoadLimits) do).
+///
 /// The default draws two levels below the region, with secondary relations
 /// and the legend: a province's prefectures and counties, a few hundred units
 /// at most, where its townships would add a thousand or more. Units directly
@@ -26,23 +30,34 @@ use crate::model::schema::{Level, Role};
 ///
 /// ```
 /// use xzqh::DotOptions;
-/// let opts = DotOptions::new().depth(Some(1)).secondary(false).legend(false);
-/// assert_eq!(opts.max_depth(), Some(1));
-/// assert_eq!(DotOptions::default().max_depth(), Some(2));
+/// let opts = DotOptions::default().with_depth(Some(1)).with_secondary(false).with_legend(false);
+/// assert_eq!(opts.depth, Some(1));
+/// assert!(!opts.secondary);
+/// assert_eq!(DotOptions::default().depth, Some(2));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DotOptions {
-    depth: Option<usize>,
-    lowest: Option<Level>,
-    secondary: bool,
-    legend: bool,
+    /// Draw units at most this many levels below the region (`Some(0)`: the
+    /// region alone), or the whole subtree with `None`. Default `Some(2)`.
+    pub depth: Option<usize>,
+    /// Draw only units at this level or above (a unit's subtree is never
+    /// above it, so the cut drops whole subtrees), or every level with
+    /// `None` (the default). The region itself is always drawn.
+    pub lowest_level: Option<Level>,
+    /// Draw secondary relations (entrusted management, corps
+    /// co-administration, …) between drawn units, dashed and labelled.
+    /// Default `true`.
+    pub secondary: bool,
+    /// Draw a legend of the roles shown. Default `true`.
+    pub legend: bool,
 }
 
 impl Default for DotOptions {
     fn default() -> Self {
         DotOptions {
             depth: Some(2),
-            lowest: None,
+            lowest_level: None,
             secondary: true,
             legend: true,
         }
@@ -50,106 +65,83 @@ impl Default for DotOptions {
 }
 
 impl DotOptions {
-    /// The default options: two levels below the region, secondary
-    /// relations and the legend shown.
+    /// Sets [`depth`](Self::depth): units at most `levels` below the region,
+    /// or the whole subtree with `None`.
     ///
     /// # Examples
     ///
-    /// ```
-    /// assert_eq!(xzqh::DotOptions::new(), xzqh::DotOptions::default());
-    /// ```
-    pub fn new() -> Self {
-        DotOptions::default()
-    }
-
-    /// Draws units at most `levels` below the region (`Some(0)`: the region
-    /// alone), or the whole subtree with `None`.
-    ///
-    /// # Examples
+    /// 北京市's 16 districts are one level below it:
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let bj = h.by_code("11").unwrap().id();
-    /// let all = xzqh::DotOptions::new().depth(None);
-    /// assert_eq!(h.dot(bj, &all).unwrap().unit_count(), 5);
-    /// let top = xzqh::DotOptions::new().depth(Some(1));
-    /// assert_eq!(h.dot(bj, &top).unwrap().unit_count(), 3);
+    /// use xzqh::DotOptions;
+    /// let h = xzqh::china();
+    /// let bj = h.by_code("11").unwrap();
+    /// let top = DotOptions::default().with_depth(Some(1));
+    /// assert_eq!(h.dot(bj, &top).unwrap().unit_count(), 17);
+    /// let all = DotOptions::default().with_depth(None);
+    /// assert_eq!(h.dot(bj, &all).unwrap().unit_count(), 1 + bj.descendant_count());
     /// ```
-    pub fn depth(mut self, levels: Option<usize>) -> Self {
+    pub fn with_depth(mut self, levels: Option<usize>) -> Self {
         self.depth = levels;
         self
     }
 
-    /// Draws only units at `level` or above (a unit's subtree is never above
-    /// it, so the cut drops whole subtrees), or every level with `None`.
+    /// Sets [`lowest_level`](Self::lowest_level): only units at `level` or
+    /// above, or every level with `None`.
     ///
     /// # Examples
     ///
+    /// 湖北省 has 13 prefecture-level units; its four county-level units
+    /// directly under the province (仙桃市, 潜江市, 天门市, 神农架林区) and
+    /// everything below are cut:
+    ///
     /// ```
-    /// use xzqh::china::COUNTY;
-    /// let h = xzqh::sample::small_china();
-    /// let hubei = h.by_code("42").unwrap().id();
-    /// let counties = xzqh::DotOptions::new().lowest_level(Some(COUNTY));
-    /// assert_eq!(h.dot(hubei, &counties).unwrap().unit_count(), 2); // 湖北省, 仙桃市
+    /// use xzqh::{china::PREFECTURAL, DotOptions};
+    /// let h = xzqh::china();
+    /// let hubei = h.by_code("42").unwrap();
+    /// let prefectures = DotOptions::default().with_lowest_level(Some(PREFECTURAL));
+    /// assert_eq!(h.dot(hubei, &prefectures).unwrap().unit_count(), 14);
     /// ```
-    pub fn lowest_level(mut self, level: Option<Level>) -> Self {
-        self.lowest = level;
+    pub fn with_lowest_level(mut self, level: Option<Level>) -> Self {
+        self.lowest_level = level;
         self
     }
 
-    /// Whether to draw secondary relations (entrusted management, corps
-    /// co-administration, …) between drawn units, dashed and labelled.
+    /// Sets [`secondary`](Self::secondary): whether secondary relations are
+    /// drawn.
     ///
     /// # Examples
     ///
+    /// 广东省 entrusts its county-level cities to prefecture-level cities:
+    ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let gd = h.by_code("44").unwrap().id();
-    /// let with = h.dot(gd, &xzqh::DotOptions::new()).unwrap().to_string();
+    /// use xzqh::DotOptions;
+    /// let h = xzqh::china();
+    /// let gd = h.by_code("44").unwrap();
+    /// let with = h.dot(gd, &DotOptions::default()).unwrap().to_string();
     /// assert!(with.contains("label=\"entrusted\""));
-    /// let without = xzqh::DotOptions::new().secondary(false);
+    /// let without = DotOptions::default().with_secondary(false);
     /// assert!(!h.dot(gd, &without).unwrap().to_string().contains("entrusted"));
     /// ```
-    pub fn secondary(mut self, show: bool) -> Self {
+    pub fn with_secondary(mut self, show: bool) -> Self {
         self.secondary = show;
         self
     }
 
-    /// Whether to draw a legend of the roles shown.
+    /// Sets [`legend`](Self::legend): whether a legend of the roles shown is
+    /// drawn.
     ///
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let off = xzqh::DotOptions::new().legend(false);
-    /// assert!(!h.dot(h.root().id(), &off).unwrap().to_string().contains("cluster_legend"));
+    /// use xzqh::DotOptions;
+    /// let h = xzqh::china();
+    /// let off = DotOptions::default().with_depth(Some(1)).with_legend(false);
+    /// assert!(!h.dot(h.root(), &off).unwrap().to_string().contains("cluster_legend"));
     /// ```
-    pub fn legend(mut self, show: bool) -> Self {
+    pub fn with_legend(mut self, show: bool) -> Self {
         self.legend = show;
         self
-    }
-
-    /// The depth limit below the region, `None` for the whole subtree.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(xzqh::DotOptions::new().depth(None).max_depth(), None);
-    /// ```
-    pub fn max_depth(&self) -> Option<usize> {
-        self.depth
-    }
-
-    /// The lowest level drawn, `None` for every level.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use xzqh::china::COUNTY;
-    /// assert_eq!(xzqh::DotOptions::new().lowest_level(Some(COUNTY)).min_level(), Some(COUNTY));
-    /// ```
-    pub fn min_level(&self) -> Option<Level> {
-        self.lowest
     }
 }
 
@@ -174,15 +166,20 @@ impl DotOptions {
 ///
 /// # Examples
 ///
+/// 仙桃市 is a county-level city directly under 湖北省, with 25
+/// township-level units:
+///
 /// ```
-/// let h = xzqh::sample::small_china();
-/// let hubei = h.by_code("42").unwrap().id();
-/// let dot = h.dot(hubei, &xzqh::DotOptions::new()).unwrap();
-/// assert_eq!(dot.unit_count(), 3);
+/// let h = xzqh::china();
+/// let xiantao = h.by_code("429004").unwrap();
+/// let dot = h.dot(xiantao, &xzqh::DotOptions::default()).unwrap();
+/// assert_eq!(dot.unit_count(), 26);
 /// let text = dot.to_string();
-/// assert!(text.starts_with("digraph \"42 湖北省\" {"));
-/// assert!(text.contains("n10 [label=\"仙桃市\\n429004\""));
-/// assert!(text.contains("n9 -> n10;")); // 仙桃 directly under the province
+/// assert!(text.starts_with("digraph \"429004 仙桃市\" {"));
+/// let n = xiantao.id().index();
+/// assert!(text.contains(&format!("n{n} [label=\"仙桃市\\n429004\"")));
+/// let zhengchang = h.by_code("429004100").unwrap(); // 郑场镇
+/// assert!(text.contains(&format!("n{n} -> n{};", zhengchang.id().index())));
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Dot<'h> {
@@ -195,20 +192,24 @@ pub struct Dot<'h> {
 
 impl Hierarchy {
     /// `region`'s subtree as a Graphviz DOT picture, drawn as `options` say.
+    /// `region` is a [`Unit`](crate::Unit) or a [`UnitId`] of this hierarchy.
     ///
     /// Returns `None` if `region` is not a unit of this hierarchy.
     ///
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let dot = h.dot(h.root().id(), &xzqh::DotOptions::new().depth(Some(1))).unwrap();
-    /// assert_eq!(dot.unit_count(), 7); // the State and its 6 provincial-level units
+    /// use xzqh::DotOptions;
+    /// let h = xzqh::china();
+    /// let dot = h.dot(h.root(), &DotOptions::default().with_depth(Some(1))).unwrap();
+    /// // The State, its 31 provincial-level units and the Corps.
+    /// assert_eq!(dot.unit_count(), 33);
     /// std::fs::write(std::env::temp_dir().join("xzqh-doc-china.dot"), dot.to_string())?;
-    /// assert!(h.dot(xzqh::UnitId::new(u32::MAX), &xzqh::DotOptions::new()).is_none());
+    /// assert!(h.dot(xzqh::UnitId::new(u32::MAX), &DotOptions::default()).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn dot(&self, region: UnitId, options: &DotOptions) -> Option<Dot<'_>> {
+    pub fn dot(&self, region: impl Into<UnitId>, options: &DotOptions) -> Option<Dot<'_>> {
+        let region = region.into();
         let unit = self.get(region)?;
         Some(Dot {
             h: self,
@@ -227,9 +228,10 @@ impl Dot<'_> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let all = xzqh::DotOptions::new().depth(None);
-    /// assert_eq!(h.dot(h.root().id(), &all).unwrap().unit_count(), h.len());
+    /// let h = xzqh::china();
+    /// let xiantao = h.by_code("429004").unwrap();
+    /// let all = xzqh::DotOptions::default().with_depth(None);
+    /// assert_eq!(h.dot(xiantao, &all).unwrap().unit_count(), 1 + xiantao.descendant_count());
     /// ```
     pub fn unit_count(&self) -> usize {
         self.ids().count()
@@ -261,7 +263,7 @@ impl Dot<'_> {
     fn level_drawn(&self, id: u32) -> bool {
         // Ranks count down from the top: at or above `l` is a rank <= l's.
         self.options
-            .lowest
+            .lowest_level
             .is_none_or(|l| self.h.kind_def(id).level() <= l)
     }
 

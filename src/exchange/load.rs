@@ -20,6 +20,9 @@ use crate::model::schema::SchemaError;
 /// How to load a hierarchy: the [`LoadLimits`] to enforce on the input and
 /// the [`Profile`] to build it with.
 ///
+/// The fields are public; the `with_*` methods set one and return the
+/// options, for chaining (as [`LoadLimits`] does).
+///
 /// A snapshot records the name of the profile its hierarchy had; loading
 /// it with a profile of another name is an error
 /// ([`LoadError::ProfileMismatch`]), so a China snapshot never loads
@@ -119,13 +122,14 @@ pub(crate) fn excerpt(s: &str) -> String {
 /// # Examples
 ///
 /// ```
-/// use xzqh::{china::ChinaKind, CsvImport, LoadError, Schema};
+/// use xzqh::{china::ChinaKind, CsvImport, LoadError};
 /// let csv = "code,name,parent_code\n11,北京市,\n11,北京,\n";
-/// let mut import = CsvImport::new(Schema::china());
-/// import.classify(|_| Some(ChinaKind::Municipality.id()));
-/// import.root("0", "中华人民共和国", ChinaKind::State.id());
-/// import.read("provinces.csv", csv.as_bytes())?;
-/// let err = import.finish().unwrap_err();
+/// let err = CsvImport::new(xzqh::china::schema())
+///     .classify(|_| Some(ChinaKind::Municipality.id()))
+///     .root("0", "中华人民共和国", ChinaKind::State)
+///     .read("provinces.csv", csv.as_bytes())?
+///     .finish()
+///     .unwrap_err();
 /// assert_eq!(err.to_string(), "provinces.csv line 3: duplicate code 11");
 /// assert!(matches!(err, LoadError::CsvRow { line: 3, .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -277,8 +281,9 @@ pub enum LoadError {
 /// allocated from them, and the result is validated with the matching
 /// [`BuildLimits`].
 ///
-/// With the `serde` feature the limits deserialize from configuration (any
-/// field may be left out).
+/// The fields are public; the `with_*` methods set one and return the
+/// limits, for chaining. With the `serde` feature the limits deserialize
+/// from configuration (any field may be left out).
 ///
 /// # Examples
 ///
@@ -404,12 +409,11 @@ impl LoadLimits {
     /// assert_eq!(build.max_depth, 7);
     /// ```
     pub fn build_limits(&self) -> BuildLimits {
-        let mut b = BuildLimits::default()
+        BuildLimits::default()
             .with_max_depth(self.max_depth)
+            .with_max_code_bytes(self.max_code_bytes)
             .with_max_name_bytes(self.max_name_bytes)
-            .with_max_units(self.max_units);
-        b.max_code_bytes = self.max_code_bytes;
-        b
+            .with_max_units(self.max_units)
     }
 
     /// [`LoadError::InputTooLarge`] if `len` exceeds [`max_bytes`](Self::max_bytes).

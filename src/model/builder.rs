@@ -179,6 +179,21 @@ pub enum BuildError {
 /// How a unit's kind is given to [`HierarchyBuilder::unit`]: an id or a
 /// kind's machine name (a country's kind enum converts too: China's
 /// `ChinaKind`).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::{china::ChinaKind, KindRef};
+/// let by_name = KindRef::from("municipality");
+/// let by_id = KindRef::from(ChinaKind::Municipality.id());
+/// let h = xzqh::Hierarchy::builder(xzqh::china::schema())
+///     .unit("0", "中华人民共和国", ChinaKind::State, None)
+///     .unit("11", "北京市", by_name, Some("0"))
+///     .unit("12", "天津市", by_id, Some("0"))
+///     .build()?;
+/// assert_eq!(h.by_code("11").unwrap().kind_id(), h.by_code("12").unwrap().kind_id());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KindRef<'a> {
     /// A kind id in the builder's schema.
@@ -201,11 +216,15 @@ impl<'a> From<&'a str> for KindRef<'a> {
 
 /// Limits the builder enforces, so that hostile input fails cleanly.
 ///
+/// The fields are public; the `with_*` methods set one and return the
+/// limits, for chaining.
+///
 /// # Examples
 ///
 /// ```
-/// let limits = xzqh::BuildLimits::default();
-/// assert_eq!(limits.max_depth, 64);
+/// let limits = xzqh::BuildLimits::default().with_max_depth(8);
+/// assert_eq!(limits.max_depth, 8);
+/// assert_eq!(limits.max_code_bytes, 64);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -242,6 +261,18 @@ impl BuildLimits {
     /// ```
     pub fn with_max_depth(mut self, max: usize) -> Self {
         self.max_depth = max.min(u16::MAX as usize);
+        self
+    }
+
+    /// Sets the maximum code length in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(xzqh::BuildLimits::default().with_max_code_bytes(12).max_code_bytes, 12);
+    /// ```
+    pub fn with_max_code_bytes(mut self, max: usize) -> Self {
+        self.max_code_bytes = max;
         self
     }
 

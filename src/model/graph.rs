@@ -16,6 +16,22 @@ use crate::model::relation::Relation;
 /// petgraph is 0.x: this alias, and [`Hierarchy::graph`], follow its
 /// versions, so they sit behind the `petgraph` feature, outside the
 /// crate's stable surface.
+///
+/// # Examples
+///
+/// ```
+/// use petgraph::visit::EdgeRef;
+/// let h = xzqh::china();
+/// let graph: &xzqh::Graph = h.graph();
+/// let gd = h.by_code("44").unwrap().id().get();
+/// // 广东省's edges: its prefecture-level cities, and its entrusted cities.
+/// let entrusted = graph
+///     .edges(gd)
+///     .filter(|e| *e.weight() == xzqh::Relation::Entrusted)
+///     .count();
+/// assert!(entrusted > 0);
+/// assert_eq!(graph.node_count(), h.len());
+/// ```
 pub type Graph = Csr<(), Relation, Directed, u32>;
 
 impl Hierarchy {

@@ -29,11 +29,16 @@ pub(crate) const NONE: u32 = u32::MAX;
 ///
 /// # Examples
 ///
+/// Queries take a [`Unit`] wherever they take a `UnitId` (`impl
+/// Into<UnitId>`), so ids are mostly for storing units apart from the
+/// hierarchy's borrow.
+///
 /// ```
-/// let h = xzqh::sample::small_china();
+/// let h = xzqh::china();
 /// let root = h.root();
 /// assert_eq!(root.id(), xzqh::UnitId::new(0));
 /// assert_eq!(root.id().index(), 0);
+/// assert_eq!(xzqh::UnitId::from(root), root.id());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -72,6 +77,23 @@ impl UnitId {
     /// ```
     pub const fn get(self) -> u32 {
         self.0
+    }
+}
+
+/// Lets a slice or `Vec` of ids be given where queries take
+/// `impl Into<UnitId>` items ([`Hierarchy::lca_of`]).
+///
+/// # Examples
+///
+/// ```
+/// let ids = vec![xzqh::UnitId::new(3)];
+/// let first: xzqh::UnitId = (&ids[0]).into();
+/// assert_eq!(first.index(), 3);
+/// ```
+impl From<&UnitId> for UnitId {
+    #[inline]
+    fn from(id: &UnitId) -> UnitId {
+        *id
     }
 }
 
@@ -210,7 +232,7 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::sample::small_china().schema().name(), "china");
+    /// assert_eq!(xzqh::china().schema().name(), "china");
     /// ```
     pub fn schema(&self) -> &Arc<Schema> {
         &self.schema
@@ -221,7 +243,7 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::sample::small_china().data_version(), Some("test"));
+    /// assert_eq!(xzqh::china().data_version(), Some("NBS 2023 (2023-06-30)"));
     /// ```
     pub fn data_version(&self) -> Option<&str> {
         self.data_version.as_deref()
@@ -232,7 +254,7 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// assert!(xzqh::sample::small_china().len() > 3);
+    /// assert!(xzqh::china().len() > 40_000); // down to township level
     /// ```
     pub fn len(&self) -> usize {
         self.parent.len()
@@ -243,7 +265,7 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// assert!(!xzqh::sample::small_china().is_empty());
+    /// assert!(!xzqh::china().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
         self.parent.is_empty()
@@ -254,7 +276,7 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::sample::small_china().root().name(), "中华人民共和国");
+    /// assert_eq!(xzqh::china().root().name(), "中华人民共和国");
     /// ```
     pub fn root(&self) -> Unit<'_> {
         Unit { h: self, id: 0 }
@@ -265,7 +287,7 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert!(h.get(xzqh::UnitId::new(1)).is_some());
     /// assert!(h.get(xzqh::UnitId::new(u32::MAX)).is_none());
     /// ```
@@ -311,7 +333,7 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// let codes: Vec<_> = h.by_name("朝阳区").map(|u| u.code()).collect();
     /// assert_eq!(codes, ["110105", "220104"]);
     /// assert_eq!(h.by_name("nowhere").count(), 0);
@@ -335,25 +357,32 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert_eq!(h.units().count(), h.len());
     /// ```
     pub fn units(&self) -> Descendants<'_> {
         Descendants::new(self, 0, self.len() as u32)
     }
 
-    /// The lowest common ancestor of two units (a unit is its own ancestor here).
+    /// The lowest common ancestor of two units (a unit is its own ancestor
+    /// here). `a` and `b` are [`Unit`]s or [`UnitId`]s of this hierarchy;
+    /// for more than two, see [`lca_of`](Self::lca_of).
+    ///
+    /// Returns `None` if either id is out of range.
     ///
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let a = h.by_code("110105").unwrap().id();
-    /// let b = h.by_code("110118").unwrap().id();
-    /// assert_eq!(h.lca(a, b).unwrap().code(), "11");
-    /// assert_eq!(h.lca(a, a).unwrap().code(), "110105");
+    /// let h = xzqh::china();
+    /// let chaoyang = h.by_code("110105").unwrap(); // 朝阳区, 北京市
+    /// let miyun = h.by_code("110118").unwrap(); // 密云区, 北京市
+    /// assert_eq!(h.lca(chaoyang, miyun).unwrap().code(), "11");
+    /// assert_eq!(h.lca(chaoyang, chaoyang).unwrap(), chaoyang);
+    /// assert!(h.lca(chaoyang, xzqh::UnitId::new(u32::MAX)).is_none());
     /// ```
-    pub fn lca(&self, a: UnitId, b: UnitId) -> Option<Unit<'_>> {
+    #[inline]
+    pub fn lca(&self, a: impl Into<UnitId>, b: impl Into<UnitId>) -> Option<Unit<'_>> {
+        let (a, b) = (a.into(), b.into());
         if a.index() >= self.len() || b.index() >= self.len() {
             return None;
         }
@@ -372,8 +401,8 @@ impl Hierarchy {
     /// between them): the first ancestor-or-self of `hi` numbered at most
     /// `lo`. Ancestors of `hi` numbered above `lo` cannot contain `lo`; the
     /// first at or below it does, as its subtree runs past `hi`. One
-    /// dependent chain of parent reads, no depth array: measured 10 ns
-    /// against 18 ns for a depth-aligned two-ended walk on 8 random villages.
+    /// dependent chain of parent reads, no depth array: faster than a
+    /// depth-aligned two-ended walk (see BENCHMARKS.md).
     /// Ends at the root at the latest (id 0).
     #[inline]
     pub(crate) fn lca_span(&self, lo: u32, mut hi: u32) -> u32 {
@@ -391,34 +420,39 @@ impl Hierarchy {
 
     /// The path between two units along the primary tree: from `a` up to
     /// their lowest common ancestor and down to `b`, both ends included.
+    /// `a` and `b` are [`Unit`]s or [`UnitId`]s of this hierarchy.
     ///
     /// Returns `None` if either id is out of range.
     ///
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let a = h.by_code("110105").unwrap().id();
-    /// let b = h.by_code("110118").unwrap().id();
-    /// let codes: Vec<_> = h.path(a, b).unwrap().iter().map(|&u| h.get(u).unwrap().code()).collect();
-    /// assert_eq!(codes, ["110105", "11", "110118"]);
+    /// let h = xzqh::china();
+    /// let chaoyang = h.by_code("110105").unwrap();
+    /// let xiwengzhuang = h.by_code("110118101").unwrap(); // 溪翁庄镇, 密云区
+    /// let path = h.path(chaoyang, xiwengzhuang).unwrap();
+    /// let names: Vec<_> = path.iter().map(|u| u.name()).collect();
+    /// assert_eq!(names, ["朝阳区", "北京市", "密云区", "溪翁庄镇"]);
+    /// assert_eq!(h.path(chaoyang, chaoyang).unwrap(), [chaoyang]);
     /// ```
-    pub fn path(&self, a: UnitId, b: UnitId) -> Option<Vec<UnitId>> {
-        let top = self.lca(a, b)?.id;
-        let mut up = vec![a];
-        let mut x = a.0;
+    pub fn path(&self, a: impl Into<UnitId>, b: impl Into<UnitId>) -> Option<Vec<Unit<'_>>> {
+        let (a, b) = (a.into().0, b.into().0);
+        let top = self.lca(UnitId(a), UnitId(b))?.id;
+        let unit = |id| Unit { h: self, id };
+        let mut path = vec![unit(a)];
+        let mut x = a;
         while x != top {
             x = self.parent[x as usize];
-            up.push(UnitId(x));
+            path.push(unit(x));
         }
-        let mut down = Vec::new();
-        let mut y = b.0;
+        let turn = path.len();
+        let mut y = b;
         while y != top {
-            down.push(UnitId(y));
+            path.push(unit(y));
             y = self.parent[y as usize];
         }
-        up.extend(down.into_iter().rev());
-        Some(up)
+        path[turn..].reverse();
+        Some(path)
     }
 
     /// The profile the hierarchy was built with: how names and codes are
@@ -460,7 +494,7 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert!(h.heap_bytes() > h.len());
     /// ```
     pub fn heap_bytes(&self) -> usize {

@@ -11,6 +11,15 @@ use crate::model::unit::Unit;
 ///
 /// Walks the pre-order numbering: the first child is `id + 1`, the next
 /// sibling of `c` is `end[c]`, so no edge list is read.
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::china();
+/// let mut provinces = h.root().children();
+/// assert_eq!(provinces.next().unwrap().name(), "北京市");
+/// assert_eq!(provinces.count(), 31); // 30 more and the Corps
+/// ```
 #[derive(Clone)]
 pub struct Children<'h> {
     h: &'h Hierarchy,
@@ -53,6 +62,15 @@ impl fmt::Debug for Children<'_> {
 }
 
 /// The ancestors of a unit, nearest first; see [`Unit::ancestors`].
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::china();
+/// let town = h.by_code("440281102").unwrap(); // 北乡镇
+/// let names: Vec<_> = town.ancestors().map(|u| u.name()).collect();
+/// assert_eq!(names, ["乐昌市", "韶关市", "广东省", "中华人民共和国"]);
+/// ```
 #[derive(Clone)]
 pub struct Ancestors<'h> {
     h: &'h Hierarchy,
@@ -100,6 +118,15 @@ impl fmt::Debug for Ancestors<'_> {
 
 /// Units in pre-order over an id range: a subtree's descendants
 /// ([`Unit::descendants`]) or the whole hierarchy ([`Hierarchy::units`]).
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::china();
+/// let xiantao = h.by_code("429004").unwrap(); // 仙桃市
+/// assert_eq!(xiantao.descendants().len(), 25);
+/// assert!(xiantao.descendants().all(|u| xiantao.contains(u)));
+/// ```
 #[derive(Clone)]
 pub struct Descendants<'h> {
     h: &'h Hierarchy,
@@ -158,6 +185,16 @@ impl fmt::Debug for Descendants<'_> {
 
 /// Units from a list of ids, such as the units sharing a name
 /// ([`Hierarchy::by_name`]).
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::china();
+/// let chaoyang = h.by_name("朝阳区");
+/// assert_eq!(chaoyang.len(), 2);
+/// let parents: Vec<_> = chaoyang.map(|u| u.parent().unwrap().name()).collect();
+/// assert_eq!(parents, ["北京市", "长春市"]);
+/// ```
 #[derive(Clone)]
 pub struct UnitsIter<'h> {
     h: &'h Hierarchy,
@@ -199,6 +236,15 @@ impl fmt::Debug for UnitsIter<'_> {
 
 /// Secondary relations of a unit with the unit at the other end; see
 /// [`Unit::relations_out`] and [`Unit::relations_in`].
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::china();
+/// let lechang = h.by_code("440281").unwrap();
+/// let (by, relation) = lechang.relations_in().next().unwrap();
+/// assert_eq!((by.name(), relation), ("广东省", xzqh::Relation::Entrusted));
+/// ```
 #[derive(Clone)]
 pub struct Relations<'h> {
     h: &'h Hierarchy,

@@ -2,6 +2,11 @@
 //! at what distance; the chain that shows why, for audit logs; and the lowest
 //! unit covering a set of places, the primitive routing is built on.
 //!
+//! Every query takes its units as [`Unit`]s or [`UnitId`]s (anything
+//! `Into<UnitId>`) and answers with [`Unit`]s, so a caller holding units from
+//! a lookup passes them straight in and reads names and codes off the answer.
+//! A unit or id is only meaningful in the hierarchy it came from.
+//!
 //! # Covering a set of places
 //!
 //! The lowest common ancestor of a set is that of its smallest and largest
@@ -10,12 +15,9 @@
 //! ancestor-or-self of `hi` whose id is at most `lo`: an ancestor `x` of `hi`
 //! with `x <= lo` has `lo` in `x ..= hi`, inside its subtree, and every deeper
 //! ancestor of `hi` has an id above `lo`. That walk reads only the parent
-//! array, one read per level, and allocates nothing. Against the depth-aligned
-//! walk of both ends ([`Hierarchy::lca`]), timed alternately in one process at
-//! full size, it took 10 ns where that took 18 ns for 8 random villages, and
-//! 7 ns against 13 ns for 8 villages of one county. (Separate criterion runs
-//! on the shared 2-core machine swung 20–60 ns for either and did not rank
-//! them reliably.) An LCA table was slower still (PERFORMANCE.md).
+//! array, one read per level, and allocates nothing. It was measured against
+//! the depth-aligned walk of both ends ([`Hierarchy::lca`]) and against an
+//! LCA table, and was the faster of the three; see BENCHMARKS.md.
 
 use std::fmt;
 use std::iter::FusedIterator;
@@ -82,17 +84,18 @@ use crate::model::unit::Unit;
 ///
 /// ```
 /// use xzqh::Relation;
-/// let h = xzqh::sample::small_china();
-/// let bj = h.by_code("11").unwrap().id();
-/// let nmf = h.by_code("110105021").unwrap().id();
-/// let j = h.governs(bj, nmf).unwrap();
+/// let h = xzqh::china();
+/// let bj = h.by_code("11").unwrap(); // 北京市
+/// let nanmofang = h.by_code("110105021").unwrap(); // 南磨房地区, in 朝阳区
+/// let j = h.governs(bj, nanmofang).unwrap();
 /// assert_eq!(j.relation, Relation::Administrative);
 /// assert_eq!(j.distance, 2);
 /// assert_eq!(j.via, bj);
+/// assert_eq!(j.to_string(), "administrative at distance 2");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct Jurisdiction {
+pub struct Jurisdiction<'h> {
     /// The relation of the first edge of the chain:
     /// [`Relation::Administrative`] when A is an ancestor-or-self of B.
     pub relation: Relation,
@@ -101,10 +104,10 @@ pub struct Jurisdiction {
     /// Where the chain joins B's line in the primary tree: A itself for
     /// [`Relation::Administrative`], otherwise the target of A's secondary
     /// edge. B is `via` or one of its descendants.
-    pub via: UnitId,
+    pub via: Unit<'h>,
 }
 
-impl fmt::Display for Jurisdiction {
+impl fmt::Display for Jurisdiction<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} at distance {}", self.relation, self.distance)
     }
@@ -112,8 +115,10 @@ impl fmt::Display for Jurisdiction {
 
 impl Hierarchy {
     /// Whether `a` governs `b` over the primary tree: `a` is a government or
-    /// an agency, and `b` is `a` or one of its descendants. Constant time.
+    /// an agency, and `b` is `a` or one of its descendants. Constant time, no
+    /// allocation.
     ///
+    /// `a` and `b` are [`Unit`]s or [`UnitId`]s of this hierarchy.
     /// Self-governing and functional units govern nothing. See
     /// [`Jurisdiction`] for the rules.
     ///
@@ -121,41 +126,27 @@ impl Hierarchy {
     ///
     /// # Examples
     ///
+    /// 塔城地区 is an agency (a 地区) under 伊犁哈萨克自治州; it governs the
+    /// county-level city 塔城市 below it, not the prefecture above it.
+    ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-    /// let tacheng = id("6542")?; // 塔城地区, an agency
-    /// assert_eq!(h.governs(tacheng, id("654201")?).unwrap().distance, 1);
-    /// assert!(h.governs(tacheng, id("6540")?).is_none()); // not upwards
+    /// let h = xzqh::china();
+    /// let unit = |code| h.by_code(code).ok_or(code);
+    /// let tacheng = unit("6542")?; // 塔城地区
+    /// assert_eq!(h.governs(tacheng, unit("654201")?).unwrap().distance, 1);
+    /// assert!(h.governs(tacheng, unit("6540")?).is_none()); // not upwards
     /// assert!(h.governs(tacheng, xzqh::UnitId::new(u32::MAX)).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
-    pub fn governs(&self, a: UnitId, b: UnitId) -> Option<Jurisdiction> {
-        let (a, b) = (a.get(), b.get());
+    pub fn governs(&self, a: impl Into<UnitId>, b: impl Into<UnitId>) -> Option<Jurisdiction<'_>> {
+        let (a, b) = (a.into().get(), b.into().get());
         // `end[a] <= len`, so `b < end[a]` also proves `b` is known.
         let end = *self.end.get(a as usize)?;
         if a > b || b >= end || !self.role_raw(a).governs() {
             return None;
         }
         Some(self.administrative(a, b))
-    }
-
-    /// [`governs`](Self::governs) with units given by code.
-    ///
-    /// Returns `None` if either code is unknown or the first unit does not
-    /// govern the second.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let h = xzqh::sample::small_china();
-    /// assert_eq!(h.governs_code("44", "440281102").unwrap().distance, 3);
-    /// assert!(h.governs_code("44", "11").is_none());
-    /// assert!(h.governs_code("44", "999999").is_none());
-    /// ```
-    pub fn governs_code(&self, a: &str, b: &str) -> Option<Jurisdiction> {
-        self.governs(self.by_code(a)?.id(), self.by_code(b)?.id())
     }
 
     /// Whether `a` governs `b` by any of `relations`: over the primary tree
@@ -169,30 +160,30 @@ impl Hierarchy {
     /// # Examples
     ///
     /// 广东省 governs 乐昌市 through 韶关市, and directly by entrustment
-    /// (代管): the legal relation beside the tree.
+    /// (代管): the legal relation beside the tree. 深圳市 governs neither.
     ///
     /// ```
     /// use xzqh::Relation::{Administrative, Entrusted};
-    /// let h = xzqh::sample::small_china();
-    /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-    /// let (gd, lechang, town) = (id("44")?, id("440281")?, id("440281102")?);
+    /// let h = xzqh::china();
+    /// let unit = |code| h.by_code(code).ok_or(code);
+    /// let (gd, lechang, beixiang) = (unit("44")?, unit("440281")?, unit("440281102")?);
     ///
     /// let j = h.governs_via(gd, lechang, &[Administrative, Entrusted]).unwrap();
     /// assert_eq!((j.relation, j.distance), (Administrative, 2)); // the tree wins
     ///
-    /// let j = h.governs_via(gd, town, &[Entrusted]).unwrap();
+    /// let j = h.governs_via(gd, beixiang, &[Entrusted]).unwrap();
     /// assert_eq!((j.relation, j.distance, j.via), (Entrusted, 2, lechang));
     ///
-    /// assert!(h.governs_via(id("4403")?, lechang, &[Administrative, Entrusted]).is_none());
+    /// assert!(h.governs_via(unit("4403")?, lechang, &[Administrative, Entrusted]).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn governs_via(
         &self,
-        a: UnitId,
-        b: UnitId,
+        a: impl Into<UnitId>,
+        b: impl Into<UnitId>,
         relations: &[Relation],
-    ) -> Option<Jurisdiction> {
-        let (a, b) = (a.get(), b.get());
+    ) -> Option<Jurisdiction<'_>> {
+        let (a, b) = (a.into().get(), b.into().get());
         if a as usize >= self.len() || b as usize >= self.len() || !self.role_raw(a).governs() {
             return None;
         }
@@ -210,9 +201,9 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-    /// let e = h.explain(id("6540")?, id("654201200")?).unwrap();
+    /// let h = xzqh::china();
+    /// let unit = |code| h.by_code(code).ok_or(code);
+    /// let e = h.explain(unit("6540")?, unit("654201200")?).unwrap();
     /// assert_eq!(e.jurisdiction().distance, 3);
     /// assert_eq!(
     ///     e.to_string(),
@@ -221,7 +212,7 @@ impl Hierarchy {
     /// );
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn explain(&self, a: UnitId, b: UnitId) -> Option<Explanation<'_>> {
+    pub fn explain(&self, a: impl Into<UnitId>, b: impl Into<UnitId>) -> Option<Explanation<'_>> {
         self.explain_via(a, b, &[Relation::Administrative])
     }
 
@@ -234,9 +225,9 @@ impl Hierarchy {
     ///
     /// ```
     /// use xzqh::Relation;
-    /// let h = xzqh::sample::small_china();
-    /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-    /// let e = h.explain_via(id("44")?, id("440281102")?, &[Relation::Entrusted]).unwrap();
+    /// let h = xzqh::china();
+    /// let unit = |code| h.by_code(code).ok_or(code);
+    /// let e = h.explain_via(unit("44")?, unit("440281102")?, &[Relation::Entrusted]).unwrap();
     /// assert_eq!(
     ///     e.to_string(),
     ///     "44 广东省 -entrusted-> 440281 乐昌市 -administrative-> 440281102 北乡镇"
@@ -247,16 +238,17 @@ impl Hierarchy {
     /// ```
     pub fn explain_via(
         &self,
-        a: UnitId,
-        b: UnitId,
+        a: impl Into<UnitId>,
+        b: impl Into<UnitId>,
         relations: &[Relation],
     ) -> Option<Explanation<'_>> {
+        let (a, b) = (a.into(), b.into());
         let jurisdiction = self.governs_via(a, b, relations)?;
         let mut chain = Vec::with_capacity(jurisdiction.distance + 1);
         // Up from `b` to `via` (an ancestor-or-self of `b`, so the walk ends).
         let mut x = b.get();
         chain.push(x);
-        while x != jurisdiction.via.get() {
+        while x != jurisdiction.via.id {
             x = self.parent[x as usize];
             chain.push(x);
         }
@@ -275,51 +267,53 @@ impl Hierarchy {
     /// ancestor): the lowest unit whose territory covers them all.
     /// Allocation-free; one read of the parent array per level climbed.
     ///
+    /// `units` yields [`Unit`]s or [`UnitId`]s (or references to either):
+    /// an array, a slice, a `Vec` or any iterator.
+    ///
     /// Returns `None` if `units` is empty or holds an unknown id.
     ///
     /// # Examples
     ///
+    /// A town of 乐昌市, one of 东莞市 and a subdistrict of 深圳市 lie in
+    /// three prefecture-level cities of 广东省:
+    ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-    /// let towns = [id("440281102")?, id("441900121")?, id("440305007")?];
-    /// assert_eq!(h.lca_of(&towns).unwrap().name(), "广东省");
-    /// assert_eq!(h.lca_of(&[id("110105")?]).unwrap().code(), "110105");
-    /// assert!(h.lca_of(&[]).is_none());
+    /// let h = xzqh::china();
+    /// let unit = |code| h.by_code(code).ok_or(code);
+    /// let towns = [unit("440281102")?, unit("441900121")?, unit("440305007")?];
+    /// assert_eq!(h.lca_of(towns).unwrap().name(), "广东省");
+    /// assert_eq!(h.lca_of(&towns[..1]).unwrap().code(), "440281102");
+    /// let ids: Vec<xzqh::UnitId> = towns.iter().map(|u| u.id()).collect();
+    /// assert_eq!(h.lca_of(&ids), h.lca_of(towns));
+    /// assert!(h.lca_of(Vec::<xzqh::UnitId>::new()).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
-    pub fn lca_of(&self, units: &[UnitId]) -> Option<Unit<'_>> {
-        self.lca_of_ids(units.iter().map(|u| Some(u.get())))
-    }
-
-    /// [`lca_of`](Self::lca_of) with units given by code.
-    ///
-    /// Returns `None` if there is no code or one is unknown.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let h = xzqh::sample::small_china();
-    /// assert_eq!(h.lca_of_codes(["110105021", "110118101"]).unwrap().name(), "北京市");
-    /// assert_eq!(h.lca_of_codes(["110105", "220104"]).unwrap(), h.root());
-    /// assert!(h.lca_of_codes(["110105", "nowhere"]).is_none());
-    /// ```
-    pub fn lca_of_codes<I>(&self, codes: I) -> Option<Unit<'_>>
+    pub fn lca_of<I>(&self, units: I) -> Option<Unit<'_>>
     where
         I: IntoIterator,
-        I::Item: AsRef<str>,
+        I::Item: Into<UnitId>,
     {
-        self.lca_of_ids(
-            codes
-                .into_iter()
-                .map(|c| Some(self.by_code(c.as_ref())?.id)),
-        )
+        let mut span: Option<(u32, u32)> = None;
+        for u in units {
+            let u = u.into().get();
+            span = Some(span.map_or((u, u), |(lo, hi)| (lo.min(u), hi.max(u))));
+        }
+        let (lo, hi) = span?;
+        if hi as usize >= self.len() {
+            return None;
+        }
+        Some(Unit {
+            h: self,
+            id: self.lca_span(lo, hi),
+        })
     }
 
     /// The lowest unit covering all of `units` that satisfies `pred`: their
     /// lowest common ancestor or the nearest ancestor of it for which `pred`
     /// is true. `pred` sees candidates from the bottom up.
+    ///
+    /// `units` is given as to [`lca_of`](Self::lca_of).
     ///
     /// Returns `None` if `units` is empty or holds an unknown id, or if no
     /// unit on the way to the root satisfies `pred`.
@@ -331,28 +325,35 @@ impl Hierarchy {
     ///
     /// ```
     /// use xzqh::{china::PREFECTURAL, Role};
-    /// let h = xzqh::sample::small_china();
-    /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-    /// let places = [id("440281102")?, id("441900121")?];
+    /// let h = xzqh::china();
+    /// let unit = |code| h.by_code(code).ok_or(code);
+    /// let places = [unit("440281102")?, unit("441900121")?];
     /// let handler = h
-    ///     .lowest_covering(&places, |u| u.role() == Role::Government && u.level() <= PREFECTURAL)
+    ///     .lowest_covering(places, |u| u.role() == Role::Government && u.level() <= PREFECTURAL)
     ///     .unwrap();
     /// assert_eq!(handler.name(), "广东省");
     ///
-    /// // One with a given designation: the provincial capital above a district.
+    /// // The provincial capital above one of 长春's two-tier districts.
     /// let capital = h.schema().designation_id("provincial_capital").unwrap();
-    /// let city = h.lowest_covering(&[id("220104")?], |u| u.has(capital)).unwrap();
+    /// let city = h.lowest_covering([unit("220104")?], |u| u.has(capital)).unwrap();
     /// assert_eq!(city.name(), "长春市");
-    /// // No unit above these places holds local legislative power in the sample.
+    /// // The lowest unit with local legislative power above 北乡镇: 乐昌市 has
+    /// // none, 韶关市 (a districted city) has.
     /// let power = h.schema().designation_id("local_legislation").unwrap();
-    /// assert!(h.lowest_covering(&places, |u| u.has(power)).is_none());
+    /// assert_eq!(h.lowest_covering([places[0]], |u| u.has(power)).unwrap().name(), "韶关市");
+    /// // Nothing above the root.
+    /// assert!(h.lowest_covering([h.root()], |u| u.has(power)).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn lowest_covering<'h>(
+    pub fn lowest_covering<'h, I>(
         &'h self,
-        units: &[UnitId],
+        units: I,
         mut pred: impl FnMut(Unit<'h>) -> bool,
-    ) -> Option<Unit<'h>> {
+    ) -> Option<Unit<'h>>
+    where
+        I: IntoIterator,
+        I::Item: Into<UnitId>,
+    {
         let mut u = self.lca_of(units)?;
         while !pred(u) {
             u = u.parent()?;
@@ -362,11 +363,11 @@ impl Hierarchy {
 
     /// The administrative answer for `a` an ancestor-or-self of `b`.
     #[inline]
-    fn administrative(&self, a: u32, b: u32) -> Jurisdiction {
+    fn administrative(&self, a: u32, b: u32) -> Jurisdiction<'_> {
         Jurisdiction {
             relation: Relation::Administrative,
             distance: usize::from(self.depth[b as usize] - self.depth[a as usize]),
-            via: UnitId::new(a),
+            via: Unit { h: self, id: a },
         }
     }
 
@@ -375,15 +376,15 @@ impl Hierarchy {
     ///
     /// Scans `a`'s secondary edges: few, for the units secondary edges
     /// start from (provinces, the Corps), and each test is one interval
-    /// check. Walking up from `b` with a binary
-    /// search of the secondary edges per level cost 280 ns at full size,
-    /// mostly mispredicted branches; the scan does not depend on `b`'s depth.
+    /// check. Walking up from `b` with a binary search of the secondary
+    /// edges per level was measured slower, mostly on mispredicted branches;
+    /// the scan does not depend on `b`'s depth.
     fn secondary_jurisdiction(
         &self,
         a: u32,
         b: u32,
         relations: &[Relation],
-    ) -> Option<Jurisdiction> {
+    ) -> Option<Jurisdiction<'_>> {
         // Targets on `b`'s line are its ancestors-or-self: the deepest one,
         // which gives the shortest chain, has the largest id.
         let mut nearest: Option<(u32, Relation)> = None;
@@ -402,26 +403,7 @@ impl Hierarchy {
         Some(Jurisdiction {
             relation,
             distance: 1 + usize::from(self.depth[b as usize] - self.depth[x as usize]),
-            via: UnitId::new(x),
-        })
-    }
-
-    /// The lowest common ancestor of the ids, `None` if there is none or one
-    /// is `None` or out of range. Only the smallest and largest id matter.
-    #[inline]
-    fn lca_of_ids(&self, ids: impl IntoIterator<Item = Option<u32>>) -> Option<Unit<'_>> {
-        let mut span: Option<(u32, u32)> = None;
-        for id in ids {
-            let u = id?;
-            span = Some(span.map_or((u, u), |(lo, hi)| (lo.min(u), hi.max(u))));
-        }
-        let (lo, hi) = span?;
-        if hi as usize >= self.len() {
-            return None;
-        }
-        Some(Unit {
-            h: self,
-            id: self.lca_span(lo, hi),
+            via: Unit { h: self, id: x },
         })
     }
 }
@@ -437,7 +419,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// let tacheng = h.by_code("6542").unwrap();
     /// assert_eq!(tacheng.acting_for().unwrap().code(), "6540");
     /// assert!(h.by_code("6540").unwrap().acting_for().is_none());
@@ -459,9 +441,9 @@ impl<'h> Unit<'h> {
 /// # Examples
 ///
 /// ```
-/// let h = xzqh::sample::small_china();
-/// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-/// let e = h.explain(id("6542")?, id("654201")?).unwrap();
+/// let h = xzqh::china();
+/// let unit = |code| h.by_code(code).ok_or(code);
+/// let e = h.explain(unit("6542")?, unit("654201")?).unwrap();
 /// assert_eq!(e.governor().name(), "塔城地区");
 /// assert_eq!(e.acting_for().unwrap().name(), "伊犁哈萨克自治州");
 /// assert_eq!(e.governed().name(), "塔城市");
@@ -475,7 +457,7 @@ impl<'h> Unit<'h> {
 #[derive(Clone)]
 pub struct Explanation<'h> {
     h: &'h Hierarchy,
-    jurisdiction: Jurisdiction,
+    jurisdiction: Jurisdiction<'h>,
     /// The authority, then each unit down to the place.
     chain: Vec<u32>,
 }
@@ -486,11 +468,10 @@ impl<'h> Explanation<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let root = h.root().id();
-    /// assert_eq!(h.explain(root, root).unwrap().jurisdiction().distance, 0);
+    /// let h = xzqh::china();
+    /// assert_eq!(h.explain(h.root(), h.root()).unwrap().jurisdiction().distance, 0);
     /// ```
-    pub fn jurisdiction(&self) -> Jurisdiction {
+    pub fn jurisdiction(&self) -> Jurisdiction<'h> {
         self.jurisdiction
     }
 
@@ -499,9 +480,8 @@ impl<'h> Explanation<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let root = h.root().id();
-    /// assert_eq!(h.explain(root, root).unwrap().governor(), h.root());
+    /// let h = xzqh::china();
+    /// assert_eq!(h.explain(h.root(), h.root()).unwrap().governor(), h.root());
     /// ```
     pub fn governor(&self) -> Unit<'h> {
         self.unit(self.chain[0])
@@ -512,9 +492,9 @@ impl<'h> Explanation<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// let bj = h.by_code("11").unwrap();
-    /// assert_eq!(h.explain(h.root().id(), bj.id()).unwrap().governed(), bj);
+    /// assert_eq!(h.explain(h.root(), bj).unwrap().governed(), bj);
     /// ```
     pub fn governed(&self) -> Unit<'h> {
         self.unit(
@@ -530,12 +510,14 @@ impl<'h> Explanation<'h> {
     ///
     /// # Examples
     ///
+    /// 南磨房地区 is one of Beijing's area offices (地区办事处), an agency of
+    /// 朝阳区:
+    ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-    /// let e = h.explain(id("110105021")?, id("110105021")?).unwrap();
+    /// let h = xzqh::china();
+    /// let nanmofang = h.by_code("110105021").unwrap();
+    /// let e = h.explain(nanmofang, nanmofang).unwrap();
     /// assert_eq!(e.acting_for().unwrap().name(), "朝阳区");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn acting_for(&self) -> Option<Unit<'h>> {
         self.governor().acting_for()
@@ -547,9 +529,9 @@ impl<'h> Explanation<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-    /// let e = h.explain(id("11")?, id("110105021")?).unwrap();
+    /// let h = xzqh::china();
+    /// let unit = |code| h.by_code(code).ok_or(code);
+    /// let e = h.explain(unit("11")?, unit("110105021")?).unwrap();
     /// let codes: Vec<_> = e.units().map(|u| u.code()).collect();
     /// assert_eq!(codes, ["11", "110105", "110105021"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -563,9 +545,9 @@ impl<'h> Explanation<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-    /// let e = h.explain(id("11")?, id("110105")?).unwrap();
+    /// let h = xzqh::china();
+    /// let unit = |code| h.by_code(code).ok_or(code);
+    /// let e = h.explain(unit("11")?, unit("110105")?).unwrap();
     /// let step = e.links().next().unwrap();
     /// assert_eq!((step.from.code(), step.to.code()), ("11", "110105"));
     /// assert_eq!(step.relation, xzqh::Relation::Administrative);
@@ -585,7 +567,6 @@ impl<'h> Explanation<'h> {
         Unit { h: self.h, id }
     }
 }
-
 impl fmt::Debug for Explanation<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Explanation")
@@ -613,9 +594,9 @@ impl fmt::Display for Explanation<'_> {
 /// # Examples
 ///
 /// ```
-/// let h = xzqh::sample::small_china();
-/// let id = |code| h.by_code(code).map(|u| u.id()).ok_or(code);
-/// let e = h.explain(id("4402")?, id("440281")?).unwrap();
+/// let h = xzqh::china();
+/// let unit = |code| h.by_code(code).ok_or(code);
+/// let e = h.explain(unit("4402")?, unit("440281")?).unwrap();
 /// let step = e.links().next().unwrap();
 /// assert_eq!(step.to_string(), "4402 韶关市 -administrative-> 440281 乐昌市");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -639,6 +620,18 @@ impl fmt::Display for Link<'_> {
 
 /// The edges of an [`Explanation`], from the authority down; see
 /// [`Explanation::links`].
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::china();
+/// let unit = |code| h.by_code(code).ok_or(code);
+/// let e = h.explain(unit("65")?, unit("654201")?).unwrap();
+/// let lines: Vec<String> = e.links().map(|l| l.to_string()).collect();
+/// assert_eq!(lines.len(), 3);
+/// assert_eq!(lines[2], "6542 塔城地区 -administrative-> 654201 塔城市");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Links<'a> {
     h: &'a Hierarchy,

@@ -125,8 +125,9 @@ fn listing(candidates: &[(String, String)]) -> String {
 /// assert_eq!(names.lookup("吉林/长春/朝阳区")?.code(), "220104");
 /// assert_eq!(names.lookup("深圳")?.code(), "4403");
 /// assert_eq!(names.lookup("伊犁州")?.code(), "6540");
+/// // 朝阳 is short for two districts, a city (朝阳市) and a county (朝阳县).
 /// let codes: Vec<_> = names.candidates("朝阳").iter().map(|u| u.code()).collect();
-/// assert_eq!(codes, ["110105", "220104"]);
+/// assert_eq!(codes, ["110105", "2113", "211321", "220104"]);
 /// assert!(matches!(names.lookup("朝阳区"), Err(LookupError::Ambiguous { .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -26,6 +26,13 @@ use thiserror::Error;
 
 /// The longest level name a [`Schema`] accepts, in bytes: a [`Level`]
 /// carries its name inline, so it stays `Copy` and needs no schema to print.
+///
+/// # Examples
+///
+/// ```
+/// let long = "l".repeat(xzqh::MAX_LEVEL_NAME + 1);
+/// assert!(xzqh::Schema::builder("s").level(&long).build().is_err());
+/// ```
 pub const MAX_LEVEL_NAME: usize = 30;
 
 /// A level of a hierarchy: its rank (`0` is the top, the sovereign; larger
@@ -33,7 +40,7 @@ pub const MAX_LEVEL_NAME: usize = 30;
 ///
 /// A level carries its name, so it prints as the name and compares by rank
 /// first: `a < b` means `a` is more senior than `b`. Get levels from a
-/// schema ([`Schema::level`], [`Schema::level_id`]) or a unit
+/// schema ([`Schema::level_id`], [`Schema::level_at`], [`Schema::levels`]) or a unit
 /// ([`Unit::level`](crate::Unit::level)); China's are constants in
 /// `xzqh::china`.
 ///
@@ -163,6 +170,13 @@ pub enum Role {
 
 impl Role {
     /// Every role, in declaration order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let governing = xzqh::Role::ALL.iter().filter(|r| r.governs()).count();
+    /// assert_eq!(governing, 2); // governments and agencies
+    /// ```
     pub const ALL: [Role; 4] = [
         Role::Government,
         Role::Agency,
@@ -434,6 +448,16 @@ pub struct Schema {
 }
 
 /// The most designations a schema may declare (they are stored as a bit set).
+///
+/// # Examples
+///
+/// ```
+/// let mut b = xzqh::Schema::builder("s").level("top");
+/// for i in 0..=xzqh::MAX_DESIGNATIONS {
+///     b = b.designation(&format!("d{i}"));
+/// }
+/// assert!(b.build().is_err());
+/// ```
 pub const MAX_DESIGNATIONS: usize = 32;
 
 impl Schema {
@@ -591,6 +615,22 @@ impl Schema {
 /// Builds a [`Schema`]; see [`Schema::builder`].
 ///
 /// Errors are collected and reported by [`SchemaBuilder::build`], so calls chain.
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::{Role, Schema};
+/// let schema = Schema::builder("tiny")
+///     .level("country")
+///     .level("city")
+///     .kind("country", "Country", "country", Role::Government)
+///     .kind("city", "City", "city", Role::Government)
+///     .designation("capital")
+///     .build()?;
+/// assert_eq!(schema.levels().len(), 2);
+/// assert!(Schema::builder("bad").kind("x", "X", "nowhere", Role::Agency).build().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct SchemaBuilder {
     schema: Schema,
@@ -792,6 +832,13 @@ pub struct Designations(u32);
 
 impl Designations {
     /// No designation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(xzqh::Designations::EMPTY.is_empty());
+    /// assert_eq!(xzqh::Designations::EMPTY, Default::default());
+    /// ```
     pub const EMPTY: Designations = Designations(0);
 
     /// The set from its bits (bit `i` = designation `i`).

@@ -19,14 +19,20 @@ use crate::model::unit::Unit;
 ///
 /// # Examples
 ///
+/// 密云区 is a district of 北京市: its 17 towns are a third tier of
+/// government below the municipality and the district; its subdistricts
+/// (街道), its area office (檀营地区) and its science park are not
+/// governments and live under the district's two tiers.
+///
 /// ```
 /// use xzqh::china::TOWNSHIP;
-/// let h = xzqh::sample::small_china();
-/// let b = h.tier_breakdown(h.root().id(), TOWNSHIP).unwrap();
-/// assert_eq!(b.count(2), 1); // 南磨房地区
-/// assert_eq!(b.count(3), 5);
-/// assert_eq!(b.count(4), 2);
-/// assert_eq!(b.total(), 8);
+/// let h = xzqh::china();
+/// let miyun = h.by_code("110118").unwrap();
+/// let b = h.tier_breakdown(miyun, TOWNSHIP).unwrap();
+/// assert_eq!(b.count(2), 4);
+/// assert_eq!(b.count(3), 17);
+/// assert_eq!(b.count(4), 0);
+/// assert_eq!(b.total(), 21);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TierBreakdown {
@@ -61,9 +67,10 @@ impl TierBreakdown {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let b = h.tier_breakdown(h.root().id(), xzqh::china::TOWNSHIP).unwrap();
-    /// assert_eq!(b.iter().collect::<Vec<_>>(), [(2, 1), (3, 5), (4, 2)]);
+    /// let h = xzqh::china();
+    /// let miyun = h.by_code("110118").unwrap();
+    /// let b = h.tier_breakdown(miyun, xzqh::china::TOWNSHIP).unwrap();
+    /// assert_eq!(b.iter().collect::<Vec<_>>(), [(2, 4), (3, 17)]);
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.counts.iter().map(|(&t, &c)| (t, c))
@@ -95,18 +102,26 @@ impl Hierarchy {
     /// (agency) or a pseudo-township (functional) lives under the tier system
     /// of the governments above it.
     ///
+    /// `region` is a [`Unit`] or a [`UnitId`] of this hierarchy.
+    ///
     /// Returns `None` if `region` is not a unit of this hierarchy.
     ///
     /// # Examples
     ///
+    /// 朝阳区 in 北京市 has only subdistricts (街道) and area offices (地区),
+    /// agencies of the district: all 43 live under two tiers.
+    ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let bj = h.by_code("11").unwrap().id();
-    /// let b = h.tier_breakdown(bj, xzqh::china::TOWNSHIP).unwrap();
-    /// assert_eq!(b.to_string(), "2-tier: 1, 3-tier: 1");
+    /// let h = xzqh::china();
+    /// let chaoyang = h.by_code("110105").unwrap();
+    /// let b = h.tier_breakdown(chaoyang, xzqh::china::TOWNSHIP).unwrap();
+    /// assert_eq!(b.to_string(), "2-tier: 43");
+    /// let none = h.tier_breakdown(chaoyang, xzqh::china::PROVINCIAL).unwrap();
+    /// assert_eq!(none.to_string(), "none");
+    /// assert!(h.tier_breakdown(xzqh::UnitId::new(u32::MAX), xzqh::china::TOWNSHIP).is_none());
     /// ```
-    pub fn tier_breakdown(&self, region: UnitId, level: Level) -> Option<TierBreakdown> {
-        let region = self.get(region)?;
+    pub fn tier_breakdown(&self, region: impl Into<UnitId>, level: Level) -> Option<TierBreakdown> {
+        let region = self.get(region.into())?;
         let mut counts = BTreeMap::new();
         // Tier counts along the current root path, so each unit costs O(1).
         let base = region.parent().map_or(0, Unit::tiers);

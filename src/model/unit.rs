@@ -11,7 +11,7 @@ use crate::model::schema::{Designation, Designations, KindDef, KindId, Level, Ro
 /// # Examples
 ///
 /// ```
-/// let h = xzqh::sample::small_china();
+/// let h = xzqh::china();
 /// let u = h.by_code("110105021").unwrap();
 /// assert_eq!(u.name(), "南磨房地区");
 /// assert_eq!(u.kind().name(), "area_office");
@@ -60,8 +60,36 @@ impl std::hash::Hash for Unit<'_> {
     }
 }
 
+/// Lets a unit be given wherever a query takes `impl Into<UnitId>`
+/// ([`Hierarchy::governs`], [`Hierarchy::lca`], ...).
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::china();
+/// assert_eq!(xzqh::UnitId::from(h.root()), h.root().id());
+/// ```
 impl From<Unit<'_>> for UnitId {
+    #[inline]
     fn from(unit: Unit<'_>) -> UnitId {
+        unit.id()
+    }
+}
+
+/// Lets a slice or `Vec` of units be given where queries take
+/// `impl Into<UnitId>` items ([`Hierarchy::lca_of`]).
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::china();
+/// let units = vec![h.root()];
+/// assert_eq!(xzqh::UnitId::from(&units[0]), h.root().id());
+/// assert_eq!(h.lca_of(&units), Some(h.root()));
+/// ```
+impl From<&Unit<'_>> for UnitId {
+    #[inline]
+    fn from(unit: &Unit<'_>) -> UnitId {
         unit.id()
     }
 }
@@ -72,7 +100,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert_eq!(h.get(h.root().id()).unwrap(), h.root());
     /// ```
     pub fn id(self) -> UnitId {
@@ -84,7 +112,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert_eq!(h.root().hierarchy().len(), h.len());
     /// ```
     pub fn hierarchy(self) -> &'h Hierarchy {
@@ -96,7 +124,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::sample::small_china().root().code(), "0");
+    /// assert_eq!(xzqh::china().root().code(), "0");
     /// ```
     pub fn code(self) -> &'h str {
         self.h.codes.get(self.id)
@@ -107,7 +135,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::sample::small_china().by_code("11").unwrap().name(), "北京市");
+    /// assert_eq!(xzqh::china().by_code("11").unwrap().name(), "北京市");
     /// ```
     pub fn name(self) -> &'h str {
         self.h.name_str(self.id)
@@ -119,7 +147,7 @@ impl<'h> Unit<'h> {
     ///
     /// ```
     /// use xzqh::china::ChinaKind;
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert_eq!(h.by_code("11").unwrap().kind_id(), ChinaKind::Municipality.id());
     /// ```
     pub fn kind_id(self) -> KindId {
@@ -131,7 +159,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::sample::small_china().by_code("11").unwrap().kind().label(), "直辖市");
+    /// assert_eq!(xzqh::china().by_code("11").unwrap().kind().label(), "直辖市");
     /// ```
     pub fn kind(self) -> &'h KindDef {
         self.h.kind_def(self.id)
@@ -142,7 +170,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::sample::small_china().by_code("11").unwrap().level(), xzqh::china::PROVINCIAL);
+    /// assert_eq!(xzqh::china().by_code("11").unwrap().level(), xzqh::china::PROVINCIAL);
     /// ```
     pub fn level(self) -> Level {
         self.kind().level()
@@ -153,7 +181,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::sample::small_china().by_code("11").unwrap().role(), xzqh::Role::Government);
+    /// assert_eq!(xzqh::china().by_code("11").unwrap().role(), xzqh::Role::Government);
     /// ```
     pub fn role(self) -> Role {
         self.kind().role()
@@ -164,10 +192,10 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// let capital = h.schema().designation_id("provincial_capital").unwrap();
-    /// assert!(h.by_code("2201").unwrap().designations().contains(capital));
-    /// assert!(h.by_code("11").unwrap().designations().is_empty());
+    /// assert!(h.by_code("2201").unwrap().designations().contains(capital)); // 长春市
+    /// assert!(h.by_code("110105").unwrap().designations().is_empty()); // 朝阳区
     /// ```
     pub fn designations(self) -> Designations {
         Designations::from_bits(self.h.designations_raw(self.id))
@@ -178,7 +206,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// let d = h.schema().designation_id("sub_provincial").unwrap();
     /// assert!(h.by_code("2201").unwrap().has(d));
     /// ```
@@ -191,7 +219,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert!(h.root().parent().is_none());
     /// assert_eq!(h.by_code("11").unwrap().parent(), Some(h.root()));
     /// ```
@@ -205,9 +233,13 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let names: Vec<_> = h.root().children().map(|c| c.code()).collect();
-    /// assert_eq!(names, ["11", "22", "42", "44", "54", "65"]);
+    /// let h = xzqh::china();
+    /// let codes: Vec<_> = h.root().children().map(|c| c.code()).collect();
+    /// assert_eq!(codes[..3], ["11", "12", "13"]);
+    /// // 31 provincial-level units and the Xinjiang Production and
+    /// // Construction Corps (code 66).
+    /// assert_eq!(codes.len(), 32);
+    /// assert_eq!(codes.last(), Some(&"66"));
     /// ```
     pub fn children(self) -> Children<'h> {
         Children::new(self.h, self.id)
@@ -218,7 +250,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert_eq!(h.by_code("110105").unwrap().ancestors().count(), 2);
     /// assert_eq!(h.root().ancestors().count(), 0);
     /// ```
@@ -231,9 +263,10 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let d: Vec<_> = h.by_code("110105").unwrap().descendants().map(|u| u.code()).collect();
-    /// assert_eq!(d, ["110105021"]);
+    /// let h = xzqh::china();
+    /// let chaoyang = h.by_code("110105").unwrap();
+    /// assert_eq!(chaoyang.descendants().count(), 43); // its township-level units
+    /// assert!(chaoyang.descendants().all(|u| u.parent() == Some(chaoyang)));
     /// ```
     pub fn descendants(self) -> Descendants<'h> {
         Descendants::new(self.h, self.id + 1, self.h.end[self.id as usize])
@@ -244,7 +277,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert_eq!(h.root().descendant_count(), h.len() - 1);
     /// ```
     pub fn descendant_count(self) -> usize {
@@ -256,7 +289,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::sample::small_china().by_code("110105021").unwrap().depth(), 3);
+    /// assert_eq!(xzqh::china().by_code("110105021").unwrap().depth(), 3);
     /// ```
     pub fn depth(self) -> usize {
         self.h.depth[self.id as usize] as usize
@@ -267,7 +300,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// let bj = h.by_code("11").unwrap();
     /// assert!(bj.contains(h.by_code("110105021").unwrap()));
     /// assert!(bj.contains(bj));
@@ -284,7 +317,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert_eq!(h.by_code("110105021").unwrap().tiers(), 2); // two-tier Beijing
     /// ```
     pub fn tiers(self) -> usize {
@@ -297,7 +330,7 @@ impl<'h> Unit<'h> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// assert_eq!(h.by_code("110105021").unwrap().administrative_levels(), 3);
     /// ```
     pub fn administrative_levels(self) -> usize {
@@ -311,10 +344,12 @@ impl<'h> Unit<'h> {
     ///
     /// ```
     /// use xzqh::Relation;
-    /// let h = xzqh::sample::small_china();
-    /// let out: Vec<_> = h.by_code("44").unwrap().relations_out()
-    ///     .map(|(u, r)| (u.code(), r)).collect();
-    /// assert_eq!(out, [("440281", Relation::Entrusted)]);
+    /// let h = xzqh::china();
+    /// // 广东省 entrusts its county-level cities (乐昌市 among them) to the
+    /// // prefecture-level cities above them.
+    /// let gd = h.by_code("44").unwrap();
+    /// assert!(gd.relations_out().any(|(u, r)| u.code() == "440281" && r == Relation::Entrusted));
+    /// assert!(gd.relations_out().all(|(_, r)| r == Relation::Entrusted));
     /// ```
     pub fn relations_out(self) -> Relations<'h> {
         Relations::out(self.h, self.id)
@@ -327,7 +362,7 @@ impl<'h> Unit<'h> {
     ///
     /// ```
     /// use xzqh::Relation;
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// let inn: Vec<_> = h.by_code("440281").unwrap().relations_in()
     ///     .map(|(u, r)| (u.code(), r)).collect();
     /// assert_eq!(inn, [("44", Relation::Entrusted)]);

@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
+use crate::common::SMALL_CHINA_ROWS;
 use proptest::prelude::*;
 use xzqh::china::ChinaKind;
-use xzqh::{CsvImport, CsvRow, Hierarchy, KindId, LoadError, LoadLimits, Schema};
+use xzqh::{CsvImport, CsvRow, Hierarchy, KindId, LoadError, LoadLimits};
 
 /// China's kinds by code length, the way the NBS files are cut.
 fn by_code_length(row: &CsvRow<'_>) -> Option<KindId> {
@@ -23,29 +24,18 @@ fn by_code_length(row: &CsvRow<'_>) -> Option<KindId> {
 }
 
 fn import() -> CsvImport {
-    let mut import = CsvImport::new(Schema::china());
-    import
+    CsvImport::new(xzqh::china::schema())
         .classify(by_code_length)
-        .root("0", "中华人民共和国", ChinaKind::State);
-    import
+        .root("0", "中华人民共和国", ChinaKind::State)
 }
 
 /// Reads one file and builds, returning the error's text.
 #[track_caller]
 fn error(csv: &str) -> String {
-    let mut import = import();
-    match import.read("x.csv", csv.as_bytes()) {
+    match import().read("x.csv", csv.as_bytes()) {
         Err(e) => e.to_string(),
-        Ok(_) => import.finish().expect_err("must not load").to_string(),
+        Ok(import) => import.finish().expect_err("must not load").to_string(),
     }
-}
-
-#[test]
-fn loaders_are_send_and_sync() {
-    fn check<T: Send + Sync>() {}
-    check::<CsvImport>();
-    check::<LoadError>();
-    check::<LoadLimits>();
 }
 
 #[test]
@@ -62,8 +52,7 @@ fn nbs_files_down_to_townships() {
         eprintln!("skipped: no townships.csv in {candidates:?}");
         return;
     };
-    let mut import = import();
-    import.data_version("NBS 2023");
+    let mut import = import().data_version("NBS 2023");
     for file in [
         "provinces.csv",
         "prefectures.csv",
@@ -71,11 +60,12 @@ fn nbs_files_down_to_townships() {
         "townships.csv",
     ] {
         let bytes = std::fs::read(dir.join(file)).unwrap();
-        import.read(file, &bytes).unwrap();
+        import = import.read(file, &bytes).unwrap();
     }
     let h = import.finish().unwrap();
-    // PERFORMANCE.md: "cut at township level (44,700)", the root included.
+    // The NBS rows as they are (placeholders included) and the root: 44,700.
     assert_eq!(h.len(), 44_700);
+    assert_eq!(h.data_version(), Some("NBS 2023"));
     assert_eq!(h.root().children().count(), 31);
     let chaoyang = h.by_code("110105").unwrap();
     assert_eq!(chaoyang.name(), "朝阳区");
@@ -97,16 +87,17 @@ fn rfc_4180_details() {
                1101,\"a \"\"quoted\"\", comma\",11\r\n\
                1102,\"two, parts\",11\r\n\
                1103,plain,\"11\"";
-    let mut import = import();
-    import.read("x.csv", csv.as_bytes()).unwrap();
-    let h = import.finish().unwrap();
+    let h = import()
+        .read("x.csv", csv.as_bytes())
+        .unwrap()
+        .finish()
+        .unwrap();
     assert_eq!(h.by_code("1101").unwrap().name(), "a \"quoted\", comma");
     assert_eq!(h.by_code("1102").unwrap().name(), "two, parts");
     assert_eq!(h.by_code("1103").unwrap().name(), "plain");
     // A newline in a name is a control character: refused by validation,
     // with the line where its row starts.
-    let mut strict = import_with_kinds();
-    strict
+    let strict = import_with_kinds()
         .read(
             "x.csv",
             "code,name,parent_code,kind\n0,c,,state\n1,\"a\nb\",0,province\n2,ok,0,province\n"
@@ -120,7 +111,7 @@ fn rfc_4180_details() {
 }
 
 fn import_with_kinds() -> CsvImport {
-    CsvImport::new(Schema::china())
+    CsvImport::new(xzqh::china::schema())
 }
 
 #[test]
@@ -132,14 +123,27 @@ fn line_numbers_count_lines_inside_quoted_fields() {
 #[test]
 fn kind_column() {
     let csv = "code,name,parent_code,kind\n0,中华人民共和国,,state\n65,新疆维吾尔自治区,0,autonomous_region\n6542,塔城地区,65,prefecture\n";
-    let mut import = CsvImport::new(Schema::china());
-    import.read("k.csv", csv.as_bytes()).unwrap();
-    let h = import.finish().unwrap();
+    let h = CsvImport::new(xzqh::china::schema())
+        .read("k.csv", csv.as_bytes())
+        .unwrap()
+        .finish()
+        .unwrap();
     assert_eq!(h.by_code("6542").unwrap().kind().name(), "prefecture");
+    // Without a profile, codes are read as written.
+    assert!(h.by_code("654200").is_none());
+    let h = CsvImport::new(xzqh::china::schema())
+        .profile(xzqh::china::profile())
+        .read("k.csv", csv.as_bytes())
+        .unwrap()
+        .finish()
+        .unwrap();
+    assert_eq!(h.by_code("654200").unwrap().name(), "塔城地区");
+    assert_eq!(h.profile().name(), "china");
 
     let csv = "code,name,parent_code,kind\n0,中华人民共和国,,state\n65,新疆,0,shire\n";
-    let mut import = CsvImport::new(Schema::china());
-    import.read("k.csv", csv.as_bytes()).unwrap();
+    let import = CsvImport::new(xzqh::china::schema())
+        .read("k.csv", csv.as_bytes())
+        .unwrap();
     assert_eq!(
         import.finish().unwrap_err().to_string(),
         "k.csv line 3: unit 65 has unknown kind `shire`"
@@ -148,8 +152,7 @@ fn kind_column() {
 
 #[test]
 fn several_files_errors_name_the_right_one() {
-    let mut import = import();
-    import
+    let import = import()
         .read(
             "provinces.csv",
             "code,name,parent_code\n11,北京市,\n".as_bytes(),
@@ -219,9 +222,8 @@ fn invalid_utf8() {
         .to_vec();
     let at = bytes.len() - 4; // inside 市 on line 3
     bytes[at] = 0xFF;
-    let mut import = import();
     assert_eq!(
-        import.read("x.csv", &bytes).unwrap_err().to_string(),
+        import().read("x.csv", &bytes).unwrap_err().to_string(),
         "x.csv line 3: invalid utf-8"
     );
 }
@@ -256,8 +258,7 @@ fn cycle() {
 
 #[test]
 fn two_roots() {
-    let mut import = import_with_kinds();
-    import
+    let import = import_with_kinds()
         .read(
             "x.csv",
             "code,name,parent_code,kind\n0,中国,,state\n1,China,,state\n".as_bytes(),
@@ -287,8 +288,9 @@ fn deeper_than_any_real_hierarchy() {
     for i in 1..200 {
         csv.push_str(&format!("c{i},grid,c{},grid\n", i - 1));
     }
-    let mut import = import_with_kinds();
-    import.read("deep.csv", csv.as_bytes()).unwrap();
+    let import = import_with_kinds()
+        .read("deep.csv", csv.as_bytes())
+        .unwrap();
     assert_eq!(
         import.finish().unwrap_err().to_string(),
         "deep.csv line 67: unit c65 is at depth 65, beyond the limit of 64"
@@ -305,9 +307,8 @@ fn wrong_header() {
         error(""),
         "x.csv line 1: empty input: expected the header `code,name,parent_code`"
     );
-    let mut import = import_with_kinds();
     assert_eq!(
-        import
+        import_with_kinds()
             .read("x.csv", b"code,name,parent_code\n11,x,\n")
             .unwrap_err()
             .to_string(),
@@ -325,8 +326,7 @@ fn no_kind_from_the_classifier() {
 
 #[test]
 fn limits() {
-    let mut limited = import();
-    limited.limits(LoadLimits::default().with_max_units(3));
+    let limited = import().limits(LoadLimits::default().with_max_units(3));
     assert_eq!(
         limited
             .read("x.csv", b"code,name,parent_code\n11,a,\n12,b,\n13,c,\n")
@@ -334,8 +334,7 @@ fn limits() {
             .to_string(),
         "x.csv line 4: too many units: the limit is 3"
     );
-    let mut limited = import();
-    limited.limits(LoadLimits::default().with_max_bytes(10));
+    let limited = import().limits(LoadLimits::default().with_max_bytes(10));
     assert_eq!(
         limited
             .read("x.csv", b"code,name,parent_code\n")
@@ -350,8 +349,8 @@ proptest! {
 
     /// Rows in any order, in any number of files, give the builder's hierarchy.
     #[test]
-    fn rows_in_any_order(order in Just((0..xzqh::sample::SMALL_CHINA_ROWS.len()).collect::<Vec<_>>()).prop_shuffle(), split in 0usize..30) {
-        let rows = xzqh::sample::SMALL_CHINA_ROWS;
+    fn rows_in_any_order(order in Just((0..SMALL_CHINA_ROWS.len()).collect::<Vec<_>>()).prop_shuffle(), split in 0usize..30) {
+        let rows = SMALL_CHINA_ROWS;
         let line = |i: usize| {
             let (code, name, kind, parent) = rows[i];
             format!("{code},{name},{},{}\n", parent.unwrap_or(""), kind.name())
@@ -360,21 +359,23 @@ proptest! {
         let split = split.min(order.len());
         let first: String = order[..split].iter().map(|&i| line(i)).collect();
         let second: String = order[split..].iter().map(|&i| line(i)).collect();
-        let mut import = CsvImport::new(Schema::china());
-        import.read("a.csv", format!("{header}{first}").as_bytes()).unwrap();
-        import.read("b.csv", format!("{header}{second}").as_bytes()).unwrap();
-        let h = import.finish().unwrap();
-        let mut b = Hierarchy::builder(Schema::china());
+        let h = CsvImport::new(xzqh::china::schema())
+            .read("a.csv", format!("{header}{first}").as_bytes())
+            .unwrap()
+            .read("b.csv", format!("{header}{second}").as_bytes())
+            .unwrap()
+            .finish()
+            .unwrap();
+        let mut b = Hierarchy::builder(xzqh::china::schema());
         for &(code, name, kind, parent) in rows {
-            b.unit(code, name, kind, parent);
+            b = b.unit(code, name, kind, parent);
         }
         prop_assert_eq!(h, b.build().unwrap());
     }
 
     #[test]
     fn random_text_never_panics(text in "[a-z0-9,\"\r\n]{0,200}") {
-        let mut import = import();
-        if import.read("fuzz.csv", format!("code,name,parent_code\n{text}").as_bytes()).is_ok() {
+        if let Ok(import) = import().read("fuzz.csv", format!("code,name,parent_code\n{text}").as_bytes()) {
             let _ = import.finish();
         }
     }

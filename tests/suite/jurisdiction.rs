@@ -1,33 +1,24 @@
 //! Jurisdiction checks, explanations and covering units: hand cases on the
-//! sample, then properties against a slow reference on random hierarchies.
+//! small China excerpt, then properties against a slow reference on random
+//! hierarchies.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::common::{SMALL_CHINA_ROWS, small_china};
 use proptest::prelude::*;
 use xzqh::china::{ChinaKind, PREFECTURAL};
-use xzqh::sample::{SMALL_CHINA_ROWS, small_china};
-use xzqh::{
-    Explanation, Hierarchy, Jurisdiction, Link, Links, Relation, Role, Schema, Unit, UnitId,
-};
+use xzqh::{Explanation, Hierarchy, Jurisdiction, Link, Relation, Role, Schema, Unit, UnitId};
 
 use Relation::{Administrative, CorpsCoAdministration, Custom, Entrusted, Planning};
 
-const _: () = {
-    const fn auto<T: Send + Sync + Unpin>() {}
-    auto::<Jurisdiction>();
-    auto::<Explanation<'static>>();
-    auto::<Link<'static>>();
-    auto::<Links<'static>>();
-};
-
-/// The sample plus units it lacks for these rules: self-governing, functional
+/// The excerpt plus units it lacks for these rules: self-governing, functional
 /// and grid units, the Corps with its co-administered city, and a relation
 /// (made up, `custom_7`) from the government an agency acts for.
 fn extended() -> Hierarchy {
-    let mut b = Hierarchy::builder(Schema::china());
+    let mut b = Hierarchy::builder(xzqh::china::schema()).profile(xzqh::china::profile());
     for &(code, name, kind, parent) in SMALL_CHINA_ROWS {
-        b.unit(code, name, kind, parent);
+        b = b.unit(code, name, kind, parent);
     }
     b.unit(
         "440281102201",
@@ -65,19 +56,18 @@ fn extended() -> Hierarchy {
     .relation("66", "659001", CorpsCoAdministration)
     .relation("6540", "659001", Custom(7))
     .relation("440281102201", "441900401", Custom(7))
-    .relation("441900401", "440281102", Custom(7));
-    b.build().expect("the extended sample is valid")
+    .relation("441900401", "440281102", Custom(7))
+    .build()
+    .expect("the extended excerpt is valid")
 }
 
 #[track_caller]
-fn id(h: &Hierarchy, code: &str) -> UnitId {
-    h.by_code(code)
-        .unwrap_or_else(|| panic!("no unit {code}"))
-        .id()
+fn unit<'h>(h: &'h Hierarchy, code: &str) -> Unit<'h> {
+    h.by_code(code).unwrap_or_else(|| panic!("no unit {code}"))
 }
 
 #[track_caller]
-fn check(j: Option<Jurisdiction>, relation: Relation, distance: usize, via: UnitId) {
+fn check(j: Option<Jurisdiction<'_>>, relation: Relation, distance: usize, via: Unit<'_>) {
     let j = j.expect("governs");
     assert_eq!((j.relation, j.distance, j.via), (relation, distance, via));
 }
@@ -85,7 +75,7 @@ fn check(j: Option<Jurisdiction>, relation: Relation, distance: usize, via: Unit
 #[test]
 fn beijing_governs_its_area_office_at_distance_two() {
     let h = small_china();
-    let (bj, nmf) = (id(&h, "11"), id(&h, "110105021"));
+    let (bj, nmf) = (unit(&h, "11"), unit(&h, "110105021"));
     check(h.governs(bj, nmf), Administrative, 2, bj);
     check(h.governs(bj, bj), Administrative, 0, bj);
     assert!(h.governs(nmf, bj).is_none());
@@ -93,28 +83,27 @@ fn beijing_governs_its_area_office_at_distance_two() {
         h.governs(bj, nmf).unwrap().to_string(),
         "administrative at distance 2"
     );
-    assert!(h.governs(bj, id(&h, "220104")).is_none());
+    assert!(h.governs(bj, unit(&h, "220104")).is_none());
 }
 
 #[test]
 fn agency_governs_below_it_for_the_government_above() {
     let h = small_china();
-    let tacheng = id(&h, "6542");
+    let tacheng = unit(&h, "6542");
     check(
-        h.governs(tacheng, id(&h, "654201")),
+        h.governs(tacheng, unit(&h, "654201")),
         Administrative,
         1,
         tacheng,
     );
     check(
-        h.governs(tacheng, id(&h, "654201200")),
+        h.governs(tacheng, unit(&h, "654201200")),
         Administrative,
         2,
         tacheng,
     );
-    assert!(h.governs(tacheng, id(&h, "6540")).is_none());
-    let unit = h.get(tacheng).unwrap();
-    assert_eq!(unit.acting_for().unwrap().code(), "6540");
+    assert!(h.governs(tacheng, unit(&h, "6540")).is_none());
+    assert_eq!(tacheng.acting_for().unwrap().code(), "6540");
     // A subdistrict and Beijing's area office act for their district.
     assert_eq!(
         h.by_code("440305007").unwrap().acting_for().unwrap().code(),
@@ -139,10 +128,10 @@ fn agency_governs_below_it_for_the_government_above() {
 fn guangdong_governs_lechang_by_tree_and_by_entrustment() {
     let h = small_china();
     let (gd, sg, lechang, town) = (
-        id(&h, "44"),
-        id(&h, "4402"),
-        id(&h, "440281"),
-        id(&h, "440281102"),
+        unit(&h, "44"),
+        unit(&h, "4402"),
+        unit(&h, "440281"),
+        unit(&h, "440281102"),
     );
     check(h.governs(gd, lechang), Administrative, 2, gd);
     check(
@@ -196,36 +185,31 @@ fn self_governing_and_functional_units_govern_nothing() {
         "440281102201001",
         "659001500",
     ] {
-        let a = id(&h, code);
-        let role = h.get(a).unwrap().role();
+        let a = unit(&h, code);
+        let role = a.role();
         assert!(
             matches!(role, Role::SelfGoverning | Role::Functional),
             "{code} is {role}"
         );
         for b in h.units() {
-            assert_eq!(h.governs(a, b.id()), None, "{code} over {}", b.code());
-            assert_eq!(
-                h.governs_via(a, b.id(), &all),
-                None,
-                "{code} over {}",
-                b.code()
-            );
-            assert!(h.explain_via(a, b.id(), &all).is_none());
+            assert_eq!(h.governs(a, b), None, "{code} over {}", b.code());
+            assert_eq!(h.governs_via(a, b, &all), None, "{code} over {}", b.code());
+            assert!(h.explain_via(a, b, &all).is_none());
         }
     }
     // Their governments govern them and everything below.
     check(
-        h.governs(id(&h, "440281102"), id(&h, "440281102201001")),
+        h.governs(unit(&h, "440281102"), unit(&h, "440281102201001")),
         Administrative,
         2,
-        id(&h, "440281102"),
+        unit(&h, "440281102"),
     );
 }
 
 #[test]
 fn corps_co_administers_its_city_in_its_own_name() {
     let h = extended();
-    let (corps, shz, regiment) = (id(&h, "66"), id(&h, "659001"), id(&h, "659001500"));
+    let (corps, shz, regiment) = (unit(&h, "66"), unit(&h, "659001"), unit(&h, "659001500"));
     assert!(h.governs(corps, shz).is_none());
     check(
         h.governs_via(corps, shz, &[CorpsCoAdministration]),
@@ -240,18 +224,18 @@ fn corps_co_administers_its_city_in_its_own_name() {
         shz,
     );
     check(
-        h.governs(id(&h, "65"), regiment),
+        h.governs(unit(&h, "65"), regiment),
         Administrative,
         2,
-        id(&h, "65"),
+        unit(&h, "65"),
     );
-    assert_eq!(h.get(corps).unwrap().acting_for(), Some(h.root()));
+    assert_eq!(corps.acting_for(), Some(h.root()));
 }
 
 #[test]
 fn agency_does_not_inherit_its_governments_secondary_relations() {
     let h = extended();
-    let (ili, tacheng, shz) = (id(&h, "6540"), id(&h, "6542"), id(&h, "659001"));
+    let (ili, tacheng, shz) = (unit(&h, "6540"), unit(&h, "6542"), unit(&h, "659001"));
     check(h.governs_via(ili, shz, &[Custom(7)]), Custom(7), 1, shz);
     assert!(
         h.governs_via(tacheng, shz, &[Administrative, Custom(7)])
@@ -262,9 +246,11 @@ fn agency_does_not_inherit_its_governments_secondary_relations() {
 #[test]
 fn unknown_ids_and_codes_give_none() {
     let h = small_china();
-    let bj = id(&h, "11");
+    let bj = unit(&h, "11");
     let past = UnitId::new(h.len() as u32);
     for bad in [past, UnitId::new(u32::MAX)] {
+        assert!(h.lca(bj, bad).is_none());
+        assert!(h.path(bad, bj).is_none());
         assert!(h.governs(bj, bad).is_none());
         assert!(h.governs(bad, bj).is_none());
         assert!(h.governs(bad, bad).is_none());
@@ -278,40 +264,46 @@ fn unknown_ids_and_codes_give_none() {
         );
         assert!(h.explain(bj, bad).is_none());
         assert!(h.explain_via(bad, bj, &[Entrusted]).is_none());
-        assert!(h.lca_of(&[bj, bad]).is_none());
-        assert!(h.lca_of(&[bad]).is_none());
-        assert!(h.lowest_covering(&[bad, bj], |_| true).is_none());
+        assert!(h.lca_of([bj.id(), bad]).is_none());
+        assert!(h.lca_of([bad]).is_none());
+        assert!(h.lowest_covering([bad, bj.id()], |_| true).is_none());
     }
-    assert!(h.governs_code("11", "").is_none());
-    assert!(h.governs_code("nowhere", "11").is_none());
-    assert!(h.lca_of(&[]).is_none());
-    assert!(h.lca_of_codes(Vec::<String>::new()).is_none());
-    assert!(h.lca_of_codes(["11", "999"]).is_none());
-    assert!(h.lowest_covering(&[], |_| true).is_none());
+    assert!(h.lca_of(Vec::<Unit<'_>>::new()).is_none());
+    assert!(h.lca_of(&[] as &[UnitId]).is_none());
+    assert!(
+        h.lowest_covering(std::iter::empty::<UnitId>(), |_| true)
+            .is_none()
+    );
 }
 
 #[test]
 fn explanations_read_as_audit_lines() {
     let h = extended();
-    let e = h.explain(id(&h, "11"), id(&h, "110105021")).unwrap();
+    let e = h.explain(unit(&h, "11"), unit(&h, "110105021")).unwrap();
     assert_eq!(
         e.to_string(),
         "11 北京市 -administrative-> 110105 朝阳区 -administrative-> 110105021 南磨房地区"
     );
     assert_eq!(
         e.jurisdiction(),
-        h.governs(id(&h, "11"), id(&h, "110105021")).unwrap()
+        h.governs(unit(&h, "11"), unit(&h, "110105021")).unwrap()
     );
     assert_eq!(e.links().len(), 2);
     assert_eq!(e.units().len(), 3);
 
-    let e = h.explain(id(&h, "440305007"), id(&h, "440305007")).unwrap();
+    let e = h
+        .explain(unit(&h, "440305007"), unit(&h, "440305007"))
+        .unwrap();
     assert_eq!(e.to_string(), "440305007 粤海街道 (for 440305 南山区)");
     assert_eq!(e.links().count(), 0);
     assert_eq!(e.governor(), e.governed());
 
     let e = h
-        .explain_via(id(&h, "66"), id(&h, "659001500"), &[CorpsCoAdministration])
+        .explain_via(
+            unit(&h, "66"),
+            unit(&h, "659001500"),
+            &[CorpsCoAdministration],
+        )
         .unwrap();
     assert_eq!(
         e.to_string(),
@@ -332,7 +324,15 @@ fn explanations_read_as_audit_lines() {
 #[test]
 fn lowest_common_ancestor_of_sets() {
     let h = small_china();
-    let ids = |codes: &[&str]| codes.iter().map(|c| id(&h, c)).collect::<Vec<_>>();
+    let ids = |codes: &[&str]| codes.iter().map(|c| unit(&h, c)).collect::<Vec<_>>();
+    let by_code = |codes: &[&str]| {
+        // Codes to units is a lookup each; a set with an unknown code has no LCA.
+        codes
+            .iter()
+            .map(|c| h.by_code(c))
+            .collect::<Option<Vec<_>>>()
+            .and_then(|units| h.lca_of(units))
+    };
     let code = |u: Option<Unit<'_>>| u.map(|u| u.code().to_owned());
     // Two counties of one city go to the city; two provinces to the State.
     assert_eq!(
@@ -350,28 +350,37 @@ fn lowest_common_ancestor_of_sets() {
     let towns = ids(&["440305007", "441900121", "440281102", "440305007"]);
     assert_eq!(code(h.lca_of(&towns)), Some("44".into()));
     assert_eq!(
-        code(h.lca_of_codes(["440305007", "440305"])),
+        code(by_code(&["440305007", "440305"])),
         Some("440305".into())
     );
-    let strings = vec!["654201200".to_owned(), "6542".to_owned()];
-    assert_eq!(code(h.lca_of_codes(&strings)), Some("6542".into()));
+    assert_eq!(code(by_code(&["654201200", "6542"])), Some("6542".into()));
+    assert_eq!(by_code(&["11", "999"]), None);
+    // Units, ids, references to either, arrays, slices, vecs and iterators.
+    let (a, b) = (unit(&h, "110105"), unit(&h, "110118"));
+    let bj = Some(unit(&h, "11"));
+    assert_eq!(h.lca_of([a, b]), bj);
+    assert_eq!(h.lca_of([a.id(), b.id()]), bj);
+    assert_eq!(h.lca_of(&[a, b]), bj);
+    assert_eq!(h.lca_of(&[a.id(), b.id()][..]), bj);
+    assert_eq!(h.lca_of(vec![a, b]), bj);
+    assert_eq!(h.lca_of(h.by_name("朝阳区")), Some(h.root()));
 }
 
 #[test]
 fn lowest_covering_unit_that_satisfies_a_predicate() {
     let h = small_china();
-    let places = [id(&h, "110105021"), id(&h, "110118101")];
+    let places = [unit(&h, "110105021"), unit(&h, "110118101")];
     let gov_prefecture_or_above =
         |u: Unit<'_>| u.role() == Role::Government && u.level() <= PREFECTURAL;
     let got = h.lowest_covering(&places, gov_prefecture_or_above).unwrap();
     assert_eq!(got.code(), "11");
     // A single place: its own prefecture-level government or the one above.
     let got = h
-        .lowest_covering(&[id(&h, "654201200")], gov_prefecture_or_above)
+        .lowest_covering([unit(&h, "654201200")], gov_prefecture_or_above)
         .unwrap();
     assert_eq!(got.code(), "6540"); // 塔城地区 is an agency
     let capital = h.schema().designation_id("provincial_capital").unwrap();
-    let got = h.lowest_covering(&[id(&h, "220104")], |u| u.has(capital));
+    let got = h.lowest_covering([unit(&h, "220104")], |u| u.has(capital));
     assert_eq!(got.unwrap().code(), "2201");
     assert!(h.lowest_covering(&places, |_| false).is_none());
     // The predicate sees the candidates bottom up, starting at the LCA.
@@ -442,11 +451,10 @@ fn case() -> impl Strategy<Value = Case> {
 fn build(c: &Case) -> Hierarchy {
     let kinds = ["government", "agency", "self_governing", "functional"];
     let code = |i: usize| format!("u{:02}", c.codes[i]);
-    let mut b = Hierarchy::builder(schema());
-    b.unit(&code(0), "root", kinds[c.roles[0]], None);
+    let mut b = Hierarchy::builder(schema()).unit(&code(0), "root", kinds[c.roles[0]], None);
     for (i, &p) in c.parents.iter().enumerate() {
         let i = i + 1;
-        b.unit(
+        b = b.unit(
             &code(i),
             &format!("n{i}"),
             kinds[c.roles[i]],
@@ -459,7 +467,7 @@ fn build(c: &Case) -> Hierarchy {
     for &(from, to, r) in &c.edges {
         let tree = to > 0 && c.parents[to - 1] == from;
         if from != to && !tree && pairs.insert((from, to)) {
-            b.relation(&code(from), &code(to), RELATIONS[r]);
+            b = b.relation(&code(from), &code(to), RELATIONS[r]);
         }
     }
     b.build().expect("random hierarchies are valid")
@@ -531,7 +539,7 @@ fn check_explanation(h: &Hierarchy, e: &Explanation<'_>, a: UnitId, b: UnitId) {
         assert_eq!((s.from.id(), s.to.id()), (units[k], units[k + 1]));
         let tree = s.to.parent() == Some(s.from);
         if k == 0 && !j.relation.is_primary() {
-            assert_eq!(s.to.id(), j.via);
+            assert_eq!(s.to, j.via);
             assert!(
                 s.from
                     .relations_out()
@@ -571,16 +579,17 @@ proptest! {
         for a in (0..n).chain([n, u32::MAX]).map(UnitId::new) {
             for b in (0..n).chain([n]).map(UnitId::new) {
                 let primary = reference(&h, a, b, &[Administrative]);
-                let got = h.governs(a, b).map(|j| (j.relation, j.distance, j.via));
+                let got = h.governs(a, b).map(|j| (j.relation, j.distance, j.via.id()));
                 prop_assert_eq!(got, primary);
                 if let (Some(ua), Some(ub)) = (h.get(a), h.get(b)) {
-                    let by_code = h.governs_code(ua.code(), ub.code());
-                    prop_assert_eq!(by_code.map(|j| (j.relation, j.distance, j.via)), primary);
+                    // Units and ids are the same question.
+                    prop_assert_eq!(h.governs(ua, ub), h.governs(a, b));
+                    prop_assert_eq!(h.governs_via(ua, ub, &asked), h.governs_via(a, b, &asked));
                 }
 
                 let want = reference(&h, a, b, &asked);
                 let got = h.governs_via(a, b, &asked);
-                prop_assert_eq!(got.map(|j| (j.relation, j.distance, j.via)), want);
+                prop_assert_eq!(got.map(|j| (j.relation, j.distance, j.via.id())), want);
                 let e = h.explain_via(a, b, &asked);
                 prop_assert_eq!(e.as_ref().map(|e| e.jurisdiction()), got);
                 if let Some(e) = e {
@@ -603,10 +612,11 @@ proptest! {
             let units: Vec<UnitId> = set.iter().map(|i| UnitId::new(i.index(n) as u32)).collect();
             let want = lca_reference(&h, &units);
             prop_assert_eq!(h.lca_of(&units), want);
-            let codes: Vec<&str> = units.iter().map(|&u| h.get(u).unwrap().code()).collect();
-            prop_assert_eq!(h.lca_of_codes(&codes), want);
+            let as_units: Vec<Unit<'_>> = units.iter().map(|&u| h.get(u).unwrap()).collect();
+            prop_assert_eq!(h.lca_of(&as_units), want);
+            prop_assert_eq!(h.lca_of(as_units.iter().copied()), want);
             // Pairwise LCA agrees too.
-            let pairwise = units[1..].iter().try_fold(h.get(units[0]).unwrap(), |acc, &u| h.lca(acc.id(), u));
+            let pairwise = as_units[1..].iter().try_fold(as_units[0], |acc, &u| h.lca(acc, u));
             prop_assert_eq!(pairwise, want);
 
             let preds: [&dyn Fn(Unit<'_>) -> bool; 3] = [

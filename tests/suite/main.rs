@@ -5,6 +5,7 @@ mod common;
 
 mod address;
 mod address_accuracy;
+mod api;
 mod builder;
 mod china_code;
 mod china_data;

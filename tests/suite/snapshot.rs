@@ -4,8 +4,17 @@
 
 use std::sync::Arc;
 
+use crate::common::{small_china, synthetic};
 use proptest::prelude::*;
-use xzqh::{Designation, Hierarchy, LoadLimits, Relation, Role, Schema, UnitId, sample};
+use xzqh::china::ChinaKind;
+use xzqh::{
+    Designation, Hierarchy, LoadError, LoadLimits, LoadOptions, Relation, Role, Schema, UnitId,
+};
+
+/// Options that load what China's profile saved.
+fn china_options() -> LoadOptions {
+    LoadOptions::default().with_profile(xzqh::china::profile())
+}
 
 /// Every query a user can ask, compared unit by unit (PartialEq compares the
 /// stored arrays; this checks the indexes built from them too).
@@ -14,7 +23,9 @@ fn assert_same_answers(a: &Hierarchy, b: &Hierarchy) {
     assert_eq!(a, b);
     assert_eq!(a.len(), b.len());
     assert_eq!(a.data_version(), b.data_version());
+    assert_eq!(a.profile().name(), b.profile().name());
     assert_eq!(**a.schema(), **b.schema());
+    #[cfg(feature = "petgraph")]
     assert_eq!(a.graph().edge_count(), b.graph().edge_count());
     for (ua, ub) in a.units().zip(b.units()) {
         assert_eq!(ua.id(), ub.id());
@@ -40,25 +51,30 @@ fn assert_same_answers(a: &Hierarchy, b: &Hierarchy) {
         );
     }
     let n = a.len() as u32;
+    let ids = |path: Option<Vec<xzqh::Unit<'_>>>| {
+        path.map(|p| p.into_iter().map(|u| u.id()).collect::<Vec<_>>())
+    };
     for i in 0..n.min(40) {
         for j in (0..n).step_by(1 + n as usize / 40) {
             let (x, y) = (UnitId::new(i), UnitId::new(j));
             assert_eq!(a.lca(x, y).map(|u| u.id()), b.lca(x, y).map(|u| u.id()));
-            assert_eq!(a.path(x, y), b.path(x, y));
+            assert_eq!(ids(a.path(x, y)), ids(b.path(x, y)));
         }
     }
 }
 
+/// Saves `h` as JSON and as a snapshot and loads both with `options` (whose
+/// profile must be `h`'s).
 #[track_caller]
-fn round_trip(h: &Hierarchy) {
+fn round_trip(h: &Hierarchy, options: &LoadOptions) {
     let json = h.to_json();
-    let from_json = Hierarchy::from_json(json.as_bytes()).expect("json loads");
+    let from_json = Hierarchy::from_json_with(json.as_bytes(), options).expect("json loads");
     assert_same_answers(h, &from_json);
     let mut written = Vec::new();
     h.write_json(&mut written).expect("writes");
     assert_eq!(written, json.as_bytes());
     let binary = h.to_snapshot();
-    let from_binary = Hierarchy::from_snapshot(&binary).expect("snapshot loads");
+    let from_binary = Hierarchy::from_snapshot_with(&binary, options).expect("snapshot loads");
     assert_same_answers(h, &from_binary);
     // Writing what was loaded gives the same bytes: nothing was lost.
     assert_eq!(from_binary.to_snapshot(), binary);
@@ -66,7 +82,7 @@ fn round_trip(h: &Hierarchy) {
     // The same units in reverse order load through the builder: same result.
     assert_same_answers(
         h,
-        &Hierarchy::from_json(reverse_units(&json).as_bytes()).unwrap(),
+        &Hierarchy::from_json_with(reverse_units(&json).as_bytes(), options).unwrap(),
     );
 }
 
@@ -81,28 +97,106 @@ fn reverse_units(json: &str) -> String {
 
 #[test]
 fn small_china_round_trips() {
-    round_trip(&sample::small_china());
+    round_trip(&small_china(), &china_options());
 }
 
 #[test]
-fn china_schema_is_shared_after_loading() {
-    let h = sample::small_china();
-    let loaded = Hierarchy::from_snapshot(&h.to_snapshot()).unwrap();
-    assert!(Arc::ptr_eq(loaded.schema(), &Schema::china()));
-    let loaded = Hierarchy::from_json(h.to_json().as_bytes()).unwrap();
-    assert!(Arc::ptr_eq(loaded.schema(), &Schema::china()));
+fn full_china_round_trips() {
+    let h = xzqh::china();
+    round_trip(h, &china_options());
+    // The loaded hierarchy reads codes and names as China's profile does.
+    let loaded = Hierarchy::from_snapshot_with(&h.to_snapshot(), &china_options()).unwrap();
+    assert_eq!(loaded.by_code("110105000000").unwrap().name(), "朝阳区");
+    assert_eq!(loaded.names().lookup("塔城市").unwrap().code(), "654201");
+    assert!(loaded.successions().is_some() == h.successions().is_some());
+}
+
+#[test]
+fn china_needs_its_profile_to_load() {
+    let h = small_china();
+    let message =
+        "the input was saved with profile `china`; load it with that profile, not `plain`";
+    let err = Hierarchy::from_snapshot(&h.to_snapshot()).unwrap_err();
+    assert_eq!(err.to_string(), message);
+    assert!(matches!(
+        &err,
+        LoadError::ProfileMismatch { recorded, given } if recorded == "china" && given == "plain"
+    ));
+    let err = Hierarchy::from_json(h.to_json().as_bytes()).unwrap_err();
+    assert_eq!(err.to_string(), message);
+    // The full data too.
+    let err = Hierarchy::from_snapshot(&xzqh::china().to_snapshot()).unwrap_err();
+    assert_eq!(err.to_string(), message);
+    // And the other way round: a plain hierarchy is not China's.
+    let (england, _) = crate::common::england();
+    let message =
+        "the input was saved with profile `plain`; load it with that profile, not `china`";
+    let err = Hierarchy::from_snapshot_with(&england.to_snapshot(), &china_options()).unwrap_err();
+    assert_eq!(err.to_string(), message);
+    let err =
+        Hierarchy::from_json_with(england.to_json().as_bytes(), &china_options()).unwrap_err();
+    assert_eq!(err.to_string(), message);
+}
+
+#[test]
+fn json_without_a_profile_field_is_plain() {
+    let (england, _) = crate::common::england();
+    let json = england.to_json().replace(r#""profile":"plain","#, "");
+    assert!(!json.contains("profile"));
+    assert_eq!(Hierarchy::from_json(json.as_bytes()).unwrap(), england);
+    let err = Hierarchy::from_json_with(json.as_bytes(), &china_options()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the input was saved with profile `plain`; load it with that profile, not `china`"
+    );
+}
+
+#[test]
+fn a_hostile_profile_name_is_quoted_bounded() {
+    let (england, _) = crate::common::england();
+    let long = "p".repeat(10_000);
+    let json = england
+        .to_json()
+        .replace(r#""profile":"plain""#, &format!(r#""profile":"{long}""#));
+    let message = Hierarchy::from_json(json.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(message.len() < 200, "{message}");
+    assert!(
+        message.ends_with("… (10000 bytes)`; load it with that profile, not `plain`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn china_schema_survives_loading() {
+    let h = small_china();
+    for loaded in [
+        Hierarchy::from_snapshot_with(&h.to_snapshot(), &china_options()).unwrap(),
+        Hierarchy::from_json_with(h.to_json().as_bytes(), &china_options()).unwrap(),
+    ] {
+        assert_eq!(**loaded.schema(), *xzqh::china::schema());
+        // China's kind ids mean the same in the loaded hierarchy.
+        assert_eq!(
+            loaded.by_code("6542").unwrap().kind_id(),
+            ChinaKind::Prefecture.id()
+        );
+    }
 }
 
 #[test]
 fn synthetic_round_trips() {
-    round_trip(&sample::synthetic(&[5, 30, 200, 1_500], 3).unwrap());
+    round_trip(
+        &synthetic(&[5, 30, 200, 1_500], 3).unwrap(),
+        &china_options(),
+    );
 }
 
 #[test]
 fn another_country_with_custom_relations_round_trips() {
     let (h, _) = crate::common::england();
     assert_eq!(h.data_version(), None);
-    round_trip(&h);
+    round_trip(&h, &LoadOptions::default());
     let json = h.to_json();
     assert!(!json.contains("data_version"));
     assert!(json.contains(r#"{"from":"E47000008","to":"E10000003","relation":"custom_7"}"#));
@@ -110,11 +204,12 @@ fn another_country_with_custom_relations_round_trips() {
 
 #[test]
 fn json_units_in_any_order_give_the_same_hierarchy() {
-    let h = sample::small_china();
+    let h = small_china();
     let json = h.to_json();
     let shuffled = reverse_units(&json);
     assert_ne!(shuffled, json);
-    assert_same_answers(&h, &Hierarchy::from_json(shuffled.as_bytes()).unwrap());
+    let loaded = Hierarchy::from_json_with(shuffled.as_bytes(), &china_options()).unwrap();
+    assert_same_answers(&h, &loaded);
 }
 
 #[test]
@@ -150,7 +245,8 @@ fn json_written_by_hand_loads() {
         h.root().children().map(|u| u.code()).collect::<Vec<_>>(),
         ["X1", "X2"]
     );
-    round_trip(&h);
+    assert_eq!(h.profile().name(), "plain");
+    round_trip(&h, &LoadOptions::default());
 }
 
 #[test]
@@ -250,7 +346,7 @@ fn arb_hierarchy() -> impl Strategy<Value = Hierarchy> {
                 for &i in &rows {
                     let level = depth[i].min(3);
                     let name = if names[i].is_empty() { "空" } else { names[i] };
-                    b.unit(
+                    b = b.unit(
                         &code(i),
                         name,
                         kinds[level][kind_pick[i] as usize],
@@ -258,7 +354,7 @@ fn arb_hierarchy() -> impl Strategy<Value = Hierarchy> {
                     );
                     for d in 0..3u8 {
                         if desig[i] >> d & 1 == 1 {
-                            b.designate(&code(i), Designation::new(d));
+                            b = b.designate(&code(i), Designation::new(d));
                         }
                     }
                 }
@@ -274,10 +370,10 @@ fn arb_hierarchy() -> impl Strategy<Value = Hierarchy> {
                         2 => Relation::Planning,
                         k => Relation::Custom(k * 50),
                     };
-                    b.relation(&code(f), &code(t), r);
+                    b = b.relation(&code(f), &code(t), r);
                 }
                 if let Some(v) = version {
-                    b.data_version(&v);
+                    b = b.data_version(&v);
                 }
                 b.build().expect("generated hierarchies are valid")
             },
@@ -289,6 +385,6 @@ proptest! {
 
     #[test]
     fn any_hierarchy_round_trips(h in arb_hierarchy()) {
-        round_trip(&h);
+        round_trip(&h, &LoadOptions::default());
     }
 }

@@ -6,9 +6,10 @@
 //! input, with every length checked against the bytes that remain. bincode,
 //! the usual alternative, stopped development in 2025 (RUSTSEC-2025-0141).
 //!
-//! Why flat arrays inside it, not one serde value per unit: PERFORMANCE.md
-//! measured 400+ ms to load 665k units as per-unit objects, 19–32 ms as
-//! serde arrays of integers and 4.4 ms as raw little-endian arrays. So the
+//! Why flat arrays inside it, not one serde value per unit: decoding one
+//! serde object per unit, or even serde arrays of integers, was measured
+//! many times slower than raw little-endian arrays on China down to villages
+//! (see BENCHMARKS.md). So the
 //! per-unit data are byte strings of little-endian integers in canonical
 //! pre-order, decoded with one pass each and handed to the same O(n)
 //! validation as every other loader; postcard carries the schema, the
@@ -32,7 +33,7 @@ use crate::model::schema::Role;
 /// # Examples
 ///
 /// ```
-/// let bytes = xzqh::sample::small_china().to_snapshot();
+/// let bytes = xzqh::china().to_snapshot();
 /// assert!(bytes.starts_with(&xzqh::SNAPSHOT_MAGIC));
 /// ```
 pub const SNAPSHOT_MAGIC: [u8; 8] = [0x89, b'X', b'Z', b'Q', b'H', b'\r', b'\n', 0x1A];
@@ -42,7 +43,7 @@ pub const SNAPSHOT_MAGIC: [u8; 8] = [0x89, b'X', b'Z', b'Q', b'H', b'\r', b'\n',
 /// # Examples
 ///
 /// ```
-/// let bytes = xzqh::sample::small_china().to_snapshot();
+/// let bytes = xzqh::china().to_snapshot();
 /// assert_eq!(bytes[8..12], xzqh::SNAPSHOT_VERSION.to_le_bytes());
 /// ```
 pub const SNAPSHOT_VERSION: u32 = 2;
@@ -82,10 +83,13 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// use xzqh::{Hierarchy, LoadOptions};
+    /// let h = xzqh::china();
     /// let bytes = h.to_snapshot();
     /// assert_eq!(bytes[..8], xzqh::SNAPSHOT_MAGIC);
-    /// assert_eq!(xzqh::Hierarchy::from_snapshot(&bytes)?, h);
+    /// // China's snapshot records its profile: load it with that profile.
+    /// let options = LoadOptions::default().with_profile(xzqh::china::profile());
+    /// assert_eq!(&Hierarchy::from_snapshot_with(&bytes, &options)?, h);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_snapshot(&self) -> Vec<u8> {
@@ -151,9 +155,25 @@ impl Hierarchy {
     ///
     /// # Examples
     ///
+    /// A hierarchy built without a profile loads without one:
+    ///
     /// ```
-    /// let err = xzqh::Hierarchy::from_snapshot(b"{\"format\":").unwrap_err();
+    /// use xzqh::{Hierarchy, Role, Schema};
+    /// let schema = Schema::builder("tiny")
+    ///     .level("country")
+    ///     .level("city")
+    ///     .kind("country", "Country", "country", Role::Government)
+    ///     .kind("city", "City", "city", Role::Government)
+    ///     .build()?;
+    /// let h = Hierarchy::builder(std::sync::Arc::new(schema))
+    ///     .unit("X", "Ruritania", "country", None)
+    ///     .unit("X1", "Strelsau", "city", Some("X"))
+    ///     .build()?;
+    /// assert_eq!(Hierarchy::from_snapshot(&h.to_snapshot())?, h);
+    ///
+    /// let err = Hierarchy::from_snapshot(b"{\"format\":").unwrap_err();
     /// assert_eq!(err.to_string(), "not an xzqh snapshot: the input does not start with the magic bytes");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_snapshot(bytes: &[u8]) -> Result<Hierarchy, LoadError> {
         Hierarchy::from_snapshot_with(bytes, &LoadOptions::default())
@@ -183,11 +203,16 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
-    /// let mut bytes = h.to_snapshot();
-    /// bytes[8] = 2; // a future version
-    /// let err = xzqh::Hierarchy::from_snapshot(&bytes).unwrap_err();
-    /// assert_eq!(err.to_string(), "unsupported format version 2: this build reads version 1");
+    /// use xzqh::{Hierarchy, LoadLimits, LoadOptions};
+    /// let mut bytes = xzqh::china().to_snapshot();
+    /// let options = LoadOptions::default().with_profile(xzqh::china::profile());
+    /// let small = options.clone().with_limits(LoadLimits::default().with_max_units(100));
+    /// let err = Hierarchy::from_snapshot_with(&bytes, &small).unwrap_err();
+    /// assert!(err.to_string().starts_with("too many units: "));
+    ///
+    /// bytes[8] = 3; // a future version
+    /// let err = Hierarchy::from_snapshot_with(&bytes, &options).unwrap_err();
+    /// assert_eq!(err.to_string(), "unsupported format version 3: this build reads version 2");
     /// ```
     pub fn from_snapshot_with(bytes: &[u8], options: &LoadOptions) -> Result<Hierarchy, LoadError> {
         options.limits.check_bytes(bytes.len())?;

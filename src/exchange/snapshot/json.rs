@@ -22,7 +22,7 @@ use crate::model::schema::{Designation, Role, Schema};
 /// # Examples
 ///
 /// ```
-/// let json = xzqh::sample::small_china().to_json();
+/// let json = xzqh::china().to_json();
 /// assert!(json.starts_with(&format!(r#"{{"format":"{}""#, xzqh::JSON_FORMAT)));
 /// ```
 pub const JSON_FORMAT: &str = "xzqh-hierarchy";
@@ -32,7 +32,7 @@ pub const JSON_FORMAT: &str = "xzqh-hierarchy";
 /// # Examples
 ///
 /// ```
-/// let json = xzqh::sample::small_china().to_json();
+/// let json = xzqh::china().to_json();
 /// assert!(json.contains(&format!(r#""version":{},"#, xzqh::JSON_VERSION)));
 /// ```
 pub const JSON_VERSION: u32 = 1;
@@ -43,10 +43,13 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// use xzqh::{Hierarchy, LoadOptions};
+    /// let h = xzqh::china();
     /// let json = h.to_json();
     /// assert!(json.starts_with(r#"{"format":"xzqh-hierarchy","version":1,"#));
-    /// assert_eq!(xzqh::Hierarchy::from_json(json.as_bytes())?, h);
+    /// assert!(json.contains(r#""profile":"china""#));
+    /// let options = LoadOptions::default().with_profile(xzqh::china::profile());
+    /// assert_eq!(&Hierarchy::from_json_with(json.as_bytes(), &options)?, h);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_json(&self) -> String {
@@ -69,6 +72,7 @@ impl Hierarchy {
     /// | `format` | string | always `"xzqh-hierarchy"` |
     /// | `version` | integer | `1` |
     /// | `data_version` | string or null, optional | the data's version, e.g. `"NBS 2023"` |
+    /// | `profile` | string, optional | the name of the hierarchy's [profile](crate::Profile), e.g. `"china"`; absent means `"plain"`. Loading with a profile of another name is [`LoadError::ProfileMismatch`] |
     /// | `schema` | object | the levels, kinds and designations units use (below) |
     /// | `units` | array of objects | every unit, in any order (below) |
     /// | `relations` | array of objects, optional | secondary relations (below) |
@@ -100,7 +104,7 @@ impl Hierarchy {
     /// code); readers take any order, and load canonical order faster.
     ///
     /// ```json
-    /// {"format":"xzqh-hierarchy","version":1,"data_version":"test","schema":{"name":"tiny","levels":["country","city"],"kinds":[{"name":"country","label":"Country","level":"country","role":"government"},{"name":"city","label":"City","level":"city","role":"government"}],"designations":["capital"]},
+    /// {"format":"xzqh-hierarchy","version":1,"data_version":"test","profile":"plain","schema":{"name":"tiny","levels":["country","city"],"kinds":[{"name":"country","label":"Country","level":"country","role":"government"},{"name":"city","label":"City","level":"city","role":"government"}],"designations":["capital"]},
     /// "units":[
     /// {"code":"X","name":"Ruritania","kind":"country"},
     /// {"code":"X1","name":"Strelsau","kind":"city","parent":"X","designations":["capital"]}
@@ -114,11 +118,22 @@ impl Hierarchy {
     ///
     /// # Examples
     ///
+    /// The example above, loaded and written back:
+    ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let json = r#"{"format":"xzqh-hierarchy","version":1,"data_version":"test","profile":"plain","schema":{"name":"tiny","levels":["country","city"],"kinds":[{"name":"country","label":"Country","level":"country","role":"government"},{"name":"city","label":"City","level":"city","role":"government"}],"designations":["capital"]},
+    /// "units":[
+    /// {"code":"X","name":"Ruritania","kind":"country"},
+    /// {"code":"X1","name":"Strelsau","kind":"city","parent":"X","designations":["capital"]}
+    /// ],
+    /// "relations":[]}
+    /// "#;
+    /// let h = xzqh::Hierarchy::from_json(json.as_bytes())?;
+    /// assert_eq!(h.by_code("X1").unwrap().name(), "Strelsau");
     /// let mut file = Vec::new();
     /// h.write_json(&mut file)?;
     /// assert_eq!(xzqh::Hierarchy::from_json(&file)?, h);
+    /// assert_eq!(String::from_utf8(file)?, json);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn write_json<W: Write>(&self, writer: W) -> io::Result<()> {
@@ -239,7 +254,7 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::sample::small_china();
+    /// let h = xzqh::china();
     /// let options = xzqh::LoadOptions::default()
     ///     .with_profile(xzqh::china::profile())
     ///     .with_limits(xzqh::LoadLimits::default().with_max_units(5));
@@ -606,12 +621,10 @@ impl<'a> Doc<'a> {
         let data_version = self.data_version.as_deref();
         let build = limits.build_limits();
         if let Some(parts) = canonical_parts(&self.units, &schema, &bits, &relations, data_version)
-        {
-            if let Ok(h) =
+            && let Ok(h) =
                 Hierarchy::from_parts(schema.clone(), options.profile.clone(), parts, &build)
-            {
-                return Ok(h);
-            }
+        {
+            return Ok(h);
         }
         // Any order, and the authoritative error.
         let mut b = Hierarchy::builder(schema)
@@ -699,10 +712,10 @@ fn canonical_parts(
             distinct.push(&u.name);
         }
         name_of.push(nid);
-        if !ends.is_empty() {
-            if let Some(e) = ends.get_mut(&*u.code) {
-                *e = id as u32;
-            }
+        if !ends.is_empty()
+            && let Some(e) = ends.get_mut(&*u.code)
+        {
+            *e = id as u32;
         }
     }
     drop(intern);

@@ -4,7 +4,7 @@
 #[cfg(feature = "history")]
 pub mod history;
 pub mod sample;
-pub use sample::{CHINA_SHAPE, SMALL_CHINA_ROWS, small_china, synthetic};
+pub use sample::{SMALL_CHINA_ROWS, small_china, synthetic};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -56,12 +56,12 @@ impl Rows {
     /// Builds through the public builder, in the given row order.
     #[track_caller]
     pub fn build(&self) -> Hierarchy {
-        let mut b = Hierarchy::builder(test_schema());
         let schema = test_schema();
+        let mut b = Hierarchy::builder(schema.clone());
         for r in &self.units {
-            b.unit(&r.code, &r.name, r.kind, r.parent.as_deref());
+            b = b.unit(&r.code, &r.name, r.kind, r.parent.as_deref());
             for &d in &r.designations {
-                b.designate(
+                b = b.designate(
                     &r.code,
                     schema
                         .designations()
@@ -72,7 +72,7 @@ impl Rows {
             }
         }
         for (f, t, rel) in &self.relations {
-            b.relation(f, t, *rel);
+            b = b.relation(f, t, *rel);
         }
         b.build().expect("random rows are valid")
     }
@@ -282,7 +282,7 @@ pub fn split_csv(line: &str) -> Vec<String> {
     fields
 }
 
-/// England (DOMAIN §7): a two-tier county (county council, district
+/// England: a two-tier county (county council, district
 /// councils, a parish) beside unitary authorities, a combined authority
 /// (functional here) with a planning and a custom relation, a designation;
 /// and a policy where highways belong to county councils and bins to
@@ -333,8 +333,8 @@ pub fn england() -> (Hierarchy, xzqh::routing::Policy) {
     let city = schema
         .designation_id("city_status")
         .expect("declared above");
-    let mut b = Hierarchy::builder(schema);
-    b.unit("E92000001", "England", "country", None)
+    let h = Hierarchy::builder(schema)
+        .unit("E92000001", "England", "country", None)
         .unit(
             "E10000003",
             "Cambridgeshire",
@@ -380,7 +380,9 @@ pub fn england() -> (Hierarchy, xzqh::routing::Policy) {
         )
         .designate("E07000008", city)
         .relation("E47000008", "E06000031", Relation::Planning)
-        .relation("E47000008", "E10000003", Relation::Custom(7));
+        .relation("E47000008", "E10000003", Relation::Custom(7))
+        .build()
+        .expect("valid england hierarchy");
     let mut p = Policy::new("england");
     p.competences
         .push(CompetenceDef::new("highways").kinds(["county_council", "unitary_authority"]));
@@ -391,5 +393,5 @@ pub fn england() -> (Hierarchy, xzqh::routing::Policy) {
         .push(CategoryDef::new("pothole").competences(["highways"]));
     p.categories
         .push(CategoryDef::new("missed_bin").competences(["waste_collection"]));
-    (b.build().expect("valid england hierarchy"), p)
+    (h, p)
 }

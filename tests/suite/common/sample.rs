@@ -6,7 +6,7 @@
 //! managed by 韶关市). The full data is `xzqh::china()`.
 
 use xzqh::china::ChinaKind::{self, *};
-use xzqh::{Hierarchy, Relation};
+use xzqh::{Hierarchy, HierarchyBuilder, Relation};
 
 /// `(code, name, kind, parent)` rows of [`small_china`].
 pub const SMALL_CHINA_ROWS: &[(&str, &str, ChinaKind, Option<&str>)] = &[
@@ -44,9 +44,25 @@ pub const SMALL_CHINA_ROWS: &[(&str, &str, ChinaKind, Option<&str>)] = &[
 
 /// Builds the excerpt (a fresh copy each call), with China's profile.
 pub fn small_china() -> Hierarchy {
+    small_china_rows()
+        .profile(xzqh::china::profile())
+        .build()
+        .expect("the sample hierarchy is valid")
+}
+
+/// The excerpt without a profile (codes and names as written): what the
+/// loaders' default options load.
+pub fn small_china_plain() -> Hierarchy {
+    small_china_rows()
+        .build()
+        .expect("the sample hierarchy is valid")
+}
+
+/// The excerpt's rows, designations and relation, without a profile.
+fn small_china_rows() -> HierarchyBuilder {
     let schema = xzqh::china::schema();
     let designation = |name| schema.designation_id(name).expect("china designation");
-    let mut b = Hierarchy::builder(schema.clone()).profile(xzqh::china::profile());
+    let mut b = Hierarchy::builder(schema.clone());
     for &(code, name, kind, parent) in SMALL_CHINA_ROWS {
         b = b.unit(code, name, kind, parent);
     }
@@ -80,8 +96,6 @@ pub fn small_china() -> Hierarchy {
     }
     b.relation("44", "440281", Relation::Entrusted)
         .data_version("test")
-        .build()
-        .expect("the sample hierarchy is valid")
 }
 
 /// The shape of China's NBS 2023 pyramid below the State: provincial,
@@ -99,7 +113,6 @@ pub const CHINA_SHAPE: [usize; 5] = [34, 333, 2_850, 38_600, 620_000];
 ///
 /// Returns `None` if `shape` has more than 8 levels, or a level more than
 /// 999 times as many units as the one above, or any level is empty.
-///
 pub fn synthetic(shape: &[usize], seed: u64) -> Option<Hierarchy> {
     const KINDS: [ChinaKind; 6] = [
         Province,
