@@ -28,7 +28,7 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use xzqh::china::{ChinaCode, NameIndex};
+use xzqh::china::ChinaCode;
 use xzqh::routing::{Case, Place, Policy, PolicyError, RouteError, Router};
 use xzqh::{Hierarchy, Relation, Unit};
 
@@ -48,7 +48,6 @@ const DEFAULT_RELATIONS: [Relation; 3] = [
 struct Service {
     h: &'static Hierarchy,
     router: Router<&'static Hierarchy>,
-    names: NameIndex<&'static Hierarchy>,
 }
 
 /// The service for `hierarchy` under `policy`: an axum router ready to
@@ -61,7 +60,6 @@ pub fn app(hierarchy: &'static Hierarchy, policy: Policy) -> Result<axum::Router
     let service = Arc::new(Service {
         h: hierarchy,
         router: Router::new(hierarchy, policy)?,
-        names: NameIndex::new(hierarchy),
     });
     Ok(axum::Router::new()
         .route("/health", get(health))
@@ -148,20 +146,21 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     )
 }
 
-/// The unit with this code, in any NBS form.
+/// The unit with this code, in any NBS form (`420100`, `4201`,
+/// `420100000000`): a malformed code is a bad request, a well-formed one no
+/// unit has is not found. Error messages quote a bounded excerpt of the code.
 fn find(h: &'static Hierarchy, code: &str) -> Result<Unit<'static>, ApiError> {
     if let Some(u) = h.by_code(code) {
         return Ok(u);
     }
-    let parsed =
-        ChinaCode::parse(code).map_err(|e| ApiError::bad_request("invalid_code", e.to_string()))?;
-    h.by_china_code(parsed).ok_or_else(|| {
-        ApiError::new(
+    match ChinaCode::parse(code) {
+        Err(e) => Err(ApiError::bad_request("invalid_code", e.to_string())),
+        Ok(_) => Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "unknown_unit",
             format!("no unit has code {code}"),
-        )
-    })
+        )),
+    }
 }
 
 /// A required, non-empty query parameter.
@@ -205,11 +204,8 @@ fn brief(u: Unit<'static>) -> Brief {
 }
 
 fn level_name(u: Unit<'static>) -> &'static str {
-    u.hierarchy().schema().level_name(u.level()).unwrap_or("?")
-}
-
-fn briefs(h: &'static Hierarchy, ids: &[xzqh::UnitId]) -> Vec<Brief> {
-    ids.iter().filter_map(|&id| h.get(id)).map(brief).collect()
+    let schema: &'static xzqh::Schema = u.hierarchy().schema();
+    schema.levels()[u.level().rank() as usize].name()
 }
 
 #[derive(Serialize)]
@@ -331,17 +327,14 @@ async fn search_units(
 ) -> Result<Json<Matches>, ApiError> {
     let q = query(q)?;
     let name = required(&q.name, "name")?;
-    let found = s.names.candidates(name);
-    let h = s.h;
+    let found = s.h.names().candidates(name);
     Ok(Json(Matches {
         query: name.to_owned(),
         count: found.len(),
         units: found
             .iter()
             .take(MAX_MATCHES)
-            // Re-borrow from the 'static hierarchy: the index's units borrow `s`.
-            .filter_map(|u| h.get(u.id()))
-            .map(|u| Match {
+            .map(|&u| Match {
                 unit: brief(u),
                 parent: u.parent().map(brief),
             })
@@ -392,7 +385,7 @@ async fn governs(
             })
             .collect::<Result<_, _>>()?,
     };
-    let answer = match h.explain_via(authority.id(), place.id(), &relations) {
+    let answer = match h.explain_via(authority, place, &relations) {
         Some(e) => GovernsAnswer {
             authority: brief(authority),
             place: brief(place),
@@ -469,25 +462,23 @@ async fn route(State(s): State<Arc<Service>>, body: Bytes) -> Result<Json<RouteA
     }
     let d = s.router.route(&case)?;
     let h = s.h;
-    let handler = h
-        .get(d.handler())
-        .ok_or_else(|| ApiError::unprocessable("no_handler", "the handler is not a unit"))?;
-    let schema = h.schema();
+    // The decision borrows the router; its units are the 'static
+    // hierarchy's, so take them from it by id.
+    let unit = |u: Unit<'_>| brief(h.get(u.id()).expect("a decision's units are the hierarchy's"));
+    let handler = d.handler();
+    let schema: &'static xzqh::Schema = h.schema();
     Ok(Json(RouteAnswer {
-        handler: brief(handler),
-        level: level_name(handler),
-        tiers: d.handler_tiers(),
-        required_level: d.required_level().and_then(|l| schema.level_name(l)),
-        start: h.get(d.start()).map(brief),
-        places: briefs(h, d.places()),
-        escalation: briefs(h, d.escalation()),
-        parties: briefs(h, d.parties()),
-        policy: d.policy_name().map(str::to_owned),
-        trace: d
-            .explain(h)
-            .to_string()
-            .lines()
-            .map(str::to_owned)
-            .collect(),
+        handler: unit(handler),
+        level: schema.levels()[handler.level().rank() as usize].name(),
+        tiers: handler.tiers(),
+        required_level: d
+            .required_level()
+            .map(|l| schema.levels()[l.rank() as usize].name()),
+        start: Some(unit(d.start())),
+        places: d.places().map(unit).collect(),
+        escalation: d.escalation().map(unit).collect(),
+        parties: d.parties().map(unit).collect(),
+        policy: d.policy().map(|p| p.name().to_owned()),
+        trace: d.explain().to_string().lines().map(str::to_owned).collect(),
     }))
 }
