@@ -136,7 +136,6 @@ fn bench(c: &mut Criterion) {
         include_bytes!("../data/china/nbs2023.bin"),
         50,
     );
-    #[cfg(feature = "villages")]
     compare(
         c,
         "village",

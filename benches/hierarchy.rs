@@ -7,7 +7,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
-use xzqh::sample::{CHINA_SHAPE, synthetic};
+use xzqh_benches::{CHINA_SHAPE, synthetic};
 
 struct Naive {
     graph: DiGraph<(String, String), ()>,

@@ -27,8 +27,8 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::Direction::Incoming;
 use petgraph::graph::{Graph, NodeIndex};
-use xzqh::sample::{CHINA_SHAPE, synthetic};
 use xzqh::{Hierarchy, Relation, Role, UnitId};
+use xzqh_benches::{CHINA_SHAPE, synthetic};
 
 const PAIRS: usize = 1 << 16;
 const SETS: usize = 1 << 14;
@@ -279,7 +279,7 @@ fn benches(c: &mut Criterion) {
                     iters,
                     PAIRS,
                     false,
-                    |i| h.governs_code(codes[i].0, codes[i].1),
+                    |i| h.governs(h.by_code(codes[i].0)?, h.by_code(codes[i].1)?),
                     |_| 0,
                 )
             })
@@ -368,7 +368,7 @@ fn benches(c: &mut Criterion) {
         // counties, on a copy of the hierarchy.
         let mut b = Hierarchy::builder(h.schema().clone());
         for u in h.units() {
-            b.unit(
+            b = b.unit(
                 u.code(),
                 u.name(),
                 u.kind_id(),
@@ -384,7 +384,7 @@ fn benches(c: &mut Criterion) {
                     .ancestors()
                     .nth(1)
                     .expect("a county sits below a prefecture and a province");
-                b.relation(province.code(), county.code(), Relation::Entrusted);
+                b = b.relation(province.code(), county.code(), Relation::Entrusted);
             }
         }
         let h2 = b

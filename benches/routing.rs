@@ -8,9 +8,7 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
-use xzqh::routing::{Case, Decision, Place, Policy, Router, china_policy};
-#[cfg(not(feature = "villages"))]
-use xzqh::sample::{CHINA_SHAPE, synthetic};
+use xzqh::routing::{Case, Decision, Place, Policy, Router};
 use xzqh::{Hierarchy, UnitId};
 
 /// The naive way a user would write the rule: petgraph for the tree, owned
@@ -40,8 +38,13 @@ impl Naive {
         }
         Naive {
             graph,
-            policy: china_policy(),
-            levels: h.schema().levels().to_vec(),
+            policy: xzqh::china::policy(),
+            levels: h
+                .schema()
+                .levels()
+                .iter()
+                .map(|l| l.name().to_owned())
+                .collect(),
         }
     }
 
@@ -105,14 +108,9 @@ impl Naive {
 }
 
 fn bench(c: &mut Criterion) {
-    // The real village-level hierarchy with `--features villages`, else a
-    // synthetic one of the same shape.
-    #[cfg(feature = "villages")]
+    // The real village-level hierarchy.
     let h: &'static Hierarchy = xzqh::china_with_villages();
-    #[cfg(not(feature = "villages"))]
-    let h: &'static Hierarchy =
-        Box::leak(Box::new(synthetic(&CHINA_SHAPE, 1).expect("valid shape")));
-    let router = Router::new(h, china_policy()).expect("the default policy fits");
+    let router = Router::new(h, xzqh::china::policy()).expect("the default policy fits");
     let naive = Naive::new(h);
     // Random villages: the last 620,000 units of each level are not
     // contiguous in pre-order, so draw ids and keep the village-level ones.
@@ -134,7 +132,7 @@ fn bench(c: &mut Criterion) {
             .map(|c| c.iter().map(|&u| Place::Id(u)).collect())
             .collect();
         let mut i = 0;
-        let mut d = Decision::new();
+        let mut d = Decision::new(h);
         g.bench_with_input(BenchmarkId::new("xzqh", n), &n, |b, _| {
             b.iter(|| {
                 i = (i + 1) % cases.len();

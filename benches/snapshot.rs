@@ -12,7 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::graph::{Graph, NodeIndex};
 use serde::{Deserialize, Serialize};
 use xzqh::Hierarchy;
-use xzqh::sample::{CHINA_SHAPE, synthetic};
+use xzqh_benches::{CHINA_SHAPE, synthetic};
 
 /// One unit as the naive loader stores it: owned strings, one heap object each.
 #[derive(Serialize, Deserialize)]

@@ -464,7 +464,12 @@ async fn route(State(s): State<Arc<Service>>, body: Bytes) -> Result<Json<RouteA
     let h = s.h;
     // The decision borrows the router; its units are the 'static
     // hierarchy's, so take them from it by id.
-    let unit = |u: Unit<'_>| brief(h.get(u.id()).expect("a decision's units are the hierarchy's"));
+    let unit = |u: Unit<'_>| {
+        brief(
+            h.get(u.id())
+                .expect("a decision's units are the hierarchy's"),
+        )
+    };
     let handler = d.handler();
     let schema: &'static xzqh::Schema = h.schema();
     Ok(Json(RouteAnswer {

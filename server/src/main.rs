@@ -16,7 +16,6 @@
 //! request reads the same `&'static` copy: routing takes microseconds and
 //! takes no lock, so handlers run it inline.
 
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::args()

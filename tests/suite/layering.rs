@@ -63,7 +63,12 @@ fn violations(root: &Path) -> Vec<String> {
             let code = code_of(line);
             for (pattern, why) in FORBIDDEN {
                 if code.contains(pattern) {
-                    found.push(format!("{}:{}: {why}: {}", rel.display(), n + 1, line.trim()));
+                    found.push(format!(
+                        "{}:{}: {why}: {}",
+                        rel.display(),
+                        n + 1,
+                        line.trim()
+                    ));
                 }
             }
         }
@@ -102,5 +107,9 @@ fn the_check_finds_what_it_looks_for() {
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(found.len(), 4, "{found:#?}");
     assert!(found[0].starts_with("src/model/bad.rs:2: imports China"));
-    assert!(found.iter().any(|f| f.contains("switches on a schema's name")));
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("switches on a schema's name"))
+    );
 }

@@ -15,7 +15,7 @@ mod dot;
 mod hierarchy;
 mod history;
 mod jurisdiction;
+mod layering;
 mod routing;
 mod routing_golden;
 mod snapshot;
-mod layering;
