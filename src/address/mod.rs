@@ -164,7 +164,7 @@
 //! assert_eq!(r.unit().unwrap().code(), "522631109225");
 //! assert_eq!(r.remainder(), "3组");
 //! // 黎平县 has two 宝塘村: both are listed, unless the township is named.
-//! assert_eq!(h.addresses()?.resolve("黎平县宝塘村").candidates().len(), 2);
+//! assert_eq!(addresses.resolve("黎平县宝塘村").candidates().len(), 2);
 //! let r = addresses.resolve("尚重镇宝塘村");
 //! assert_eq!(r.unit().unwrap().code(), "522631109226");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
