@@ -6,6 +6,8 @@
 //! kinds, codes, names, history and policy, given to the engine through its
 //! [`profile()`].
 
+#[cfg(test)]
+mod address_tests;
 mod code;
 pub(crate) mod data;
 mod forms;

@@ -1,0 +1,536 @@
+//! The dictionary of a hierarchy's names: every unit's full name, the short
+//! forms its profile gives and the old names, each with the units it
+//! denotes; above the deep rank in one automaton ([`Pat`]s of [`Entry`]s),
+//! at and below it in a hash table ([`Deep`]). Built once per hierarchy by
+//! [`Hierarchy::addresses`], or with extra old names by an
+//! [`AddressResolverBuilder`].
+
+use std::sync::Arc;
+
+use daachorse::CharwiseDoubleArrayAhoCorasick;
+
+use crate::address::resolver::AddressResolver;
+use crate::address::types::{AddressError, OldName};
+use crate::model::hierarchy::Hierarchy;
+use crate::model::index::{HashIndex, StrTable};
+use crate::model::profile::{FormStrength, ShortForm};
+
+/// How a name in the text denotes its unit, best first (the order matters:
+/// duplicates keep the first), those that may start a reading anywhere
+/// before those that may not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub(super) enum Via {
+    Full,
+    /// A short form that keeps a kind word ([`FormStrength::Tail`]: 黔东南州).
+    Tail,
+    /// A [`FormStrength::Major`] short form (China: of a unit at county
+    /// level or above).
+    Major,
+    OldFull,
+    /// A [`FormStrength::Minor`] short form (China: of a lower unit):
+    /// continues a reading, or starts one at the start of the text.
+    Minor,
+    OldShort,
+}
+
+/// [`Via`] by its number (the top three bits of [`Entry::tag`]).
+const VIAS: [Via; 8] = [
+    Via::Full,
+    Via::Tail,
+    Via::Major,
+    Via::OldFull,
+    Via::Minor,
+    Via::OldShort,
+    Via::OldShort,
+    Via::OldShort,
+];
+
+/// Quality by [`Via`] number.
+const QUALITY: [i32; 8] = [4, 3, 2, 1, 1, 0, 0, 0];
+
+impl Via {
+    /// Whether a reading may start with this form away from the text's start.
+    pub(super) fn starts_anywhere(self) -> bool {
+        self < Via::Minor
+    }
+}
+
+/// One unit a name denotes, with its subtree's end (the pre-order interval
+/// check needs no other read).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Entry {
+    pub(super) unit: u32,
+    pub(super) sub_end: u32,
+    /// The [`Via`] in the top 3 bits, the old name's index (or all ones) below.
+    tag: u32,
+}
+
+/// The old-name index of an entry that is no old name.
+const NO_OLD: u32 = (1 << 29) - 1;
+
+/// Old names an [`AddressResolver`] can hold (the index has 29 bits).
+const MAX_OLD_NAMES: usize = NO_OLD as usize;
+
+impl Entry {
+    pub(super) fn new(unit: u32, sub_end: u32, via: Via, old: u32) -> Entry {
+        Entry {
+            unit,
+            sub_end,
+            tag: (via as u32) << 29 | old.min(NO_OLD),
+        }
+    }
+
+    pub(super) fn via(&self) -> Via {
+        VIAS[(self.tag >> 29) as usize]
+    }
+
+    pub(super) fn quality(&self) -> i32 {
+        QUALITY[(self.tag >> 29) as usize]
+    }
+
+    pub(super) fn old(&self) -> u32 {
+        self.tag & NO_OLD
+    }
+}
+
+/// A pattern of the automaton: the units its name denotes, the first one
+/// inline (most names denote one unit: one cache line per match).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pat {
+    /// The entry when `count == 1`. Else `entry.unit` indexes `entries`,
+    /// where the pattern's entries that may start a reading anywhere come
+    /// first, `entry.sub_end` of them, then those (minor short forms) that
+    /// only continue one or start at the text's start; each part sorted by
+    /// unit.
+    pub(super) entry: Entry,
+    /// How many units the name denotes.
+    pub(super) count: u32,
+}
+
+impl Pat {
+    /// How many of the units may start a reading anywhere (the name's
+    /// entries are not read to tell).
+    pub(super) fn starters(&self) -> u32 {
+        match self.count {
+            1 => self.entry.via().starts_anywhere() as u32,
+            _ => self.entry.sub_end,
+        }
+    }
+
+    /// The name's one unit, as [`AddressResolver::split`] gives it, if it
+    /// denotes one.
+    pub(super) fn one(&self) -> Option<(&[Entry], &[Entry])> {
+        (self.count == 1)
+            .then(|| std::slice::from_ref(&self.entry).split_at(self.starters() as usize))
+    }
+}
+
+/// Whether no reading of `e`'s unit need go through a match because the
+/// longer match from the same start, whose name has the units `longer`
+/// (as [`AddressResolver::split`] gives them), names it too and may start
+/// a reading wherever this one may (湖北省 for 湖北): a reading through
+/// that one covers more and goes on the same ways.
+pub(super) fn covered(e: &Entry, longer: (&[Entry], &[Entry])) -> bool {
+    let has = |l: &[Entry]| l.binary_search_by_key(&e.unit, |x| x.unit).is_ok();
+    has(longer.0) || (!e.via().starts_anywhere() && has(longer.1))
+}
+
+/// Names back to back with the units each denotes: name `i`'s entries are
+/// `entries[start[i]..start[i + 1]]`, sorted by unit id (pre-order).
+#[derive(Debug, Default)]
+struct Grouped {
+    names: Vec<String>,
+    chars: Vec<u16>,
+    start: Vec<u32>,
+    entries: Vec<Entry>,
+}
+
+impl Grouped {
+    /// From `(a, b, entry)` records of names `buf[a..b]`; of one name's
+    /// entries for one unit, the best form is kept.
+    fn build(buf: &str, mut recs: Vec<(u32, u32, Entry)>) -> Grouped {
+        let s = |r: &(u32, u32, Entry)| &buf[r.0 as usize..r.1 as usize];
+        recs.sort_unstable_by(|x, y| {
+            s(x).cmp(s(y))
+                .then(x.2.unit.cmp(&y.2.unit))
+                .then(x.2.tag.cmp(&y.2.tag))
+        });
+        recs.dedup_by(|x, y| s(x) == s(y) && x.2.unit == y.2.unit);
+        let mut g = Grouped::default();
+        for (i, r) in recs.iter().enumerate() {
+            if i == 0 || s(r) != s(&recs[i - 1]) {
+                g.start.push(g.entries.len() as u32);
+                g.names.push(s(r).to_owned());
+                g.chars
+                    .push(s(r).chars().count().min(u16::MAX as usize) as u16);
+            }
+            g.entries.push(r.2);
+        }
+        g.start.push(g.entries.len() as u32);
+        g
+    }
+}
+
+/// The table of deep names: the names and forms of units at the profile's
+/// [deep rank](crate::Profile::deep_rank) or deeper (China's villages).
+pub(super) struct Deep {
+    names: StrTable,
+    index: HashIndex,
+    /// Each name's characters.
+    pub(super) chars: Box<[u16]>,
+    start: Box<[u32]>,
+    entries: Box<[Entry]>,
+    /// Every character a deep name ends in, sorted.
+    pub(super) last: Box<[char]>,
+}
+
+impl Deep {
+    /// From the records of deep names in `buf` (see [`Grouped::build`]).
+    fn build(buf: &str, recs: Vec<(u32, u32, Entry)>) -> Deep {
+        let g = Grouped::build(buf, recs);
+        let names = StrTable::from_iter(g.names.iter().map(String::as_str))
+            .expect("village names fit in u32 offsets: they come from a StrTable that does");
+        let index = HashIndex::build(g.names.len(), |i| names.get(i).as_bytes())
+            .expect("grouped names are distinct");
+        let mut last: Vec<char> = g.names.iter().filter_map(|n| n.chars().last()).collect();
+        last.sort_unstable();
+        last.dedup();
+        Deep {
+            names,
+            index,
+            chars: g.chars.into_boxed_slice(),
+            start: g.start.into_boxed_slice(),
+            entries: g.entries.into_boxed_slice(),
+            last: last.into_boxed_slice(),
+        }
+    }
+
+    /// The deep name `s`, if it is one.
+    pub(super) fn find(&self, s: &str) -> Option<u32> {
+        self.index
+            .find(s.as_bytes(), |i| self.names.get(i).as_bytes())
+    }
+
+    /// The units deep name `name` denotes, sorted by unit id (pre-order).
+    pub(super) fn entries(&self, name: u32) -> &[Entry] {
+        &self.entries[self.start[name as usize] as usize..self.start[name as usize + 1] as usize]
+    }
+}
+
+/// What a resolver knows of its hierarchy's names: built once per
+/// hierarchy ([`Hierarchy::addresses`]) and kept with it, or by an
+/// [`AddressResolverBuilder`] with extra old names.
+pub(crate) struct Dictionary {
+    /// Over the names (ASCII in lower case), with the units each denotes.
+    pub(super) ac: CharwiseDoubleArrayAhoCorasick<Pat>,
+    /// Every character of a name: none of them is a separator.
+    pub(super) name_chars: std::collections::HashSet<char>,
+    /// How many patterns the automaton holds.
+    pub(super) patterns: usize,
+    /// Entries of the patterns that denote several units.
+    pub(super) entries: Box<[Entry]>,
+    pub(super) deep: Option<Deep>,
+    pub(super) old: Vec<OldName>,
+}
+
+impl Dictionary {
+    fn build(h: &Hierarchy, old: Vec<OldName>) -> Result<Dictionary, AddressError> {
+        check_old_names(h, &old)?;
+        let recs = Records::collect(h, &old);
+        // Names match ASCII case-insensitively: the automaton holds them in
+        // lower case (the byte offsets stay).
+        let top = Grouped::build(&recs.buf.to_ascii_lowercase(), recs.top);
+        let (pats, entries) = patterns(&top);
+        // A double-array automaton over characters: one array read per
+        // transition, failure links included, 12 bytes a state. The value
+        // of a name is its units, read with the match (one cache miss, not
+        // two).
+        let ac = CharwiseDoubleArrayAhoCorasick::with_values(top.names.iter().zip(pats)).map_err(
+            |e| AddressError::Automaton {
+                message: e.to_string(),
+            },
+        )?;
+        let name_chars = top.names.iter().flat_map(|n| n.chars()).collect();
+        let deep = (!recs.deep.is_empty()).then(|| Deep::build(&recs.buf, recs.deep));
+        Ok(Dictionary {
+            ac,
+            name_chars,
+            patterns: top.names.len(),
+            entries: entries.into_boxed_slice(),
+            deep,
+            old,
+        })
+    }
+}
+
+/// Whether every old name can be indexed: not too many, none blank, each
+/// naming units of the hierarchy.
+fn check_old_names(h: &Hierarchy, old: &[OldName]) -> Result<(), AddressError> {
+    if old.len() > MAX_OLD_NAMES {
+        return Err(AddressError::TooManyOldNames { count: old.len() });
+    }
+    for o in old {
+        if o.name.trim().is_empty() || o.units.is_empty() {
+            return Err(AddressError::EmptyOldName {
+                name: o.name.clone(),
+            });
+        }
+        if let Some(&unit) = o.units.iter().find(|u| u.index() >= h.len()) {
+            return Err(AddressError::UnknownUnit {
+                name: o.name.clone(),
+                unit,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every `(name, entry)` of the dictionary, the names back to back in one
+/// buffer, to be sorted: no allocation per name.
+#[derive(Default)]
+struct Records {
+    buf: String,
+    /// Names of units above the deep rank, and old names: for the automaton.
+    top: Vec<(u32, u32, Entry)>,
+    /// Names of units at the deep rank or below: for the deep table.
+    deep: Vec<(u32, u32, Entry)>,
+}
+
+impl Records {
+    /// The names of every unit but the root (full name, then the profile's
+    /// short forms), then the old names with their short forms.
+    fn collect(h: &Hierarchy, old: &[OldName]) -> Records {
+        let profile = h.profile();
+        let deep_rank = profile.deep_rank().unwrap_or(u8::MAX);
+        let mut forms: Vec<ShortForm<'_>> = Vec::new();
+        let mut r = Records::default();
+        for id in 1..h.len() as u32 {
+            let kind = h.kind_def(id);
+            let is_deep = kind.level().rank() >= deep_rank;
+            let name = h.name_str(id);
+            let entry = |via| Entry::new(id, h.end[id as usize], via, NO_OLD);
+            r.push([name, ""], entry(Via::Full), is_deep);
+            forms.clear();
+            profile.short_forms(name, kind, &mut forms);
+            for f in &forms {
+                let via = match f.strength {
+                    FormStrength::Tail => Via::Tail,
+                    FormStrength::Major => Via::Major,
+                    FormStrength::Minor => Via::Minor,
+                };
+                r.push([f.stem, f.tail], entry(via), is_deep);
+            }
+        }
+        for (i, o) in old.iter().enumerate() {
+            let name = o.name.trim();
+            for &u in &o.units {
+                let entry = |via| Entry::new(u.get(), h.end[u.index()], via, i as u32);
+                r.push([name, ""], entry(Via::OldFull), false);
+                forms.clear();
+                profile.short_forms(name, h.kind_def(u.get()), &mut forms);
+                for f in &forms {
+                    r.push([f.stem, f.tail], entry(Via::OldShort), false);
+                }
+            }
+        }
+        r
+    }
+
+    /// Appends the name `parts[0]` followed by `parts[1]`, denoting `entry`.
+    fn push(&mut self, parts: [&str; 2], entry: Entry, is_deep: bool) {
+        let a = self.buf.len() as u32;
+        self.buf.push_str(parts[0]);
+        self.buf.push_str(parts[1]);
+        let recs = if is_deep {
+            &mut self.deep
+        } else {
+            &mut self.top
+        };
+        recs.push((a, self.buf.len() as u32, entry));
+    }
+}
+
+/// The automaton's value for each name of `top`, and the entries of the
+/// names that denote several units (see [`Pat`]).
+fn patterns(top: &Grouped) -> (Vec<Pat>, Vec<Entry>) {
+    let mut entries = Vec::new();
+    let mut pats = Vec::with_capacity(top.names.len());
+    for p in 0..top.names.len() {
+        let mut es = top.entries[top.start[p] as usize..top.start[p + 1] as usize].to_vec();
+        es.sort_by_key(|e| (!e.via().starts_anywhere(), e.unit));
+        let starters = es.iter().filter(|e| e.via().starts_anywhere()).count();
+        let entry = if es.len() == 1 {
+            es[0]
+        } else {
+            entries.extend_from_slice(&es);
+            let at = (entries.len() - es.len()) as u32;
+            Entry::new(at, starters as u32, Via::Full, NO_OLD)
+        };
+        pats.push(Pat {
+            entry,
+            count: es.len() as u32,
+        });
+    }
+    (pats, entries)
+}
+
+impl Hierarchy {
+    /// The address reader of this hierarchy: free text to units (see the
+    /// [`address`](crate::address) module). Its dictionary, with the
+    /// former names the profile knows
+    /// ([`Successions::old_names`](crate::Successions::old_names)), is built
+    /// on the first call and kept: later calls, from any thread, share it (building it
+    /// takes far longer than resolving a text; see BENCHMARKS.md in the
+    /// repository).
+    ///
+    /// # Errors
+    ///
+    /// [`AddressError::Automaton`] when the names exceed the automaton's
+    /// limits (its states are numbered in 32 bits; not reachable with real
+    /// data), or an [`AddressError`] for a former name the profile gives
+    /// that cannot be indexed. The error is kept too: later calls
+    /// return it again.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let h = xzqh::china();
+    /// let r = h.addresses()?.resolve("北京市通州区潞邑街道");
+    /// assert_eq!(r.unit().unwrap().code(), "110112013");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn addresses(&self) -> Result<AddressResolver<'_>, AddressError> {
+        let names = self
+            .derived
+            .dictionary
+            .get_or_init(|| Dictionary::build(self, profile_old_names(self)).map(Arc::new))
+            .clone()?;
+        Ok(AddressResolver { h: self, names })
+    }
+}
+
+/// The former names the hierarchy's profile knows (its successions).
+fn profile_old_names(h: &Hierarchy) -> Vec<OldName> {
+    h.successions().map_or_else(Vec::new, |s| s.old_names(h))
+}
+
+/// Builds an [`AddressResolver`] with extra name sources: old names beyond
+/// those the hierarchy's profile knows.
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::address::{AddressResolver, OldName};
+/// let h = xzqh::china();
+/// let xiantao = h.by_code("429004").unwrap().id();
+/// let addresses = AddressResolver::builder(h)
+///     .old_names([OldName::new("沔阳县", [xiantao], "renamed 仙桃市 in 1986")])
+///     .build()?;
+/// let r = addresses.resolve("沔阳县郑场镇");
+/// assert_eq!(r.unit().unwrap().code(), "429004100");
+/// assert_eq!(addresses.old_names().last().unwrap().note, "renamed 仙桃市 in 1986");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct AddressResolverBuilder<'h> {
+    h: &'h Hierarchy,
+    old: Vec<OldName>,
+}
+
+impl<'h> AddressResolverBuilder<'h> {
+    /// A builder for `h` with no extra old name.
+    pub(super) fn new(h: &'h Hierarchy) -> Self {
+        AddressResolverBuilder { h, old: Vec::new() }
+    }
+
+    /// Adds one old name.
+    ///
+    /// # Examples
+    ///
+    /// A hierarchy of another country, built without a profile (names as
+    /// written):
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use xzqh::address::{AddressResolver, OldName};
+    /// use xzqh::{Hierarchy, Role, Schema};
+    /// let schema = Arc::new(Schema::builder("ru").level("country").level("city")
+    ///     .kind("country", "Country", "country", Role::Government)
+    ///     .kind("city", "City", "city", Role::Government).build()?);
+    /// let h = Hierarchy::builder(schema)
+    ///     .unit("RU", "Russia", "country", None)
+    ///     .unit("RU-SPE", "Saint Petersburg", "city", Some("RU"))
+    ///     .build()?;
+    /// let spb = h.by_code("RU-SPE").unwrap().id();
+    /// let addresses = AddressResolver::builder(&h)
+    ///     .old_name(OldName::new("Leningrad", [spb], "1924-1991"))
+    ///     .build()?;
+    /// let r = addresses.resolve("Leningrad, Nevsky prospekt 28");
+    /// assert_eq!(r.unit().unwrap().code(), "RU-SPE");
+    /// assert_eq!(r.remainder(), "Nevsky prospekt 28");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn old_name(mut self, old: OldName) -> Self {
+        self.old.push(old);
+        self
+    }
+
+    /// Adds old names, e.g. from another source than the profile.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use xzqh::address::{AddressResolver, OldName};
+    /// use xzqh::{Hierarchy, Role, Schema};
+    /// let schema = Arc::new(Schema::builder("ru").level("country").level("city")
+    ///     .kind("country", "Country", "country", Role::Government)
+    ///     .kind("city", "City", "city", Role::Government).build()?);
+    /// let h = Hierarchy::builder(schema)
+    ///     .unit("RU", "Russia", "country", None)
+    ///     .unit("RU-SPE", "Saint Petersburg", "city", Some("RU"))
+    ///     .build()?;
+    /// let spb = h.by_code("RU-SPE").unwrap().id();
+    /// let addresses = AddressResolver::builder(&h)
+    ///     .old_names([
+    ///         OldName::new("Petrograd", [spb], "1914-1924"),
+    ///         OldName::new("Leningrad", [spb], "1924-1991"),
+    ///     ])
+    ///     .build()?;
+    /// assert_eq!(addresses.old_names().len(), 2); // the plain profile knows none
+    /// assert_eq!(addresses.resolve("petrograd").unit().unwrap().code(), "RU-SPE");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn old_names(mut self, old: impl IntoIterator<Item = OldName>) -> Self {
+        self.old.extend(old);
+        self
+    }
+
+    /// Builds the resolver: a dictionary of its own, with the profile's old
+    /// names and then those given here.
+    ///
+    /// # Errors
+    ///
+    /// [`AddressError::UnknownUnit`] if an old name points to a unit id the
+    /// hierarchy lacks, [`AddressError::EmptyOldName`] if an old name is
+    /// blank or names no unit, [`AddressError::TooManyOldNames`] past 2^29 − 1
+    /// old names, [`AddressError::Automaton`] past the automaton's limits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::address::{AddressError, AddressResolver, OldName};
+    /// let h = xzqh::china();
+    /// let err = AddressResolver::builder(h).old_name(OldName::new(" ", [h.root().id()], "")).build();
+    /// assert!(matches!(err, Err(AddressError::EmptyOldName { .. })));
+    /// ```
+    pub fn build(self) -> Result<AddressResolver<'h>, AddressError> {
+        let mut old = profile_old_names(self.h);
+        old.extend(self.old);
+        Ok(AddressResolver {
+            h: self.h,
+            names: Arc::new(Dictionary::build(self.h, old)?),
+        })
+    }
+}

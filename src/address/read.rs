@@ -1,0 +1,429 @@
+//! Reading the text: the automaton's matches in one pass ([`Hit`]s, with
+//! the longer names they lie in), and the readings through them, by dynamic
+//! programming over the matches in the order of their ends ([`Node`]s,
+//! scored by [`Score`]), on buffers kept per thread ([`Scratch`]).
+
+use crate::address::dictionary::{Entry, Pat, Via, covered};
+use crate::address::resolver::AddressResolver;
+use crate::model::hierarchy::NONE;
+
+/// Quality lost by a match that ends inside a longer match of another name.
+const SHADOW_PENALTY: i32 = 5;
+
+/// Quality won by a match right after the one before it (only separators
+/// between), or at the start of the text: names are written together.
+pub(super) const ADJACENT: i32 = 1;
+
+/// A match of the automaton: `text[start..end]` is pattern `pat`, `chars`
+/// characters; `shadow` is the longest match that starts at or before it
+/// and ends after it, `lead` where the separators before it begin (a
+/// reading ending there or later is adjacent).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Hit {
+    start: u32,
+    end: u32,
+    /// The index of the character after the match.
+    to: u32,
+    /// The pattern's units, read when the match is found (while the
+    /// automaton goes on) rather than when the match is read.
+    pat: Pat,
+    chars: u32,
+    lead: u32,
+    shadow: u32,
+    /// The next longer match from the same start, when no match starts
+    /// between their ends ([`NONE`] otherwise): through it, a reading of
+    /// a unit both name covers more and can go on the same ways.
+    longer: u32,
+    /// Whether the longer match covers every unit this one names (see
+    /// [`covered`]; worked out for names of one unit only).
+    dead: bool,
+}
+
+/// Characters covered, then quality, packed so that one `u64` comparison
+/// orders scores: `chars << 32 | (quality + 2^31)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Score(u64);
+
+impl Score {
+    pub(super) const ZERO: Score = Score(1 << 31);
+
+    pub(super) fn add(self, chars: u32, quality: i32) -> Score {
+        Score(
+            self.0
+                .wrapping_add((chars as u64) << 32)
+                .wrapping_add(quality as i64 as u64),
+        )
+    }
+
+    pub(super) fn chars(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+
+    pub(super) fn quality(self) -> i32 {
+        (self.0 as u32).wrapping_sub(1 << 31) as i32
+    }
+}
+
+/// A reading ending with `unit` named by `text[start..end]`; `prev` is the
+/// node of the reading it extends, or [`NONE`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Node {
+    pub(super) unit: u32,
+    pub(super) sub_end: u32,
+    pub(super) start: u32,
+    pub(super) end: u32,
+    pub(super) score: Score,
+    pub(super) prev: u32,
+    pub(super) via: Via,
+    pub(super) old: u32,
+}
+
+/// The entries of `list` (sorted by unit) strictly inside `lo..hi`.
+#[inline]
+fn within(list: &[Entry], lo: u32, hi: u32) -> &[Entry] {
+    if let [e] = list {
+        return if lo < e.unit && e.unit < hi {
+            list
+        } else {
+            &[]
+        };
+    }
+    let a = list.partition_point(|e| e.unit <= lo);
+    let b = list.partition_point(|e| e.unit < hi);
+    &list[a..b.max(a)]
+}
+
+/// A character of the text: its byte offset, and where the run of
+/// separators before it begins (its own offset when there is none).
+#[derive(Debug, Clone, Copy)]
+struct Char {
+    at: u32,
+    lead: u32,
+}
+
+/// Buffers one resolution needs, kept per thread so that resolving does
+/// not allocate them again.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    chars: Vec<Char>,
+    hits: Vec<Hit>,
+    pub(super) nodes: Vec<Node>,
+    /// Per character, for [`Scratch::link`].
+    at: Vec<(u32, u32, u32)>,
+}
+
+impl Scratch {
+    pub(super) fn clear(&mut self) {
+        self.chars.clear();
+        self.hits.clear();
+        self.nodes.clear();
+    }
+
+    /// Each match's `shadow`, the longest match that starts at or before
+    /// it and ends after it (a longer name it lies in: 红河 in 红河州; the
+    /// first such on ties), and `longer`.
+    pub(super) fn link(&mut self) {
+        let Scratch {
+            chars, hits, at, ..
+        } = self;
+        let n = chars.len() + 1;
+        // Per character: the longest match starting at or before it (first
+        // on ties), how many matches start before it, and the last match
+        // seen that starts at it.
+        at.clear();
+        at.resize(n, (NONE, 0, NONE));
+        for (i, m) in hits.iter().enumerate() {
+            let a = &mut at[(m.to - m.chars) as usize];
+            if a.0 == NONE || hits[a.0 as usize].end < m.end {
+                a.0 = i as u32;
+            }
+            a.1 += 1;
+        }
+        let (mut best, mut before) = (NONE, 0);
+        for a in at.iter_mut() {
+            if a.0 != NONE && (best == NONE || hits[a.0 as usize].end > hits[best as usize].end) {
+                best = a.0;
+            }
+            let here = a.1;
+            (a.0, a.1) = (best, before);
+            before += here;
+        }
+        for i in (0..hits.len()).rev() {
+            let (s, to) = ((hits[i].to - hits[i].chars) as usize, hits[i].to as usize);
+            let longest = at[s].0;
+            let next = at[s].2;
+            at[s].2 = i as u32;
+            let e = hits[i].end;
+            hits[i].shadow = if longest != NONE && hits[longest as usize].end > e {
+                longest
+            } else {
+                NONE
+            };
+            // The next longer match from the same start, if no match
+            // starts between the two ends.
+            hits[i].longer = if next != NONE && at[to].1 == at[hits[next as usize].to as usize].1 {
+                next
+            } else {
+                NONE
+            };
+            // Most names denote one unit: when the longer match covers it,
+            // no reading goes through this match at all.
+            if let Some(l) = hits.get(hits[i].longer as usize) {
+                let a = &hits[i].pat;
+                hits[i].dead = a.count == 1 && l.pat.one().is_some_and(|l| covered(&a.entry, l));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn the pruning of readings off to compare with the full
+    /// dynamic programming.
+    static EXHAUSTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Turns the pruning of readings off (`true`) or on again, on this thread,
+/// so that a test can compare a resolution with the one the full dynamic
+/// programming gives.
+#[cfg(test)]
+pub(crate) fn set_exhaustive(on: bool) {
+    EXHAUSTIVE.with(|e| e.set(on));
+}
+
+/// Whether readings that cannot matter are left out (always, but in tests
+/// that compare with the full dynamic programming).
+#[inline]
+fn pruning() -> bool {
+    #[cfg(test)]
+    {
+        !EXHAUSTIVE.with(|e| e.get())
+    }
+    #[cfg(not(test))]
+    {
+        true
+    }
+}
+
+#[inline]
+fn is_separator(c: char) -> bool {
+    // CJK ideographs, the bulk of any address, are never separators.
+    if ('\u{3400}'..='\u{9FFF}').contains(&c) {
+        return false;
+    }
+    if c.is_ascii() {
+        return c.is_ascii_whitespace() || c.is_ascii_punctuation();
+    }
+    c.is_whitespace() || "，、。；：！？·（）【】《》“”‘’—…－".contains(c)
+}
+
+/// Where the run of separators that ends at `at` begins.
+pub(super) fn lead_of(text: &str, at: usize) -> usize {
+    text.get(..at)
+        .and_then(|t| t.char_indices().rev().find(|&(_, c)| !is_separator(c)))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+/// The offset of the first character at or after `from` that is not a separator.
+pub(super) fn skip_separators(text: &str, from: usize) -> usize {
+    text.get(from..)
+        .and_then(|t| t.char_indices().find(|&(_, c)| !is_separator(c)))
+        .map_or(text.len(), |(i, _)| from + i)
+}
+
+/// One pass of the dynamic programming over the matches: what each step
+/// reads, the readings made so far and the bound they raise.
+struct Pass<'s> {
+    hits: &'s [Hit],
+    nodes: &'s mut Vec<Node>,
+    /// Where the text's first character that is no separator begins.
+    first: u32,
+    /// The text's characters.
+    total: u32,
+    prune: bool,
+    /// A lower bound of the characters the best reading covers (see
+    /// [`AddressResolver::readings`]).
+    most: u32,
+}
+
+/// The most characters a match that can start a reading covers: the first
+/// lower bound of the best reading.
+fn start_bound(hits: &[Hit], first: u32) -> u32 {
+    let mut most = 0u32;
+    for m in hits.iter().filter(|m| !m.dead) {
+        let starters = m.pat.starters();
+        if starters > 0 || (m.start == first && m.pat.count > starters) {
+            most = most.max(m.chars);
+        }
+    }
+    most
+}
+
+impl AddressResolver<'_> {
+    /// The matches of the automaton in `text`, into `sc.hits` in the order
+    /// of their ends, with the text's characters into `sc.chars`; returns
+    /// the offset of the first character that is no separator.
+    pub(super) fn matches(&self, text: &str, sc: &mut Scratch) -> u32 {
+        let Scratch { chars, hits, .. } = sc;
+        chars.reserve(text.len());
+
+        // One pass: each character through the automaton, and the matches
+        // that end with it, so in the order of their ends: a match's
+        // possible predecessors all end earlier.
+        let mut step = self.names.ac.find_overlapping_stepper();
+        let (mut run, mut after_sep, mut first) = (0u32, true, text.len() as u32);
+        for (i, c) in text.char_indices() {
+            let i = i as u32;
+            let k = chars.len();
+            chars.push(Char {
+                at: i,
+                lead: if after_sep { run } else { i },
+            });
+            step.consume(c.to_ascii_lowercase());
+            for m in step.matches() {
+                let from = m.start() as u32;
+                let mut a = k;
+                while chars[a].at > from {
+                    a -= 1;
+                }
+                hits.push(Hit {
+                    start: from,
+                    end: m.end() as u32,
+                    to: k as u32 + 1,
+                    pat: m.value(),
+                    chars: (k + 1 - a) as u32,
+                    lead: chars[a].lead,
+                    shadow: NONE,
+                    longer: NONE,
+                    dead: false,
+                });
+            }
+            // A character in some name is no separator (a name may hold one).
+            let sep = is_separator(c) && !self.names.name_chars.contains(&c);
+            if sep && !after_sep {
+                run = i;
+            }
+            if !sep && first == text.len() as u32 {
+                first = i;
+            }
+            after_sep = sep;
+        }
+        first
+    }
+
+    /// The readings through the matches, into `sc.nodes` (see the module docs).
+    pub(super) fn readings(&self, first: u32, sc: &mut Scratch) {
+        let Scratch {
+            chars, hits, nodes, ..
+        } = sc;
+        // Nodes are made in the order of their matches' ends, so the
+        // readings that end before a match are a prefix of `nodes`.
+        //
+        // A reading that cannot end up covering as many characters as the
+        // best one is never made: it could be neither the answer nor a
+        // candidate, nor lead to one. `most` is a lower bound of the best:
+        // at first the longest match that can start a reading, then the
+        // most any reading made covers. Against it go upper bounds: the
+        // characters so far, plus all the text after this match, plus
+        // nothing for a unit with no units below it. This drops most readings that
+        // street text would start or extend (建设, 幸福, 人民路 name
+        // townships by the dozen) and most of the short forms at the start
+        // (河北 names 11 townships, but 河北省 is longer).
+        let prune = pruning();
+        let mut pass = Pass {
+            hits,
+            nodes,
+            first,
+            total: chars.len() as u32,
+            prune,
+            most: if prune { start_bound(hits, first) } else { 0 },
+        };
+        for m in hits.iter().filter(|m| !(prune && m.dead)) {
+            self.read_match(m, &mut pass);
+        }
+    }
+
+    /// Extends the finished readings that contain a unit match `m` names,
+    /// or starts readings with it.
+    fn read_match(&self, m: &Hit, p: &mut Pass<'_>) {
+        let hits = p.hits;
+        let fin = p.nodes.partition_point(|d| d.end <= m.start);
+        // The most characters a reading through this match can add.
+        let after = m.chars + p.total - m.to;
+        // Units outside `lo..hi` are inside no finished reading that
+        // this match could extend to the most characters covered.
+        let (mut lo, mut hi) = (u32::MAX, 0);
+        for d in &p.nodes[..fin] {
+            if d.score.chars() + after >= p.most {
+                lo = lo.min(d.unit);
+                hi = hi.max(d.sub_end);
+            }
+        }
+        // Whether a reading may start here, as far as characters go.
+        let fresh = after >= p.most;
+        if lo == u32::MAX && !fresh {
+            return;
+        }
+        let (starters, rest) = self.split(&m.pat);
+        let starters = if fresh {
+            starters
+        } else {
+            within(starters, lo, hi)
+        };
+        // Continuers away from the text's start matter only inside a
+        // finished reading: take those within the span of the finished
+        // readings' subtrees (two binary searches), not every unit of
+        // that name; the containment test below sorts them out.
+        let continuers = if m.start == p.first && fresh {
+            rest
+        } else {
+            within(rest, lo, hi)
+        };
+        let shadow = (m.shadow != NONE).then(|| &hits[m.shadow as usize].pat);
+        let longer = (m.longer != NONE).then(|| self.split(&hits[m.longer as usize].pat));
+        for e in starters.iter().chain(continuers) {
+            if p.prune && longer.is_some_and(|l| covered(e, l)) {
+                continue;
+            }
+            // The best finished reading whose unit contains this one.
+            let (mut base, mut prev) = (Score::ZERO, NONE);
+            if lo < e.unit && e.unit < hi {
+                for (k, d) in p.nodes[..fin].iter().enumerate() {
+                    if d.unit < e.unit && e.unit < d.sub_end && d.score > base {
+                        base = d.score;
+                        prev = k as u32;
+                    }
+                }
+            }
+            if prev == NONE && !e.via().starts_anywhere() && m.start != p.first {
+                continue;
+            }
+            let leaf = e.sub_end == e.unit + 1;
+            if base.chars() + if leaf { m.chars } else { after } < p.most {
+                continue;
+            }
+            let shadowed = shadow.is_some_and(|s| !self.denotes(s, e.unit));
+            let adjacent = if prev == NONE {
+                m.start == p.first
+            } else {
+                p.nodes[prev as usize].end >= m.lead
+            };
+            let quality = e.quality() - if shadowed { SHADOW_PENALTY } else { 0 }
+                + adjacent as i32 * ADJACENT;
+            let score = base.add(m.chars, quality);
+            if p.prune {
+                p.most = p.most.max(score.chars());
+            }
+            p.nodes.push(Node {
+                unit: e.unit,
+                sub_end: e.sub_end,
+                start: m.start,
+                end: m.end,
+                score,
+                prev,
+                via: e.via(),
+                old: e.old(),
+            });
+        }
+    }
+}

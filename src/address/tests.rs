@@ -1,0 +1,239 @@
+//! The engine on a tiny hierarchy of its own: a schema and a profile made
+//! here (short forms of two strengths and one with a kind word, a deep
+//! level), so that every rule is tested without any country's data.
+
+use std::sync::Arc;
+
+use proptest::prelude::*;
+
+use super::read::Score;
+use super::{AddressResolver, Form, OldName, Outcome, Resolution};
+use crate::{FormStrength, Hierarchy, KindDef, Profile, Role, Schema, ShortForm};
+
+/// Short forms drop " County" (a major form, and "… Co." with a kind word)
+/// and " District" (a minor form); parishes are the deep level.
+#[derive(Debug)]
+struct Testland;
+
+impl Profile for Testland {
+    fn name(&self) -> &str {
+        "testland"
+    }
+
+    fn short_forms<'n>(&self, name: &'n str, kind: &KindDef, out: &mut Vec<ShortForm<'n>>) {
+        let strength = if kind.level().rank() <= 1 {
+            FormStrength::Major
+        } else {
+            FormStrength::Minor
+        };
+        if let Some(stem) = name.strip_suffix(" County") {
+            out.push(ShortForm::new(stem, strength));
+            out.push(ShortForm::with_tail(stem, " Co."));
+        } else if let Some(stem) = name.strip_suffix(" District") {
+            out.push(ShortForm::new(stem, strength));
+        }
+    }
+
+    fn deep_rank(&self) -> Option<u8> {
+        Some(3)
+    }
+}
+
+/// Two counties, each with an Ashford District; three parishes named
+/// Oakwood.
+fn testland() -> Hierarchy {
+    let schema = Arc::new(
+        Schema::builder("testland")
+            .level("country")
+            .level("county")
+            .level("district")
+            .level("parish")
+            .kind("country", "Country", "country", Role::Government)
+            .kind("county", "County", "county", Role::Government)
+            .kind("district", "District", "district", Role::Government)
+            .kind("parish", "Parish", "parish", Role::Government)
+            .build()
+            .expect("a valid schema"),
+    );
+    Hierarchy::builder(schema)
+        .profile(Arc::new(Testland))
+        .unit("T", "Testland", "country", None)
+        .unit("K", "Kent County", "county", Some("T"))
+        .unit("KM", "Maidstone District", "district", Some("K"))
+        .unit("KMB", "Bearsted", "parish", Some("KM"))
+        .unit("KMO", "Oakwood", "parish", Some("KM"))
+        .unit("KA", "Ashford District", "district", Some("K"))
+        .unit("KAO", "Oakwood", "parish", Some("KA"))
+        .unit("S", "Surrey County", "county", Some("T"))
+        .unit("SA", "Ashford District", "district", Some("S"))
+        .unit("SG", "Guildford District", "district", Some("S"))
+        .unit("SGO", "Oakwood", "parish", Some("SG"))
+        .build()
+        .expect("a valid hierarchy")
+}
+
+fn codes<'a>(units: impl IntoIterator<Item = crate::Unit<'a>>) -> Vec<&'a str> {
+    units.into_iter().map(|u| u.code()).collect()
+}
+
+fn candidates<'a>(r: &Resolution<'a>) -> Vec<&'a str> {
+    codes(r.candidates().iter().map(|c| c.unit))
+}
+
+#[test]
+fn resolver_is_send_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<AddressResolver<'static>>();
+    check::<Resolution<'static>>();
+}
+
+#[test]
+fn scores_keep_negative_qualities() {
+    for q in [-12, -5, -1, 0, 1, 9] {
+        let s = Score::ZERO.add(3, q);
+        assert_eq!((s.chars(), s.quality()), (3, q));
+    }
+}
+
+#[test]
+fn a_hierarchy_builds_its_dictionary_once() {
+    let h = testland();
+    let a = h.addresses().expect("the names fit");
+    let b = h.addresses().expect("the names fit");
+    assert!(a.shares_dictionary(&b));
+    let c = AddressResolver::builder(&h).build().expect("the names fit");
+    assert!(
+        !a.shares_dictionary(&c),
+        "a builder makes a dictionary of its own"
+    );
+}
+
+#[test]
+fn the_profile_gives_short_forms_and_their_strengths() {
+    let h = testland();
+    let addresses = h.addresses().unwrap();
+    let text = "Kent, Maidstone, Bearsted, 3 High Street";
+    let r = addresses.resolve(text);
+    assert_eq!(r.unit().map(|u| u.code()), Some("KMB"));
+    let said: Vec<_> = r.spans().iter().map(|s| (s.text, s.form)).collect();
+    assert_eq!(
+        said,
+        [
+            ("Kent", Form::Short),
+            ("Maidstone", Form::Short),
+            ("Bearsted", Form::Full)
+        ]
+    );
+    assert_eq!(codes(r.chain().iter().copied()), ["K", "KM", "KMB"]);
+    assert_eq!(r.remainder(), "3 High Street");
+    // A form with a kind word, and names in any ASCII case.
+    let r = addresses.resolve("kent co. ASHFORD");
+    assert_eq!(r.unit().map(|u| u.code()), Some("KA"));
+    assert_eq!(r.spans()[0].text, "kent co.");
+    // A minor form starts a reading at the start of the text only.
+    assert_eq!(
+        addresses.resolve("Maidstone").unit().map(|u| u.code()),
+        Some("KM")
+    );
+    assert_eq!(
+        addresses.resolve("12 Maidstone").outcome(),
+        &Outcome::NotFound
+    );
+    assert_eq!(
+        addresses.resolve("12 Maidstone").remainder(),
+        "12 Maidstone"
+    );
+}
+
+#[test]
+fn ties_list_every_candidate_and_keep_what_they_share() {
+    let h = testland();
+    let addresses = h.addresses().unwrap();
+    let r = addresses.resolve("Ashford District");
+    assert_eq!(candidates(&r), ["KA", "SA"]);
+    assert!(r.chain().is_empty() && r.spans().is_empty());
+    assert_eq!(
+        r.candidates()[1].explain(),
+        "SA Ashford District (Surrey County): Ashford District = full name of SA Ashford District"
+    );
+    assert_eq!(
+        addresses.resolve("Surrey Ashford").unit().map(|u| u.code()),
+        Some("SA")
+    );
+    // Deep names are read inside the unit named before them.
+    let r = addresses.resolve("Kent Oakwood");
+    assert_eq!(candidates(&r), ["KAO", "KMO"]);
+    assert_eq!(codes(r.chain().iter().copied()), ["K"]);
+    assert_eq!(r.spans().len(), 1);
+    assert_eq!(r.spans()[0].unit.code(), "K");
+    // With nothing else named, a deep name stands alone.
+    assert_eq!(
+        candidates(&addresses.resolve("Oakwood")),
+        ["KAO", "KMO", "SGO"]
+    );
+    assert_eq!(
+        addresses
+            .resolve("Guildford Oakwood")
+            .unit()
+            .map(|u| u.code()),
+        Some("SGO")
+    );
+}
+
+#[test]
+fn old_names_and_their_short_forms() {
+    let h = testland();
+    let kent = h.by_code("K").unwrap().id();
+    let addresses = AddressResolver::builder(&h)
+        .old_name(OldName::new("Cantium County", [kent], "Roman"))
+        .build()
+        .unwrap();
+    let r = addresses.resolve("Cantium Maidstone");
+    assert_eq!(r.unit().map(|u| u.code()), Some("KM"));
+    assert_eq!(r.spans()[0].form, Form::Old { index: 0 });
+    assert_eq!(addresses.old_names()[0].note, "Roman");
+}
+
+/// Pieces of text: names and forms of the tiny hierarchy, separators,
+/// street words and house numbers.
+fn piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "Testland",
+        "Kent County",
+        "Kent",
+        "Kent Co.",
+        "kent",
+        "Maidstone District",
+        "Maidstone",
+        "Ashford District",
+        "Ashford",
+        "Surrey",
+        "Surrey County",
+        "Guildford",
+        "Bearsted",
+        "Oakwood",
+        "Oak",
+        " ",
+        ", ",
+        "12",
+        "High Street",
+        "",
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+    /// Leaving out the readings that cannot matter changes no answer: the
+    /// same resolution as the full dynamic programming.
+    #[test]
+    fn pruning_changes_no_answer(pieces in prop::collection::vec(piece(), 1..7)) {
+        let h = testland();
+        let text: String = pieces.concat();
+        let addresses = h.addresses().expect("the names fit");
+        let fast = addresses.resolve(&text);
+        super::set_exhaustive(true);
+        let full = addresses.resolve(&text);
+        super::set_exhaustive(false);
+        prop_assert_eq!(fast, full, "{}", text);
+    }
+}
