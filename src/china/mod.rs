@@ -8,6 +8,7 @@
 
 mod code;
 pub(crate) mod data;
+mod date;
 mod forms;
 #[cfg(feature = "history")]
 pub mod history;
@@ -18,11 +19,15 @@ mod profile;
 
 pub use code::{ChinaCode, CodeError};
 pub use data::{DataError, decode};
+pub use date::Date;
 pub use forms::short_forms;
 pub use kind::{
     COUNTY, ChinaKind, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE, schema,
 };
 pub use policy::policy;
+pub(crate) use preset::DATA_DATE;
+#[cfg(feature = "history")]
+pub use preset::HISTORY_VERSION;
 #[cfg(feature = "villages")]
 pub use preset::china_with_villages;
 pub use preset::{DATA_VERSION, china};

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use crate::Hierarchy;
+use crate::china::Date;
 use crate::china::data::decode;
 
 /// The version of the embedded data: the NBS 2023 statistical division codes
@@ -15,6 +16,28 @@ use crate::china::data::decode;
 /// assert_eq!(xzqh::china().data_version(), Some(xzqh::china::DATA_VERSION));
 /// ```
 pub const DATA_VERSION: &str = "NBS 2023 (2023-06-30)";
+
+/// The data date of the embedded NBS data (统计截止日期), the default of
+/// [`ChinaProfile::data_date`](crate::china::ChinaProfile::data_date).
+pub(crate) const DATA_DATE: Date = match Date::new(2023, 6, 30) {
+    Some(d) => d,
+    None => panic!("2023-06-30 is a date"),
+};
+
+/// The version of the embedded code history ([`history`](crate::china::history)):
+/// yescallop/areacodes at commit 2da87e7, the MCA's county-level code tables
+/// 1981–2025 (CC0 1.0). It is also the history's
+/// [`data_version`](crate::china::history::History::data_version).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::{HISTORY_VERSION, history::History};
+/// assert_eq!(History::embedded().data_version(), HISTORY_VERSION);
+/// ```
+#[cfg(feature = "history")]
+pub const HISTORY_VERSION: &str =
+    "yescallop/areacodes@2da87e7 (MCA county-level codes 1981-2025, CC0 1.0)";
 
 /// Written by `cargo run -p xzqh-data`; `tests/china_fresh.rs` checks it is current.
 static TOWNSHIP_ARTIFACT: &[u8] = include_bytes!("../../data/china/nbs2023.bin");
