@@ -637,6 +637,16 @@ fn successions_are_built_once_and_agree_with_a_resolver() {
         .map(|&u| h.get(u).unwrap().code())
         .collect();
     assert_eq!(units, ["370116"]);
+    // Other written forms of a superseded code route too.
+    for form in ["371200", "3712", "371200000000"] {
+        let mut units = Vec::new();
+        assert!(succ.successors(h, form, &mut units).is_some(), "{form}");
+        assert_eq!(h.get(units[0]).unwrap().code(), "3701", "{form}");
+    }
+    let mut units = Vec::new();
+    assert_eq!(succ.successors(h, "371202001000", &mut units), None); // a township
+    assert_eq!(succ.successors(h, "3712x0", &mut units), None);
+    assert!(units.is_empty());
     // Another hierarchy's ids are never given out.
     let other = nbs_like();
     let mut units = Vec::new();

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use super::resolve::{Bindings, Resolver};
 use crate::address::OldName;
 use crate::china::history::{History, data_code};
-use crate::{ChangeId, Hierarchy, Successions, UnitId};
+use crate::china::{COUNTY, ChinaCode};
+use crate::{ChangeId, CodeBuf, Hierarchy, Successions, UnitId};
 
 /// A [`History`] (cut at the profile's data date) with its answers bound to
 /// one hierarchy's units, built once when the hierarchy first asks: routing
@@ -44,6 +45,16 @@ impl Successions for Bound {
     fn successors(&self, h: &Hierarchy, code: &str, out: &mut Vec<UnitId>) -> Option<ChangeId> {
         if !self.bindings.is_for(h) {
             return None; // unit ids of another hierarchy
+        }
+        if super::six(code).is_none() {
+            // Another written form of a county-or-higher code
+            // (371200000000): the history knows its data form.
+            let mut data = CodeBuf::new();
+            let parsed = code.parse::<ChinaCode>().ok()?;
+            if parsed.level().rank() > COUNTY.rank() || !parsed.write_data_form(&mut data) {
+                return None;
+            }
+            return self.bindings.successors(&self.history, data.as_str(), out);
         }
         self.bindings.successors(&self.history, code, out)
     }
