@@ -215,10 +215,10 @@ fn load_errors() {
 }
 
 fn exercise(h: &History, t: &Hierarchy) {
-    if let Some(cut) = h.years().end().checked_sub(2) {
-        if let Some(d) = xzqh::china::Date::new(cut, 6, 30) {
-            let _ = h.with_cutoff(d).map(|c| c.later_changes().count());
-        }
+    if let Some(cut) = h.years().end().checked_sub(2)
+        && let Some(d) = xzqh::china::Date::new(cut, 6, 30)
+    {
+        let _ = h.with_cutoff(d).map(|c| c.later_changes().count());
     }
     let mut n = 0;
     for year in [1981, 1990, 2000, 2023, 2025] {
@@ -271,7 +271,7 @@ fn flipped_bits_never_panic() {
         v[at] ^= 1 << (next() % 8);
         if let Ok(h) = History::from_bytes(&v) {
             accepted += 1;
-            exercise(&h, &t);
+            exercise(&h, t);
         }
     }
     assert!(

@@ -261,10 +261,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Raw, DataError> {
             }
             old as u32
         };
-        if let Some(prev) = changes.last() {
-            if (prev.table_year, prev.date) > (table_year, date) {
-                return Err(r.invalid("changes not sorted by table year and date"));
-            }
+        if let Some(prev) = changes.last()
+            && (prev.table_year, prev.date) > (table_year, date)
+        {
+            return Err(r.invalid("changes not sorted by table year and date"));
         }
         changes.push(Chg {
             old,

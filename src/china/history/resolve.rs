@@ -717,10 +717,11 @@ impl<'a> Resolver<'a> {
     /// ```
     pub fn resolve(&self, code: &str, year: u16) -> Result<Succession<'a>, HistoryError> {
         let b = &*self.bindings;
-        if let Some((c, s)) = b.slot(self.history, code) {
-            if s.from <= year && year <= s.to {
-                return Ok(b.answer(self.history, self.hierarchy, c, year, s.entry, s.first));
-            }
+        if let Some((c, s)) = b.slot(self.history, code)
+            && s.from <= year
+            && year <= s.to
+        {
+            return Ok(b.answer(self.history, self.hierarchy, c, year, s.entry, s.first));
         }
         // Another segment of the code, or an error.
         let (c, at, seg) = self.history.lookup(code, year)?;
@@ -783,10 +784,10 @@ fn enclosing(six: &str, h: &Hierarchy) -> Option<u32> {
     if b[2..] == *b"0000" {
         return None;
     }
-    if b[4..] != *b"00" {
-        if let Some(u) = h.by_exact_code(&six[..4]) {
-            return Some(u.id);
-        }
+    if b[4..] != *b"00"
+        && let Some(u) = h.by_exact_code(&six[..4])
+    {
+        return Some(u.id);
     }
     h.by_exact_code(&six[..2]).map(|u| u.id)
 }

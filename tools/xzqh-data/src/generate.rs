@@ -541,13 +541,13 @@ pub fn dataset(src: &Sources) -> Result<Dataset, String> {
         })
         .collect();
     for (u, unit) in ordered.iter().enumerate() {
-        if let Some(p) = unit.parent {
-            if unit.kind.level().is_above(ordered[p].kind.level()) {
-                return Err(format!(
-                    "{} ranks above its parent {}",
-                    unit.code, ordered[p].code
-                ));
-            }
+        if let Some(p) = unit.parent
+            && unit.kind.level().is_above(ordered[p].kind.level())
+        {
+            return Err(format!(
+                "{} ranks above its parent {}",
+                unit.code, ordered[p].code
+            ));
         }
         debug_assert!(unit.parent.is_none_or(|p| p < u));
     }
