@@ -123,8 +123,8 @@
 //! data is embedded as compact generated artifacts (`data/china/*.bin`,
 //! decoded by [`decode`], errors [`DataError`]), regenerated from the CSVs in
 //! `data/china/source` by `cargo run -p xzqh-data`; a test fails when the
-//! committed artifacts are stale. The code history (feature `history`) is
-//! [`history`].
+//! committed artifacts are stale. The code history is the module `history`
+//! (feature `history`, on by default).
 
 mod code;
 pub(crate) mod data;

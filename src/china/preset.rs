@@ -56,7 +56,7 @@ static VILLAGES: OnceLock<Hierarchy> = OnceLock::new();
 ///
 /// The root is `0` 中华人民共和国 (the State); below it the 31 provincial-level
 /// units, and `66` 新疆生产建设兵团, the Corps, which xzqh adds (see the
-/// [module docs](crate::china)). Placeholders are not units; every unit has
+/// [module docs](mod@crate::china)). Placeholders are not units; every unit has
 /// its kind, designations and secondary relations (代管, 师市合一). Its
 /// profile is [`profile()`](crate::china::profile), data date 2023-06-30.
 ///

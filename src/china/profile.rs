@@ -33,7 +33,7 @@ use crate::{CodeBuf, FormStrength, Hierarchy, KindDef, Profile, ShortForm, Succe
 ///   (`110105000000`), the 6-digit GB/T 2260 forms of provinces and
 ///   prefectures (`110000`, `370100`), a township's 12-digit form
 ///   (`110105021000`). Codes of NBS placeholders (1101 市辖区, 4290
-///   省直辖县级行政区划; see the [module docs](crate::china)) are not units
+///   省直辖县级行政区划; see the [module docs](mod@crate::china)) are not units
 ///   and name none.
 /// - **Short forms** ([`Profile::short_forms`]): 广西 for 广西壮族自治区,
 ///   南山 for 南山区, 粤海 for 粤海街道. A form keeping a kind word (延边州,
@@ -82,14 +82,13 @@ impl ChinaProfile {
     /// China's profile for data dated `date`: for a hierarchy of another
     /// NBS year, whose code history is followed up to `date` and whose
     /// later changes are reported as later. With the `history` feature the
-    /// history's answers are computed here, once (see
-    /// [`History::with_cutoff`](crate::china::history::History::with_cutoff));
+    /// history's answers are computed here, once (see `History::with_cutoff`);
     /// share the profile (`Arc`) between hierarchies of the same year.
     ///
     /// # Errors
     ///
-    /// As [`History::with_cutoff`](crate::china::history::History::with_cutoff):
-    /// never for the embedded history.
+    /// A [`DataError`] as `History::with_cutoff` gives it: never for the
+    /// embedded history (a test builds the tables of every year's end).
     ///
     /// # Examples
     ///
