@@ -117,6 +117,15 @@ use crate::china::DataError;
 
 /// The most units one [`Succession`] holds; data where a code resolves to
 /// more is rejected when loading (the embedded data's largest fan-out is 5).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::history::{History, MAX_UNITS};
+/// let s = History::embedded().resolve("500157", 2025, xzqh::china())?; // 两江新区
+/// assert!(s.units().count() <= MAX_UNITS);
+/// # Ok::<(), xzqh::china::history::HistoryError>(())
+/// ```
 pub const MAX_UNITS: usize = tables::MAX_UNITS;
 
 static EMBEDDED: &[u8] = include_bytes!("../../../data/china/history.bin");

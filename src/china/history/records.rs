@@ -48,6 +48,14 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// Every kind, in the source's order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::china::history::ChangeKind;
+    /// let ending = ChangeKind::ALL.iter().filter(|k| k.ends_old()).count();
+    /// assert_eq!((ChangeKind::ALL.len(), ending), (7, 5));
+    /// ```
     pub const ALL: [ChangeKind; 7] = [
         ChangeKind::Rename,
         ChangeKind::Recode,

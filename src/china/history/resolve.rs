@@ -463,6 +463,9 @@ struct Slot {
     first: Answer,
 }
 
+// One slot, one half cache line.
+const _: () = assert!(std::mem::size_of::<Slot>() == 32);
+
 /// A history's answers bound to one hierarchy: every segment's units looked
 /// up once. Owned, so that the hierarchy can keep them in its successions
 /// ([`super::Bound`]) and a [`Resolver`] can own or borrow them.
