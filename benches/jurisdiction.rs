@@ -321,7 +321,7 @@ fn benches(c: &mut Criterion) {
                         iters,
                         SETS,
                         dependent,
-                        |i| h.lca_of(&sets[i]),
+                        |i| h.lca_of(sets[i].iter()),
                         |r| r.map_or(0, |u| u.id().index() + 1),
                     )
                 })

@@ -41,7 +41,10 @@ const FORBIDDEN: &[(&str, &str)] = &[
     ("history::", "names China's code history"),
     ("\"china\"", "names China"),
     ("feature = \"china\"", "depends on the china feature"),
-    ("feature = \"history\"", "depends on China's history feature"),
+    (
+        "feature = \"history\"",
+        "depends on China's history feature",
+    ),
     ("feature = \"villages\"", "depends on China's village data"),
     ("name() == \"", "switches on a schema's or profile's name"),
     ("name() != \"", "switches on a schema's or profile's name"),
