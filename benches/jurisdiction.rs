@@ -18,7 +18,7 @@
 //! the CPU; in "dependent" ones the next input's index is computed from the
 //! previous answer, so each waits for the last. Times are per query.
 //!
-//! Run: `cargo bench --bench jurisdiction -- --warm-up-time 1 --measurement-time 3`
+//! Run: `cargo bench -p xzqh-benches --bench jurisdiction -- --warm-up-time 1 --measurement-time 3`
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hint::black_box;
