@@ -164,6 +164,18 @@ fn strip_ethnic(mut s: &str, bare: bool) -> &str {
     }
 }
 
+/// The one-character abbreviations (简称) of the three provincial-level
+/// units outside the NBS list, as written in 港澳台 (港澳台居民, 港澳台地区):
+/// the only one-character forms, and the profile makes them minor (they
+/// start a reading only at the start of a text). The mainland's (粤, 京, 沪)
+/// are not given: one character is too little to tell a province from a
+/// word in an address, and nothing here needs them.
+pub(crate) const ABBREVIATIONS: [(&str, &str); 3] = [
+    ("台湾省", "台"),
+    ("香港特别行政区", "港"),
+    ("澳门特别行政区", "澳"),
+];
+
 /// A short form: `stem` followed by `tail` (a `&'static` suffix or "").
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Form<'a> {
