@@ -19,11 +19,15 @@ static TABLE: &str = include_str!("../../data/china/fold.txt");
 const DENSE: std::ops::Range<u32> = 0x3400..0xA000;
 
 struct Fold {
-    /// `dense[c - DENSE.start]`: the folded character, or 0 to keep `c`.
+    /// `dense[c - DENSE.start]`: the folded character, 0 to keep `c`, or
+    /// [`SPARSE`] when the folded character is beyond the BMP.
     dense: Box<[u16]>,
     /// Every other pair, sorted by the first character.
     sparse: Box<[(char, char)]>,
 }
+
+/// In `dense`: look in `sparse` (U+FFFF is a noncharacter, never a fold).
+const SPARSE: u16 = 0xFFFF;
 
 fn table() -> &'static Fold {
     static FOLD: OnceLock<Fold> = OnceLock::new();
@@ -35,11 +39,17 @@ fn table() -> &'static Fold {
             let (Some(from), Some(to)) = (chars.next(), chars.next()) else {
                 continue;
             };
-            match u16::try_from(to as u32) {
-                Ok(to16) if DENSE.contains(&(from as u32)) => {
-                    dense[(from as u32 - DENSE.start) as usize] = to16;
+            let slot = DENSE
+                .contains(&(from as u32))
+                .then(|| &mut dense[(from as u32 - DENSE.start) as usize]);
+            match (slot, u16::try_from(to as u32)) {
+                (Some(slot), Ok(to16)) if to16 != SPARSE => *slot = to16,
+                (slot, _) => {
+                    if let Some(slot) = slot {
+                        *slot = SPARSE;
+                    }
+                    sparse.push((from, to));
                 }
-                _ => sparse.push((from, to)),
             }
         }
         sparse.sort_unstable();
@@ -59,15 +69,15 @@ pub(crate) fn fold(c: char) -> char {
     let t = table();
     if u < DENSE.end {
         match t.dense[(u - DENSE.start) as usize] {
-            0 => c,
-            // The table holds only chars, and a u16 here is below the surrogates.
-            to => char::from_u32(u32::from(to)).unwrap_or(c),
+            0 => return c,
+            SPARSE => {}
+            // The table holds only chars: a u16 from it is one too.
+            to => return char::from_u32(u32::from(to)).unwrap_or(c),
         }
-    } else {
-        match t.sparse.binary_search_by_key(&c, |&(from, _)| from) {
-            Ok(i) => t.sparse[i].1,
-            Err(_) => c,
-        }
+    }
+    match t.sparse.binary_search_by_key(&c, |&(from, _)| from) {
+        Ok(i) => t.sparse[i].1,
+        Err(_) => c,
     }
 }
 
@@ -84,5 +94,7 @@ mod tests {
         assert_eq!(folded, "香港九龙城区台湾澳门广东县镇乡线");
         assert_eq!(fold('a'), 'a');
         assert_eq!(fold('区'), '区');
+        // In the dense block, folded beyond the BMP.
+        assert_eq!(fold('㑮'), '𫝈');
     }
 }

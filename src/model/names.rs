@@ -129,6 +129,8 @@ fn listing(candidates: &[(String, String)]) -> String {
 /// assert_eq!(names.lookup("吉林/长春/朝阳区")?.code(), "220104");
 /// assert_eq!(names.lookup("深圳")?.code(), "4403");
 /// assert_eq!(names.lookup("伊犁州")?.code(), "6540");
+/// // Traditional characters, through China's profile's fold.
+/// assert_eq!(names.lookup("香港 九龍城區")?.name(), "九龙城区");
 /// // 朝阳 is short for two districts, a city (朝阳市) and a county (朝阳县).
 /// let codes: Vec<_> = names.candidates("朝阳").iter().map(|u| u.code()).collect();
 /// assert_eq!(codes, ["110105", "2113", "211321", "220104"]);

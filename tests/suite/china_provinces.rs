@@ -151,15 +151,49 @@ fn traditional_names_read_as_the_units() {
         let (code, name, traditional) = (f[0], f[1], f[4]);
         let folded: String = traditional.chars().map(|c| profile.fold(c)).collect();
         assert_eq!(folded, name, "{code}");
-        // Scoped by the SAR, as district names repeat (东区, 北区 on the mainland too).
-        let query = match code.len() {
-            2 => traditional.to_owned(),
-            _ => format!("{} {traditional}", &f[0][..2])
-                .replace("81 ", "香港 ")
-                .replace("82 ", "澳門 "),
+        // Scoped by the SAR below it, as district names repeat (东区 and 北区
+        // are on the mainland too).
+        let query = match (code.len(), &code[..2]) {
+            (2, _) => traditional.to_owned(),
+            (_, "81") => format!("香港 {traditional}"),
+            _ => format!("澳門 {traditional}"),
         };
         assert_eq!(names.lookup(&query).map(|u| u.code()), Ok(code), "{query}");
     }
+}
+
+/// The traditional-text rows resolve once the text is folded first: the
+/// data side of what the resolver will do when it reads text through the
+/// profile's fold (the remainder is then in simplified characters).
+#[test]
+fn golden_addresses_in_traditional_characters_folded_first() {
+    let resolver = h().addresses().unwrap();
+    let profile = xzqh::china::profile();
+    for row in rows("address_folded") {
+        let text: String = row["input"].chars().map(|c| profile.fold(c)).collect();
+        let got = resolver.resolve(&text).unit().map(|u| u.code());
+        assert_eq!(got, expected(&row), "{text}");
+    }
+}
+
+/// The fold against the conversion crate itself, character by character,
+/// over the CJK blocks: OpenCC's traditional → simplified, else its HK
+/// variants, else its TW variants (each of them converted on their own).
+#[test]
+fn the_fold_is_the_conversion_crates_one_character_at_a_time() {
+    let p = xzqh::china::profile();
+    let blocks = [0x3400..0xA000u32, 0xF900..0xFB00, 0x20000..0x2B820];
+    let mut folded = 0;
+    for c in blocks.into_iter().flatten().filter_map(char::from_u32) {
+        let s = c.to_string();
+        let reference = [hanconv::t2s(&s), hanconv::hk2s(&s), hanconv::tw2s(&s)]
+            .into_iter()
+            .find(|r| *r != s && r.chars().count() == 1)
+            .map_or(c, |r| r.chars().next().unwrap());
+        assert_eq!(p.fold(c), reference, "{c} U+{:X}", c as u32);
+        folded += usize::from(reference != c);
+    }
+    assert!(folded > 4_000, "{folded} characters fold");
 }
 
 #[test]

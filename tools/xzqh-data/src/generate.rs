@@ -1029,7 +1029,9 @@ pub const FOLD_FILE: &str = "data/china/fold.txt";
 /// `characters` are OpenCC's TSCharacters (traditional → simplified, the
 /// first of several candidates: the usual one); `variants` its HK and TW
 /// variant tables reversed (a regional form → the standard traditional
-/// one, 綫 → 線), applied before. Multi-character entries are left out: a
+/// one, 綫 → 線), then through TSCharacters, for the characters that
+/// TSCharacters does not change: for each character, what the crate's
+/// t2s, else hk2s, else tw2s gives it. Multi-character entries are left out: a
 /// fold maps one character to one. Only characters that change are listed.
 pub fn fold_table<'a>(
     characters: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -1043,7 +1045,11 @@ pub fn fold_table<'a>(
     }
     let mut ts: std::collections::BTreeMap<char, char> = std::collections::BTreeMap::new();
     for (t, s) in characters {
-        if let (Some(t), Some(s)) = (single(t), single(s)) {
+        // A character OpenCC keeps (衹 → 衹) may still be a regional
+        // variant (衹 is Hong Kong's 只), as hanconv's hk2s converts it.
+        if let (Some(t), Some(s)) = (single(t), single(s))
+            && t != s
+        {
             ts.entry(t).or_insert(s);
         }
     }
