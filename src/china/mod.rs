@@ -69,8 +69,9 @@
 //!   designated `not_gbt2260`, in a range no official code uses (digits 3–4
 //!   from 81: areas 8181–8183 and 8281–8282, districts and parishes 818101…
 //!   and 828101…, in the source's order). Taiwan has no subdivisions in GB/T
-//!   2260 and none here: an address naming a city there reads as 71, the
-//!   rest as remainder. Names are simplified; traditional ones (香港九龍城區,
+//!   2260 and none here: the source's 20 cities and counties of Taiwan are
+//!   short forms of 71 (see [`ChinaProfile`]), so an address naming one
+//!   (台北市信义区) reads as 71, the rest as remainder. Names are simplified; traditional ones (香港九龍城區,
 //!   澳門, 臺灣) read through the profile's [fold](crate::Profile::fold).
 //! - **Kinds** come from the name and the NBS code ranges: county digits
 //!   71–80 and the rows 232761–232764, 460321–460323 and 632857 are

@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::china::code::ChinaCode;
-use crate::china::forms::{ABBREVIATIONS, forms};
+use crate::china::forms::{ABBREVIATIONS, TAIWAN_CITIES, forms};
 use crate::china::kind::COUNTY;
 use crate::china::{DATA_DATE, DataError, Date};
 use crate::{CodeBuf, FormStrength, Hierarchy, KindDef, Profile, ShortForm, Successions};
@@ -42,7 +42,10 @@ use crate::{CodeBuf, FormStrength, Hierarchy, KindDef, Profile, ShortForm, Succe
 ///   repeat) and [`FormStrength::Minor`] below, and for Macau's parishes
 ///   (风顺堂 for 风顺堂区: 大堂 is also a lobby). 台, 港 and 澳, the
 ///   abbreviations of 台湾省, 香港特别行政区 and 澳门特别行政区, are minor
-///   forms too: they start a reading only at the start of a text.
+///   forms too: they start a reading only at the start of a text. Taiwan's
+///   cities and counties, which GB/T 2260 does not list as units, are forms
+///   of 台湾省 (台北市 with its kind word, 台北 major): text naming one reads
+///   as 71, never as a mainland unit of a similar name (台北街道 in Wuhan).
 /// - **Fold** ([`Profile::fold`]): traditional characters and their HK and
 ///   TW variants read as simplified ones (香港九龍城區 → 香港九龙城区, 臺灣 →
 ///   台湾), by a table generated from OpenCC's dictionaries through the
@@ -199,6 +202,15 @@ impl Profile for ChinaProfile {
         let major = kind.level().rank() <= COUNTY.rank() && kind.name() != "parish";
         if let Some(&(_, abbreviation)) = ABBREVIATIONS.iter().find(|(n, _)| *n == name) {
             out.push(ShortForm::new(abbreviation, FormStrength::Minor));
+        }
+        if name == "台湾省" && kind.level() == crate::china::PROVINCIAL {
+            for city in TAIWAN_CITIES {
+                // Every entry ends in 市 or 县, one character of 3 bytes.
+                let (stem, tail) = city.split_at(city.len() - '市'.len_utf8());
+                let tail = if tail == "市" { "市" } else { "县" };
+                out.push(ShortForm::with_tail(stem, tail));
+                out.push(ShortForm::new(stem, FormStrength::Major));
+            }
         }
         for f in forms(name).into_iter().flatten() {
             out.push(if !f.tail.is_empty() {
