@@ -233,3 +233,48 @@ fn the_profile_folds_traditional_characters() {
     // The plain profile folds nothing.
     assert_eq!(xzqh::PlainProfile.fold('區'), '區');
 }
+
+/// Every unit at county level and above whose name is unique, written in
+/// traditional characters by the conversion crate (s2t, which converts by
+/// phrase and so is an independent reference for the per-character fold),
+/// reads as itself; except seven whose traditional spelling OpenCC takes
+/// from place-name phrases (慈谿 for 慈溪, 濬縣 for 浚县, 澂江 for 澄江): 谿,
+/// 濬 and 澂 are characters of their own in simplified text too, so no
+/// character table folds them.
+#[test]
+fn every_unique_name_reads_in_traditional_characters() {
+    let h = h();
+    let names = h.names();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for u in h.units() {
+        *counts.entry(u.name()).or_default() += 1;
+    }
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for u in h
+        .units()
+        .filter(|u| u.level().rank() <= 3 && counts[u.name()] == 1)
+    {
+        let traditional = hanconv::s2t(u.name());
+        if traditional == u.name() {
+            continue;
+        }
+        checked += 1;
+        if names.lookup(&traditional).map(|v| v.code()) != Ok(u.code()) {
+            failures.push(format!("{} {} as {traditional}", u.code(), u.name()));
+        }
+    }
+    assert!(checked > 2_000, "{checked} names checked");
+    assert_eq!(
+        failures,
+        [
+            "330282 慈溪市 as 慈谿市",
+            "330781 兰溪市 as 蘭谿市",
+            "361028 资溪县 as 資谿縣",
+            "410621 浚县 as 濬縣",
+            "420324 竹溪县 as 竹谿縣",
+            "431223 辰溪县 as 辰谿縣",
+            "530481 澄江市 as 澂江市",
+        ]
+    );
+}
