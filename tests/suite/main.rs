@@ -22,6 +22,8 @@ mod china_data;
 #[cfg(feature = "china")]
 mod china_names;
 #[cfg(feature = "china")]
+mod china_provinces;
+#[cfg(feature = "china")]
 mod csv_import;
 #[cfg(feature = "china")]
 mod dot;
