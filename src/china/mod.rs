@@ -131,6 +131,7 @@ mod address_tests;
 mod code;
 pub(crate) mod data;
 mod date;
+mod desks;
 mod forms;
 #[cfg(feature = "history")]
 pub mod history;
@@ -142,6 +143,7 @@ mod profile;
 pub use code::{ChinaCode, CodeError};
 pub use data::{DataError, decode};
 pub use date::Date;
+pub use desks::desks;
 pub use forms::short_forms;
 pub use kind::{
     COUNTY, ChinaKind, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE, schema,

@@ -24,6 +24,8 @@ mod china_names;
 #[cfg(feature = "china")]
 mod csv_import;
 #[cfg(feature = "china")]
+mod desks;
+#[cfg(feature = "china")]
 mod dot;
 #[cfg(feature = "china")]
 mod hierarchy;
