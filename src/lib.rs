@@ -155,6 +155,7 @@
 pub mod address;
 #[cfg(feature = "china")]
 pub mod china;
+pub mod desks;
 mod exchange;
 mod model;
 pub mod routing;

@@ -155,6 +155,7 @@ mod address_tests;
 mod code;
 pub(crate) mod data;
 mod date;
+mod desks;
 mod fold;
 mod forms;
 #[cfg(feature = "history")]
@@ -167,6 +168,7 @@ mod profile;
 pub use code::{ChinaCode, CodeError};
 pub use data::{DataError, decode};
 pub use date::Date;
+pub use desks::desks;
 pub use forms::short_forms;
 pub use kind::{
     COUNTY, ChinaKind, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE, schema,

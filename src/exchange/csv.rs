@@ -305,11 +305,7 @@ impl CsvImport {
         let text = std::str::from_utf8(bytes)
             .map_err(|e| err(line_of(bytes, e.valid_up_to()), "invalid utf-8".to_owned()))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = Reader {
-            s: text,
-            pos: 0,
-            line: 1,
-        };
+        let mut reader = Reader::new(text);
         let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(4);
         let header_line = match reader.record(&mut fields) {
             Ok(Some(line)) => line,
@@ -455,16 +451,21 @@ impl CsvImport {
 }
 
 /// An RFC 4180 record reader over validated UTF-8 that tracks lines.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     s: &'a str,
     pos: usize,
     line: u64,
 }
 
 impl<'a> Reader<'a> {
+    /// A reader of `s` (valid UTF-8, a byte-order mark already removed).
+    pub(crate) fn new(s: &'a str) -> Self {
+        Reader { s, pos: 0, line: 1 }
+    }
+
     /// Reads the next non-blank record into `fields`; returns its first line,
     /// `None` at the end, or `(line, reason)` for malformed input.
-    fn record(
+    pub(crate) fn record(
         &mut self,
         fields: &mut Vec<Cow<'a, str>>,
     ) -> Result<Option<u64>, (u64, &'static str)> {

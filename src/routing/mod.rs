@@ -117,6 +117,7 @@ mod router;
 mod trace;
 
 pub use case::{Case, Place};
+pub(crate) use compiled::role_bit;
 pub use compiled::{CompiledPolicy, MAX_COMPETENCES, PolicyError};
 pub use decision::{Decision, LevelSource, RouteError, Step};
 pub use policy::{CategoryDef, CompetenceDef, Policy, ScaleDef, SeverityDef};

@@ -26,6 +26,8 @@ mod china_provinces;
 #[cfg(feature = "china")]
 mod csv_import;
 #[cfg(feature = "china")]
+mod desks;
+#[cfg(feature = "china")]
 mod dot;
 #[cfg(feature = "china")]
 mod hierarchy;
