@@ -89,6 +89,8 @@ mod event;
 mod ledger;
 mod rollup;
 mod rules;
+#[cfg(feature = "serde")]
+mod snapshot;
 mod state;
 mod svg;
 

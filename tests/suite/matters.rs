@@ -609,8 +609,16 @@ proptest! {
             }
         }
         // Replay from empty gives the same state and escalations.
+        // With the serde feature, half way through the replay the ledger is
+        // saved and loaded, and the rest is applied to the loaded one.
         let mut again = Ledger::new(&router, test_rules()).unwrap();
-        for e in &log {
+        for (k, e) in log.iter().enumerate() {
+            #[cfg(feature = "serde")]
+            if k == log.len() / 2 {
+                let json = again.to_json();
+                again = Ledger::from_json(&router, json.as_bytes(), &xzqh::LoadLimits::default()).unwrap();
+            }
+            let _ = k;
             again.apply_record(e).unwrap();
         }
         prop_assert!(again == ledger);
@@ -631,4 +639,94 @@ proptest! {
             prop_assert_eq!(rows.iter().map(|b| b.cases).sum::<u32>(), cases);
         }
     }
+}
+
+/// Rules as data: England's as a TOML file, China's through JSON and back.
+#[cfg(feature = "serde")]
+#[test]
+fn rules_from_files() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/matters/england_rules.toml"
+    ))
+    .unwrap();
+    let rules = MatterRules::from_toml(&text).unwrap();
+    assert_eq!(rules.name, "england-two-tier");
+    let (h, mut policy) = england();
+    // Noise nuisance: environmental health, any council.
+    policy
+        .categories
+        .push(xzqh::routing::CategoryDef::new("noise"));
+    let router = Router::new(Arc::new(h), policy).unwrap();
+    let mut ledger = Ledger::new(&router, rules).unwrap();
+    // Noise reported on a Friday: ten working days, bank holidays off.
+    let south = [Place::Code("E07000012")];
+    let fri = 1_797_584_400; // 2026-12-18 09:00 UTC, a Friday
+    ledger
+        .arrive(Arrival::new("n1", "party-barn", "noise", &south, fri))
+        .unwrap();
+    // 21 Dec .. 6 Jan less Christmas, the Boxing Day holiday (28th) and
+    // New Year's Day: due by the end of 6 January.
+    assert_eq!(ledger.tick(fri + 19 * 86_400).unwrap(), 0);
+    assert_eq!(ledger.tick(fri + 20 * 86_400).unwrap(), 1);
+    let e = ledger.escalations().next().unwrap();
+    assert_eq!(
+        (e.from().name(), e.to().name()),
+        ("South Cambridgeshire", "Cambridgeshire")
+    );
+    assert!(matches!(e.rule(), Rule::ResolveOverdue { .. }));
+
+    let china = xzqh::china::matter_rules();
+    let json = serde_json::to_string(&china).unwrap();
+    assert_eq!(MatterRules::from_json(&json).unwrap(), china);
+    let err = MatterRules::from_toml("name = \"x\"\nburst = 3\n").unwrap_err();
+    assert!(
+        err.to_string().starts_with("cannot parse the rules: "),
+        "{err}"
+    );
+}
+
+/// A snapshot that does not fit the hierarchy or is malformed fails with
+/// a path, never a panic.
+#[cfg(feature = "serde")]
+#[test]
+fn hostile_snapshots() {
+    let router = china_ledger_router();
+    let mut ledger = Ledger::new(&router, xzqh::china::matter_rules()).unwrap();
+    let here = [Place::Code("110105021")];
+    ledger
+        .arrive(Arrival::new("c1", "m", "public_complaint", &here, 0))
+        .unwrap();
+    let json = ledger.to_json();
+    let limits = xzqh::LoadLimits::default();
+    let load = |text: &str| {
+        Ledger::from_json(&router, text.as_bytes(), &limits)
+            .unwrap_err()
+            .to_string()
+    };
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["matters"][0]["handler"] = 9_999_999.into();
+    assert_eq!(load(&v.to_string()), "matters[0]: unit id out of range");
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["cases"][0]["matter"] = 3.into();
+    assert_eq!(
+        load(&v.to_string()),
+        "matters[0].cases[0]: not a case of this matter"
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["version"] = 2.into();
+    assert_eq!(
+        load(&v.to_string()),
+        "unsupported format version 2: this build reads version 1"
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["policy"] = "other".into();
+    assert_eq!(
+        load(&v.to_string()),
+        "policy: the router's policy has another name"
+    );
+    assert_eq!(
+        load(&json[..json.len() / 2]).split(" at ").next(),
+        Some("invalid json")
+    );
 }
