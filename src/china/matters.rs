@@ -8,7 +8,10 @@ use crate::matters::{Burst, Calendar, Deadline, MatterRules, Repetition, Within}
 /// - **Burst: 10 cases in 24 hours raise the matter one tier.** Many
 ///   tickets on one subject in a day are the sign of a group incident
 ///   brewing; a township that would settle one complaint cannot settle a
-///   crowd, so the county's coordination centre (综治中心) takes it.
+///   crowd, so the county's coordination centre (综治中心) takes it. A
+///   burst raises no higher than the prefectural level: the districted
+///   city is the level that plans and coordinates against such risks;
+///   above it, spread, severity and scale decide.
 /// - **Repetition: a case reopened twice goes to the tier above** as
 ///   supervision (督办): overdue or repeated tickets get supervision from
 ///   the level above in 12345 practice.
@@ -31,7 +34,7 @@ use crate::matters::{Burst, Calendar, Deadline, MatterRules, Repetition, Within}
 ///
 /// ```
 /// let rules = xzqh::china::matter_rules();
-/// assert_eq!(rules.burst.unwrap().cases, 10);
+/// assert_eq!(rules.burst.as_ref().unwrap().cases, 10);
 /// assert_eq!(rules.calendar.utc_offset_minutes, 480);
 /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
 /// xzqh::matters::Ledger::new(&router, rules)?; // valid against the policy
@@ -43,6 +46,7 @@ pub fn matter_rules() -> MatterRules {
     r.burst = Some(Burst {
         cases: 10,
         within_hours: 24,
+        up_to: Some("prefectural".into()),
     });
     r.repetition = Some(Repetition { reopens: 2 });
     r.deadlines = vec![

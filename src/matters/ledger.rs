@@ -74,7 +74,7 @@ impl<'h> Ledger<'h> {
         rules: MatterRules,
     ) -> Result<Ledger<'h>, RulesError> {
         let policy = router.policy();
-        let compiled = rules.compile(&policy)?;
+        let compiled = rules.compile(&policy, router.hierarchy().schema())?;
         let h = router.hierarchy();
         Ok(Ledger {
             h,
@@ -608,26 +608,50 @@ impl<'h> Ledger<'h> {
 
     /// The burst rule after a case arrives.
     fn burst(&mut self, mi: u32, t: Timestamp) {
-        let Some(b) = self.compiled.burst else { return };
+        let Some((n, within_hours)) = self.compiled.burst else {
+            return;
+        };
         let m = &self.matters[mi as usize];
-        let n = b.cases as usize;
+        let n = n as usize;
         let counted = m.cases.len() - m.burst_from as usize;
         if counted < n {
             return;
         }
         let first = m.cases[m.cases.len() - n];
-        let window = i64::from(b.within_hours) * 3600;
+        let window = i64::from(within_hours) * 3600;
         if self.cases[first as usize].arrived < t.saturating_sub(window) {
             return;
         }
         let cases: Box<[u32]> = m.cases[m.cases.len() - n..].into();
+        // One tier above what the places and needs alone demand, not above
+        // the handler: bursts do not stack (sixty calls in a morning are
+        // one crowd, not six), while deadlines and repetition do.
+        let base = m
+            .need
+            .climb(&self.policy, self.h, m.start)
+            .unwrap_or(m.handler);
+        let parent = self.h.parent[base as usize];
+        let above = if parent == NONE {
+            None
+        } else {
+            m.need.climb(&self.policy, self.h, parent)
+        };
+        let handler = m.handler;
         let m = &mut self.matters[mi as usize];
         m.burst_from = m.cases.len() as u32;
-        let rule = Rule::Burst {
-            cases: b.cases,
-            within_hours: b.within_hours,
+        let ceiling = self.compiled.burst_ceiling;
+        let Some(to) = above.filter(|&to| {
+            to != handler
+                && self.h.contains_raw(to, handler)
+                && ceiling.is_none_or(|c| self.h.kind_def(to).level().rank() >= c)
+        }) else {
+            return;
         };
-        self.raise_one(mi, rule, t, cases);
+        let rule = Rule::Burst {
+            cases: n as u32,
+            within_hours,
+        };
+        self.move_handler(mi, to, rule, t, cases);
     }
 
     fn transition(&mut self, case: &str, at: Timestamp, action: Action) -> Result<(), LedgerError> {
@@ -860,8 +884,7 @@ impl<'h> Ledger<'h> {
         }
         let p = &*self.policy;
         self.rollup
-            .rows(unit.id, p.categories.len(), p.severities.len())
-            .into_iter()
+            .rows(unit.id)
             .map(|(c, g, matters, cases)| Breakdown {
                 category: &p.categories[usize::from(c)].name,
                 severity: p.severities.get(usize::from(g)).map(|s| s.0.as_str()),

@@ -42,7 +42,9 @@
 //!   (not within a sliding window): close the matter to start afresh.
 //! - **Burst** ([`Burst`]): N cases of one matter within a window raise it
 //!   one tier, even inside one township: a sign of a group incident
-//!   brewing. The N cases that fired count once.
+//!   brewing. The tier is counted from what the places and needs alone
+//!   demand, so bursts do not stack (sixty calls in a morning are one
+//!   crowd, not six); the N cases that fired count once.
 //! - **Repetition** ([`Repetition`]): a case reopened k times goes to the
 //!   tier above, as supervision (督办): the lower level failed.
 //! - **Time** ([`Deadline`]): per category and grade, a case must be

@@ -5,9 +5,6 @@
 //! both count again at every ancestor, so a unit's figures cover its whole
 //! area. Each change walks one chain of ancestors: O(depth) per event.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use crate::model::hierarchy::{Hierarchy, NONE};
 
 /// Open matters, open cases and overdue open cases in a unit's area.
@@ -37,39 +34,20 @@ pub struct Counts {
     pub overdue: u32,
 }
 
-/// A multiply-shift hasher for the roll-ups' integer keys (which the
-/// ledger makes, not the caller): SipHash would cost more than the rest of
-/// an event.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct IntHasher(u64);
-
-impl Hasher for IntHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type IntMap<V> = HashMap<u64, V, BuildHasherDefault<IntHasher>>;
-
 /// The roll-up tables.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Rollup {
     /// Per unit id.
     pub(crate) totals: Vec<Counts>,
-    /// (unit, category, grade) to (matters, cases); zero entries removed.
-    pub(crate) by_kind: IntMap<[u32; 2]>,
+    /// Per unit id: (category << 16 | grade, [matters, cases]), sorted by
+    /// key, zero entries removed. A unit holds a few pairs (the root at
+    /// most categories x grades): a short scan beats hashing, and the
+    /// unit's row is one index away.
+    pub(crate) by_kind: Vec<Vec<(u32, [u32; 2])>>,
 }
 
-fn key(unit: u32, category: u16, grade: u16) -> u64 {
-    (u64::from(unit) << 32) | (u64::from(category) << 16) | u64::from(grade)
+fn key(category: u16, grade: u16) -> u32 {
+    (u32::from(category) << 16) | u32::from(grade)
 }
 
 /// Which count a change touches.
@@ -84,7 +62,7 @@ impl Rollup {
     pub(crate) fn new(units: usize) -> Self {
         Rollup {
             totals: vec![Counts::default(); units],
-            by_kind: IntMap::default(),
+            by_kind: vec![Vec::new(); units],
         }
     }
 
@@ -112,11 +90,23 @@ impl Rollup {
             };
             *c = c.wrapping_add_signed(delta);
             if slot < 2 {
-                let k = key(unit, category, grade);
-                let e = self.by_kind.entry(k).or_insert([0, 0]);
+                let row = &mut self.by_kind[unit as usize];
+                let k = key(category, grade);
+                let at = match row.iter().position(|e| e.0 >= k) {
+                    Some(i) if row[i].0 == k => i,
+                    Some(i) => {
+                        row.insert(i, (k, [0, 0]));
+                        i
+                    }
+                    None => {
+                        row.push((k, [0, 0]));
+                        row.len() - 1
+                    }
+                };
+                let e = &mut row[at].1;
                 e[slot] = e[slot].wrapping_add_signed(delta);
                 if *e == [0, 0] {
-                    self.by_kind.remove(&k);
+                    row.remove(at);
                 }
             }
             unit = h.parent[unit as usize];
@@ -124,22 +114,10 @@ impl Rollup {
     }
 
     /// The (category, grade, matters, cases) rows of one unit, in category
-    /// then grade order (ungraded last): one lookup per pair, not a scan.
-    pub(crate) fn rows(
-        &self,
-        unit: u32,
-        categories: usize,
-        grades: usize,
-    ) -> Vec<(u16, u16, u32, u32)> {
-        let mut out = Vec::new();
-        for c in 0..categories as u16 {
-            let grades = (0..grades as u16).chain([crate::matters::state::UNGRADED]);
-            for g in grades {
-                if let Some(v) = self.by_kind.get(&key(unit, c, g)) {
-                    out.push((c, g, v[0], v[1]));
-                }
-            }
-        }
-        out
+    /// then grade order (ungraded last).
+    pub(crate) fn rows(&self, unit: u32) -> impl Iterator<Item = (u16, u16, u32, u32)> + '_ {
+        self.by_kind[unit as usize]
+            .iter()
+            .map(|&(k, v)| ((k >> 16) as u16, k as u16, v[0], v[1]))
     }
 }

@@ -17,7 +17,7 @@ use crate::routing::CompiledPolicy;
 /// use xzqh::routing::Router;
 /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
 /// let mut rules = MatterRules::new("bad");
-/// rules.burst = Some(Burst { cases: 1, within_hours: 24 });
+/// rules.burst = Some(Burst { cases: 1, within_hours: 24, up_to: None });
 /// let err = Ledger::new(&router, rules).unwrap_err();
 /// assert_eq!(err.to_string(), "burst.cases: 1 is out of range 2..=100000");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -36,6 +36,14 @@ pub enum RulesError {
     /// A severity grade the routing policy does not define.
     #[error("{field}: unknown severity `{name}`")]
     UnknownSeverity {
+        /// Where.
+        field: String,
+        /// The name.
+        name: String,
+    },
+    /// A level name the hierarchy's schema does not have.
+    #[error("{field}: unknown level `{name}`")]
+    UnknownLevel {
         /// Where.
         field: String,
         /// The name.
@@ -104,7 +112,7 @@ const MAX_TOLERANCE: u64 = 86_400;
 /// ```
 /// use xzqh::matters::{Burst, MatterRules};
 /// let mut rules = MatterRules::new("mine");
-/// rules.burst = Some(Burst { cases: 10, within_hours: 24 });
+/// rules.burst = Some(Burst { cases: 10, within_hours: 24, up_to: None });
 /// assert_eq!(rules.name, "mine");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,10 +146,10 @@ pub struct MatterRules {
 /// # Examples
 ///
 /// ```
-/// let b = xzqh::matters::Burst { cases: 10, within_hours: 24 };
+/// let b = xzqh::matters::Burst { cases: 10, within_hours: 24, up_to: None };
 /// assert_eq!(b.cases, 10);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Burst {
@@ -149,6 +157,11 @@ pub struct Burst {
     pub cases: u32,
     /// Within how many hours.
     pub within_hours: u32,
+    /// The highest level a burst may raise a matter to (a level name of
+    /// the hierarchy's schema), or no ceiling. A burst says a crowd is
+    /// forming: the level that coordinates must see it, not the State.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub up_to: Option<String>,
 }
 
 /// Repetition: a case reopened `reopens` times goes to the tier above
@@ -352,7 +365,11 @@ impl MatterRules {
     }
 
     /// Checks the rules against a routing policy and compiles them.
-    pub(crate) fn compile(&self, policy: &CompiledPolicy) -> Result<Compiled, RulesError> {
+    pub(crate) fn compile(
+        &self,
+        policy: &CompiledPolicy,
+        schema: &crate::Schema,
+    ) -> Result<Compiled, RulesError> {
         let range = |field: &str, value: u64, min: u64, max: u64| {
             if value < min || value > max {
                 Err(RulesError::Range {
@@ -371,9 +388,19 @@ impl MatterRules {
             0,
             MAX_TOLERANCE,
         )?;
-        if let Some(b) = self.burst {
+        let mut burst_ceiling = None;
+        if let Some(b) = &self.burst {
             range("burst.cases", b.cases.into(), 2, MAX_BURST)?;
             range("burst.within_hours", b.within_hours.into(), 1, MAX_HOURS)?;
+            if let Some(name) = &b.up_to {
+                let level = schema
+                    .level_id(name)
+                    .ok_or_else(|| RulesError::UnknownLevel {
+                        field: "burst.up_to".into(),
+                        name: excerpt(name),
+                    })?;
+                burst_ceiling = Some(level.rank());
+            }
         }
         if let Some(r) = self.repetition {
             range("repetition.reopens", r.reopens.into(), 1, MAX_REOPENS)?;
@@ -427,7 +454,8 @@ impl MatterRules {
         }
         Ok(Compiled {
             tolerance: self.tolerance_seconds.into(),
-            burst: self.burst,
+            burst: self.burst.as_ref().map(|b| (b.cases, b.within_hours)),
+            burst_ceiling,
             repetition: self.repetition,
             table,
             nsev,
@@ -441,7 +469,10 @@ impl MatterRules {
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     pub(crate) tolerance: i64,
-    pub(crate) burst: Option<Burst>,
+    /// (cases, within hours).
+    pub(crate) burst: Option<(u32, u32)>,
+    /// The most senior level rank a burst may reach.
+    pub(crate) burst_ceiling: Option<u8>,
     pub(crate) repetition: Option<Repetition>,
     table: Vec<Option<u32>>,
     nsev: usize,

@@ -195,6 +195,7 @@ fn england_two_tiers() {
     rules.burst = Some(Burst {
         cases: 3,
         within_hours: 2,
+        up_to: None,
     });
     rules.deadlines.push(
         Deadline::new()
@@ -502,6 +503,7 @@ fn test_rules() -> MatterRules {
     r.burst = Some(Burst {
         cases: 3,
         within_hours: 1,
+        up_to: None,
     });
     r.repetition = Some(Repetition { reopens: 1 });
     r.deadlines.push(
@@ -728,5 +730,43 @@ fn hostile_snapshots() {
     assert_eq!(
         load(&json[..json.len() / 2]).split(" at ").next(),
         Some("invalid json")
+    );
+}
+
+/// A burst raises one tier above what the places demand, once, and no
+/// higher than its ceiling (China's: the prefectural level).
+#[test]
+fn bursts_do_not_stack_and_stop_at_the_ceiling() {
+    let router = china_ledger_router();
+    let run = |rules: MatterRules| {
+        let mut ledger = Ledger::new(&router, rules).unwrap();
+        for k in 0..30 {
+            let code = if k % 2 == 0 { "330106109" } else { "330106010" };
+            let places = [Place::Code(code)];
+            let case = format!("u{k}");
+            ledger
+                .arrive(Arrival::new(
+                    &case,
+                    "market",
+                    "urban_management",
+                    &places,
+                    k * 60,
+                ))
+                .unwrap();
+        }
+        let m = ledger.matter("market").unwrap();
+        (m.handler().code().to_owned(), m.escalations().len())
+    };
+    // Two townships of 西湖区: the county by spread, the city by the burst,
+    // and two more bursts change nothing.
+    assert_eq!(run(xzqh::china::matter_rules()), ("3301".to_owned(), 2));
+    let mut rules = xzqh::china::matter_rules();
+    rules.burst.as_mut().unwrap().up_to = Some("county".into());
+    assert_eq!(run(rules), ("330106".to_owned(), 1));
+    let mut rules = xzqh::china::matter_rules();
+    rules.burst.as_mut().unwrap().up_to = Some("canton".into());
+    assert_eq!(
+        Ledger::new(&router, rules).unwrap_err().to_string(),
+        "burst.up_to: unknown level `canton`"
     );
 }
