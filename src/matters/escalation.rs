@@ -86,6 +86,8 @@ pub(crate) struct EscalationRec {
     pub(crate) rule: Rule,
     /// Case indices that triggered it.
     pub(crate) cases: Box<[u32]>,
+    /// The same matter's previous escalation, or `NONE`.
+    pub(crate) prev: u32,
 }
 
 /// One escalation, read from a [`Ledger`]: which matter, when, from which
@@ -306,7 +308,7 @@ impl fmt::Display for Explain<'_> {
         let m = &l.matters[self.matter as usize];
         let unit = |id: u32| Unit { h: l.h, id };
         let first = unit(m.first_handler);
-        let first_case = m.cases.first().map_or("", |&c| &*l.cases[c as usize].id);
+        let first_case = &*l.cases[m.first_case as usize].id;
         writeln!(
             f,
             "at {} matter {} opened with case {}, handled by {} {}",
@@ -316,17 +318,12 @@ impl fmt::Display for Explain<'_> {
             first.code(),
             first.name()
         )?;
-        for &e in &m.escalations {
-            let e = Escalation {
-                ledger: l,
-                rec: &l.escalations[e as usize],
-            };
+        for e in l.escalations_of(self.matter) {
             writeln!(f, "{e}")?;
         }
-        let open = m
-            .cases
-            .iter()
-            .filter(|&&c| l.cases[c as usize].state.is_open())
+        let open = l
+            .cases_of(self.matter)
+            .filter(|&c| l.cases[c as usize].state.is_open())
             .count();
         let h = unit(m.handler);
         write!(
@@ -334,7 +331,7 @@ impl fmt::Display for Explain<'_> {
             "matter {} is {}: {} cases ({} open), {} places, {} people, handled by {} {}",
             m.key,
             if m.open { "open" } else { "closed" },
-            m.cases.len(),
+            m.case_count,
             open,
             m.places.len(),
             m.people,

@@ -438,9 +438,12 @@ impl<'h> Ledger<'h> {
                     first_handler: cand,
                     opened_at: t,
                     places: Vec::new(),
-                    cases: Vec::new(),
-                    burst_from: 0,
-                    escalations: Vec::new(),
+                    first_case: ci,
+                    last_case: ci,
+                    case_count: 0,
+                    window_start: NONE,
+                    window_count: 0,
+                    last_escalation: NONE,
                 });
                 self.matter_index.insert(a.matter.into(), mi);
                 self.rollup
@@ -459,12 +462,18 @@ impl<'h> Ledger<'h> {
             reopens: 0,
             generation: 0,
             overdue: false,
+            next: NONE,
         });
         self.case_index.insert(a.case.into(), ci);
         self.rollup
             .add(self.h, place, Field::Cases, c as u16, grade, 1);
         let m = &mut self.matters[mi as usize];
-        m.cases.push(ci);
+        if m.case_count > 0 {
+            let last = m.last_case;
+            self.cases[last as usize].next = ci;
+        }
+        m.last_case = ci;
+        m.case_count += 1;
         for &p in &self.scratch.places {
             if let Err(at) = m.places.binary_search(&p) {
                 m.places.insert(at, p);
@@ -479,7 +488,7 @@ impl<'h> Ledger<'h> {
             self.grow(mi, start, need, people, grade, cand, moved, t, ci);
         }
         self.schedule(ci, c, s, t, true);
-        self.burst(mi, t);
+        self.burst(mi, ci, t);
         Ok(())
     }
 
@@ -551,7 +560,7 @@ impl<'h> Ledger<'h> {
             return;
         }
         m.handler = to;
-        m.escalations.push(self.escalations.len() as u32);
+        let prev = std::mem::replace(&mut m.last_escalation, self.escalations.len() as u32);
         let (open, cat, grade) = (m.open, m.category, m.severity);
         if open {
             self.rollup
@@ -565,6 +574,7 @@ impl<'h> Ledger<'h> {
             to,
             rule,
             cases,
+            prev,
         });
     }
 
@@ -606,23 +616,35 @@ impl<'h> Ledger<'h> {
         }
     }
 
-    /// The burst rule after a case arrives.
-    fn burst(&mut self, mi: u32, t: Timestamp) {
+    /// The burst rule after case `ci` arrives at `t`: the window slides
+    /// past cases older than its width (each case leaves it once), and N
+    /// cases in it fire.
+    fn burst(&mut self, mi: u32, ci: u32, t: Timestamp) {
         let Some((n, within_hours)) = self.compiled.burst else {
             return;
         };
-        let m = &self.matters[mi as usize];
-        let n = n as usize;
-        let counted = m.cases.len() - m.burst_from as usize;
-        if counted < n {
-            return;
-        }
-        let first = m.cases[m.cases.len() - n];
         let window = i64::from(within_hours) * 3600;
-        if self.cases[first as usize].arrived < t.saturating_sub(window) {
+        let m = &mut self.matters[mi as usize];
+        if m.window_start == NONE {
+            m.window_start = ci;
+        }
+        m.window_count += 1;
+        while self.cases[m.window_start as usize].arrived < t.saturating_sub(window) {
+            m.window_start = self.cases[m.window_start as usize].next;
+            m.window_count -= 1;
+        }
+        if m.window_count < n {
             return;
         }
-        let cases: Box<[u32]> = m.cases[m.cases.len() - n..].into();
+        let mut cases = Vec::with_capacity(n as usize);
+        let mut c = m.window_start;
+        while c != NONE {
+            cases.push(c);
+            c = self.cases[c as usize].next;
+        }
+        m.window_start = NONE;
+        m.window_count = 0;
+        let m = &self.matters[mi as usize];
         // One tier above what the places and needs alone demand, not above
         // the handler: bursts do not stack (sixty calls in a morning are
         // one crowd, not six), while deadlines and repetition do.
@@ -637,8 +659,6 @@ impl<'h> Ledger<'h> {
             m.need.climb(&self.policy, self.h, parent)
         };
         let handler = m.handler;
-        let m = &mut self.matters[mi as usize];
-        m.burst_from = m.cases.len() as u32;
         let ceiling = self.compiled.burst_ceiling;
         let Some(to) = above.filter(|&to| {
             to != handler
@@ -648,10 +668,10 @@ impl<'h> Ledger<'h> {
             return;
         };
         let rule = Rule::Burst {
-            cases: n as u32,
+            cases: n,
             within_hours,
         };
-        self.move_handler(mi, to, rule, t, cases);
+        self.move_handler(mi, to, rule, t, cases.into());
     }
 
     fn transition(&mut self, case: &str, at: Timestamp, action: Action) -> Result<(), LedgerError> {
@@ -724,13 +744,14 @@ impl<'h> Ledger<'h> {
         if !self.matters[mi as usize].open {
             return Ok(());
         }
-        for k in 0..self.matters[mi as usize].cases.len() {
-            let ci = self.matters[mi as usize].cases[k];
+        let mut ci = self.matters[mi as usize].first_case;
+        while ci != NONE {
             if self.cases[ci as usize].state.is_open() {
                 self.finish(ci, CaseState::Closed);
             } else {
                 self.cases[ci as usize].state = CaseState::Closed;
             }
+            ci = self.cases[ci as usize].next;
         }
         let m = &mut self.matters[mi as usize];
         m.open = false;
@@ -969,11 +990,35 @@ impl<'h> Ledger<'h> {
             + self
                 .matters
                 .iter()
-                .map(|m| {
-                    2 * m.key.len()
-                        + 4 * (m.places.capacity() + m.cases.capacity() + m.escalations.capacity())
-                })
+                .map(|m| 2 * m.key.len() + 4 * m.places.capacity())
                 .sum::<usize>()
+    }
+}
+
+impl<'h> Ledger<'h> {
+    /// Matter `mi`'s case indices, in arrival order.
+    pub(crate) fn cases_of(&self, mi: u32) -> impl Iterator<Item = u32> + '_ {
+        let mut c = self.matters[mi as usize].first_case;
+        std::iter::from_fn(move || {
+            (c != NONE).then(|| {
+                let here = c;
+                c = self.cases[c as usize].next;
+                here
+            })
+        })
+    }
+
+    /// Matter `mi`'s escalations, in order.
+    pub(crate) fn escalations_of(&self, mi: u32) -> std::vec::IntoIter<Escalation<'_>> {
+        let mut out = Vec::new();
+        let mut e = self.matters[mi as usize].last_escalation;
+        while e != NONE {
+            let rec = &self.escalations[e as usize];
+            out.push(Escalation { ledger: self, rec });
+            e = rec.prev;
+        }
+        out.reverse();
+        out.into_iter()
     }
 }
 
@@ -1111,7 +1156,7 @@ impl<'l> Matter<'l> {
     }
     /// How many cases it has had.
     pub fn cases(&self) -> usize {
-        self.rec.cases.len()
+        self.rec.case_count as usize
     }
     /// People involved, over all its cases.
     pub fn people(&self) -> u64 {
@@ -1135,11 +1180,8 @@ impl<'l> Matter<'l> {
     }
     /// Its escalations, in order.
     pub fn escalations(&self) -> impl ExactSizeIterator<Item = Escalation<'l>> + 'l {
-        let ledger = self.ledger;
-        self.rec.escalations.iter().map(move |&e| Escalation {
-            ledger,
-            rec: &ledger.escalations[e as usize],
-        })
+        let i = self.ledger.matter_index[&self.rec.key];
+        self.ledger.escalations_of(i)
     }
 }
 

@@ -17,7 +17,7 @@ use crate::matters::ledger::Ledger;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::MatterRules;
 use crate::matters::state::{CaseRec, MatterRec, Pending, UNGRADED};
-use crate::model::hierarchy::Hierarchy;
+use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::Router;
 
 /// The `format` field of a ledger snapshot.
@@ -236,29 +236,40 @@ fn check(
                 return Err(invalid(format!("{p}.places[{k}]"), "places not sorted"));
             }
         }
-        for (k, &c) in m.cases.iter().enumerate() {
-            if cases.get(c as usize).is_none_or(|c| c.matter as usize != i) {
-                return Err(invalid(
-                    format!("{p}.cases[{k}]"),
-                    "not a case of this matter",
-                ));
-            }
+        let own_case = |c: u32| {
+            cases
+                .get(c as usize)
+                .is_some_and(|c| c.matter as usize == i)
+        };
+        // The list of its cases runs from the first to the last in
+        // `case_count` steps (`next` only grows, so the walk ends).
+        let mut c = m.first_case;
+        let mut steps = 1;
+        while own_case(c) && c != m.last_case && steps <= m.case_count {
+            c = cases[c as usize].next;
+            steps += 1;
         }
-        for (k, &e) in m.escalations.iter().enumerate() {
-            if escalations
+        if !own_case(m.first_case) || c != m.last_case || steps != m.case_count {
+            return Err(invalid(
+                format!("{p}.first_case"),
+                "not the list of this matter's cases",
+            ));
+        }
+        if m.window_start != NONE && !own_case(m.window_start) {
+            return Err(invalid(
+                format!("{p}.window_start"),
+                "not a case of this matter",
+            ));
+        }
+        let e = m.last_escalation;
+        if e != NONE
+            && escalations
                 .get(e as usize)
                 .is_none_or(|e| e.matter as usize != i)
-            {
-                return Err(invalid(
-                    format!("{p}.escalations[{k}]"),
-                    "not an escalation of this matter",
-                ));
-            }
-        }
-        if m.burst_from as usize > m.cases.len() {
+        {
             return Err(invalid(
-                format!("{p}.burst_from"),
-                "past the matter's cases",
+                format!("{p}.last_escalation"),
+                "not an escalation of this matter",
             ));
         }
     }
@@ -269,6 +280,17 @@ fn check(
         if c.matter as usize >= matters.len() {
             return Err(invalid(p, "matter index out of range"));
         }
+        if c.next != NONE
+            && (c.next as usize <= i
+                || cases
+                    .get(c.next as usize)
+                    .is_none_or(|n| n.matter != c.matter))
+        {
+            return Err(invalid(
+                format!("{p}.next"),
+                "not a later case of the same matter",
+            ));
+        }
     }
     for (i, e) in escalations.iter().enumerate() {
         let p = format!("escalations[{i}]");
@@ -277,6 +299,14 @@ fn check(
         if e.matter as usize >= matters.len() || e.cases.iter().any(|&c| c as usize >= cases.len())
         {
             return Err(invalid(p, "matter or case index out of range"));
+        }
+        if e.prev != NONE
+            && (e.prev as usize >= i || escalations[e.prev as usize].matter != e.matter)
+        {
+            return Err(invalid(
+                format!("{p}.prev"),
+                "not an earlier escalation of the same matter",
+            ));
         }
     }
     for (i, d) in pending.iter().enumerate() {

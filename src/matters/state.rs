@@ -121,6 +121,9 @@ pub(crate) struct CaseRec {
     /// Bumped whenever its deadlines are set anew: older heap entries are stale.
     pub(crate) generation: u32,
     pub(crate) overdue: bool,
+    /// The next case of the same matter, or `NONE`: a matter's cases are a
+    /// list through its cases, so a matter holds no vector of them.
+    pub(crate) next: u32,
 }
 
 /// One matter.
@@ -143,13 +146,19 @@ pub(crate) struct MatterRec {
     pub(crate) opened_at: i64,
     /// Distinct place units, sorted.
     pub(crate) places: Vec<u32>,
-    /// Case indices in arrival order.
-    pub(crate) cases: Vec<u32>,
-    /// Cases before this index no longer count toward a burst (one burst
-    /// raises once).
-    pub(crate) burst_from: u32,
-    /// Escalation indices.
-    pub(crate) escalations: Vec<u32>,
+    /// Its first and last case (a list through [`CaseRec::next`]) and how
+    /// many it has.
+    pub(crate) first_case: u32,
+    pub(crate) last_case: u32,
+    pub(crate) case_count: u32,
+    /// The oldest case of the burst window (`NONE` when empty) and how
+    /// many cases the window holds; it slides forward as cases age out,
+    /// and empties when a burst fires (one burst raises once).
+    pub(crate) window_start: u32,
+    pub(crate) window_count: u32,
+    /// Its latest escalation, or `NONE` (a list through
+    /// [`EscalationRec::prev`](crate::matters::escalation::EscalationRec)).
+    pub(crate) last_escalation: u32,
 }
 
 /// A pending deadline in the heap, ordered by time, then case, then kind.

@@ -713,7 +713,7 @@ fn hostile_snapshots() {
     v["cases"][0]["matter"] = 3.into();
     assert_eq!(
         load(&v.to_string()),
-        "matters[0].cases[0]: not a case of this matter"
+        "matters[0].first_case: not the list of this matter's cases"
     );
     let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
     v["version"] = 2.into();
