@@ -1,7 +1,9 @@
 //! The matters ledger on China down to villages (665k units): ingest 1M
 //! case arrivals into 100k matters under China's default rules, against
 //! the naive way (re-route each matter from all its places on every case,
-//! with the router's buffers reused); and `tick` expiring 100k deadlines.
+//! with the router's buffers reused; it keeps no cases, deadlines or
+//! roll-ups), and the ledger with no rules but spread; and `tick` expiring
+//! 100k deadlines.
 //! Prints the ledger's memory per open matter once.
 
 use std::hint::black_box;
@@ -109,6 +111,19 @@ fn bench(c: &mut Criterion) {
     g.bench_function("ingest_1M_into_100k/ledger", |b| {
         b.iter_batched(
             || Ledger::new(&router, xzqh::china::matter_rules()).unwrap(),
+            |mut ledger| {
+                ingest(&mut ledger, &keys, &calls);
+                ledger
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    // The same ledger without burst, repetition or deadline rules: the
+    // handler by spread and the roll-ups alone, the job the naive way does
+    // (without the roll-ups).
+    g.bench_function("ingest_1M_into_100k/ledger_spread_only", |b| {
+        b.iter_batched(
+            || Ledger::new(&router, MatterRules::new("spread only")).unwrap(),
             |mut ledger| {
                 ingest(&mut ledger, &keys, &calls);
                 ledger

@@ -879,7 +879,7 @@ impl<'h> Ledger<'h> {
         if unit.h.stamp != self.h.stamp {
             return Counts::default();
         }
-        self.rollup.totals[unit.id as usize]
+        self.rollup.totals(unit.id)
     }
 
     /// The roll-up of a unit's area by category and grade: one row per

@@ -34,16 +34,72 @@ pub struct Counts {
     pub overdue: u32,
 }
 
-/// The roll-up tables.
+/// The roll-up tables: one record per unit, so a walk up the pyramid reads
+/// one cache line per level for the common case (a unit with one category
+/// and grade pair).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Rollup {
-    /// Per unit id.
-    pub(crate) totals: Vec<Counts>,
-    /// Per unit id: (category << 16 | grade, [matters, cases]), sorted by
-    /// key, zero entries removed. A unit holds a few pairs (the root at
-    /// most categories x grades): a short scan beats hashing, and the
-    /// unit's row is one index away.
-    pub(crate) by_kind: Vec<Vec<(u32, [u32; 2])>>,
+    pub(crate) units: Vec<UnitRoll>,
+}
+
+/// One unit's figures: totals, and (category << 16 | grade, [matters,
+/// cases]) pairs with the smallest key inline and the others sorted in
+/// `rest`, zero pairs removed: one canonical form for one content, so a
+/// recount equals the live tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UnitRoll {
+    pub(crate) counts: Counts,
+    head: (u32, [u32; 2]),
+    rest: Vec<(u32, [u32; 2])>,
+}
+
+/// No pair.
+const EMPTY: u32 = u32::MAX;
+
+impl Default for UnitRoll {
+    fn default() -> Self {
+        UnitRoll {
+            counts: Counts::default(),
+            head: (EMPTY, [0, 0]),
+            rest: Vec::new(),
+        }
+    }
+}
+
+impl UnitRoll {
+    fn bump(&mut self, k: u32, slot: usize, delta: i32) {
+        if self.head.0 == EMPTY {
+            self.head = (k, [0, 0]);
+        } else if k < self.head.0 {
+            let old = std::mem::replace(&mut self.head, (k, [0, 0]));
+            self.rest.insert(0, old);
+        }
+        let e = if self.head.0 == k {
+            &mut self.head.1
+        } else {
+            let at = match self.rest.binary_search_by_key(&k, |e| e.0) {
+                Ok(i) => i,
+                Err(i) => {
+                    self.rest.insert(i, (k, [0, 0]));
+                    i
+                }
+            };
+            &mut self.rest[at].1
+        };
+        e[slot] = e[slot].wrapping_add_signed(delta);
+        if *e != [0, 0] {
+            return;
+        }
+        if self.head.0 == k {
+            self.head = if self.rest.is_empty() {
+                (EMPTY, [0, 0])
+            } else {
+                self.rest.remove(0)
+            };
+        } else if let Ok(i) = self.rest.binary_search_by_key(&k, |e| e.0) {
+            self.rest.remove(i);
+        }
+    }
 }
 
 fn key(category: u16, grade: u16) -> u32 {
@@ -61,8 +117,7 @@ pub(crate) enum Field {
 impl Rollup {
     pub(crate) fn new(units: usize) -> Self {
         Rollup {
-            totals: vec![Counts::default(); units],
-            by_kind: vec![Vec::new(); units],
+            units: vec![UnitRoll::default(); units],
         }
     }
 
@@ -81,43 +136,34 @@ impl Rollup {
             Field::Cases => 1,
             Field::Overdue => 2,
         };
+        let k = key(category, grade);
         while unit != NONE {
-            let t = &mut self.totals[unit as usize];
+            let u = &mut self.units[unit as usize];
             let c = match field {
-                Field::Matters => &mut t.matters,
-                Field::Cases => &mut t.cases,
-                Field::Overdue => &mut t.overdue,
+                Field::Matters => &mut u.counts.matters,
+                Field::Cases => &mut u.counts.cases,
+                Field::Overdue => &mut u.counts.overdue,
             };
             *c = c.wrapping_add_signed(delta);
             if slot < 2 {
-                let row = &mut self.by_kind[unit as usize];
-                let k = key(category, grade);
-                let at = match row.iter().position(|e| e.0 >= k) {
-                    Some(i) if row[i].0 == k => i,
-                    Some(i) => {
-                        row.insert(i, (k, [0, 0]));
-                        i
-                    }
-                    None => {
-                        row.push((k, [0, 0]));
-                        row.len() - 1
-                    }
-                };
-                let e = &mut row[at].1;
-                e[slot] = e[slot].wrapping_add_signed(delta);
-                if *e == [0, 0] {
-                    row.remove(at);
-                }
+                u.bump(k, slot, delta);
             }
             unit = h.parent[unit as usize];
         }
     }
 
+    /// A unit's totals.
+    pub(crate) fn totals(&self, unit: u32) -> Counts {
+        self.units[unit as usize].counts
+    }
+
     /// The (category, grade, matters, cases) rows of one unit, in category
     /// then grade order (ungraded last).
     pub(crate) fn rows(&self, unit: u32) -> impl Iterator<Item = (u16, u16, u32, u32)> + '_ {
-        self.by_kind[unit as usize]
-            .iter()
-            .map(|&(k, v)| ((k >> 16) as u16, k as u16, v[0], v[1]))
+        let u = &self.units[unit as usize];
+        std::iter::once(u.head)
+            .filter(|e| e.0 != EMPTY)
+            .chain(u.rest.iter().copied())
+            .map(|(k, v)| ((k >> 16) as u16, k as u16, v[0], v[1]))
     }
 }

@@ -70,16 +70,16 @@ impl Ledger<'_> {
     ) {
         let kids: Vec<_> = unit
             .children()
-            .filter(|c| self.rollup.totals[c.id as usize].cases > 0)
+            .filter(|c| self.rollup.totals(c.id).cases > 0)
             .collect();
         let sum: f64 = kids
             .iter()
-            .map(|c| f64::from(self.rollup.totals[c.id as usize].cases))
+            .map(|c| f64::from(self.rollup.totals(c.id).cases))
             .sum();
         let (x, y, w, h) = rect;
         let mut at = 0.0;
         for c in kids {
-            let n = self.rollup.totals[c.id as usize];
+            let n = self.rollup.totals(c.id);
             let share = f64::from(n.cases) / sum;
             let r = if w >= h {
                 (x + at * w, y, share * w, h)
