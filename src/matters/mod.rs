@@ -89,6 +89,7 @@ mod error;
 mod escalation;
 mod event;
 mod ledger;
+mod query;
 mod rollup;
 mod rules;
 #[cfg(feature = "serde")]
@@ -100,6 +101,7 @@ pub use calendar::{Calendar, MAX_CALENDAR_DAYS};
 pub use error::LedgerError;
 pub use escalation::{Escalation, Explain, Rule};
 pub use event::{Arrival, Event, EventRecord, PlaceRecord, Timestamp};
-pub use ledger::{Breakdown, CaseEntry, Ledger, Matter};
+pub use ledger::Ledger;
+pub use query::{Breakdown, CaseEntry, Matter};
 pub use rollup::Counts;
 pub use rules::{Burst, Deadline, MatterRules, Repetition, RulesError, Within};
