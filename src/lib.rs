@@ -37,6 +37,8 @@
 //! - **Addresses**: [`Hierarchy::addresses`] ([`address::AddressResolver`]):
 //!   free text to units.
 //! - **Routing**: [`routing::Router`] with a [`routing::Policy`].
+//! - **Matters**: [`matters::Ledger`]: cases that belong together over
+//!   time, raised to the level that can carry them.
 //! - **Exchange**: [`CsvImport`], JSON and binary snapshots (feature
 //!   `serde`), Graphviz pictures ([`Hierarchy::dot`]).
 //! - **China** (feature `china`, default): [`china()`],
@@ -157,6 +159,7 @@ pub mod address;
 pub mod china;
 pub mod desks;
 mod exchange;
+pub mod matters;
 mod model;
 pub mod routing;
 

@@ -161,6 +161,7 @@ mod forms;
 #[cfg(feature = "history")]
 pub mod history;
 pub(crate) mod kind;
+mod matters;
 mod policy;
 mod preset;
 mod profile;
@@ -173,6 +174,7 @@ pub use forms::short_forms;
 pub use kind::{
     COUNTY, ChinaKind, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE, schema,
 };
+pub use matters::matter_rules;
 pub use policy::policy;
 pub(crate) use preset::DATA_DATE;
 #[cfg(feature = "history")]

@@ -123,3 +123,6 @@ pub use decision::{Decision, LevelSource, RouteError, Step};
 pub use policy::{CategoryDef, CompetenceDef, Policy, ScaleDef, SeverityDef};
 pub use router::Router;
 pub use trace::Trace;
+// The matters ledger's hooks: read places and check a unit as the router does.
+pub(crate) use compiled::Mask;
+pub(crate) use router::{may_handle, read_places};

@@ -37,6 +37,8 @@ mod history;
 mod jurisdiction;
 mod layering;
 #[cfg(feature = "china")]
+mod matters;
+#[cfg(feature = "china")]
 mod routing;
 #[cfg(feature = "china")]
 mod routing_golden;
