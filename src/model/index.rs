@@ -188,6 +188,9 @@ pub(crate) struct HashIndex {
 const PACKED_ID_BITS: u32 = 20;
 const PACKED_MAX_UNITS: usize = (1 << PACKED_ID_BITS) - 1;
 const MASK44: u64 = (1 << 44) - 1;
+/// Slots a packed lookup reads at once before probing one by one: at a
+/// load factor of at most 3/4 almost every key sits this close to home.
+const WINDOW: usize = 8;
 
 /// A digit-only code of 1 to 12 digits as 44 bits (length, value), scrambled
 /// by a bijection of the 44-bit values; `None` for any other code.
@@ -376,6 +379,21 @@ impl HashIndex {
         let mask = self.slots.len() - 1;
         // Slots hold the 44-bit key above the id: its top bits are the home.
         let mut i = ((k << PACKED_ID_BITS) >> self.shift.min(63)) as usize & mask;
+        // Keys are unique, so the key found anywhere in the first slots of
+        // its probe is the answer, whatever an empty slot before it says.
+        // Read them without a branch per slot: a probe's length varies at
+        // random, and a mispredicted branch right after the slot's cache miss
+        // keeps the CPU from overlapping that miss with the next query's
+        // (the loop below ran at about twice a `hashbrown` lookup's time).
+        let mut hit = EMPTY;
+        for step in 0..WINDOW {
+            let s = self.slots[(i + step) & mask];
+            let take = (s >> PACKED_ID_BITS == k) & (s != EMPTY);
+            hit = if take { s } else { hit };
+        }
+        if hit != EMPTY {
+            return Some((hit & PACKED_MAX_UNITS as u64) as u32);
+        }
         loop {
             let s = self.slots[i];
             if s == EMPTY {
