@@ -33,6 +33,8 @@ mod history;
 mod jurisdiction;
 mod layering;
 #[cfg(feature = "china")]
+mod name_fast_path;
+#[cfg(feature = "china")]
 mod routing;
 #[cfg(feature = "china")]
 mod routing_golden;
