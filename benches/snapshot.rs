@@ -14,6 +14,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::graph::{Graph, NodeIndex};
 use serde::{Deserialize, Serialize};
 use xzqh::Hierarchy;
+use xzqh::LoadOptions;
 use xzqh_benches::{BASELINE, CHINA_SHAPE, XZQH, synthetic};
 
 /// One unit as the naive loader stores it: owned strings, one heap object each.
@@ -76,18 +77,23 @@ fn load(c: &mut Criterion) {
         json.len(),
         naive_json.len()
     );
+    // The synthetic hierarchy has China's profile, which both formats record.
+    let options = LoadOptions::default().with_profile(xzqh::china::profile());
     assert_eq!(
-        Hierarchy::from_snapshot(&binary).expect("snapshot loads"),
+        Hierarchy::from_snapshot_with(&binary, &options).expect("snapshot loads"),
         h
     );
-    assert_eq!(Hierarchy::from_json(&json).expect("json loads"), h);
+    assert_eq!(
+        Hierarchy::from_json_with(&json, &options).expect("json loads"),
+        h
+    );
 
     let n = h.len();
     let mut g = c.benchmark_group(format!("snapshot_load/{}k", n / 1000));
     g.sample_size(10);
     g.bench_function(XZQH, |b| {
         b.iter(|| {
-            let h = Hierarchy::from_snapshot(black_box(&binary)).expect("loads");
+            let h = Hierarchy::from_snapshot_with(black_box(&binary), &options).expect("loads");
             assert_eq!(h.len(), n);
             h
         })
@@ -100,7 +106,7 @@ fn load(c: &mut Criterion) {
         })
     });
     g.bench_function("extra:xzqh JSON", |b| {
-        b.iter(|| Hierarchy::from_json(black_box(&json)).expect("loads"))
+        b.iter(|| Hierarchy::from_json_with(black_box(&json), &options).expect("loads"))
     });
     g.bench_function("extra:petgraph + std HashMap", |b| {
         b.iter(|| naive_load(black_box(&naive_json)))

@@ -11,7 +11,8 @@
 //! (`baseline`), the existing crate (`peer:<crate>`), their ratios, the
 //! target where one is set, and any `extra:<label>` ids as notes. The
 //! machine (CPU model and logical cores from /proc/cpuinfo, the load
-//! average) and the date go in the header.
+//! average) and the date go in the header; `benches/analysis.md` (where the
+//! time goes, from callgrind) follows the table.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -151,7 +152,13 @@ fn main() {
         );
         std::process::exit(1);
     }
-    let text = render(&groups, note.as_deref());
+    let mut text = render(&groups, note.as_deref());
+    // The hand-written analysis (instruction and miss counts) follows the table.
+    let analysis = Path::new(env!("CARGO_MANIFEST_DIR")).join("analysis.md");
+    if let Ok(a) = std::fs::read_to_string(&analysis) {
+        text.push('\n');
+        text.push_str(&a);
+    }
     let out = out.unwrap_or_else(|| root.join("BENCHMARKS.md"));
     std::fs::write(&out, text).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
     eprintln!("wrote {} ({} operations)", out.display(), groups.len());

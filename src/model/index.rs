@@ -189,8 +189,11 @@ const PACKED_ID_BITS: u32 = 20;
 const PACKED_MAX_UNITS: usize = (1 << PACKED_ID_BITS) - 1;
 const MASK44: u64 = (1 << 44) - 1;
 /// Slots a packed lookup reads at once before probing one by one: at a
-/// load factor of at most 3/4 almost every key sits this close to home.
-const WINDOW: usize = 8;
+/// load factor of at most 3/4 almost every key sits this close to home, and
+/// four slots cross into a second cache line less often than eight
+/// (callgrind on 100k random village-level codes: 2.3 first-level cache
+/// misses and 260 instructions per lookup with 4, 2.7 and 300 with 8).
+const WINDOW: usize = 4;
 
 /// A digit-only code of 1 to 12 digits as 44 bits (length, value), scrambled
 /// by a bijection of the 44-bit values; `None` for any other code.

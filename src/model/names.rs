@@ -399,7 +399,10 @@ impl<'h> NameIndex<'h> {
     /// several words).
     #[inline]
     fn lookup_one_word(&self, query: &str) -> Option<Unit<'h>> {
-        if query.contains(|c: char| c == '/' || c.is_whitespace()) {
+        // Every white-space character has a byte below: a byte scan clears
+        // most Chinese names without decoding a character.
+        let maybe = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | b'/' | 0xC2 | 0xE1..=0xE3);
+        if query.bytes().any(maybe) && query.contains(|c: char| c == '/' || c.is_whitespace()) {
             return None;
         }
         let h = self.h;
