@@ -210,6 +210,16 @@ fn time(ns: f64) -> String {
     }
 }
 
+/// A target: whole numbers without decimals.
+fn limit(ns: f64) -> String {
+    let (v, unit) = match ns {
+        n if n < 1e3 => (n, "ns"),
+        n if n < 1e6 => (n / 1e3, "µs"),
+        n => (n / 1e6, "ms"),
+    };
+    format!("{v} {unit}")
+}
+
 fn render(groups: &BTreeMap<String, Group>, note: Option<&str>) -> String {
     let mut s = String::new();
     let (cpu, cores) = cpu();
@@ -271,11 +281,11 @@ fn render(groups: &BTreeMap<String, Group>, note: Option<&str>) -> String {
         let ratio = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{:.2}×", v / x));
         let (target_text, met) = match target {
             Target::None => ("".to_owned(), None),
-            Target::Time(t) => (format!("≤ {}", time(t)), Some(x <= t)),
+            Target::Time(t) => (format!("≤ {}", limit(t)), Some(x <= t)),
             Target::PeerRatio(r) => (format!("≤ {r} × peer"), peer.map(|(_, &p)| x <= r * p)),
             Target::BaselineRatio(r) => (format!("≤ {r} × baseline"), base.map(|b| x <= r * b)),
             Target::TimeAndPeerRatio(t, r) => (
-                format!("≤ {}, ≤ {r} × peer", time(t)),
+                format!("≤ {}, ≤ {r} × peer", limit(t)),
                 Some(x <= t && peer.is_none_or(|(_, &p)| x <= r * p)),
             ),
         };
