@@ -1,11 +1,13 @@
-//! The embedded China data: first access (decode + `from_parts`, which
-//! `OnceLock` hides after the first call, so each iteration decodes the
-//! embedded bytes afresh) and heap bytes per unit, against the naive
-//! structure a user would write: a petgraph `Graph` of owned strings plus
-//! std `HashMap`s from code and from name to nodes.
+//! The embedded China data: first use (decode + build, which `OnceLock`
+//! hides after the first call, so each iteration decodes the embedded bytes
+//! afresh) and heap bytes per unit, beside the simple alternative (the same
+//! rows as tab-separated text in memory, read into a `Vec` of owned rows, a
+//! parent array and a `hashbrown` map from code to row) and, for the
+//! township-level data, `cpca`'s first use (its parser over 3.6k units of
+//! levels 1–3). The naive petgraph structure's heap is printed as a
+//! labelled extra.
 //!
-//! `cargo bench -p xzqh-benches --bench china -- --warm-up-time 1 --measurement-time 3`;
-//! add `--features villages` for the village level.
+//! `cargo bench -p xzqh-benches --bench china`
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
@@ -15,6 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::graph::{DiGraph, NodeIndex};
 use xzqh::Hierarchy;
+use xzqh_benches::{BASELINE, XZQH};
 
 /// Counts live heap bytes, so both structures are measured the same way
 /// (capacity slack and hash-table overhead included).
@@ -103,29 +106,98 @@ fn naive(rows: &[Row]) -> Naive {
     }
 }
 
+/// One row as the simple alternative holds it.
+#[allow(dead_code)] // the fields are the point: they hold the heap
+struct FlatRow {
+    code: String,
+    name: String,
+    kind: u16,
+    parent: u32,
+}
+
+/// The simple alternative's first use: parse `code\tname\tkind\tparent`
+/// lines (parents before children, as in the source files) into rows and
+/// a code map.
+fn flat_load(text: &str) -> (Vec<FlatRow>, hashbrown::HashMap<&str, u32>) {
+    let mut rows = Vec::new();
+    let mut by_code = hashbrown::HashMap::new();
+    for line in text.lines() {
+        let mut f = line.split('\t');
+        let (Some(code), Some(name), Some(kind), Some(parent)) =
+            (f.next(), f.next(), f.next(), f.next())
+        else {
+            panic!("four fields");
+        };
+        let id = rows.len() as u32;
+        let parent = if parent.is_empty() {
+            id
+        } else {
+            by_code[parent]
+        };
+        by_code.insert(code, id);
+        rows.push(FlatRow {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            kind: kind.parse().expect("kind"),
+            parent,
+        });
+    }
+    (rows, by_code)
+}
+
 fn compare(c: &mut Criterion, level: &str, bytes: &'static [u8], samples: usize) {
     let (h, measured) = heap_of(|| xzqh::china::decode(bytes).expect("embedded artifact"));
     let rows = rows(&h);
     let (naive_structure, naive_bytes) = heap_of(|| naive(&rows));
+    let text: String = rows
+        .iter()
+        .map(|(code, name, kind, parent)| {
+            format!(
+                "{code}\t{name}\t{kind}\t{}\n",
+                parent.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    let (flat, flat_bytes) = heap_of(|| flat_load(&text));
     let n = h.len();
     println!(
         "china/{level}: {n} units; xzqh heap_bytes() {} B/unit (allocator: {} B/unit); \
-         naive petgraph + HashMaps by code and name: {} B/unit",
+         baseline rows + hashbrown map: {} B/unit; \
+         extra:petgraph + HashMaps by code and name: {} B/unit",
         h.heap_bytes() / n,
         measured / n,
+        flat_bytes / n,
         naive_bytes / n,
     );
     assert_eq!(naive_structure.graph.node_count(), n);
-    drop(naive_structure);
+    assert_eq!(flat.0.len(), n);
+    drop((naive_structure, flat));
 
-    let mut g = c.benchmark_group(format!("china/{level}"));
+    let mut g = c.benchmark_group(format!("first_use/{level}"));
     g.sample_size(samples);
-    g.bench_function("first_access/xzqh_decode", |b| {
-        b.iter(|| xzqh::china::decode(black_box(bytes)).expect("embedded artifact"))
+    g.bench_function(XZQH, |b| {
+        b.iter(|| {
+            let h = xzqh::china::decode(black_box(bytes)).expect("embedded artifact");
+            assert_eq!(h.len(), n);
+            h
+        })
     });
-    g.bench_function("first_access/naive_build_from_rows", |b| {
-        b.iter(|| naive(black_box(&rows)))
+    g.bench_function(BASELINE, |b| {
+        b.iter(|| {
+            let f = flat_load(black_box(&text));
+            assert_eq!(f.0.len(), n);
+            f
+        })
     });
+    if level == "township" {
+        g.bench_function("peer:cpca", |b| {
+            b.iter(|| {
+                let p = cpca::AddressParser::new();
+                assert!(!p.provinces().is_empty());
+                p
+            })
+        });
+    }
     g.finish();
 }
 

@@ -1,160 +1,170 @@
-//! Route one case with 1, 4 and 16 places (trace included) on a hierarchy of
-//! China's village-level shape, against the same rule written naively on
-//! petgraph (ancestor sets, string comparisons, a trace of strings).
+//! Route one case with 1, 4 and 16 random villages (trace included) on
+//! China's village-level hierarchy (`xzqh::china_with_villages()`), beside
+//! the same rule written by hand over flat arrays ([`Flat`]): the
+//! depth-aligned lowest common ancestor of the places, then a walk up to the
+//! first unit of an eligible role at or above the category's level, each
+//! step pushed to a reused trace vector; then, as a decision holds them, the
+//! governments above the handler and the handler's children through which
+//! the places are reached. No existing crate routes cases.
+//! Every handler is checked inside the loop.
+//!
+//! `cargo bench -p xzqh-benches --bench routing`
 
-use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use petgraph::Direction;
-use petgraph::graph::{DiGraph, NodeIndex};
-use xzqh::routing::{Case, Decision, Place, Policy, Router};
-use xzqh::{Hierarchy, UnitId};
+use criterion::{Criterion, criterion_group, criterion_main};
+use xzqh::routing::{Case, Decision, Place, Router};
+use xzqh::{Hierarchy, Role, UnitId};
+use xzqh_benches::{BASELINE, Flat, Rng, XZQH};
 
-/// The naive way a user would write the rule: petgraph for the tree, owned
-/// strings for kinds, ancestor sets for the common ancestor.
-struct Naive {
-    graph: DiGraph<(String, String, String, u8), ()>, // code, name, kind, level
-    policy: Policy,
-    /// Level names, top first, compared as strings.
-    levels: Vec<String>,
+const CATEGORY: &str = "public_complaint";
+
+/// Why the hand-written router passed a unit by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Start,
+    BelowLevel,
+    Role,
+    Handles,
 }
 
-impl Naive {
-    fn new(h: &Hierarchy) -> Self {
-        let mut graph = DiGraph::new();
-        let mut ids: HashMap<String, NodeIndex> = HashMap::new();
-        for u in h.units() {
-            let n = graph.add_node((
-                u.code().to_owned(),
-                u.name().to_owned(),
-                u.kind().name().to_owned(),
-                u.level().rank(),
-            ));
-            ids.insert(u.code().to_owned(), n);
-            if let Some(p) = u.parent() {
-                graph.add_edge(ids[p.code()], n, ());
+/// The rule of `public_complaint` in China's default policy, by hand:
+/// township level or above, a government or an agency.
+struct Baseline<'a> {
+    flat: &'a Flat,
+    eligible_kind: Vec<bool>,
+    government_kind: Vec<bool>,
+    max_rank: u8,
+}
+
+/// What the hand-written router hands back, reused between cases.
+#[derive(Default)]
+struct Out {
+    trace: Vec<(u32, Step)>,
+    escalation: Vec<u32>,
+    parties: Vec<u32>,
+}
+
+impl Baseline<'_> {
+    fn route(&self, places: &[u32], out: &mut Out) -> u32 {
+        let handler = self.climb(places, &mut out.trace);
+        let f = self.flat;
+        out.escalation.clear();
+        let mut p = handler;
+        while p != 0 {
+            p = f.parent[p as usize];
+            if self.government_kind[f.kind[p as usize] as usize] {
+                out.escalation.push(p);
             }
         }
-        Naive {
-            graph,
-            policy: xzqh::china::policy(),
-            levels: h
-                .schema()
-                .levels()
-                .iter()
-                .map(|l| l.name().to_owned())
-                .collect(),
-        }
-    }
-
-    fn ancestors(&self, mut n: NodeIndex) -> Vec<NodeIndex> {
-        let mut out = vec![n];
-        while let Some(p) = self.graph.neighbors_directed(n, Direction::Incoming).next() {
-            out.push(p);
-            n = p;
-        }
-        out
-    }
-
-    fn route(&self, places: &[NodeIndex], category: &str) -> (NodeIndex, Vec<String>) {
-        let mut trace = Vec::new();
-        let mut common: Option<HashSet<NodeIndex>> = None;
-        for &p in places {
-            let set: HashSet<NodeIndex> = self.ancestors(p).into_iter().collect();
-            common = Some(match common {
-                None => set,
-                Some(c) => c.intersection(&set).copied().collect(),
-            });
-        }
-        let common = common.unwrap_or_default();
-        let start = *self
-            .ancestors(places[0])
-            .iter()
-            .find(|a| common.contains(a))
-            .expect("the root is common");
-        trace.push(format!("start at {}", self.graph[start].0));
-        let cat = self
-            .policy
-            .categories
-            .iter()
-            .find(|c| c.name == category)
-            .expect("category");
-        let required = cat
-            .min_level
-            .as_ref()
-            .map(|l| self.levels.iter().position(|x| x == l).unwrap() as u8);
-        for u in self.ancestors(start) {
-            let (code, _, kind, level) = &self.graph[u];
-            if required.is_some_and(|r| *level > r) {
-                trace.push(format!("{code} is below the required level"));
+        out.parties.clear();
+        for &x in places {
+            let mut x = x;
+            if x == handler {
                 continue;
             }
-            let holds = cat.competences.iter().all(|c| {
-                self.policy
-                    .competences
-                    .iter()
-                    .any(|d| &d.name == c && d.kinds.iter().any(|k| k == kind))
-            });
-            if !holds {
-                trace.push(format!("{code} lacks a competence"));
-                continue;
+            while f.parent[x as usize] != handler {
+                x = f.parent[x as usize];
             }
-            trace.push(format!("{code} handles the case"));
-            return (u, trace);
+            if let Err(at) = out.parties.binary_search(&x) {
+                out.parties.insert(at, x);
+            }
         }
-        unreachable!("the State handles everything in the default policy")
+        handler
+    }
+
+    fn climb(&self, places: &[u32], trace: &mut Vec<(u32, Step)>) -> u32 {
+        trace.clear();
+        let f = self.flat;
+        let mut u = places[1..].iter().fold(places[0], |acc, &p| f.lca(acc, p));
+        trace.push((u, Step::Start));
+        loop {
+            let i = u as usize;
+            if f.level[i] > self.max_rank {
+                trace.push((u, Step::BelowLevel));
+            } else if !self.eligible_kind[f.kind[i] as usize] {
+                trace.push((u, Step::Role));
+            } else {
+                trace.push((u, Step::Handles));
+                return u;
+            }
+            u = f.parent[i];
+        }
     }
 }
 
 fn bench(c: &mut Criterion) {
-    // The real village-level hierarchy.
     let h: &'static Hierarchy = xzqh::china_with_villages();
     let router = Router::new(h, xzqh::china::policy()).expect("the default policy fits");
-    let naive = Naive::new(h);
-    // Random villages: the last 620,000 units of each level are not
-    // contiguous in pre-order, so draw ids and keep the village-level ones.
-    let mut s = 0x9E37_79B9_7F4A_7C15u64;
-    let mut villages = Vec::new();
-    while villages.len() < 1 << 14 {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        let id = UnitId::new((s % h.len() as u64) as u32);
-        if h.get(id).is_some_and(|u| u.level() == xzqh::china::VILLAGE) {
-            villages.push(id);
-        }
+    let flat = Flat::new(h);
+    let mut eligible_kind = vec![false; h.schema().kinds().len()];
+    let mut government_kind = vec![false; h.schema().kinds().len()];
+    for u in h.units() {
+        eligible_kind[u.kind_id().index()] = matches!(u.role(), Role::Government | Role::Agency);
+        government_kind[u.kind_id().index()] = u.role() == Role::Government;
     }
-    let mut g = c.benchmark_group(format!("route/{}k", h.len() / 1000));
+    let baseline = Baseline {
+        flat: &flat,
+        eligible_kind,
+        government_kind,
+        max_rank: xzqh::china::TOWNSHIP.rank(),
+    };
+
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let village: Vec<UnitId> = h
+        .units()
+        .filter(|u| u.level() == xzqh::china::VILLAGE)
+        .map(|u| u.id())
+        .collect();
+    let places: Vec<UnitId> = (0..1 << 14)
+        .map(|_| village[rng.below(village.len())])
+        .collect();
     for n in [1usize, 4, 16] {
-        let cases: Vec<Vec<Place>> = villages
+        let cases: Vec<Vec<Place>> = places
             .chunks(n)
             .map(|c| c.iter().map(|&u| Place::Id(u)).collect())
             .collect();
-        let mut i = 0;
+        let raw: Vec<Vec<u32>> = places
+            .chunks(n)
+            .map(|c| c.iter().map(|u| u.get()).collect())
+            .collect();
         let mut d = Decision::new(h);
-        g.bench_with_input(BenchmarkId::new("xzqh", n), &n, |b, _| {
+        let mut out = Out::default();
+        let want: Vec<UnitId> = cases
+            .iter()
+            .map(|c| {
+                router
+                    .route_into(&Case::new(c, CATEGORY), &mut d)
+                    .expect("routable");
+                d.handler().id()
+            })
+            .collect();
+        for (r, w) in raw.iter().zip(&want) {
+            assert_eq!(baseline.route(r, &mut out), w.get(), "same rule");
+        }
+
+        let mut g = c.benchmark_group(format!("route_{n}_places/{}k", h.len() / 1000));
+        let mut i = 0;
+        g.bench_function(XZQH, |b| {
             b.iter(|| {
                 i = (i + 1) % cases.len();
                 router
-                    .route_into(&Case::new(&cases[i], "public_complaint"), &mut d)
+                    .route_into(&Case::new(black_box(&cases[i]), CATEGORY), &mut d)
                     .expect("routable");
-                black_box(d.handler())
+                assert_eq!(d.handler().id(), want[i]);
+                black_box((d.trace().len(), d.escalation().len(), d.parties().len()));
             })
         });
-        let naive_cases: Vec<Vec<NodeIndex>> = villages
-            .chunks(n)
-            .map(|c| c.iter().map(|u| NodeIndex::new(u.index())).collect())
-            .collect();
-        let mut j = 0;
-        g.bench_with_input(BenchmarkId::new("naive_petgraph", n), &n, |b, _| {
+        g.bench_function(BASELINE, |b| {
             b.iter(|| {
-                j = (j + 1) % naive_cases.len();
-                black_box(naive.route(&naive_cases[j], "public_complaint"))
+                i = (i + 1) % cases.len();
+                let u = baseline.route(black_box(&raw[i]), &mut out);
+                assert_eq!(u, want[i].get());
+                black_box((out.trace.len(), out.escalation.len(), out.parties.len()));
             })
         });
+        g.finish();
     }
-    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -1,9 +1,11 @@
 //! Loading China-sized hierarchies (661,818 units, `sample::synthetic`):
-//! the binary snapshot, the JSON form, and the naive way a user would write
-//! it (serde_json of one object per unit into a petgraph `Graph` plus a
-//! `HashMap<String, NodeIndex>`), in the same run.
+//! the binary snapshot beside the simple alternative (serde_json of one
+//! object per unit into a `Vec` and a `hashbrown` map from code to row), in
+//! the same run; xzqh's JSON form and a petgraph `Graph` plus a std
+//! `HashMap<String, NodeIndex>` are labelled extras. No existing crate loads
+//! a hierarchy of this size.
 //!
-//! `cargo bench --features serde --bench snapshot -- --warm-up-time 1 --measurement-time 3`
+//! `cargo bench -p xzqh-benches --bench snapshot`
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -12,7 +14,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::graph::{Graph, NodeIndex};
 use serde::{Deserialize, Serialize};
 use xzqh::Hierarchy;
-use xzqh_benches::{CHINA_SHAPE, synthetic};
+use xzqh::LoadOptions;
+use xzqh_benches::{BASELINE, CHINA_SHAPE, XZQH, synthetic};
 
 /// One unit as the naive loader stores it: owned strings, one heap object each.
 #[derive(Serialize, Deserialize)]
@@ -42,6 +45,16 @@ fn naive_load(json: &[u8]) -> (Graph<NaiveUnit, ()>, HashMap<String, NodeIndex>)
     (graph, by_code)
 }
 
+fn flat_load(json: &[u8]) -> (Vec<NaiveUnit>, hashbrown::HashMap<String, u32>) {
+    let units: Vec<NaiveUnit> = serde_json::from_slice(json).expect("naive json");
+    let by_code = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.code.clone(), i as u32))
+        .collect();
+    (units, by_code)
+}
+
 fn load(c: &mut Criterion) {
     let h = synthetic(&CHINA_SHAPE, 1).expect("China's shape fits");
     let binary = h.to_snapshot();
@@ -64,21 +77,38 @@ fn load(c: &mut Criterion) {
         json.len(),
         naive_json.len()
     );
+    // The synthetic hierarchy has China's profile, which both formats record.
+    let options = LoadOptions::default().with_profile(xzqh::china::profile());
     assert_eq!(
-        Hierarchy::from_snapshot(&binary).expect("snapshot loads"),
+        Hierarchy::from_snapshot_with(&binary, &options).expect("snapshot loads"),
         h
     );
-    assert_eq!(Hierarchy::from_json(&json).expect("json loads"), h);
+    assert_eq!(
+        Hierarchy::from_json_with(&json, &options).expect("json loads"),
+        h
+    );
 
-    let mut g = c.benchmark_group("load_662k");
+    let n = h.len();
+    let mut g = c.benchmark_group(format!("snapshot_load/{}k", n / 1000));
     g.sample_size(10);
-    g.bench_function("binary_snapshot", |b| {
-        b.iter(|| Hierarchy::from_snapshot(black_box(&binary)).expect("loads"))
+    g.bench_function(XZQH, |b| {
+        b.iter(|| {
+            let h = Hierarchy::from_snapshot_with(black_box(&binary), &options).expect("loads");
+            assert_eq!(h.len(), n);
+            h
+        })
     });
-    g.bench_function("json", |b| {
-        b.iter(|| Hierarchy::from_json(black_box(&json)).expect("loads"))
+    g.bench_function(BASELINE, |b| {
+        b.iter(|| {
+            let f = flat_load(black_box(&naive_json));
+            assert_eq!(f.0.len(), n);
+            f
+        })
     });
-    g.bench_function("naive_json_petgraph_hashmap", |b| {
+    g.bench_function("extra:xzqh JSON", |b| {
+        b.iter(|| Hierarchy::from_json_with(black_box(&json), &options).expect("loads"))
+    });
+    g.bench_function("extra:petgraph + std HashMap", |b| {
         b.iter(|| naive_load(black_box(&naive_json)))
     });
     g.finish();

@@ -205,6 +205,11 @@ impl<'h> UnitsIter<'h> {
     pub(crate) fn new(h: &'h Hierarchy, ids: &'h [u32]) -> Self {
         UnitsIter { h, ids: ids.iter() }
     }
+
+    /// The ids not yet yielded.
+    pub(crate) fn as_slice(&self) -> &'h [u32] {
+        self.ids.as_slice()
+    }
 }
 
 impl<'h> Iterator for UnitsIter<'h> {

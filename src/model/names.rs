@@ -441,6 +441,42 @@ impl<'h> NameIndex<'h> {
         }
     }
 
+    /// The fast path of [`lookup`](Self::lookup): a query of one word (no
+    /// `/`, no white space) that names exactly one unit, by its name or else
+    /// by one form, answered without allocating; the general path gives the
+    /// same answer for it (one reading, the same tables in the same order).
+    /// `None` sends the query down the general path (several units, none,
+    /// several words).
+    #[inline]
+    fn lookup_one_word(&self, query: &str) -> Option<Unit<'h>> {
+        // Every white-space character has a byte below: a byte scan clears
+        // most Chinese names without decoding a character.
+        let maybe = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | b'/' | 0xC2 | 0xE1..=0xE3);
+        if query.bytes().any(maybe) && query.contains(|c: char| c == '/' || c.is_whitespace()) {
+            return None;
+        }
+        let h = self.h;
+        let one = |ids: &[u32]| match *ids {
+            [id] => Some(Some(Unit { h, id })),
+            [] => None,
+            _ => Some(None),
+        };
+        let exact = h.by_name(query).as_slice();
+        if !exact.is_empty() {
+            return one(exact)?;
+        }
+        // The general path reads a query the profile folds, and folded full
+        // names, before short forms: leave those to it.
+        if matches!(fold_str(h.profile(), query), Cow::Owned(_))
+            || !self.forms.folded.get(query).is_empty()
+        {
+            return None;
+        }
+        one(self.forms.major.get(query))
+            .or_else(|| one(self.forms.minor.get(query)))
+            .flatten()
+    }
+
     /// The one unit the query matches (see [`NameIndex`] for the query
     /// rules).
     ///
@@ -466,6 +502,9 @@ impl<'h> NameIndex<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn lookup(&self, query: &str) -> Result<Unit<'h>, LookupError> {
+        if let Some(unit) = self.lookup_one_word(query) {
+            return Ok(unit);
+        }
         match self.resolve(query) {
             Resolved::Empty => Err(LookupError::Empty {
                 query: excerpt(query),

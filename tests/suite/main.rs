@@ -39,6 +39,8 @@ mod layering;
 #[cfg(feature = "china")]
 mod matters;
 #[cfg(feature = "china")]
+mod name_fast_path;
+#[cfg(feature = "china")]
 mod routing;
 #[cfg(feature = "china")]
 mod routing_golden;

@@ -9,9 +9,13 @@ use xzqh::Hierarchy;
 use xzqh::china::ChinaKind;
 
 pub fn source(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data/china/history/source")
-        .join(name);
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The benches member shares this file; the data sit at the workspace root.
+    let root = match here.join("data/china/history/source").is_dir() {
+        true => here,
+        false => here.parent().unwrap_or(here),
+    };
+    let path = root.join("data/china/history/source").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
