@@ -89,6 +89,11 @@ impl Entry {
         QUALITY[(self.tag >> 29) as usize]
     }
 
+    /// The packed form and old-name index.
+    pub(super) fn tag(&self) -> u32 {
+        self.tag
+    }
+
     pub(super) fn old(&self) -> u32 {
         self.tag & NO_OLD
     }

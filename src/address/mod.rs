@@ -80,10 +80,13 @@
 //! matches, each naming a unit strictly inside the previous one's subtree
 //! (one pre-order interval check), levels may be skipped (南山区粤海街道
 //! starts at county level, 黔东南黎平县纪登村 skips the township). Readings
-//! are built by dynamic programming over the matches in the order the
-//! automaton reports them (by end, so every possible predecessor comes
-//! first): each (match, unit) extends the best reading that ends before the
-//! match and contains the unit, or starts a new reading. So *parent-child consistency
+//! are built by dynamic programming over the matches in the order of their
+//! starts (so every reading that ends before a match is finished when the
+//! match is read): each (match, unit) extends the best finished reading
+//! whose unit contains the unit, or starts a new reading. The finished
+//! readings are kept as the best one per unit, so finding that reading is
+//! a look-up of the unit's few ancestors, never a scan of the readings
+//! made before. So *parent-child consistency
 //! decides, never the order of the data*: in 通州区潞邑街道 only Beijing's
 //! 通州区 has a 潞邑街道, so only Beijing's reading covers seven characters.
 //!
@@ -176,7 +179,14 @@
 //!
 //! **Cost.** One pass of the automaton over the text, then work linear in
 //! the matches times the units each names, with no allocation but the
-//! answer's vectors (the buffers are kept per thread). What a resolution
+//! answer's vectors (the buffers are kept per thread). A name repeated
+//! through the text costs one hash read per repetition once it has made
+//! its readings (a later 城关镇 makes none of its 88 townships' readings
+//! again), and a reading of a unit is not made when one made before ends
+//! no later and scores as much: so a megabyte of 城关镇 or 北京 takes time in
+//! proportion to its length, like any text. The buffers a long text makes
+//! grow are given back after the call, down to 64 KiB each (under 1 MiB in
+//! all). What a resolution
 //! costs on a busy machine is mostly cache misses into the automaton (one
 //! per character of a rarely used name, one per match). Building the
 //! dictionary costs far more than resolving a text, which is why

@@ -135,7 +135,7 @@ impl<'h> AddressResolver<'h> {
         })
     }
 
-    fn resolve_in<'t>(&self, text: &'t str, sc: &mut Scratch) -> Resolution<'t>
+    pub(super) fn resolve_in<'t>(&self, text: &'t str, sc: &mut Scratch) -> Resolution<'t>
     where
         'h: 't,
     {
@@ -146,7 +146,9 @@ impl<'h> AddressResolver<'h> {
         if let Some(deep) = &self.names.deep {
             self.extend_deep(deep, text, first, &mut sc.nodes);
         }
-        self.finish(text, &sc.nodes)
+        let r = self.finish(text, &sc.nodes);
+        sc.trim();
+        r
     }
 
     /// The unit with id `id`, which the dictionary took from the hierarchy.

@@ -237,3 +237,19 @@ proptest! {
         prop_assert_eq!(fast, full, "{}", text);
     }
 }
+
+/// A long text makes the scratch buffers grow; after the call they keep at
+/// most 1 MiB, whatever came before.
+#[test]
+fn scratch_gives_back_what_a_long_text_took() {
+    let h = testland();
+    let addresses = h.addresses().expect("the names fit");
+    let mut scratch = super::read::Scratch::default();
+    let long = "Kent County, Ashford, Oakwood 12 ".repeat(40_000);
+    let r = addresses.resolve_in(&long, &mut scratch);
+    assert_eq!(candidates(&r).len(), 0, "{:?}", r.outcome());
+    assert!(scratch.held() <= 1 << 20, "{} bytes kept", scratch.held());
+    let r = addresses.resolve_in("Kent Ashford Oakwood", &mut scratch);
+    assert_eq!(r.unit().map(|u| u.code()), Some("KAO"));
+    assert!(scratch.held() <= 1 << 20);
+}
