@@ -47,7 +47,7 @@ impl<'h> AddressResolver<'h> {
                 range,
                 unit: self.unit(x.unit),
                 form: match x.via {
-                    Via::Full => Form::Full,
+                    Via::Full | Via::Generic => Form::Full,
                     Via::Tail | Via::Major | Via::Minor => Form::Short,
                     Via::OldFull | Via::OldShort => Form::Old {
                         index: x.old as usize,

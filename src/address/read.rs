@@ -40,6 +40,9 @@ pub(super) struct Hit {
     /// Whether the longer match covers every unit this one names (see
     /// [`covered`]; worked out for names of one unit only).
     dead: bool,
+    /// Whether the name is a street's: a street word follows it and no
+    /// name starts there. It is not read.
+    street: bool,
 }
 
 /// Characters covered, then quality, packed so that one `u64` comparison
@@ -237,6 +240,10 @@ impl Scratch {
                 let a = &hits[i].pat;
                 hits[i].dead = a.count == 1 && l.pat.one().is_some_and(|l| covered(&a.entry, l));
             }
+            // A name followed by a street word is part of the street's name
+            // (湖州街, 北京路), unless a name starts right after it (黄岩路桥区).
+            let name_after = to + 1 < n && at[to + 1].1 > at[to].1;
+            hits[i].street &= !name_after;
         }
     }
 }
@@ -314,6 +321,8 @@ struct Pass<'s> {
     /// Counts the changes to the finished readings of units with units
     /// below them (those that can be extended).
     version: u32,
+    /// Whether the text names a unit above the scoped level.
+    upper: bool,
     /// Where the text's first character that is no separator begins.
     first: u32,
     /// The text's characters.
@@ -324,13 +333,13 @@ struct Pass<'s> {
     most: u32,
 }
 
-/// The most characters a match that can start a reading covers: the first
-/// lower bound of the best reading.
-fn start_bound(hits: &[Hit], first: u32) -> u32 {
+/// The most characters a match that can start a reading anywhere covers
+/// (of a unit above the scoped level, or of any level when the text names
+/// none above it): the first lower bound of the best reading.
+fn start_bound(hits: &[Hit], order: &[u32], upper: bool) -> u32 {
     let mut most = 0u32;
-    for m in hits.iter().filter(|m| !m.dead) {
-        let starters = m.pat.starters();
-        if starters > 0 || (m.start == first && m.pat.count > starters) {
+    for m in order.iter().map(|&i| &hits[i as usize]) {
+        if !m.dead && (m.pat.upper || (!upper && m.pat.starters() > 0)) {
             most = most.max(m.chars);
         }
     }
@@ -412,6 +421,7 @@ impl AddressResolver<'_> {
                     shadow: NONE,
                     longer: NONE,
                     dead: false,
+                    street: self.names.street_follows(&text[m.end()..]),
                 });
             }
             // A character in some name is no separator (a name may hold one).
@@ -459,7 +469,14 @@ impl AddressResolver<'_> {
         // (河北 names 11 townships, but 河北省 is longer).
         let prune = pruning();
         order.clear();
-        order.extend((0..hits.len() as u32).filter(|&i| !(prune && hits[i as usize].dead)));
+        order.extend((0..hits.len() as u32).filter(|&i| {
+            let m = &hits[i as usize];
+            !(m.street || (prune && m.dead))
+        }));
+        // Whether the text names a unit above the scoped level: then units
+        // of that level (China: townships) are read only inside a unit
+        // read before, or at the text's start.
+        let upper = order.iter().any(|&i| hits[i as usize].pat.upper);
         order.sort_by_key(|&i| hits[i as usize].start);
         let mut pass = Pass {
             hits,
@@ -470,10 +487,15 @@ impl AddressResolver<'_> {
             lo: u32::MAX,
             hi: 0,
             version: 0,
+            upper,
             first,
             total: chars.len() as u32,
             prune,
-            most: if prune { start_bound(hits, first) } else { 0 },
+            most: if prune {
+                start_bound(hits, order, upper)
+            } else {
+                0
+            },
         };
         for &i in order.iter() {
             let m = &hits[i as usize];
@@ -565,7 +587,12 @@ impl AddressResolver<'_> {
                     u = h.parent[u as usize];
                 }
             }
-            if prev == NONE && !e.via().starts_anywhere() && m.start != p.first {
+            if prev == NONE
+                && (e.via() == Via::Generic
+                    || (m.start != p.first
+                        && (!e.via().starts_anywhere()
+                            || (p.upper && self.names.is_scoped(e.unit)))))
+            {
                 continue;
             }
             let leaf = e.sub_end == e.unit + 1;
