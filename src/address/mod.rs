@@ -126,6 +126,22 @@
 //! reading only at the beginning of the text, so that everyday words
 //! inside street text (门口, 花园) do not turn into townships.
 //!
+//! **Words that are not names.** The profile says which words make the
+//! name before them a street's ([`Profile::street_words`](crate::Profile::street_words);
+//! China: 路, 街, 大道, 巷, 村…): a match followed by one is not read (湖州街,
+//! 北京路, 黄岩横街路), unless a name starts right there (黄岩路桥区) or a
+//! longer kind label of the schema does (湖州街道). Generic names
+//! ([`Profile::generic_names`](crate::Profile::generic_names); China:
+//! 开发区, 工业园区, 城区, 西区…) only continue a reading under a unit the
+//! text names, or open the text before a unit inside them (郊区铜山镇); a
+//! generic name alone is no answer.
+//!
+//! **Scope.** Units of the level just above the profile's deep one (China:
+//! townships) start a reading only at the text's start, or in a text that
+//! names no unit above them (粤海街道科技园…): elsewhere they are read only
+//! inside a unit read before, so a township of another county does not
+//! outrank the county written (滑县红旗路社区).
+//!
 //! **Outcome.** The best reading per unit is kept. If one unit's reading
 //! scores strictly best, the text is [`Outcome::Resolved`] to it. If several
 //! units tie for the best score, it is [`Outcome::Ambiguous`]: every unit
@@ -133,6 +149,21 @@
 //! [`Candidate`], ranked by score, then depth (wider first), then code, each
 //! with the spans that make its reading. Nothing is picked by data order.
 //! With no match at all the text is [`Outcome::NotFound`].
+//!
+//! **Never against the text.** A resolved reading is checked against every
+//! name the text writes in full (a unit's full name, in no longer name,
+//! neither generic nor a street's): if the reading leaves one out — its
+//! words are not in the reading's spans, or the reading takes them as
+//! another unit's short form — and no unit those words name, in any form,
+//! is above or below the answer, the outcome is [`Outcome::Conflict`] with
+//! the best reading and the best reading through each such name (or its
+//! units alone): 广州市天河区京溪街道 (京溪街道 is filed under 白云区), or two
+//! addresses in one text. One exception: when the answer lies in a
+//! functional zone ([`Role::Functional`](crate::Role::Functional)) and the
+//! name left out is a unit of the zone's level beside it (the county
+//! written, 裕华区, beside 石家庄高新区 whose 长江街道 the text names), the
+//! answer is the unit written and the zone's reading comes back as
+//! [`Resolution::secondary`].
 //!
 //! **Deep names.** When the hierarchy has units at the profile's deep rank
 //! (China: villages), every substring (up to 24 characters) of the text
@@ -208,5 +239,18 @@ pub use dictionary::AddressResolverBuilder;
 pub(crate) use dictionary::Dictionary;
 #[cfg(test)]
 pub(crate) use read::set_exhaustive;
+
+/// What pruning must not change: the resolution, but of a conflict only
+/// the best reading (the others are the best readings through names the
+/// best one leaves out, and pruning may leave those shorter).
+#[cfg(test)]
+pub(crate) fn primary(mut r: Resolution<'_>) -> Resolution<'_> {
+    if let Outcome::Conflict(c) = &mut r.outcome {
+        c.truncate(1);
+        r.chain.clear();
+        r.spans.clear();
+    }
+    r
+}
 pub use resolver::AddressResolver;
 pub use types::{AddressError, Candidate, Form, OldName, Outcome, Resolution, Span};

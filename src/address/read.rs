@@ -84,6 +84,13 @@ pub(super) struct Node {
     pub(super) old: u32,
 }
 
+impl Node {
+    /// Whether the reading is a generic name alone (开发区): no answer.
+    pub(super) fn generic_alone(&self) -> bool {
+        self.via == Via::Generic && self.prev == NONE
+    }
+}
+
 /// The entries of `list` (sorted by unit) strictly inside `lo..hi`.
 #[inline]
 fn within(list: &[Entry], lo: u32, hi: u32) -> &[Entry] {
@@ -124,6 +131,19 @@ pub(super) struct Scratch {
     done: UnitMap,
     made: UnitMap,
     barren: BarrenSet,
+    /// The names written in full, read or not (see [`Explicit`]).
+    pub(super) explicit: Vec<Explicit>,
+}
+
+/// A name the text writes in full (a unit's full name, neither generic nor
+/// a street's, in no longer name): a reading that leaves out every unit it
+/// names contradicts the text.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Explicit {
+    pub(super) start: u32,
+    pub(super) end: u32,
+    pub(super) chars: u32,
+    pub(super) pat: Pat,
 }
 
 /// The most bytes each scratch buffer keeps after a resolution (a long
@@ -149,6 +169,7 @@ impl Scratch {
         self.done.clear();
         self.made.clear();
         self.barren.clear();
+        self.explicit.clear();
     }
 
     /// Gives back the memory past [`KEEP_BYTES`] per buffer (about 0.5 MiB
@@ -159,6 +180,7 @@ impl Scratch {
         trim_vec(&mut self.nodes);
         trim_vec(&mut self.at);
         trim_vec(&mut self.order);
+        trim_vec(&mut self.explicit);
         let keep = KEEP_BYTES / 16;
         if self.pending.capacity() > keep {
             self.pending = BinaryHeap::new();
@@ -185,6 +207,7 @@ impl Scratch {
             + self.pending.capacity() * 8
             + (self.done.capacity() + self.made.capacity()) * 12
             + self.barren.capacity() * 40
+            + self.explicit.capacity() * std::mem::size_of::<Explicit>()
     }
 
     /// Each match's `shadow`, the longest match that starts at or before
@@ -448,6 +471,7 @@ impl AddressResolver<'_> {
             done,
             made,
             barren,
+            explicit,
             ..
         } = sc;
         // The matches are read in the order of their starts: a reading
@@ -477,6 +501,20 @@ impl AddressResolver<'_> {
         // of that level (China: townships) are read only inside a unit
         // read before, or at the text's start.
         let upper = order.iter().any(|&i| hits[i as usize].pat.upper);
+        explicit.extend(
+            order
+                .iter()
+                .map(|&i| &hits[i as usize])
+                .filter(|m| {
+                    m.shadow == NONE && self.split(&m.pat).0.iter().any(|e| e.via() == Via::Full)
+                })
+                .map(|m| Explicit {
+                    start: m.start,
+                    end: m.end,
+                    chars: m.chars,
+                    pat: m.pat,
+                }),
+        );
         order.sort_by_key(|&i| hits[i as usize].start);
         let mut pass = Pass {
             hits,
@@ -587,11 +625,11 @@ impl AddressResolver<'_> {
                     u = h.parent[u as usize];
                 }
             }
+            // A generic name may open the text (郊区铜山镇), but is no answer
+            // alone (see `decide`).
             if prev == NONE
-                && (e.via() == Via::Generic
-                    || (m.start != p.first
-                        && (!e.via().starts_anywhere()
-                            || (p.upper && self.names.is_scoped(e.unit)))))
+                && m.start != p.first
+                && (!e.via().starts_anywhere() || (p.upper && self.names.is_scoped(e.unit)))
             {
                 continue;
             }
@@ -624,7 +662,8 @@ impl AddressResolver<'_> {
                     continue;
                 }
             }
-            if p.prune {
+            // A generic name alone is no answer: it raises no bound.
+            if p.prune && !(prev == NONE && e.via() == Via::Generic) {
                 p.most = p.most.max(score.chars());
             }
             let n = p.nodes.len() as u32;

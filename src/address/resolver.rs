@@ -146,7 +146,7 @@ impl<'h> AddressResolver<'h> {
         if let Some(deep) = &self.names.deep {
             self.extend_deep(deep, text, first, &mut sc.nodes);
         }
-        let r = self.finish(text, &sc.nodes);
+        let r = self.finish(text, &sc.nodes, &sc.explicit);
         sc.trim();
         r
     }
