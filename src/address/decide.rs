@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::address::dictionary::Via;
+use crate::address::dictionary::{Entry, Via};
 use crate::address::read::{Explicit, Node, Score, skip_separators};
 use crate::address::resolver::AddressResolver;
 use crate::address::types::{Candidate, Form, Outcome, Resolution, Span};
@@ -144,6 +144,22 @@ impl<'h> AddressResolver<'h> {
         }
     }
 
+    /// Whether entry `e` counts as written in full against an answer
+    /// `unit`: a full name, or a generic name (城中区) of a unit whose
+    /// parent is the answer or above it (柳州市城中区马山镇 names 柳州's
+    /// 城中区, which the answer 马山镇 of 柳城县 leaves out).
+    fn written(&self, e: &Entry, unit: u32) -> bool {
+        let h = self.hierarchy();
+        match e.via() {
+            Via::Full => true,
+            Via::Generic => {
+                let p = h.parent[e.unit as usize];
+                p != NONE && p != 0 && p <= unit && unit < h.end[p as usize]
+            }
+            _ => false,
+        }
+    }
+
     /// The reading ending at node `n` as a candidate.
     fn candidate<'t>(&self, text: &'t str, nodes: &[Node], n: u32) -> Candidate<'t>
     where
@@ -205,6 +221,7 @@ impl<'h> AddressResolver<'h> {
                 // short form, though also a township's full name elsewhere).
                 let (a, b) = self.split(&x.pat);
                 !a.iter().chain(b).any(|e| related(e.unit))
+                    && a.iter().chain(b).any(|e| self.written(e, unit))
             })
             .collect();
         let plain = |this: &Self| Resolution {
@@ -240,7 +257,8 @@ impl<'h> AddressResolver<'h> {
                 None => {
                     let (full, _) = self.split(&x.pat);
                     let range = x.start as usize..x.end as usize;
-                    for e in full.iter().filter(|e| e.via() == Via::Full) {
+                    let (_, rest) = self.split(&x.pat);
+                    for e in full.iter().chain(rest).filter(|e| self.written(e, unit)) {
                         let c = Candidate {
                             unit: self.unit(e.unit),
                             chars: x.chars as usize,
@@ -294,6 +312,23 @@ impl<'h> AddressResolver<'h> {
                 rest: rest_from(text, nodes[n as usize].end.max(end)),
                 secondary: vec![self.candidate(text, nodes, n)],
             };
+        }
+        // The same the other way round: the best reading is the county
+        // written, the name left out a township of the zone beside it.
+        if let [(other, _)] = &others[..]
+            && let Some(zone) = self
+                .path(other.unit.id)
+                .into_iter()
+                .find(|u| u.kind().role() == Role::Functional)
+            && zone.id != other.unit.id
+            && self
+                .path(unit)
+                .into_iter()
+                .any(|u| u.level() == zone.level() && u != zone && u.parent() == zone.parent())
+        {
+            let mut r = plain(self);
+            r.secondary = others.into_iter().map(|(c, _)| c).collect();
+            return r;
         }
         let mut all = vec![self.candidate(text, nodes, n)];
         all.extend(others.into_iter().map(|(c, _)| c));

@@ -361,7 +361,7 @@ fn check_old_names(h: &Hierarchy, old: &[OldName]) -> Result<(), AddressError> {
 /// Every `(name, entry)` of the dictionary, the names back to back in one
 /// buffer, to be sorted: no allocation per name.
 #[derive(Default)]
-struct Records {
+struct Records<'h> {
     buf: String,
     /// Names of units above the deep rank, and old names: for the automaton.
     top: Vec<(u32, u32, Entry)>,
@@ -369,12 +369,14 @@ struct Records {
     deep: Vec<(u32, u32, Entry)>,
     /// The profile's generic names: their entries are [`Via::Generic`].
     generic: std::collections::HashSet<String>,
+    /// The profile whose [`fold`](crate::Profile::fold) names are written in.
+    fold: Option<&'h dyn crate::Profile>,
 }
 
-impl Records {
+impl<'h> Records<'h> {
     /// The names of every unit but the root (full name, then the profile's
     /// short forms), then the old names with their short forms.
-    fn collect(h: &Hierarchy, old: &[OldName]) -> Records {
+    fn collect(h: &'h Hierarchy, old: &[OldName]) -> Records<'h> {
         let profile = h.profile();
         let deep_rank = profile.deep_rank().unwrap_or(u8::MAX);
         let mut forms: Vec<ShortForm<'_>> = Vec::new();
@@ -421,8 +423,10 @@ impl Records {
     /// Appends the name `parts[0]` followed by `parts[1]`, denoting `entry`.
     fn push(&mut self, parts: [&str; 2], mut entry: Entry, is_deep: bool) {
         let a = self.buf.len() as u32;
-        self.buf.push_str(parts[0]);
-        self.buf.push_str(parts[1]);
+        // Names are indexed folded, as the text is read (繁體 as 简体).
+        for c in parts[0].chars().chain(parts[1].chars()) {
+            self.buf.push(self.fold.map_or(c, |p| p.fold(c)));
+        }
         if !is_deep && self.generic.contains(&self.buf[a as usize..]) {
             entry = Entry::new(entry.unit, entry.sub_end, Via::Generic, entry.old());
         }

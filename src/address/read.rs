@@ -419,6 +419,7 @@ impl AddressResolver<'_> {
         // that end with it, so in the order of their ends: a match's
         // possible predecessors all end earlier.
         let mut step = self.names.ac.find_overlapping_stepper();
+        let profile = self.hierarchy().profile();
         let (mut run, mut after_sep, mut first) = (0u32, true, text.len() as u32);
         for (i, c) in text.char_indices() {
             let i = i as u32;
@@ -427,6 +428,13 @@ impl AddressResolver<'_> {
                 at: i,
                 lead: if after_sep { run } else { i },
             });
+            // The profile's fold (a traditional character to its
+            // simplified form), as the names were indexed; only to a
+            // character of the same length, so that byte offsets hold.
+            let c = match profile.fold(c) {
+                f if f.len_utf8() == c.len_utf8() => f,
+                _ => c,
+            };
             step.consume(c.to_ascii_lowercase());
             for m in step.matches() {
                 let from = m.start() as u32;
@@ -506,7 +514,10 @@ impl AddressResolver<'_> {
                 .iter()
                 .map(|&i| &hits[i as usize])
                 .filter(|m| {
-                    m.shadow == NONE && self.split(&m.pat).0.iter().any(|e| e.via() == Via::Full)
+                    let (a, b) = self.split(&m.pat);
+                    m.shadow == NONE
+                        && (a.iter().any(|e| e.via() == Via::Full)
+                            || b.iter().any(|e| e.via() == Via::Generic))
                 })
                 .map(|m| Explicit {
                     start: m.start,

@@ -135,6 +135,56 @@ impl<'h> AddressResolver<'h> {
         })
     }
 
+    /// Resolves many texts, in order, on up to `threads` threads (`0`: as
+    /// many as the machine has; `1`: this thread). Each thread keeps its
+    /// own buffers; the texts are split into one contiguous run per thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let addresses = xzqh::china().addresses()?;
+    /// let texts = ["深圳南山区粤海街道", "北京朝阳区", "朝阳区", "12号楼"];
+    /// let rs = addresses.resolve_many(&texts, 2);
+    /// let units: Vec<_> = rs.iter().map(|r| r.unit().map(|u| u.code())).collect();
+    /// assert_eq!(units, [Some("440305007"), Some("110105"), None, None]);
+    /// assert_eq!(rs[2].candidates().len(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn resolve_many<'t, S>(&self, texts: &'t [S], threads: usize) -> Vec<Resolution<'t>>
+    where
+        'h: 't,
+        S: AsRef<str> + Sync,
+    {
+        let threads = match threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+        .min(texts.len().max(1));
+        if threads <= 1 {
+            return texts.iter().map(|t| self.resolve(t.as_ref())).collect();
+        }
+        let run = texts.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = texts
+                .chunks(run)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|t| self.resolve(t.as_ref()))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let mut out = Vec::with_capacity(texts.len());
+            for p in parts {
+                // A resolution does not panic; were a thread to, its
+                // panic goes on here.
+                out.extend(p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+            out
+        })
+    }
+
     pub(super) fn resolve_in<'t>(&self, text: &'t str, sc: &mut Scratch) -> Resolution<'t>
     where
         'h: 't,

@@ -37,6 +37,11 @@ impl Profile for Testland {
     fn deep_rank(&self) -> Option<u8> {
         Some(3)
     }
+
+    /// A stand-in for a traditional-to-simplified fold: Q reads as K.
+    fn fold(&self, c: char) -> char {
+        if c == 'Q' { 'K' } else { c }
+    }
 }
 
 /// Two counties, each with an Ashford District; three parishes named
@@ -252,4 +257,14 @@ fn scratch_gives_back_what_a_long_text_took() {
     let r = addresses.resolve_in("Kent Ashford Oakwood", &mut scratch);
     assert_eq!(r.unit().map(|u| u.code()), Some("KAO"));
     assert!(scratch.held() <= 1 << 20);
+}
+
+/// The text is read through the profile's fold, and so are the names.
+#[test]
+fn text_is_read_folded() {
+    let h = testland();
+    let addresses = h.addresses().expect("the names fit");
+    let r = addresses.resolve("Qent County, Maidstone");
+    assert_eq!(r.unit().map(|u| u.code()), Some("KM"));
+    assert_eq!(r.spans()[0].text, "Qent County");
 }
