@@ -275,17 +275,19 @@ impl<'h> AddressResolver<'h> {
                 }
             }
         }
-        let mut seen = vec![unit];
-        others.retain(|(c, _)| {
-            let fresh = !seen.contains(&c.unit.id) && !related(c.unit.id);
-            seen.push(c.unit.id);
-            fresh
-        });
+        let mut seen = std::collections::HashSet::from([unit]);
+        others.retain(|(c, _)| seen.insert(c.unit.id) && !related(c.unit.id));
         // Of readings on one line, the deepest (浙江省, 杭州市 and 余杭区
         // written in full are one address).
-        let inside = |a: u32, b: u32| a < b && b < h.end[a as usize];
-        let ids: Vec<u32> = others.iter().map(|(c, _)| c.unit.id).collect();
-        others.retain(|(c, _)| !ids.iter().any(|&d| inside(c.unit.id, d)));
+        // (Units in pre-order: the first one after a unit lies inside it
+        // if any does.)
+        let mut ids: Vec<u32> = others.iter().map(|(c, _)| c.unit.id).collect();
+        ids.sort_unstable();
+        others.retain(|(c, _)| {
+            let a = c.unit.id;
+            let next = ids.partition_point(|&d| d <= a);
+            ids.get(next).is_none_or(|&d| d >= h.end[a as usize])
+        });
         if others.is_empty() {
             return plain(self);
         }

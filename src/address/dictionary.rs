@@ -249,6 +249,8 @@ pub(crate) struct Dictionary {
     pub(super) scoped: Box<[u64]>,
     /// The profile's street words (路, 街), ASCII in lower case.
     pub(super) street: Vec<String>,
+    /// The first characters of the street words, sorted.
+    street_first: Box<[char]>,
     /// The labels of the schema's kinds (街道, 镇): a street word where one
     /// of them, longer, begins is no street word (湖州街道 is not 湖州街).
     pub(super) kind_labels: Vec<String>,
@@ -265,6 +267,10 @@ impl Dictionary {
 
     /// Whether the text after a name, `rest`, starts with a street word.
     pub(super) fn street_follows(&self, rest: &str) -> bool {
+        match rest.chars().next() {
+            Some(c) if self.street_first.binary_search(&c).is_ok() => {}
+            _ => return false,
+        }
         self.street.iter().any(|w| {
             rest.starts_with(w.as_str())
                 && !self
@@ -296,11 +302,15 @@ impl Dictionary {
         let name_chars = top.names.iter().flat_map(|n| n.chars()).collect();
         let deep = (!recs.deep.is_empty()).then(|| Deep::build(&recs.buf, recs.deep));
         let profile = h.profile();
-        let street = profile
+        let street: Vec<String> = profile
             .street_words()
             .iter()
             .map(|w| w.to_ascii_lowercase())
+            .filter(|w| !w.is_empty())
             .collect();
+        let mut street_first: Vec<char> = street.iter().filter_map(|w| w.chars().next()).collect();
+        street_first.sort_unstable();
+        street_first.dedup();
         let kind_labels = h
             .schema()
             .kinds()
@@ -317,6 +327,7 @@ impl Dictionary {
             old,
             scoped,
             street,
+            street_first: street_first.into_boxed_slice(),
             kind_labels,
         })
     }

@@ -10,6 +10,10 @@ use std::collections::BinaryHeap;
 
 use crate::model::hierarchy::NONE;
 
+/// Matches in a text past which those that made no reading are
+/// remembered.
+const MEMO_HITS: usize = 256;
+
 /// Quality lost by a match that ends inside a longer match of another name.
 const SHADOW_PENALTY: i32 = 5;
 
@@ -346,6 +350,10 @@ struct Pass<'s> {
     version: u32,
     /// Whether the text names a unit above the scoped level.
     upper: bool,
+    /// Whether matches that made no reading are remembered (only in long
+    /// texts, where names repeat: a short one would pay the hashing for
+    /// nothing).
+    memo: bool,
     /// Where the text's first character that is no separator begins.
     first: u32,
     /// The text's characters.
@@ -378,8 +386,11 @@ impl std::hash::Hasher for UnitHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        for w in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..w.len()].copy_from_slice(w);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
         }
     }
     fn write_u32(&mut self, n: u32) {
@@ -537,6 +548,7 @@ impl AddressResolver<'_> {
             hi: 0,
             version: 0,
             upper,
+            memo: prune && order.len() > MEMO_HITS,
             first,
             total: chars.len() as u32,
             prune,
@@ -602,7 +614,7 @@ impl AddressResolver<'_> {
         // tightened and the best reading per unit only improved. So a name
         // repeated through the text costs a hash read per repetition, not
         // one per unit it denotes (城关镇 names 88 townships).
-        let key = (p.prune && m.start != p.first).then(|| {
+        let key = (p.memo && m.start != p.first).then(|| {
             let [a, b, c] = pat_key(Some(&m.pat));
             let [d, e, f] = pat_key(shadow);
             let [g, h, i] = pat_key(longer_pat);
