@@ -138,6 +138,7 @@ impl<'h> AddressResolver<'h> {
                 spans: Vec::new(),
                 rest: 0..text.len(),
                 secondary: Vec::new(),
+                read: text.len(),
             },
             Some((_, n, false)) => self.resolved(text, nodes, n, explicit),
             Some((best, _, true)) => self.ambiguous(text, nodes, best),
@@ -231,6 +232,7 @@ impl<'h> AddressResolver<'h> {
             spans: this.spans(text, nodes, n),
             rest: rest_from(text, nodes[n as usize].end),
             secondary: Vec::new(),
+            read: text.len(),
         };
         if contradicted.is_empty() {
             return plain(self);
@@ -313,6 +315,7 @@ impl<'h> AddressResolver<'h> {
                 spans: county.spans.clone(),
                 rest: rest_from(text, nodes[n as usize].end.max(end)),
                 secondary: vec![self.candidate(text, nodes, n)],
+                read: text.len(),
             };
         }
         // The same the other way round: the best reading is the county
@@ -353,6 +356,7 @@ impl<'h> AddressResolver<'h> {
             spans,
             rest: rest_from(text, end),
             secondary: Vec::new(),
+            read: text.len(),
         }
     }
 
@@ -420,6 +424,7 @@ impl<'h> AddressResolver<'h> {
             spans,
             rest: rest_from(text, end),
             secondary: Vec::new(),
+            read: text.len(),
         }
     }
 }

@@ -47,6 +47,8 @@ pub(super) struct Hit {
     /// Whether the name is a street's: a street word follows it and no
     /// name starts there. It is not read.
     street: bool,
+    /// Whether a longer match holds it (街道 in 粤海街道).
+    inside: bool,
 }
 
 /// Characters covered, then quality, packed so that one `u64` comparison
@@ -249,6 +251,10 @@ impl Scratch {
             let next = at[s].2;
             at[s].2 = i as u32;
             let e = hits[i].end;
+            hits[i].inside = longest != NONE
+                && longest != i as u32
+                && hits[longest as usize].end >= e
+                && hits[longest as usize].chars > hits[i].chars;
             hits[i].shadow = if longest != NONE && hits[longest as usize].end > e {
                 longest
             } else {
@@ -464,6 +470,7 @@ impl AddressResolver<'_> {
                     longer: NONE,
                     dead: false,
                     street: self.names.street_follows(&text[m.end()..]),
+                    inside: false,
                 });
             }
             // A character in some name is no separator (a name may hold one).
@@ -526,7 +533,7 @@ impl AddressResolver<'_> {
                 .map(|&i| &hits[i as usize])
                 .filter(|m| {
                     let (a, b) = self.split(&m.pat);
-                    m.shadow == NONE
+                    !m.inside
                         && (a.iter().any(|e| e.via() == Via::Full)
                             || b.iter().any(|e| e.via() == Via::Generic))
                 })

@@ -311,6 +311,8 @@ pub struct Resolution<'a> {
     pub(super) rest: Range<usize>,
     /// Readings that do not change the answer but a caller may want.
     pub(super) secondary: Vec<Candidate<'a>>,
+    /// How many bytes of the text were read.
+    pub(super) read: usize,
 }
 
 impl<'a> Resolution<'a> {
@@ -380,6 +382,42 @@ impl<'a> Resolution<'a> {
     /// ```
     pub fn secondary(&self) -> &[Candidate<'a>] {
         &self.secondary
+    }
+
+    /// How many bytes of the text were read: all of it, unless it is
+    /// longer than [`AddressResolver::MAX_TEXT_BYTES`](crate::address::AddressResolver::MAX_TEXT_BYTES)
+    /// (no address is that long); then the text up to there, and the rest
+    /// is left in the [remainder](Self::remainder).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::address::AddressResolver;
+    /// let addresses = xzqh::china().addresses()?;
+    /// let r = addresses.resolve("南山区粤海街道");
+    /// assert!(!r.is_truncated());
+    /// let long = format!("南山区{}", "很".repeat(AddressResolver::MAX_TEXT_BYTES));
+    /// let r = addresses.resolve(&long);
+    /// assert!(r.is_truncated() && r.read_len() <= AddressResolver::MAX_TEXT_BYTES);
+    /// assert_eq!(r.unit().unwrap().code(), "440305");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_len(&self) -> usize {
+        self.read
+    }
+
+    /// Whether the text was longer than the resolver reads (see
+    /// [`read_len`](Self::read_len)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = xzqh::china().addresses()?.resolve("南山区");
+    /// assert!(!r.is_truncated());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_truncated(&self) -> bool {
+        self.read < self.text.len()
     }
 
     /// The candidates, if ambiguous, or the readings, if in conflict

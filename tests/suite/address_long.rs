@@ -35,6 +35,12 @@ fn repeated_names_resolve() {
             outcome_kind(r.outcome())
         );
         assert!(!matches!(r.outcome(), Outcome::NotFound), "{label}");
+        assert_eq!(
+            r.is_truncated(),
+            text.len() > xzqh::address::AddressResolver::MAX_TEXT_BYTES,
+            "{label}"
+        );
+        assert_eq!(r.remainder_range().end, text.len());
     }
 }
 
