@@ -396,7 +396,7 @@ impl<'a> Resolution<'a> {
     /// let addresses = xzqh::china().addresses()?;
     /// let r = addresses.resolve("南山区粤海街道");
     /// assert!(!r.is_truncated());
-    /// let long = format!("南山区{}", "很".repeat(AddressResolver::MAX_TEXT_BYTES));
+    /// let long = format!("深圳市南山区{}", "很".repeat(AddressResolver::MAX_TEXT_BYTES));
     /// let r = addresses.resolve(&long);
     /// assert!(r.is_truncated() && r.read_len() <= AddressResolver::MAX_TEXT_BYTES);
     /// assert_eq!(r.unit().unwrap().code(), "440305");
