@@ -3,18 +3,34 @@
 
 use std::ops::Range;
 
-use crate::address::dictionary::Via;
-use crate::address::read::{Node, Score, skip_separators};
+use crate::address::dictionary::{Entry, Via};
+use crate::address::read::{Explicit, Node, Score, skip_separators};
 use crate::address::resolver::AddressResolver;
 use crate::address::types::{Candidate, Form, Outcome, Resolution, Span};
 use crate::model::hierarchy::NONE;
+use crate::model::schema::Role;
 use crate::model::unit::Unit;
+
+/// Whether every byte of `start..end` lies in one of the `spans`
+/// (disjoint, in reverse text order).
+fn covered_by(spans: &[(u32, u32, bool)], start: u32, end: u32) -> bool {
+    let mut at = start;
+    for &(a, b, _) in spans.iter().rev() {
+        if a <= at && at < b {
+            at = b;
+        }
+    }
+    at >= end
+}
 
 /// The best node, and whether the reading of another unit scores as well.
 fn best(nodes: &[Node]) -> Option<(Score, u32, bool)> {
     let mut best: Option<(Score, u32)> = None;
     let mut tie = false;
     for (i, x) in nodes.iter().enumerate() {
+        if x.generic_alone() {
+            continue;
+        }
         match best {
             Some((s, b)) if x.score < s || (x.score == s && nodes[b as usize].unit == x.unit) => {}
             Some((s, _)) if x.score == s => tie = true,
@@ -47,7 +63,7 @@ impl<'h> AddressResolver<'h> {
                 range,
                 unit: self.unit(x.unit),
                 form: match x.via {
-                    Via::Full => Form::Full,
+                    Via::Full | Via::Generic => Form::Full,
                     Via::Tail | Via::Major | Via::Minor => Form::Short,
                     Via::OldFull | Via::OldShort => Form::Old {
                         index: x.old as usize,
@@ -103,8 +119,14 @@ impl<'h> AddressResolver<'h> {
         out
     }
 
-    /// The resolution the readings in `nodes` make.
-    pub(super) fn finish<'t>(&self, text: &'t str, nodes: &[Node]) -> Resolution<'t>
+    /// The resolution the readings in `nodes` make, checked against the
+    /// names the text writes in full.
+    pub(super) fn finish<'t>(
+        &self,
+        text: &'t str,
+        nodes: &[Node],
+        explicit: &[Explicit],
+    ) -> Resolution<'t>
     where
         'h: 't,
     {
@@ -115,15 +137,226 @@ impl<'h> AddressResolver<'h> {
                 chain: Vec::new(),
                 spans: Vec::new(),
                 rest: 0..text.len(),
+                secondary: Vec::new(),
+                read: text.len(),
             },
-            Some((_, n, false)) => Resolution {
-                text,
-                outcome: Outcome::Resolved(self.unit(nodes[n as usize].unit)),
-                chain: self.chain(nodes, n),
-                spans: self.spans(text, nodes, n),
-                rest: rest_from(text, nodes[n as usize].end),
-            },
+            Some((_, n, false)) => self.resolved(text, nodes, n, explicit),
             Some((best, _, true)) => self.ambiguous(text, nodes, best),
+        }
+    }
+
+    /// Whether entry `e` counts as written in full against an answer
+    /// `unit`: a full name, or a generic name (城中区) of a unit whose
+    /// parent is the answer or above it (柳州市城中区马山镇 names 柳州's
+    /// 城中区, which the answer 马山镇 of 柳城县 leaves out).
+    fn written(&self, e: &Entry, unit: u32) -> bool {
+        let h = self.hierarchy();
+        match e.via() {
+            Via::Full => true,
+            Via::Generic => {
+                let p = h.parent[e.unit as usize];
+                p != NONE && p != 0 && p <= unit && unit < h.end[p as usize]
+            }
+            _ => false,
+        }
+    }
+
+    /// The reading ending at node `n` as a candidate.
+    fn candidate<'t>(&self, text: &'t str, nodes: &[Node], n: u32) -> Candidate<'t>
+    where
+        'h: 't,
+    {
+        let x = &nodes[n as usize];
+        Candidate {
+            unit: self.unit(x.unit),
+            chars: x.score.chars() as usize,
+            quality: x.score.quality(),
+            spans: self.spans(text, nodes, n),
+        }
+    }
+
+    /// The best reading, ending at node `n`, unless it leaves out a unit
+    /// the text writes in full: then a conflict, or, for a township the
+    /// data files under a functional zone beside the county written, the
+    /// county with the zone's reading as a secondary one.
+    fn resolved<'t>(
+        &self,
+        text: &'t str,
+        nodes: &[Node],
+        n: u32,
+        explicit: &[Explicit],
+    ) -> Resolution<'t>
+    where
+        'h: 't,
+    {
+        let h = self.hierarchy();
+        let unit = nodes[n as usize].unit;
+        // The reading's spans, and whether each reads its words as a full
+        // name: a name written in full that the reading takes as another
+        // unit's short form is not read as written.
+        let mut read: Vec<(u32, u32, bool)> = Vec::new();
+        let mut k = n;
+        while k != NONE {
+            let x = &nodes[k as usize];
+            read.push((x.start, x.end, matches!(x.via, Via::Full | Via::Generic)));
+            k = x.prev;
+        }
+        let related = |u: u32| {
+            (u <= unit && unit < h.end[u as usize]) || (unit < u && u < h.end[unit as usize])
+        };
+        let contradicted: Vec<&Explicit> = explicit
+            .iter()
+            .filter(|x| {
+                // Read otherwise: its words lie in the reading's spans (阳新县
+                // in 信阳新县), unless the reading takes exactly those words
+                // as a short form (南山区 as 南山区街道's).
+                let exact = read.iter().find(|&&(a, b, _)| a == x.start && b == x.end);
+                match exact {
+                    Some(&(_, _, full)) => !full,
+                    None => !covered_by(&read, x.start, x.end),
+                }
+            })
+            .filter(|x| {
+                // Not when any unit the words name, in any form, is on the
+                // reading's line (永兴 after 京山市永兴街道 is that 永兴街道's
+                // short form, though also a township's full name elsewhere).
+                let (a, b) = self.split(&x.pat);
+                !a.iter().chain(b).any(|e| related(e.unit))
+                    && a.iter().chain(b).any(|e| self.written(e, unit))
+            })
+            .collect();
+        let plain = |this: &Self| Resolution {
+            text,
+            outcome: Outcome::Resolved(this.unit(unit)),
+            chain: this.chain(nodes, n),
+            spans: this.spans(text, nodes, n),
+            rest: rest_from(text, nodes[n as usize].end),
+            secondary: Vec::new(),
+            read: text.len(),
+        };
+        if contradicted.is_empty() {
+            return plain(self);
+        }
+        // The best reading through each span written in full (one pass
+        // over the readings: each one's chain, at most the depth).
+        let mut through: std::collections::HashMap<(u32, u32), u32> =
+            std::collections::HashMap::new();
+        for (i, x) in nodes.iter().enumerate() {
+            let mut k = i as u32;
+            while k != NONE {
+                let y = &nodes[k as usize];
+                let slot = through.entry((y.start, y.end)).or_insert(i as u32);
+                if nodes[*slot as usize].score < x.score {
+                    *slot = i as u32;
+                }
+                k = y.prev;
+            }
+        }
+        let mut others: Vec<(Candidate<'t>, Option<u32>)> = Vec::new();
+        for x in &contradicted {
+            match through.get(&(x.start, x.end)) {
+                Some(&k) => others.push((self.candidate(text, nodes, k), Some(k))),
+                None => {
+                    let (full, _) = self.split(&x.pat);
+                    let range = x.start as usize..x.end as usize;
+                    let (_, rest) = self.split(&x.pat);
+                    for e in full.iter().chain(rest).filter(|e| self.written(e, unit)) {
+                        let c = Candidate {
+                            unit: self.unit(e.unit),
+                            chars: x.chars as usize,
+                            quality: e.quality(),
+                            spans: vec![Span {
+                                text: text.get(range.clone()).unwrap_or(""),
+                                range: range.clone(),
+                                unit: self.unit(e.unit),
+                                form: Form::Full,
+                            }],
+                        };
+                        others.push((c, None));
+                    }
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::from([unit]);
+        others.retain(|(c, _)| seen.insert(c.unit.id) && !related(c.unit.id));
+        // Of readings on one line, the deepest (浙江省, 杭州市 and 余杭区
+        // written in full are one address).
+        // (Units in pre-order: the first one after a unit lies inside it
+        // if any does.)
+        let mut ids: Vec<u32> = others.iter().map(|(c, _)| c.unit.id).collect();
+        ids.sort_unstable();
+        others.retain(|(c, _)| {
+            let a = c.unit.id;
+            let next = ids.partition_point(|&d| d <= a);
+            ids.get(next).is_none_or(|&d| d >= h.end[a as usize])
+        });
+        if others.is_empty() {
+            return plain(self);
+        }
+        // A township filed under a functional zone, beside the county
+        // written in the zone's prefecture: the county is the answer.
+        let zone = self
+            .path(unit)
+            .into_iter()
+            .find(|u| u.kind().role() == Role::Functional);
+        if let (Some(zone), [(county, k)]) = (zone, &others[..])
+            && zone.id != unit
+            && county.unit.parent() == zone.parent()
+            && county.unit.level() == zone.level()
+        {
+            let (chain, end) = match *k {
+                Some(k) => (self.chain(nodes, k), nodes[k as usize].end),
+                None => (self.path(county.unit.id), 0),
+            };
+            return Resolution {
+                text,
+                outcome: Outcome::Resolved(county.unit),
+                chain,
+                spans: county.spans.clone(),
+                rest: rest_from(text, nodes[n as usize].end.max(end)),
+                secondary: vec![self.candidate(text, nodes, n)],
+                read: text.len(),
+            };
+        }
+        // The same the other way round: the best reading is the county
+        // written, the name left out a township of the zone beside it.
+        if let [(other, _)] = &others[..]
+            && let Some(zone) = self
+                .path(other.unit.id)
+                .into_iter()
+                .find(|u| u.kind().role() == Role::Functional)
+            && zone.id != other.unit.id
+            && self
+                .path(unit)
+                .into_iter()
+                .any(|u| u.level() == zone.level() && u != zone && u.parent() == zone.parent())
+        {
+            let mut r = plain(self);
+            r.secondary = others.into_iter().map(|(c, _)| c).collect();
+            return r;
+        }
+        let mut all = vec![self.candidate(text, nodes, n)];
+        all.extend(others.into_iter().map(|(c, _)| c));
+        let lca = all
+            .iter()
+            .map(|c| c.unit.id)
+            .reduce(|a, b| h.lca_raw(a, b))
+            .unwrap_or(0);
+        let spans: Vec<Span<'t>> = all[0]
+            .spans
+            .iter()
+            .filter(|s| all.iter().all(|c| c.spans.contains(s)))
+            .cloned()
+            .collect();
+        let end = nodes[n as usize].end;
+        Resolution {
+            text,
+            outcome: Outcome::Conflict(all),
+            chain: self.path(lca),
+            spans,
+            rest: rest_from(text, end),
+            secondary: Vec::new(),
+            read: text.len(),
         }
     }
 
@@ -137,7 +370,10 @@ impl<'h> AddressResolver<'h> {
         let h = self.hierarchy();
         // The best reading of each unit that covers as much as the best.
         let mut top: Vec<u32> = (0..nodes.len() as u32)
-            .filter(|&n| nodes[n as usize].score.chars() == best.chars())
+            .filter(|&n| {
+                nodes[n as usize].score.chars() == best.chars()
+                    && !nodes[n as usize].generic_alone()
+            })
             .collect();
         top.sort_unstable_by(|&x, &y| {
             let (x, y) = (&nodes[x as usize], &nodes[y as usize]);
@@ -187,6 +423,8 @@ impl<'h> AddressResolver<'h> {
             chain: self.path(lca),
             spans,
             rest: rest_from(text, end),
+            secondary: Vec::new(),
+            read: text.len(),
         }
     }
 }

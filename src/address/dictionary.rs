@@ -32,6 +32,9 @@ pub(super) enum Via {
     /// continues a reading, or starts one at the start of the text.
     Minor,
     OldShort,
+    /// A generic name ([`Profile::generic_names`](crate::Profile::generic_names):
+    /// 开发区, 西区): only continues a reading, never starts one.
+    Generic,
 }
 
 /// [`Via`] by its number (the top three bits of [`Entry::tag`]).
@@ -42,12 +45,12 @@ const VIAS: [Via; 8] = [
     Via::OldFull,
     Via::Minor,
     Via::OldShort,
-    Via::OldShort,
+    Via::Generic,
     Via::OldShort,
 ];
 
 /// Quality by [`Via`] number.
-const QUALITY: [i32; 8] = [4, 3, 2, 1, 1, 0, 0, 0];
+const QUALITY: [i32; 8] = [4, 3, 2, 1, 1, 0, 1, 0];
 
 impl Via {
     /// Whether a reading may start with this form away from the text's start.
@@ -89,6 +92,11 @@ impl Entry {
         QUALITY[(self.tag >> 29) as usize]
     }
 
+    /// The packed form and old-name index.
+    pub(super) fn tag(&self) -> u32 {
+        self.tag
+    }
+
     pub(super) fn old(&self) -> u32 {
         self.tag & NO_OLD
     }
@@ -106,6 +114,9 @@ pub(super) struct Pat {
     pub(super) entry: Entry,
     /// How many units the name denotes.
     pub(super) count: u32,
+    /// Whether the name may start a reading of a unit above the scoped
+    /// level (see [`Dictionary::scoped`]) away from the text's start.
+    pub(super) upper: bool,
 }
 
 impl Pat {
@@ -232,6 +243,42 @@ pub(crate) struct Dictionary {
     pub(super) entries: Box<[Entry]>,
     pub(super) deep: Option<Deep>,
     pub(super) old: Vec<OldName>,
+    /// Units of the scoped level (the level just above the profile's deep
+    /// level; China: townships), one bit each: in a text that names a unit
+    /// above them, they are read only inside a unit read before.
+    pub(super) scoped: Box<[u64]>,
+    /// The profile's street words (路, 街), ASCII in lower case.
+    pub(super) street: Vec<String>,
+    /// The first characters of the street words, sorted.
+    street_first: Box<[char]>,
+    /// The labels of the schema's kinds (街道, 镇): a street word where one
+    /// of them, longer, begins is no street word (湖州街道 is not 湖州街).
+    pub(super) kind_labels: Vec<String>,
+}
+
+impl Dictionary {
+    /// Whether `unit` is of the scoped level.
+    #[inline]
+    pub(super) fn is_scoped(&self, unit: u32) -> bool {
+        self.scoped
+            .get(unit as usize / 64)
+            .is_some_and(|w| w >> (unit % 64) & 1 == 1)
+    }
+
+    /// Whether the text after a name, `rest`, starts with a street word.
+    pub(super) fn street_follows(&self, rest: &str) -> bool {
+        match rest.chars().next() {
+            Some(c) if self.street_first.binary_search(&c).is_ok() => {}
+            _ => return false,
+        }
+        self.street.iter().any(|w| {
+            rest.starts_with(w.as_str())
+                && !self
+                    .kind_labels
+                    .iter()
+                    .any(|k| k.len() > w.len() && rest.starts_with(k.as_str()))
+        })
+    }
 }
 
 impl Dictionary {
@@ -241,7 +288,8 @@ impl Dictionary {
         // Names match ASCII case-insensitively: the automaton holds them in
         // lower case (the byte offsets stay).
         let top = Grouped::build(&recs.buf.to_ascii_lowercase(), recs.top);
-        let (pats, entries) = patterns(&top);
+        let scoped = scoped_units(h);
+        let (pats, entries) = patterns(&top, &scoped);
         // A double-array automaton over characters: one array read per
         // transition, failure links included, 12 bytes a state. The value
         // of a name is its units, read with the match (one cache miss, not
@@ -253,6 +301,23 @@ impl Dictionary {
         )?;
         let name_chars = top.names.iter().flat_map(|n| n.chars()).collect();
         let deep = (!recs.deep.is_empty()).then(|| Deep::build(&recs.buf, recs.deep));
+        let profile = h.profile();
+        let street: Vec<String> = profile
+            .street_words()
+            .iter()
+            .map(|w| w.to_ascii_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut street_first: Vec<char> = street.iter().filter_map(|w| w.chars().next()).collect();
+        street_first.sort_unstable();
+        street_first.dedup();
+        let kind_labels = h
+            .schema()
+            .kinds()
+            .iter()
+            .map(|k| k.label().to_ascii_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect();
         Ok(Dictionary {
             ac,
             name_chars,
@@ -260,8 +325,26 @@ impl Dictionary {
             entries: entries.into_boxed_slice(),
             deep,
             old,
+            scoped,
+            street,
+            street_first: street_first.into_boxed_slice(),
+            kind_labels,
         })
     }
+}
+
+/// The units of the scoped level, one bit each: the level just above the
+/// profile's deep rank (none without one).
+fn scoped_units(h: &Hierarchy) -> Box<[u64]> {
+    let mut bits = vec![0u64; h.len().div_ceil(64)];
+    if let Some(rank) = h.profile().deep_rank().and_then(|d| d.checked_sub(1)) {
+        for id in 1..h.len() as u32 {
+            if h.kind_def(id).level().rank() == rank {
+                bits[id as usize / 64] |= 1 << (id % 64);
+            }
+        }
+    }
+    bits.into_boxed_slice()
 }
 
 /// Whether every old name can be indexed: not too many, none blank, each
@@ -289,22 +372,33 @@ fn check_old_names(h: &Hierarchy, old: &[OldName]) -> Result<(), AddressError> {
 /// Every `(name, entry)` of the dictionary, the names back to back in one
 /// buffer, to be sorted: no allocation per name.
 #[derive(Default)]
-struct Records {
+struct Records<'h> {
     buf: String,
     /// Names of units above the deep rank, and old names: for the automaton.
     top: Vec<(u32, u32, Entry)>,
     /// Names of units at the deep rank or below: for the deep table.
     deep: Vec<(u32, u32, Entry)>,
+    /// The profile's generic names: their entries are [`Via::Generic`].
+    generic: std::collections::HashSet<String>,
+    /// The profile whose [`fold`](crate::Profile::fold) names are written in.
+    fold: Option<&'h dyn crate::Profile>,
 }
 
-impl Records {
+impl<'h> Records<'h> {
     /// The names of every unit but the root (full name, then the profile's
     /// short forms), then the old names with their short forms.
-    fn collect(h: &Hierarchy, old: &[OldName]) -> Records {
+    fn collect(h: &'h Hierarchy, old: &[OldName]) -> Records<'h> {
         let profile = h.profile();
         let deep_rank = profile.deep_rank().unwrap_or(u8::MAX);
         let mut forms: Vec<ShortForm<'_>> = Vec::new();
-        let mut r = Records::default();
+        let mut r = Records {
+            generic: profile
+                .generic_names()
+                .iter()
+                .map(|g| g.to_string())
+                .collect(),
+            ..Records::default()
+        };
         for id in 1..h.len() as u32 {
             let kind = h.kind_def(id);
             let is_deep = kind.level().rank() >= deep_rank;
@@ -338,10 +432,15 @@ impl Records {
     }
 
     /// Appends the name `parts[0]` followed by `parts[1]`, denoting `entry`.
-    fn push(&mut self, parts: [&str; 2], entry: Entry, is_deep: bool) {
+    fn push(&mut self, parts: [&str; 2], mut entry: Entry, is_deep: bool) {
         let a = self.buf.len() as u32;
-        self.buf.push_str(parts[0]);
-        self.buf.push_str(parts[1]);
+        // Names are indexed folded, as the text is read (繁體 as 简体).
+        for c in parts[0].chars().chain(parts[1].chars()) {
+            self.buf.push(self.fold.map_or(c, |p| p.fold(c)));
+        }
+        if !is_deep && self.generic.contains(&self.buf[a as usize..]) {
+            entry = Entry::new(entry.unit, entry.sub_end, Via::Generic, entry.old());
+        }
         let recs = if is_deep {
             &mut self.deep
         } else {
@@ -353,7 +452,8 @@ impl Records {
 
 /// The automaton's value for each name of `top`, and the entries of the
 /// names that denote several units (see [`Pat`]).
-fn patterns(top: &Grouped) -> (Vec<Pat>, Vec<Entry>) {
+fn patterns(top: &Grouped, scoped: &[u64]) -> (Vec<Pat>, Vec<Entry>) {
+    let is_scoped = |u: u32| scoped[u as usize / 64] >> (u % 64) & 1 == 1;
     let mut entries = Vec::new();
     let mut pats = Vec::with_capacity(top.names.len());
     for p in 0..top.names.len() {
@@ -367,9 +467,13 @@ fn patterns(top: &Grouped) -> (Vec<Pat>, Vec<Entry>) {
             let at = (entries.len() - es.len()) as u32;
             Entry::new(at, starters as u32, Via::Full, NO_OLD)
         };
+        let upper = es
+            .iter()
+            .any(|e| e.via().starts_anywhere() && !is_scoped(e.unit));
         pats.push(Pat {
             entry,
             count: es.len() as u32,
+            upper,
         });
     }
     (pats, entries)

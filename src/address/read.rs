@@ -5,7 +5,14 @@
 
 use crate::address::dictionary::{Entry, Pat, Via, covered};
 use crate::address::resolver::AddressResolver;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use crate::model::hierarchy::NONE;
+
+/// Matches in a text past which those that made no reading are
+/// remembered.
+const MEMO_HITS: usize = 256;
 
 /// Quality lost by a match that ends inside a longer match of another name.
 const SHADOW_PENALTY: i32 = 5;
@@ -37,6 +44,11 @@ pub(super) struct Hit {
     /// Whether the longer match covers every unit this one names (see
     /// [`covered`]; worked out for names of one unit only).
     dead: bool,
+    /// Whether the name is a street's: a street word follows it and no
+    /// name starts there. It is not read.
+    street: bool,
+    /// Whether a longer match holds it (街道 in 粤海街道).
+    inside: bool,
 }
 
 /// Characters covered, then quality, packed so that one `u64` comparison
@@ -78,6 +90,13 @@ pub(super) struct Node {
     pub(super) old: u32,
 }
 
+impl Node {
+    /// Whether the reading is a generic name alone (开发区): no answer.
+    pub(super) fn generic_alone(&self) -> bool {
+        self.via == Via::Generic && self.prev == NONE
+    }
+}
+
 /// The entries of `list` (sorted by unit) strictly inside `lo..hi`.
 #[inline]
 fn within(list: &[Entry], lo: u32, hi: u32) -> &[Entry] {
@@ -102,7 +121,8 @@ struct Char {
 }
 
 /// Buffers one resolution needs, kept per thread so that resolving does
-/// not allocate them again.
+/// not allocate them again; [`Scratch::trim`] gives back what a long text
+/// made them grow past [`KEEP_BYTES`].
 #[derive(Debug, Default)]
 pub(super) struct Scratch {
     chars: Vec<Char>,
@@ -110,6 +130,39 @@ pub(super) struct Scratch {
     pub(super) nodes: Vec<Node>,
     /// Per character, for [`Scratch::link`].
     at: Vec<(u32, u32, u32)>,
+    /// The matches in the order of their starts.
+    order: Vec<u32>,
+    /// Readings not finished yet, by end: `(end, node)`.
+    pending: BinaryHeap<Reverse<(u32, u32)>>,
+    done: UnitMap,
+    made: UnitMap,
+    barren: BarrenSet,
+    /// The names written in full, read or not (see [`Explicit`]).
+    pub(super) explicit: Vec<Explicit>,
+}
+
+/// A name the text writes in full (a unit's full name, neither generic nor
+/// a street's, in no longer name): a reading that leaves out every unit it
+/// names contradicts the text.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Explicit {
+    pub(super) start: u32,
+    pub(super) end: u32,
+    pub(super) chars: u32,
+    pub(super) pat: Pat,
+}
+
+/// The most bytes each scratch buffer keeps after a resolution (a long
+/// text makes them grow; they shrink back to this).
+pub(super) const KEEP_BYTES: usize = 64 * 1024;
+
+/// Shrinks `v` to hold at most [`KEEP_BYTES`].
+fn trim_vec<T>(v: &mut Vec<T>) {
+    let keep = KEEP_BYTES / std::mem::size_of::<T>().max(1);
+    if v.capacity() > keep {
+        v.clear();
+        v.shrink_to(keep);
+    }
 }
 
 impl Scratch {
@@ -117,6 +170,50 @@ impl Scratch {
         self.chars.clear();
         self.hits.clear();
         self.nodes.clear();
+        self.order.clear();
+        self.pending.clear();
+        self.done.clear();
+        self.made.clear();
+        self.barren.clear();
+        self.explicit.clear();
+    }
+
+    /// Gives back the memory past [`KEEP_BYTES`] per buffer (about 0.5 MiB
+    /// in all), so that one long text does not keep its peak.
+    pub(super) fn trim(&mut self) {
+        trim_vec(&mut self.chars);
+        trim_vec(&mut self.hits);
+        trim_vec(&mut self.nodes);
+        trim_vec(&mut self.at);
+        trim_vec(&mut self.order);
+        trim_vec(&mut self.explicit);
+        let keep = KEEP_BYTES / 16;
+        if self.pending.capacity() > keep {
+            self.pending = BinaryHeap::new();
+        }
+        for m in [&mut self.done, &mut self.made] {
+            if m.capacity() > keep {
+                *m = UnitMap::default();
+            }
+        }
+        if self.barren.capacity() > keep / 4 {
+            self.barren = BarrenSet::default();
+        }
+    }
+
+    /// Bytes the buffers hold (for tests of [`Scratch::trim`]).
+    #[cfg(test)]
+    pub(super) fn held(&self) -> usize {
+        use std::mem::size_of;
+        self.chars.capacity() * size_of::<Char>()
+            + self.hits.capacity() * size_of::<Hit>()
+            + self.nodes.capacity() * size_of::<Node>()
+            + self.at.capacity() * size_of::<(u32, u32, u32)>()
+            + self.order.capacity() * 4
+            + self.pending.capacity() * 8
+            + (self.done.capacity() + self.made.capacity()) * 12
+            + self.barren.capacity() * 40
+            + self.explicit.capacity() * std::mem::size_of::<Explicit>()
     }
 
     /// Each match's `shadow`, the longest match that starts at or before
@@ -154,6 +251,10 @@ impl Scratch {
             let next = at[s].2;
             at[s].2 = i as u32;
             let e = hits[i].end;
+            hits[i].inside = longest != NONE
+                && longest != i as u32
+                && hits[longest as usize].end >= e
+                && hits[longest as usize].chars > hits[i].chars;
             hits[i].shadow = if longest != NONE && hits[longest as usize].end > e {
                 longest
             } else {
@@ -172,6 +273,10 @@ impl Scratch {
                 let a = &hits[i].pat;
                 hits[i].dead = a.count == 1 && l.pat.one().is_some_and(|l| covered(&a.entry, l));
             }
+            // A name followed by a street word is part of the street's name
+            // (湖州街, 北京路), unless a name starts right after it (黄岩路桥区).
+            let name_after = to + 1 < n && at[to + 1].1 > at[to].1;
+            hits[i].street &= !name_after;
         }
     }
 }
@@ -236,6 +341,25 @@ pub(super) fn skip_separators(text: &str, from: usize) -> usize {
 struct Pass<'s> {
     hits: &'s [Hit],
     nodes: &'s mut Vec<Node>,
+    /// The finished readings: the best node per unit among those that end
+    /// at or before the match being read.
+    done: &'s mut UnitMap,
+    /// The best node per unit among all made (finished or not).
+    made: &'s mut UnitMap,
+    barren: &'s mut BarrenSet,
+    /// The smallest unit and the largest subtree end of the finished
+    /// readings: a unit outside is inside none of them.
+    lo: u32,
+    hi: u32,
+    /// Counts the changes to the finished readings of units with units
+    /// below them (those that can be extended).
+    version: u32,
+    /// Whether the text names a unit above the scoped level.
+    upper: bool,
+    /// Whether matches that made no reading are remembered (only in long
+    /// texts, where names repeat: a short one would pay the hashing for
+    /// nothing).
+    memo: bool,
     /// Where the text's first character that is no separator begins.
     first: u32,
     /// The text's characters.
@@ -246,18 +370,59 @@ struct Pass<'s> {
     most: u32,
 }
 
-/// The most characters a match that can start a reading covers: the first
-/// lower bound of the best reading.
-fn start_bound(hits: &[Hit], first: u32) -> u32 {
+/// The most characters a match that can start a reading anywhere covers
+/// (of a unit above the scoped level, or of any level when the text names
+/// none above it): the first lower bound of the best reading.
+fn start_bound(hits: &[Hit], order: &[u32], upper: bool) -> u32 {
     let mut most = 0u32;
-    for m in hits.iter().filter(|m| !m.dead) {
-        let starters = m.pat.starters();
-        if starters > 0 || (m.start == first && m.pat.count > starters) {
+    for m in order.iter().map(|&i| &hits[i as usize]) {
+        if !m.dead && (m.pat.upper || (!upper && m.pat.starters() > 0)) {
             most = most.max(m.chars);
         }
     }
     most
 }
+
+/// A hasher for unit ids (already well spread: a multiply is enough).
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct UnitHasher(u64);
+
+impl std::hash::Hasher for UnitHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for w in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..w.len()].copy_from_slice(w);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// What decides a match's readings when no finished reading can contain
+/// its units: its pattern, its characters, and the patterns of its shadow
+/// and of its longer match (see [`AddressResolver::read_match`]).
+pub(super) type Barren = [u32; 10];
+
+/// Matches that made no reading: for each, the [`Pass::version`] of the
+/// finished readings then and where the match ended.
+pub(super) type BarrenSet =
+    std::collections::HashMap<Barren, (u32, u32), std::hash::BuildHasherDefault<UnitHasher>>;
+
+/// A pattern's identity in a [`Barren`] key (two patterns with the same
+/// one denote the same units the same ways).
+fn pat_key(p: Option<&Pat>) -> [u32; 3] {
+    p.map_or([NONE; 3], |p| [p.entry.unit, p.entry.tag(), p.count])
+}
+
+/// Unit id → node index.
+pub(super) type UnitMap =
+    std::collections::HashMap<u32, u32, std::hash::BuildHasherDefault<UnitHasher>>;
 
 impl AddressResolver<'_> {
     /// The matches of the automaton in `text`, into `sc.hits` in the order
@@ -271,6 +436,7 @@ impl AddressResolver<'_> {
         // that end with it, so in the order of their ends: a match's
         // possible predecessors all end earlier.
         let mut step = self.names.ac.find_overlapping_stepper();
+        let profile = self.hierarchy().profile();
         let (mut run, mut after_sep, mut first) = (0u32, true, text.len() as u32);
         for (i, c) in text.char_indices() {
             let i = i as u32;
@@ -279,6 +445,13 @@ impl AddressResolver<'_> {
                 at: i,
                 lead: if after_sep { run } else { i },
             });
+            // The profile's fold (a traditional character to its
+            // simplified form), as the names were indexed; only to a
+            // character of the same length, so that byte offsets hold.
+            let c = match profile.fold(c) {
+                f if f.len_utf8() == c.len_utf8() => f,
+                _ => c,
+            };
             step.consume(c.to_ascii_lowercase());
             for m in step.matches() {
                 let from = m.start() as u32;
@@ -296,6 +469,8 @@ impl AddressResolver<'_> {
                     shadow: NONE,
                     longer: NONE,
                     dead: false,
+                    street: self.names.street_follows(&text[m.end()..]),
+                    inside: false,
                 });
             }
             // A character in some name is no separator (a name may hold one).
@@ -314,10 +489,23 @@ impl AddressResolver<'_> {
     /// The readings through the matches, into `sc.nodes` (see the module docs).
     pub(super) fn readings(&self, first: u32, sc: &mut Scratch) {
         let Scratch {
-            chars, hits, nodes, ..
+            chars,
+            hits,
+            nodes,
+            order,
+            pending,
+            done,
+            made,
+            barren,
+            explicit,
+            ..
         } = sc;
-        // Nodes are made in the order of their matches' ends, so the
-        // readings that end before a match are a prefix of `nodes`.
+        // The matches are read in the order of their starts: a reading
+        // that ends at or before a match's start was made by a match that
+        // starts earlier. The finished readings are kept as the best node
+        // per unit, so a match looks up its units' ancestors (a few hash
+        // reads) instead of scanning the readings made before: the work is
+        // linear in the matches times the units each names.
         //
         // A reading that cannot end up covering as many characters as the
         // best one is never made: it could be neither the answer nor a
@@ -330,40 +518,84 @@ impl AddressResolver<'_> {
         // townships by the dozen) and most of the short forms at the start
         // (河北 names 11 townships, but 河北省 is longer).
         let prune = pruning();
+        order.clear();
+        order.extend((0..hits.len() as u32).filter(|&i| {
+            let m = &hits[i as usize];
+            !(m.street || (prune && m.dead))
+        }));
+        // Whether the text names a unit above the scoped level: then units
+        // of that level (China: townships) are read only inside a unit
+        // read before, or at the text's start.
+        let upper = order.iter().any(|&i| hits[i as usize].pat.upper);
+        explicit.extend(
+            order
+                .iter()
+                .map(|&i| &hits[i as usize])
+                .filter(|m| {
+                    let (a, b) = self.split(&m.pat);
+                    !m.inside
+                        && (a.iter().any(|e| e.via() == Via::Full)
+                            || b.iter().any(|e| e.via() == Via::Generic))
+                })
+                .map(|m| Explicit {
+                    start: m.start,
+                    end: m.end,
+                    chars: m.chars,
+                    pat: m.pat,
+                }),
+        );
+        order.sort_by_key(|&i| hits[i as usize].start);
         let mut pass = Pass {
             hits,
             nodes,
+            done,
+            made,
+            barren,
+            lo: u32::MAX,
+            hi: 0,
+            version: 0,
+            upper,
+            memo: prune && order.len() > MEMO_HITS,
             first,
             total: chars.len() as u32,
             prune,
-            most: if prune { start_bound(hits, first) } else { 0 },
+            most: if prune {
+                start_bound(hits, order, upper)
+            } else {
+                0
+            },
         };
-        for m in hits.iter().filter(|m| !(prune && m.dead)) {
+        for &i in order.iter() {
+            let m = &hits[i as usize];
+            // Finish the readings that end at or before this match.
+            while let Some(&Reverse((end, n))) = pending.peek() {
+                if end > m.start {
+                    break;
+                }
+                pending.pop();
+                pass.finish(n);
+            }
+            let before = pass.nodes.len();
             self.read_match(m, &mut pass);
+            for n in before..pass.nodes.len() {
+                pending.push(Reverse((pass.nodes[n].end, n as u32)));
+            }
         }
     }
 
     /// Extends the finished readings that contain a unit match `m` names,
     /// or starts readings with it.
     fn read_match(&self, m: &Hit, p: &mut Pass<'_>) {
+        let h = self.hierarchy();
         let hits = p.hits;
-        let fin = p.nodes.partition_point(|d| d.end <= m.start);
         // The most characters a reading through this match can add.
         let after = m.chars + p.total - m.to;
-        // Units outside `lo..hi` are inside no finished reading that
-        // this match could extend to the most characters covered.
-        let (mut lo, mut hi) = (u32::MAX, 0);
-        for d in &p.nodes[..fin] {
-            if d.score.chars() + after >= p.most {
-                lo = lo.min(d.unit);
-                hi = hi.max(d.sub_end);
-            }
-        }
         // Whether a reading may start here, as far as characters go.
         let fresh = after >= p.most;
-        if lo == u32::MAX && !fresh {
+        if p.lo == u32::MAX && !fresh {
             return;
         }
+        let (lo, hi) = (p.lo, p.hi);
         let (starters, rest) = self.split(&m.pat);
         let starters = if fresh {
             starters
@@ -380,22 +612,55 @@ impl AddressResolver<'_> {
             within(rest, lo, hi)
         };
         let shadow = (m.shadow != NONE).then(|| &hits[m.shadow as usize].pat);
-        let longer = (m.longer != NONE).then(|| self.split(&hits[m.longer as usize].pat));
+        let longer_pat = (m.longer != NONE).then(|| &hits[m.longer as usize].pat);
+        let longer = longer_pat.map(|l| self.split(l));
+        // A match that made no reading makes none when the same name
+        // (with the same longer names around) comes again after it and no
+        // reading that could contain one of its units changed since: its
+        // bases are the same, it is not adjacent to them, the bounds only
+        // tightened and the best reading per unit only improved. So a name
+        // repeated through the text costs a hash read per repetition, not
+        // one per unit it denotes (城关镇 names 88 townships).
+        let key = (p.memo && m.start != p.first).then(|| {
+            let [a, b, c] = pat_key(Some(&m.pat));
+            let [d, e, f] = pat_key(shadow);
+            let [g, h, i] = pat_key(longer_pat);
+            [a, b, c, m.chars, d, e, f, g, h, i]
+        });
+        if let Some(k) = &key
+            && let Some(&(version, end)) = p.barren.get(k)
+            && version == p.version
+            && end <= m.start
+        {
+            return;
+        }
+        let made_before = p.nodes.len();
         for e in starters.iter().chain(continuers) {
             if p.prune && longer.is_some_and(|l| covered(e, l)) {
                 continue;
             }
-            // The best finished reading whose unit contains this one.
+            // The best finished reading whose unit contains this one: the
+            // best of its ancestors' (at most one node each).
             let (mut base, mut prev) = (Score::ZERO, NONE);
             if lo < e.unit && e.unit < hi {
-                for (k, d) in p.nodes[..fin].iter().enumerate() {
-                    if d.unit < e.unit && e.unit < d.sub_end && d.score > base {
-                        base = d.score;
-                        prev = k as u32;
+                let mut u = h.parent[e.unit as usize];
+                while u != NONE {
+                    if let Some(&k) = p.done.get(&u) {
+                        let d = &p.nodes[k as usize];
+                        if d.score > base || (d.score == base && prev != NONE && k < prev) {
+                            base = d.score;
+                            prev = k;
+                        }
                     }
+                    u = h.parent[u as usize];
                 }
             }
-            if prev == NONE && !e.via().starts_anywhere() && m.start != p.first {
+            // A generic name may open the text (郊区铜山镇), but is no answer
+            // alone (see `decide`).
+            if prev == NONE
+                && m.start != p.first
+                && (!e.via().starts_anywhere() || (p.upper && self.names.is_scoped(e.unit)))
+            {
                 continue;
             }
             let leaf = e.sub_end == e.unit + 1;
@@ -411,9 +676,27 @@ impl AddressResolver<'_> {
             let quality = e.quality() - if shadowed { SHADOW_PENALTY } else { 0 }
                 + adjacent as i32 * ADJACENT;
             let score = base.add(m.chars, quality);
-            if p.prune {
+            // A reading of the same unit made before, ending no later and
+            // scoring more even if this one's successor were adjacent,
+            // does all this one could: this one is not made (so a name
+            // repeated through the text makes one reading per unit, not
+            // one per repetition).
+            // A unit with no units below it has no successor: one that
+            // scores as much is enough.
+            if p.prune
+                && let Some(&k) = p.made.get(&e.unit)
+            {
+                let d = &p.nodes[k as usize];
+                let margin = if leaf { 0 } else { ADJACENT };
+                if d.end <= m.end && d.score >= score.add(0, margin) {
+                    continue;
+                }
+            }
+            // A generic name alone is no answer: it raises no bound.
+            if p.prune && !(prev == NONE && e.via() == Via::Generic) {
                 p.most = p.most.max(score.chars());
             }
+            let n = p.nodes.len() as u32;
             p.nodes.push(Node {
                 unit: e.unit,
                 sub_end: e.sub_end,
@@ -424,6 +707,33 @@ impl AddressResolver<'_> {
                 via: e.via(),
                 old: e.old(),
             });
+            let best = p.made.entry(e.unit).or_insert(n);
+            if p.nodes[*best as usize].score < score {
+                *best = n;
+            }
+        }
+        if let Some(k) = key
+            && p.nodes.len() == made_before
+        {
+            p.barren.insert(k, (p.version, m.end));
+        }
+    }
+}
+
+impl Pass<'_> {
+    /// Node `n` is finished: matches from now on may extend it.
+    fn finish(&mut self, n: u32) {
+        let d = self.nodes[n as usize];
+        let best = self.done.entry(d.unit).or_insert(n);
+        let changed = *best == n || self.nodes[*best as usize].score < d.score;
+        if changed {
+            *best = n;
+        }
+        // A unit with no units below it contains no unit a match names.
+        if d.sub_end > d.unit + 1 && changed {
+            self.version += 1;
+            self.lo = self.lo.min(d.unit);
+            self.hi = self.hi.max(d.sub_end);
         }
     }
 }

@@ -266,6 +266,25 @@ pub enum Outcome<'a> {
     Ambiguous(Vec<Candidate<'a>>),
     /// The text names no unit.
     NotFound,
+    /// The best reading leaves out a unit the text names in full (天河区 in
+    /// 广州市天河区京溪街道, whose 京溪街道 NBS files under 白云区), or the
+    /// text holds two addresses: the readings that disagree, the best
+    /// first, then for each unit written in full that the best reading
+    /// contradicts, the best reading through it (or the unit alone). None
+    /// is picked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::address::Outcome;
+    /// let addresses = xzqh::china().addresses()?;
+    /// let r = addresses.resolve("广东省深圳市宝安区西乡街道 寄 浙江省杭州市余杭区");
+    /// let Outcome::Conflict(readings) = r.outcome() else { panic!("two addresses") };
+    /// let codes: Vec<_> = readings.iter().map(|c| c.unit.code()).collect();
+    /// assert_eq!(codes, ["440306018", "330110"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    Conflict(Vec<Candidate<'a>>),
 }
 
 /// The answer for one text: the outcome, the unit's chain, the spans that
@@ -290,6 +309,10 @@ pub struct Resolution<'a> {
     pub(super) spans: Vec<Span<'a>>,
     /// The remainder's byte range.
     pub(super) rest: Range<usize>,
+    /// Readings that do not change the answer but a caller may want.
+    pub(super) secondary: Vec<Candidate<'a>>,
+    /// How many bytes of the text were read.
+    pub(super) read: usize,
 }
 
 impl<'a> Resolution<'a> {
@@ -340,7 +363,65 @@ impl<'a> Resolution<'a> {
         }
     }
 
-    /// The candidates, if ambiguous (empty otherwise).
+    /// Readings beside the answer: when the text names a county and a
+    /// township that the data files under a functional zone of the same
+    /// prefecture (河北省石家庄市裕华区长江街道: NBS files 长江街道 under
+    /// 石家庄高新技术产业开发区), the answer is the county written and the
+    /// zone's township is a secondary reading, with its own chain. Empty
+    /// otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = xzqh::china().addresses()?.resolve("河北省石家庄市裕华区长江街道翟营大街136号");
+    /// assert_eq!(r.unit().unwrap().code(), "130108"); // 裕华区, as written
+    /// let zone = &r.secondary()[0];
+    /// assert_eq!(zone.unit.code(), "130171010");
+    /// assert_eq!(zone.unit.parent().unwrap().code(), "130171");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn secondary(&self) -> &[Candidate<'a>] {
+        &self.secondary
+    }
+
+    /// How many bytes of the text were read: all of it, unless it is
+    /// longer than [`AddressResolver::MAX_TEXT_BYTES`](crate::address::AddressResolver::MAX_TEXT_BYTES)
+    /// (no address is that long); then the text up to there, and the rest
+    /// is left in the [remainder](Self::remainder).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::address::AddressResolver;
+    /// let addresses = xzqh::china().addresses()?;
+    /// let r = addresses.resolve("南山区粤海街道");
+    /// assert!(!r.is_truncated());
+    /// let long = format!("深圳市南山区{}", "很".repeat(AddressResolver::MAX_TEXT_BYTES));
+    /// let r = addresses.resolve(&long);
+    /// assert!(r.is_truncated() && r.read_len() <= AddressResolver::MAX_TEXT_BYTES);
+    /// assert_eq!(r.unit().unwrap().code(), "440305");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_len(&self) -> usize {
+        self.read
+    }
+
+    /// Whether the text was longer than the resolver reads (see
+    /// [`read_len`](Self::read_len)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = xzqh::china().addresses()?.resolve("南山区");
+    /// assert!(!r.is_truncated());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_truncated(&self) -> bool {
+        self.read < self.text.len()
+    }
+
+    /// The candidates, if ambiguous, or the readings, if in conflict
+    /// (empty otherwise).
     ///
     /// # Examples
     ///
@@ -352,7 +433,7 @@ impl<'a> Resolution<'a> {
     /// ```
     pub fn candidates(&self) -> &[Candidate<'a>] {
         match &self.outcome {
-            Outcome::Ambiguous(c) => c,
+            Outcome::Ambiguous(c) | Outcome::Conflict(c) => c,
             _ => &[],
         }
     }

@@ -63,6 +63,6 @@ proptest! {
         set_exhaustive(true);
         let full = resolver.resolve(&text);
         set_exhaustive(false);
-        prop_assert_eq!(fast, full, "{}", text);
+        prop_assert_eq!(crate::address::primary(fast), crate::address::primary(full), "{}", text);
     }
 }

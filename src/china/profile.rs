@@ -189,6 +189,51 @@ impl ChinaProfile {
 /// Village level and below: names repeat by the hundred (和平村 ×274).
 const DEEP_RANK: u8 = 5;
 
+/// Unit names that NBS gives to many units and that street and park text
+/// holds (…工业园区…, …创意园西区…): read only under a unit the text names.
+const GENERIC_NAMES: &[&str] = &[
+    "开发区",
+    "经济开发区",
+    "经济技术开发区",
+    "高新技术产业开发区",
+    "高新技术开发区",
+    "工业园区",
+    "工业园",
+    "工业区",
+    "产业园区",
+    "园区",
+    "高新区",
+    "新区",
+    "示范区",
+    "新城",
+    "城区",
+    "郊区",
+    "矿区",
+    "东区",
+    "西区",
+    "南区",
+    "北区",
+    "中区",
+    "城东区",
+    "城西区",
+    "城南区",
+    "城北区",
+    "城中区",
+    "市中区",
+    "老城区",
+    "新城区",
+    "港区",
+    "保税区",
+    "农场",
+];
+
+/// Words that make the name written before them a street or a place in
+/// it (湖州街, 北京路, 河南村) rather than the unit.
+const STREET_WORDS: &[&str] = &[
+    "路", "街", "大街", "大道", "巷", "弄", "胡同", "号", "村", "社区", "小区", "花园", "大厦",
+    "广场", "公园", "商场",
+];
+
 impl Profile for ChinaProfile {
     fn name(&self) -> &str {
         "china"
@@ -232,6 +277,14 @@ impl Profile for ChinaProfile {
     /// dictionaries (see `src/china/fold.rs`).
     fn fold(&self, c: char) -> char {
         crate::china::fold::fold(c)
+    }
+
+    fn generic_names(&self) -> &[&str] {
+        GENERIC_NAMES
+    }
+
+    fn street_words(&self) -> &[&str] {
+        STREET_WORDS
     }
 
     fn normalize_code(&self, code: &str, out: &mut CodeBuf) -> bool {

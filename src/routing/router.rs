@@ -222,13 +222,15 @@ fn read_text(h: &Hierarchy, text: &str) -> Result<u32, RouteError> {
         })?;
     match addresses.resolve(text).into_outcome() {
         Outcome::Resolved(u) => Ok(u.id),
-        Outcome::Ambiguous(candidates) => Err(RouteError::AmbiguousPlace {
-            place: excerpt(text),
-            candidates: candidates
-                .iter()
-                .map(|c| (c.unit.code().to_owned(), c.unit.name().to_owned()))
-                .collect(),
-        }),
+        Outcome::Ambiguous(candidates) | Outcome::Conflict(candidates) => {
+            Err(RouteError::AmbiguousPlace {
+                place: excerpt(text),
+                candidates: candidates
+                    .iter()
+                    .map(|c| (c.unit.code().to_owned(), c.unit.name().to_owned()))
+                    .collect(),
+            })
+        }
         _ => Err(RouteError::UnknownPlace {
             place: excerpt(text),
         }),

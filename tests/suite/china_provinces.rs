@@ -69,7 +69,6 @@ fn golden_addresses() {
 }
 
 #[test]
-#[ignore = "needs the address resolver to read text through Profile::fold (src/address)"]
 fn golden_addresses_in_traditional_characters() {
     check_addresses("address_folded");
 }

@@ -12,6 +12,10 @@ mod address;
 #[cfg(feature = "china")]
 mod address_accuracy;
 #[cfg(feature = "china")]
+mod address_classes;
+#[cfg(feature = "china")]
+mod address_long;
+#[cfg(feature = "china")]
 mod api;
 #[cfg(feature = "china")]
 mod builder;
