@@ -237,6 +237,10 @@ pub(crate) struct Dictionary {
     pub(super) ac: CharwiseDoubleArrayAhoCorasick<Pat>,
     /// Every character of a name: none of them is a separator.
     pub(super) name_chars: std::collections::HashSet<char>,
+    /// Characters the profile folds that names are written with (乾 in
+    /// 乾安县, which OpenCC folds to 干): the text keeps them as written.
+    /// Sorted.
+    pub(super) keep: Box<[char]>,
     /// How many patterns the automaton holds.
     pub(super) patterns: usize,
     /// Entries of the patterns that denote several units.
@@ -299,7 +303,14 @@ impl Dictionary {
                 message: e.to_string(),
             },
         )?;
-        let name_chars = top.names.iter().flat_map(|n| n.chars()).collect();
+        let name_chars: std::collections::HashSet<char> =
+            top.names.iter().flat_map(|n| n.chars()).collect();
+        let mut keep: Vec<char> = name_chars
+            .iter()
+            .copied()
+            .filter(|&c| h.profile().fold(c) != c)
+            .collect();
+        keep.sort_unstable();
         let deep = (!recs.deep.is_empty()).then(|| Deep::build(&recs.buf, recs.deep));
         let profile = h.profile();
         let street: Vec<String> = profile
@@ -321,6 +332,7 @@ impl Dictionary {
         Ok(Dictionary {
             ac,
             name_chars,
+            keep: keep.into_boxed_slice(),
             patterns: top.names.len(),
             entries: entries.into_boxed_slice(),
             deep,
@@ -372,7 +384,7 @@ fn check_old_names(h: &Hierarchy, old: &[OldName]) -> Result<(), AddressError> {
 /// Every `(name, entry)` of the dictionary, the names back to back in one
 /// buffer, to be sorted: no allocation per name.
 #[derive(Default)]
-struct Records<'h> {
+struct Records {
     buf: String,
     /// Names of units above the deep rank, and old names: for the automaton.
     top: Vec<(u32, u32, Entry)>,
@@ -380,14 +392,12 @@ struct Records<'h> {
     deep: Vec<(u32, u32, Entry)>,
     /// The profile's generic names: their entries are [`Via::Generic`].
     generic: std::collections::HashSet<String>,
-    /// The profile whose [`fold`](crate::Profile::fold) names are written in.
-    fold: Option<&'h dyn crate::Profile>,
 }
 
-impl<'h> Records<'h> {
+impl Records {
     /// The names of every unit but the root (full name, then the profile's
     /// short forms), then the old names with their short forms.
-    fn collect(h: &'h Hierarchy, old: &[OldName]) -> Records<'h> {
+    fn collect(h: &Hierarchy, old: &[OldName]) -> Records {
         let profile = h.profile();
         let deep_rank = profile.deep_rank().unwrap_or(u8::MAX);
         let mut forms: Vec<ShortForm<'_>> = Vec::new();
@@ -434,10 +444,10 @@ impl<'h> Records<'h> {
     /// Appends the name `parts[0]` followed by `parts[1]`, denoting `entry`.
     fn push(&mut self, parts: [&str; 2], mut entry: Entry, is_deep: bool) {
         let a = self.buf.len() as u32;
-        // Names are indexed folded, as the text is read (繁體 as 简体).
-        for c in parts[0].chars().chain(parts[1].chars()) {
-            self.buf.push(self.fold.map_or(c, |p| p.fold(c)));
-        }
+        // Names are indexed as written: the text is folded to them, but for
+        // the characters names are written with (`Dictionary::keep`).
+        self.buf.push_str(parts[0]);
+        self.buf.push_str(parts[1]);
         if !is_deep && self.generic.contains(&self.buf[a as usize..]) {
             entry = Entry::new(entry.unit, entry.sub_end, Via::Generic, entry.old());
         }

@@ -448,8 +448,15 @@ impl AddressResolver<'_> {
             // The profile's fold (a traditional character to its
             // simplified form), as the names were indexed; only to a
             // character of the same length, so that byte offsets hold.
+            // Names keep the characters they are written with: 乾 in
+            // 乾安县 stays 乾, although OpenCC folds it to 干.
             let c = match profile.fold(c) {
-                f if f.len_utf8() == c.len_utf8() => f,
+                f if f != c
+                    && f.len_utf8() == c.len_utf8()
+                    && self.names.keep.binary_search(&c).is_err() =>
+                {
+                    f
+                }
                 _ => c,
             };
             step.consume(c.to_ascii_lowercase());
