@@ -391,19 +391,137 @@ fn binary_length_prefix_of_billions() {
     );
     assert!(peak < 64 * 1024, "{peak} bytes");
 
-    // A sequence (the schema's levels) claiming 4 billion strings: serde
-    // preallocates at most 1 MiB, postcard then runs out of input.
+    // A sequence (the schema's levels) claiming 4 billion strings stops at
+    // its length prefix.
     let levels_at = good.windows(8).position(|w| w == b"national").unwrap() - 2;
     assert_eq!(good[levels_at], 7, "seven levels");
     let mut bytes = good[..levels_at].to_vec();
     bytes.extend_from_slice(&[0x80, 0xA8, 0xD6, 0xB9, 0x0E]); // varint 4,000,000,000
     bytes.extend_from_slice(&good[levels_at + 1..]);
+    // postcard hides a length longer than the input left, so the list is
+    // read until the input runs out.
     let (err, peak) = peak_bytes(|| binary_err(&bytes));
-    assert!(
-        matches!(err, LoadError::Truncated { .. } | LoadError::Binary { .. }),
-        "{err}"
+    assert_eq!(
+        err.to_string(),
+        format!("truncated input: it ends after {} bytes", bytes.len())
     );
-    assert!(peak <= (1 << 20) + 64 * 1024, "{peak} bytes");
+    assert!(peak < 64 * 1024, "{peak} bytes");
+}
+
+/// A varint as postcard writes it.
+fn varint(mut n: u64, out: &mut Vec<u8>) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// The start of a binary snapshot up to its schema's name, then `list`
+/// as the given schema list: `before` (the lists before it, each empty),
+/// a count and `count` copies of `item`.
+fn binary_list_bomb(before: usize, count: u64, item: &[u8]) -> Vec<u8> {
+    let mut bytes = SNAPSHOT_MAGIC.to_vec();
+    bytes.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
+    bytes.push(0); // no data version
+    bytes.extend_from_slice(b"\x05plain\x01x"); // profile, schema name
+    bytes.extend(std::iter::repeat_n(0, before));
+    varint(count, &mut bytes);
+    for _ in 0..count {
+        bytes.extend_from_slice(item);
+    }
+    bytes
+}
+
+#[test]
+fn binary_schema_lists_of_millions_stop_at_their_limits() {
+    // Ten million empty names (10 MB) as levels, kinds or designations: the
+    // read stops at the list's length, before any element is kept.
+    for (before, item, what, max) in [
+        (0, &[0u8][..], "levels", 255),
+        (1, &[0, 0, 0, 0][..], "kinds", 1024),
+        (2, &[0u8][..], "designations", 32),
+    ] {
+        let count = 10_000_000 / item.len() as u64;
+        let bytes = binary_list_bomb(before, count, item);
+        let (err, peak) = peak_bytes(|| binary_err(&bytes));
+        assert!(matches!(err, LoadError::TooMany { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!("too many {what}: {count}, beyond the limit of {max}")
+        );
+        assert!(peak < 64 * 1024, "{what}: {peak} bytes");
+    }
+    // At the limit the list is read, and the schema's own check follows.
+    let mut s = beijing();
+    s.schema.levels = vec!["a".into(); 255];
+    assert_eq!(
+        binary_err(&s.encode()).to_string(),
+        "invalid schema: duplicate level `a`"
+    );
+    let limits = LoadLimits::default().with_max_kinds(3);
+    let err = Hierarchy::from_snapshot_with(&beijing().encode(), &with_limits(limits)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "too many kinds: {}, beyond the limit of 3",
+            beijing().schema.kinds.len()
+        )
+    );
+}
+
+#[test]
+fn json_schema_lists_of_millions_stop_at_their_limits() {
+    // Three million empty names (9 MB): the list stops growing at its limit
+    // and the rest is skipped without being kept.
+    let empties = |n: usize| vec![r#""""#; n].join(",");
+    let kinds =
+        |n: usize| vec![r#"{"name":"","label":"","level":"","role":"agency"}"#; n].join(",");
+    for (list, what, max, count) in [
+        (
+            format!(r#""levels":[{}],"kinds":[]"#, empties(3_000_000)),
+            "levels",
+            255,
+            3_000_000,
+        ),
+        (
+            format!(r#""levels":[],"kinds":[{}]"#, kinds(200_000)),
+            "kinds",
+            1024,
+            200_000,
+        ),
+        (
+            format!(
+                r#""levels":[],"kinds":[],"designations":[{}]"#,
+                empties(3_000_000)
+            ),
+            "designations",
+            32,
+            3_000_000,
+        ),
+    ] {
+        let json = format!(
+            r#"{{"format":"xzqh-hierarchy","version":1,"schema":{{"name":"x",{list}}},"units":[]}}"#
+        );
+        let (err, peak) = peak_bytes(|| json_err(&json));
+        assert!(matches!(err, LoadError::TooMany { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!("too many {what}: {count}, beyond the limit of {max}")
+        );
+        assert!(peak < 256 * 1024, "{what}: {peak} bytes");
+    }
+    // A unit names at most as many designations as a schema can declare.
+    let json = doc(&[&format!(
+        r#"{{"code":"1","name":"n","kind":"top","designations":[{}]}}"#,
+        empties(3_000_000)
+    )]);
+    let (err, peak) = peak_bytes(|| json_err(&json));
+    assert_eq!(
+        err.source().unwrap().to_string(),
+        format!("too many designations at line 1 column {}", json.len() - 3)
+    );
+    assert!(peak < 64 * 1024, "{peak} bytes");
 }
 
 #[test]
@@ -963,13 +1081,13 @@ fn schema_beyond_its_limits() {
     s.schema.designations = (0..40).map(|i| format!("d{i}")).collect();
     assert_eq!(
         binary_err(&s.encode()).to_string(),
-        "invalid schema: too many designations: at most 32"
+        "too many designations: 40, beyond the limit of 32"
     );
     let mut s = beijing();
     s.schema.levels = (0..300).map(|i| format!("l{i}")).collect();
     assert_eq!(
         binary_err(&s.encode()).to_string(),
-        "invalid schema: too many levels: at most 255"
+        "too many levels: 300, beyond the limit of 255"
     );
 }
 
