@@ -1182,3 +1182,152 @@ proptest! {
         must_not_panic(&bytes);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Policies: size, nesting and value count checked before the parser runs.
+
+mod policies {
+    use super::peak_bytes;
+    use xzqh::routing::{CategoryDef, CompiledPolicy, Policy, PolicyError, PolicyLimits};
+
+    #[test]
+    fn toml_nesting_bombs_fail_fast() {
+        // 1.9 MB of `[` and 3.8 MB of `{a=`: without the limits the parser
+        // peaked at 100 and 200 MiB. Past the default size first; with the
+        // size allowed, at the nesting limit.
+        let brackets = "[".repeat(1_900_000);
+        let tables = "{a=".repeat(1_266_667);
+        let dotted = format!("{} = 1", vec!["a"; 1_000_000].join("."));
+        let json = "[".repeat(1_900_000);
+        let large = PolicyLimits::default().with_max_bytes(16 << 20);
+        for text in [&brackets, &tables, &dotted] {
+            let (err, peak) = peak_bytes(|| Policy::from_toml(text).unwrap_err());
+            assert_eq!(
+                err,
+                PolicyError::TooLarge {
+                    size: text.len(),
+                    max: 1 << 20
+                }
+            );
+            assert!(peak < 4 * 1024, "{peak} bytes");
+            let (err, peak) = peak_bytes(|| Policy::from_toml_with(text, &large).unwrap_err());
+            assert_eq!(err, PolicyError::TooDeep { line: 1, max: 16 });
+            assert_eq!(err.to_string(), "line 1: the policy nests deeper than 16");
+            assert!(peak < 4 * 1024, "{peak} bytes");
+        }
+        let (err, peak) = peak_bytes(|| Policy::from_json_with(&json, &large).unwrap_err());
+        assert_eq!(err, PolicyError::TooDeep { line: 1, max: 16 });
+        assert!(peak < 4 * 1024, "{peak} bytes");
+        assert!(matches!(
+            Policy::from_json(&json),
+            Err(PolicyError::TooLarge { .. })
+        ));
+
+        // Brackets inside strings and comments do not count.
+        let text = "name = \"[[[[[[[[[[[[[[[[[[[[\" # {{{{{{{{{{{{{{{{{{{{{{{\n\
+                    roles = ['[[[[[[[[[[[[[[[[[[', \"\"\"\n[[[[[[[[[[[[[[[[[[[[[\"\"\", '''{{{{{{{{{{{{{{{{{{{''']";
+        assert_eq!(Policy::from_toml(text).unwrap().roles.len(), 3);
+        assert_eq!(
+            Policy::from_toml("name = \"[[[[[[[[[[[[[[[[[[[[[[[\" # [[[[[[[[[[[[[[[[[[[[[\n")
+                .unwrap()
+                .name,
+            "[[[[[[[[[[[[[[[[[[[[[[["
+        );
+    }
+
+    #[test]
+    fn json_strings_hide_brackets() {
+        let escaped = r#"{"name": "\"[[[[[[[[[[[[[[[[[[[[[[[[[[[["}"#;
+        assert_eq!(
+            Policy::from_json(escaped).unwrap().name,
+            "\"[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+        );
+    }
+
+    #[test]
+    fn size_and_value_count() {
+        let limits = PolicyLimits::default().with_max_bytes(10);
+        let err = Policy::from_toml_with("name = \"eleven\"", &limits).unwrap_err();
+        assert_eq!(err, PolicyError::TooLarge { size: 15, max: 10 });
+        assert_eq!(
+            err.to_string(),
+            "the policy of 15 bytes exceeds the limit of 10 bytes"
+        );
+        let err = Policy::from_json_with(r#"{"name": "eleven"}"#, &limits).unwrap_err();
+        assert_eq!(err, PolicyError::TooLarge { size: 18, max: 10 });
+
+        // 300,000 empty roles (900 kB): stopped at the 4,097th value.
+        let roles = format!("name = \"x\"\nroles = [{}]", vec!["''"; 300_000].join(","));
+        let (err, peak) = peak_bytes(|| Policy::from_toml(&roles).unwrap_err());
+        assert_eq!(
+            err,
+            PolicyError::TooManyValues {
+                line: 2,
+                max: 4_096
+            }
+        );
+        assert!(peak < 4 * 1024, "{peak} bytes");
+
+        // At the limits the parser runs, in memory bounded by the input.
+        let mut cases = vec![
+            format!("name = \"x\"\nroles = [{}]", vec!["''"; 4_090].join(",")),
+            format!(
+                "name = \"x\"\nroles = [{}]",
+                vec!["\"\\u0041\""; 4_090].join(",")
+            ),
+            format!(
+                "name = \"x\"\n{}",
+                "[[categories]]\nname = \"c\"\n".repeat(1_300)
+            ),
+            format!(
+                "name = \"x\"\nroles = ['{}']",
+                "a".repeat(PolicyLimits::default().max_bytes - 30)
+            ),
+        ];
+        cases.push(format!("{}\n{}", cases[0], "#".repeat(1 << 20)));
+        for text in &cases {
+            let (r, peak) = peak_bytes(|| Policy::from_toml(text));
+            assert!(
+                peak < 4 * text.len() + 4 * 1024 * 1024,
+                "{peak} bytes for {} bytes: {:?}",
+                text.len(),
+                r.map(|p| p.name)
+            );
+        }
+        let json = format!(
+            r#"{{"name":"x","roles":[{}]}}"#,
+            vec![r#""""#; 4_090].join(",")
+        );
+        let (_, peak) = peak_bytes(|| Policy::from_json(&json));
+        assert!(peak < 4 * json.len() + 1024 * 1024, "{peak} bytes");
+    }
+
+    #[test]
+    fn errors_quote_bounded_excerpts() {
+        let long = "k".repeat(1 << 19);
+        let shown = format!("{}… (524288 bytes)", "k".repeat(64));
+        // An unknown field of a megabyte, in JSON and in TOML.
+        let err = Policy::from_json(&format!(r#"{{"name":"x","{long}":1}}"#)).unwrap_err();
+        let message = err.to_string();
+        assert!(message.len() < 400, "{} bytes", message.len());
+        assert!(
+            message.starts_with("cannot parse the policy: unknown field `kkkk"),
+            "{message}"
+        );
+        assert!(message.ends_with(" at line 1 column 524302"), "{message}");
+        let err = Policy::from_toml(&format!("name = \"x\"\n{long} = 1\n")).unwrap_err();
+        let message = err.to_string();
+        assert!(message.len() < 1000, "{} bytes: {message}", message.len());
+        assert!(message.contains("unknown field `kkkk"), "{message}");
+
+        // Names the hierarchy does not know, quoted cut.
+        let mut p = Policy::new("x");
+        p.categories
+            .push(CategoryDef::new("c").min_level(long.clone()));
+        let err = CompiledPolicy::compile(p, &super::sample::small_china()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("categories[0].min_level: unknown level `{shown}`")
+        );
+    }
+}

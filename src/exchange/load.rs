@@ -107,7 +107,12 @@ pub(crate) const EXCERPT_CHARS: usize = 64;
 /// `s` cut to [`EXCERPT_CHARS`] characters, with its length in bytes when
 /// it was cut, for error messages that quote input.
 pub(crate) fn excerpt(s: &str) -> String {
-    match s.char_indices().nth(EXCERPT_CHARS) {
+    excerpt_chars(s, EXCERPT_CHARS)
+}
+
+/// `s` cut to `max` characters, with its length in bytes when it was cut.
+pub(crate) fn excerpt_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
         Some((cut, _)) => format!("{}… ({} bytes)", &s[..cut], s.len()),
         None => s.to_owned(),
     }

@@ -119,6 +119,6 @@ mod trace;
 pub use case::{Case, Place};
 pub use compiled::{CompiledPolicy, MAX_COMPETENCES, PolicyError};
 pub use decision::{Decision, LevelSource, RouteError, Step};
-pub use policy::{CategoryDef, CompetenceDef, Policy, ScaleDef, SeverityDef};
+pub use policy::{CategoryDef, CompetenceDef, Policy, PolicyLimits, ScaleDef, SeverityDef};
 pub use router::Router;
 pub use trace::Trace;

@@ -6,6 +6,8 @@
 use std::fmt;
 
 #[cfg(feature = "serde")]
+use crate::exchange::load::excerpt_chars;
+#[cfg(feature = "serde")]
 use crate::routing::compiled::PolicyError;
 
 /// A routing policy as plain data, the form it takes in a TOML or JSON file.
@@ -83,12 +85,14 @@ impl Policy {
 
     /// Parses a policy from JSON (checked against a hierarchy later, by
     /// [`Router::new`](crate::routing::Router::new) or
-    /// [`CompiledPolicy::compile`](crate::routing::CompiledPolicy::compile)).
+    /// [`CompiledPolicy::compile`](crate::routing::CompiledPolicy::compile))
+    /// within the default [`PolicyLimits`].
     ///
     /// # Errors
     ///
     /// [`PolicyError::Parse`] for malformed JSON, a missing `name`, a wrong
-    /// type or an unknown field, with the line and column.
+    /// type or an unknown field, with the line and column; the limits'
+    /// errors (see [`from_json_with`](Self::from_json_with)).
     ///
     /// # Examples
     ///
@@ -101,17 +105,49 @@ impl Policy {
     /// ```
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        serde_json::from_str(text).map_err(|e| PolicyError::Parse {
-            message: e.to_string(),
+        Policy::from_json_with(text, &PolicyLimits::default())
+    }
+
+    /// Parses a policy from JSON within `limits`: the size, the nesting and
+    /// the number of values are checked in one pass over the text before
+    /// the parser sees it.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::TooLarge`], [`PolicyError::TooDeep`],
+    /// [`PolicyError::TooManyValues`], then [`PolicyError::Parse`] as
+    /// [`from_json`](Self::from_json).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::routing::{Policy, PolicyLimits};
+    /// let limits = PolicyLimits::default().with_max_depth(2);
+    /// let err = Policy::from_json_with(r#"{"name": "x", "roles": [[]]}"#, &limits).unwrap_err();
+    /// assert_eq!(err.to_string(), "line 1: the policy nests deeper than 2");
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn from_json_with(text: &str, limits: &PolicyLimits) -> Result<Policy, PolicyError> {
+        limits.scan(text, Syntax::Json)?;
+        serde_json::from_str(text).map_err(|e| {
+            let full = e.to_string();
+            let at = format!(" at line {} column {}", e.line(), e.column());
+            let message = match full.strip_suffix(&at) {
+                Some(m) => format!("{}{at}", bounded(m)),
+                None => bounded(&full),
+            };
+            PolicyError::Parse { message }
         })
     }
 
-    /// Parses a policy from TOML (checked against a hierarchy later).
+    /// Parses a policy from TOML (checked against a hierarchy later) within
+    /// the default [`PolicyLimits`].
     ///
     /// # Errors
     ///
     /// [`PolicyError::Parse`] for malformed TOML, a missing `name`, a wrong
-    /// type or an unknown field, with the line and column.
+    /// type or an unknown field, with the line and column; the limits'
+    /// errors (see [`from_toml_with`](Self::from_toml_with)).
     ///
     /// # Examples
     ///
@@ -123,9 +159,220 @@ impl Policy {
     /// ```
     #[cfg(feature = "serde")]
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        Policy::from_toml_with(text, &PolicyLimits::default())
+    }
+
+    /// Parses a policy from TOML within `limits`. The TOML parser has no
+    /// nesting limit of its own, so the nesting (arrays, inline tables and
+    /// dotted keys), the size and the number of values are checked in one
+    /// pass over the text before the parser sees it.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::TooLarge`], [`PolicyError::TooDeep`],
+    /// [`PolicyError::TooManyValues`], then [`PolicyError::Parse`] as
+    /// [`from_toml`](Self::from_toml).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::routing::{Policy, PolicyError, PolicyLimits};
+    /// let bomb = "name = \"x\"\nroles = ".to_owned() + &"[".repeat(1 << 19);
+    /// let err = Policy::from_toml(&bomb).unwrap_err();
+    /// assert_eq!(err, PolicyError::TooDeep { line: 2, max: 16 });
+    /// let limits = PolicyLimits::default().with_max_values(3);
+    /// let err = Policy::from_toml_with("name = \"x\"\nroles = [\"agency\", \"functional\"]", &limits).unwrap_err();
+    /// assert_eq!(err.to_string(), "line 2: the policy has more than 3 values");
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn from_toml_with(text: &str, limits: &PolicyLimits) -> Result<Policy, PolicyError> {
+        limits.scan(text, Syntax::Toml)?;
         toml::from_str(text).map_err(|e| PolicyError::Parse {
-            message: e.to_string().trim_end().to_owned(),
+            message: bounded(e.to_string().trim_end()),
         })
+    }
+}
+
+/// A parser's message with each line cut to a bounded excerpt (TOML's
+/// messages echo the line of input at fault), and at most 16 lines.
+#[cfg(feature = "serde")]
+fn bounded(message: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in message.lines().take(16).enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&excerpt_chars(line, 160));
+    }
+    out
+}
+
+/// Limits a policy file is held to before it is parsed, so that a hostile
+/// file fails fast, in memory bounded by its size.
+///
+/// Real policies are a few kilobytes, nest three deep and hold a few
+/// hundred values (China's default policy: 1.6 kB, 121 values); the defaults leave ample room. The fields are public;
+/// the `with_*` methods set one and return the limits.
+///
+/// # Examples
+///
+/// ```
+/// let limits = xzqh::routing::PolicyLimits::default().with_max_bytes(1 << 16);
+/// assert_eq!(limits.max_bytes, 1 << 16);
+/// assert_eq!(limits.max_depth, 16);
+/// assert_eq!(limits.max_values, 4_096);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PolicyLimits {
+    /// Largest file in bytes (default 1 MiB; the TOML parser holds up to
+    /// seven times the text while it reads a long string).
+    pub max_bytes: usize,
+    /// Deepest nesting of arrays, tables and dotted keys (default 16).
+    pub max_depth: usize,
+    /// Most values: items of arrays and fields of tables (default 4,096;
+    /// the TOML parser holds about half a kilobyte per value).
+    pub max_values: usize,
+}
+
+impl Default for PolicyLimits {
+    fn default() -> Self {
+        PolicyLimits {
+            max_bytes: 1 << 20,
+            max_depth: 16,
+            max_values: 4_096,
+        }
+    }
+}
+
+/// The syntax [`PolicyLimits::scan`] reads.
+#[cfg(feature = "serde")]
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Json,
+    Toml,
+}
+
+impl PolicyLimits {
+    /// Sets the largest file in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(xzqh::routing::PolicyLimits::default().with_max_bytes(9).max_bytes, 9);
+    /// ```
+    pub fn with_max_bytes(mut self, max: usize) -> Self {
+        self.max_bytes = max;
+        self
+    }
+
+    /// Sets the deepest nesting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(xzqh::routing::PolicyLimits::default().with_max_depth(4).max_depth, 4);
+    /// ```
+    pub fn with_max_depth(mut self, max: usize) -> Self {
+        self.max_depth = max;
+        self
+    }
+
+    /// Sets the most values.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(xzqh::routing::PolicyLimits::default().with_max_values(9).max_values, 9);
+    /// ```
+    pub fn with_max_values(mut self, max: usize) -> Self {
+        self.max_values = max;
+        self
+    }
+
+    /// Checks the size, then reads the text once outside strings and
+    /// comments: each `[` or `{` opens a level and a value, each `,` or `=`
+    /// adds a value, and in TOML each `.` outside a string adds a level
+    /// until the end of its key or value (dotted keys nest tables). A float
+    /// counts one level too much; real policies stay far below the limits.
+    #[cfg(feature = "serde")]
+    fn scan(&self, text: &str, syntax: Syntax) -> Result<(), PolicyError> {
+        if text.len() > self.max_bytes {
+            return Err(PolicyError::TooLarge {
+                size: text.len(),
+                max: self.max_bytes,
+            });
+        }
+        let b = text.as_bytes();
+        let (mut depth, mut dots, mut values, mut line) = (0usize, 0usize, 0usize, 1u64);
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            i += 1;
+            match c {
+                b'\n' => {
+                    line += 1;
+                    dots = 0;
+                }
+                b'"' | b'\'' if syntax == Syntax::Toml || c == b'"' => {
+                    let triple = syntax == Syntax::Toml && b[i..].starts_with(&[c, c]);
+                    if triple {
+                        i += 2;
+                    }
+                    // To the closing quote(s), past escapes in basic strings;
+                    // an unclosed string is the parser's error.
+                    while i < b.len() {
+                        let d = b[i];
+                        i += 1;
+                        if d == b'\n' {
+                            line += 1;
+                            if !triple {
+                                break;
+                            }
+                        } else if d == b'\\' && c == b'"' {
+                            i += 1;
+                        } else if d == c && (!triple || b[i..].starts_with(&[c, c])) {
+                            if triple {
+                                i += 2;
+                            }
+                            break;
+                        }
+                    }
+                }
+                b'#' if syntax == Syntax::Toml => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    values += 1;
+                }
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    dots = 0;
+                }
+                b',' | b'=' => {
+                    values += 1;
+                    dots = 0;
+                }
+                b'.' if syntax == Syntax::Toml => dots += 1,
+                _ => continue,
+            }
+            if depth + dots > self.max_depth {
+                return Err(PolicyError::TooDeep {
+                    line,
+                    max: self.max_depth,
+                });
+            }
+            if values > self.max_values {
+                return Err(PolicyError::TooManyValues {
+                    line,
+                    max: self.max_values,
+                });
+            }
+        }
+        Ok(())
     }
 }
 
