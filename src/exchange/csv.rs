@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::exchange::load::{LoadError, LoadLimits, line_of};
+use crate::exchange::load::{LoadError, LoadLimits, excerpt, line_of};
 use crate::model::builder::{BuildError, HierarchyBuilder, KindRef};
 use crate::model::hierarchy::Hierarchy;
 use crate::model::profile::Profile;
@@ -330,7 +330,7 @@ impl CsvImport {
                     format!(
                         "expected the header `{}` (optionally `,kind`), found `{}`",
                         HEADER.join(","),
-                        fields.join(",")
+                        excerpt(&fields.join(","))
                     ),
                 ));
             }
@@ -375,7 +375,9 @@ impl CsvImport {
             let kind = match (&self.classify, row.kind) {
                 (Some(classify), _) => match classify(&row) {
                     Some(id) => KindRef::Id(id),
-                    None => return Err(err(line, format!("no kind for unit {}", row.code))),
+                    None => {
+                        return Err(err(line, format!("no kind for unit {}", excerpt(row.code))));
+                    }
                 },
                 (None, Some(kind)) => KindRef::Name(kind),
                 (None, None) => unreachable!(

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::exchange::load::{LoadError, LoadLimits, LoadOptions};
+use crate::exchange::load::{LoadError, LoadLimits, LoadOptions, excerpt};
 use crate::model::assemble::Parts;
 use crate::model::builder::KindRef;
 use crate::model::hierarchy::{Hierarchy, NONE};
@@ -546,7 +546,7 @@ impl<'de, 's> Visitor<'de> for DocSeed<'s> {
                     let found: Text<'de> = map.next_value()?;
                     if &*found != JSON_FORMAT {
                         *self.stash = Some(LoadError::WrongFormat {
-                            found: found.0.into_owned(),
+                            found: excerpt(&found),
                         });
                         return Err(de::Error::custom("wrong format"));
                     }
@@ -674,7 +674,7 @@ impl<'a> Doc<'a> {
                     None => {
                         return Err(LoadError::Invalid {
                             path: format!("units[{i}].designations[{j}]"),
-                            reason: format!("unknown designation `{}`", &**d),
+                            reason: format!("unknown designation `{}`", excerpt(d)),
                         });
                     }
                 }
@@ -688,7 +688,7 @@ impl<'a> Doc<'a> {
                 None => {
                     return Err(LoadError::Invalid {
                         path: format!("relations[{i}].relation"),
-                        reason: format!("unknown relation `{}`", &*r.relation),
+                        reason: format!("unknown relation `{}`", excerpt(&r.relation)),
                     });
                 }
             }
