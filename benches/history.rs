@@ -8,6 +8,7 @@
 //! code index is as large (and as cache-cold) as `xzqh::china()`'s.
 
 #[path = "../tests/suite/common/history.rs"]
+#[allow(dead_code)] // shared with the tests, which use more of it
 mod common;
 
 use std::hint::black_box;
@@ -15,7 +16,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use xzqh::Hierarchy;
 use xzqh::china::ChinaKind;
-use xzqh::history::History;
+use xzqh::china::history::History;
 
 const N: usize = 4096;
 
@@ -43,18 +44,19 @@ fn inputs(naive: &common::Naive) -> Vec<(String, u16)> {
 /// each township.
 fn padded() -> Hierarchy {
     let base = common::tree_2023();
-    let mut b = Hierarchy::builder(xzqh::Schema::china());
-    b.reserve(700_000, 700_000 * 24);
+    let mut b = Hierarchy::builder(xzqh::china::schema())
+        .profile(xzqh::china::profile())
+        .reserve(700_000, 700_000 * 24);
     for u in base.units() {
         let kind = xzqh::china::ChinaKind::from_id(u.kind_id()).expect("china kind");
-        b.unit(u.code(), u.name(), kind, u.parent().map(|p| p.code()));
+        b = b.unit(u.code(), u.name(), kind, u.parent().map(|p| p.code()));
         if u.code().len() == 6 {
             for t in 0..14 {
                 let town = format!("{}{:03}", u.code(), 100 + t);
-                b.unit(&town, &format!("镇{t}"), ChinaKind::Town, Some(u.code()));
+                b = b.unit(&town, &format!("镇{t}"), ChinaKind::Town, Some(u.code()));
                 for v in 0..16 {
                     let village = format!("{town}{:03}", 200 + v);
-                    b.unit(
+                    b = b.unit(
                         &village,
                         &format!("村{v}"),
                         ChinaKind::VillageCommittee,

@@ -1,38 +1,18 @@
 //! Old records to today's units: what a hotline or petition office does with
 //! codes filed years ago.
 //!
-//! Run with `cargo run --release --example history`.
+//! Run with `cargo run --example history`.
 
 use std::error::Error;
 
-use xzqh::china::ChinaKind;
-use xzqh::history::History;
-use xzqh::{Hierarchy, Schema};
-
-/// A county-level hierarchy of the 2023 codes, built from the history itself
-/// (with the full data, use `xzqh::china()` instead).
-fn tree_2023(history: &History) -> Result<Hierarchy, Box<dyn Error>> {
-    let mut b = Hierarchy::builder(Schema::china());
-    b.unit("0", "中华人民共和国", ChinaKind::State, None);
-    let live: Vec<_> = history.table(2023).collect();
-    let has = |code: &str| live.iter().any(|r| r.code() == code);
-    for r in &live {
-        let code = xzqh::history::data_code(r.code());
-        let (kind, parent) = match code.len() {
-            2 => (ChinaKind::Province, "0".to_owned()),
-            4 => (ChinaKind::PrefectureCity, code[..2].to_owned()),
-            _ if has(&format!("{}00", &code[..4])) => (ChinaKind::County, code[..4].to_owned()),
-            _ => (ChinaKind::County, code[..2].to_owned()),
-        };
-        b.unit(code, r.name(), kind, Some(&parent));
-    }
-    Ok(b.build()?)
-}
+use xzqh::china::history::History;
 
 fn main() -> Result<(), Box<dyn Error>> {
+    // The NBS 2023 hierarchy and the code history cut at its data date
+    // (2023-06-30). Bind them once; every query after is a hash probe.
+    let china = xzqh::china();
     let history = History::embedded();
-    let tree = tree_2023(history)?;
-    let resolver = history.resolver(&tree);
+    let resolver = history.resolver(china);
 
     // (code on the record, year it was filed)
     let records = [
@@ -44,8 +24,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         ("653228", 2024), // 和康县, newer than the hierarchy
     ];
     for (code, year) in records {
-        let r = resolver.resolve(code, year)?;
-        println!("{r}\n");
+        let s = resolver.resolve(code, year)?;
+        println!("{s}\n");
     }
 
     match resolver.resolve("371200", 1990) {
@@ -55,6 +35,29 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let ambiguous: Vec<_> = history.resolve_name("朝阳区", 2020)?.collect();
     println!("朝阳区 in 2020: {ambiguous:?}\n");
+
+    // Routing needs no resolver: the hierarchy keeps its own successions.
+    let successions = china.successions().ok_or("China's profile has a history")?;
+    let mut units = Vec::new();
+    if let Some(change) = successions.successors(china, "371200", &mut units) {
+        let mut step = String::new();
+        successions.describe(change, &mut step)?;
+        let names: Vec<String> = units
+            .iter()
+            .filter_map(|&u| china.get(u))
+            .map(|u| u.to_string())
+            .collect();
+        println!("371200 routes to {}: {step}\n", names.join(", "));
+    }
+
+    // A hierarchy of another year: the history cut at its data date.
+    let end_2024 = xzqh::china::Date::new(2024, 12, 31).ok_or("a date")?;
+    let p2024 = xzqh::china::ChinaProfile::with_data_date(end_2024)?;
+    println!(
+        "changes after {}: {}",
+        p2024.data_date(),
+        p2024.history().later_changes().count()
+    );
 
     print!("{}", history.changes_between(2024, 2025));
     Ok(())

@@ -2,6 +2,8 @@
 //! from data/china/source: this regenerates them in memory and compares.
 //! When it fails, run `cargo run -p xzqh-data` and commit data/china/*.bin.
 
+#![cfg(feature = "china")]
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 

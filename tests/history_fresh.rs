@@ -8,9 +8,10 @@ mod history_gen;
 
 use std::path::Path;
 
+use xzqh::Hierarchy;
 use xzqh::china::ChinaKind::*;
-use xzqh::history::{History, LoadError, Outcome};
-use xzqh::{Hierarchy, Schema};
+use xzqh::china::DataError;
+use xzqh::china::history::{History, Status};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,7 +30,9 @@ fn artifact_is_fresh() {
     );
     let h = History::from_bytes(&fresh).unwrap();
     assert_eq!(h.data_version(), history_gen::DATA_VERSION);
-    assert_eq!(h.data_version(), xzqh::history::DATA_VERSION);
+    assert_eq!(h.data_version(), xzqh::china::HISTORY_VERSION);
+    assert_eq!(h.cutoff().to_string(), "2023-06-30");
+    assert_eq!(h.cutoff(), xzqh::china::ChinaProfile::default().data_date());
     assert_eq!(h.changes().count(), 5_114);
     assert_eq!(
         h.valid_in(2023)
@@ -65,11 +68,13 @@ const CHANGES: &str =
 ";
 
 fn tiny_tree() -> Hierarchy {
-    let mut b = Hierarchy::builder(Schema::china());
-    b.unit("0", "中华人民共和国", State, None)
+    Hierarchy::builder(xzqh::china::schema())
+        .profile(xzqh::china::profile())
+        .unit("0", "中华人民共和国", State, None)
         .unit("11", "北京市", Municipality, Some("0"))
-        .unit("110105", "乙区", District, Some("11"));
-    b.build().unwrap()
+        .unit("110105", "乙区", District, Some("11"))
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -79,18 +84,18 @@ fn abolished_without_successor() {
     let t = tiny_tree();
     assert_eq!(h.years(), 1981..=1986);
     let r = h.resolve("110101", 1983, &t).unwrap();
-    assert_eq!(r.outcome(), Outcome::Abolished);
+    assert_eq!(r.status(), Status::Abolished);
     assert_eq!(r.units().count(), 0);
     assert_eq!(r.latest().count(), 0);
     // A chain that ends in an abolition shows the steps to it.
     let r = h.resolve("110103", 1981, &t).unwrap();
-    assert_eq!(r.outcome(), Outcome::Abolished);
+    assert_eq!(r.status(), Status::Abolished);
     assert_eq!(
         r.changes().map(|c| c.to_string()).collect::<Vec<_>>(),
         ["1983-05-01 merge: 110103 丙区 → 110101 甲区 (京1号)"]
     );
     let r = h.resolve("110102", 1984, &t).unwrap();
-    assert_eq!(r.outcome(), Outcome::Changed);
+    assert_eq!(r.status(), Status::Changed);
     assert_eq!(r.units().next().unwrap().code(), "110105");
     assert_eq!(
         r.changes().next().unwrap().to_string(),
@@ -151,32 +156,70 @@ fn generator_rejects_bad_sources() {
 #[test]
 fn load_errors() {
     let bytes = committed();
-    assert_eq!(History::from_bytes(b"").unwrap_err(), LoadError::BadMagic);
+    let err = |b: &[u8]| History::from_bytes(b).unwrap_err();
+    assert_eq!(err(b""), DataError::NotHistory);
+    assert_eq!(
+        err(b"XZQHDATA").to_string(),
+        "not a history artifact: it does not start with XZQHHIST"
+    );
     let mut v = bytes.clone();
     v[8] = 9;
     assert_eq!(
-        History::from_bytes(&v).unwrap_err().to_string(),
-        "unsupported history format version 9 (this crate reads 1)"
+        err(&v),
+        DataError::UnsupportedFormat {
+            found: 9,
+            supported: 1
+        }
+    );
+    assert_eq!(
+        err(&v).to_string(),
+        "artifact format 9 is not supported: this xzqh reads format 1"
     );
     let mut v = bytes.clone();
     v.push(0);
+    assert_eq!(err(&v), DataError::TrailingBytes { extra: 1 });
+    assert_eq!(err(&v).to_string(), "1 bytes after the end of the artifact");
     assert_eq!(
-        History::from_bytes(&v).unwrap_err().to_string(),
-        "1 trailing bytes after the history data"
+        err(&bytes[..bytes.len() - 1]).to_string(),
+        "artifact truncated in the history changes"
     );
     assert_eq!(
-        History::from_bytes(&bytes[..bytes.len() - 1])
-            .unwrap_err()
-            .to_string(),
-        "history data truncated in changes"
+        err(&bytes[..20]),
+        DataError::Truncated {
+            what: "the history header"
+        }
+    );
+    // The last change's kind byte (12 bytes a change, kind at offset 9).
+    let mut v = bytes.clone();
+    let at = v.len() - 3;
+    v[at] = 0x0F;
+    assert_eq!(
+        err(&v),
+        DataError::MalformedHistory {
+            section: "changes",
+            what: "unknown kind or flag"
+        }
     );
     assert_eq!(
-        History::from_bytes(&bytes[..20]).unwrap_err(),
-        LoadError::Truncated { section: "header" }
+        err(&v).to_string(),
+        "malformed history artifact in its changes: unknown kind or flag"
+    );
+    let e = DataError::MalformedHistory {
+        section: "records",
+        what: "runs of one code overlap",
+    };
+    assert_eq!(
+        e.to_string(),
+        "malformed history artifact in its records: runs of one code overlap"
     );
 }
 
 fn exercise(h: &History, t: &Hierarchy) {
+    if let Some(cut) = h.years().end().checked_sub(2)
+        && let Some(d) = xzqh::china::Date::new(cut, 6, 30)
+    {
+        let _ = h.with_cutoff(d).map(|c| c.later_changes().count());
+    }
     let mut n = 0;
     for year in [1981, 1990, 2000, 2023, 2025] {
         for r in h.valid_in(year).step_by(37) {
@@ -208,7 +251,7 @@ fn truncated_data_is_rejected() {
 #[test]
 fn flipped_bits_never_panic() {
     let bytes = committed();
-    let t = xzqh::sample::small_china();
+    let t = xzqh::china();
     let mut s = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move || {
         s ^= s << 13;
@@ -228,7 +271,7 @@ fn flipped_bits_never_panic() {
         v[at] ^= 1 << (next() % 8);
         if let Ok(h) = History::from_bytes(&v) {
             accepted += 1;
-            exercise(&h, &t);
+            exercise(&h, t);
         }
     }
     assert!(

@@ -1,7 +1,7 @@
 //! Hostile input to the snapshot loaders: one test per case with the exact
 //! error, memory bounded by the input's real size, and never a panic on
 //! random bytes or mutated snapshots.
-#![cfg(feature = "serde")]
+#![cfg(all(feature = "serde", feature = "china"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -358,11 +358,12 @@ impl ChinaCode {
     /// county → prefecture; …), `None` for a province.
     ///
     /// This is the parent in the numbering, **not always the administrative
-    /// parent** (DOMAIN §3): Beijing's districts have the prefix `1101`, a
+    /// parent** (see "Placeholders" and "Irregular parents" in the
+    /// [module docs](mod@crate::china)): Beijing's districts have the prefix `1101`, a
     /// placeholder whose real parent is the municipality `11`; `429004` 仙桃市
     /// has the prefix `4290` but sits directly under the province `42`; `6542`
     /// 塔城地区 has the prefix `65` but is administered by `6540`. Use
-    /// [`Unit::parent`] for the administrative parent.
+    /// [`Unit::parent`](crate::Unit::parent) for the administrative parent.
     ///
     /// # Examples
     ///

@@ -70,7 +70,10 @@ const FORMAT_VERSION: u16 = 1;
 const FLAG_DEFLATE: u8 = 1;
 const HEADER_LEN: usize = 8 + 2 + 1 + 4 + 8 + 2;
 
-/// A failure to decode a China data artifact.
+/// A failure to decode one of China's binary artifacts: the NBS data
+/// ([`decode`]) or, with the `history` feature, the code history
+/// (`History::from_bytes`). Decoding never panics; the bytes are accepted
+/// whole or rejected.
 ///
 /// # Examples
 ///
@@ -126,6 +129,27 @@ pub enum DataError {
     /// The decoded arrays fail the hierarchy's checks.
     #[error("artifact data do not form a valid hierarchy")]
     Invalid(#[source] BuildError),
+    /// The bytes do not start with the history artifact's magic `XZQHHIST`
+    /// (`History::from_bytes`, feature `history`).
+    #[error("not a history artifact: it does not start with XZQHHIST")]
+    NotHistory,
+    /// A part of the history artifact breaks the format's rules: a change
+    /// whose years do not fit its kind, unsorted records, an index out of
+    /// range, or a code that resolves to more units than a succession holds.
+    #[error("malformed history artifact in its {section}: {what}")]
+    MalformedHistory {
+        /// The part being read: `header`, `names`, `documents`, `records`
+        /// or `changes`.
+        section: &'static str,
+        /// The rule broken.
+        what: &'static str,
+    },
+    /// Bytes follow the end of the artifact.
+    #[error("{extra} bytes after the end of the artifact")]
+    TrailingBytes {
+        /// How many.
+        extra: usize,
+    },
 }
 
 fn malformed(what: &'static str) -> DataError {

@@ -228,8 +228,12 @@ pub(crate) fn forms(name: &str) -> [Option<Form<'_>>; 2] {
     [None, None]
 }
 
-/// The short forms people write for a unit's full name, by China's rules
-/// (DOMAIN §5); empty when no rule applies.
+/// The short forms people write for a unit's full name, by China's rules;
+/// empty when no rule applies. [`ChinaProfile`](crate::china::ChinaProfile)
+/// gives them to a hierarchy, each with its strength (a form keeping 州, 县
+/// or 旗 is [`Tail`](crate::FormStrength::Tail); other forms are
+/// [`Major`](crate::FormStrength::Major) at county level and above,
+/// [`Minor`](crate::FormStrength::Minor) below).
 ///
 /// - Autonomous areas lose 自治区/州/县/旗 and their ethnic groups, and
 ///   prefectures, counties and banners also get the form with 州/县/旗:
@@ -246,7 +250,8 @@ pub(crate) fn forms(name: &str) -> [Option<Form<'_>>; 2] {
 ///   …农场, 市辖区, …) have none.
 ///
 /// Short forms collide (塔城 is 塔城地区 and 塔城市; 海南 is 海南省 and
-/// 海南藏族自治州); [`NameIndex`] reports such collisions as ambiguous.
+/// 海南藏族自治州); [`NameIndex`](crate::NameIndex) reports such collisions
+/// as ambiguous.
 ///
 /// # Examples
 ///

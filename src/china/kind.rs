@@ -17,18 +17,74 @@ pub(crate) const LEVELS: [&str; 7] = [
 ];
 
 /// The national level (the State).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::NATIONAL;
+/// assert_eq!((NATIONAL.rank(), NATIONAL.name()), (0, "national"));
+/// assert_eq!(xzqh::china().root().level(), NATIONAL);
+/// ```
 pub const NATIONAL: Level = Level::new(0, LEVELS[0]);
 /// The provincial level (省级).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::PROVINCIAL;
+/// assert_eq!((PROVINCIAL.rank(), PROVINCIAL.name()), (1, "provincial"));
+/// assert_eq!(xzqh::china().by_code("44").unwrap().level(), PROVINCIAL);
+/// ```
 pub const PROVINCIAL: Level = Level::new(1, LEVELS[1]);
 /// The prefectural level (地级).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::PREFECTURAL;
+/// assert_eq!((PREFECTURAL.rank(), PREFECTURAL.name()), (2, "prefectural"));
+/// assert_eq!(xzqh::china().by_code("4403").unwrap().level(), PREFECTURAL);
+/// ```
 pub const PREFECTURAL: Level = Level::new(2, LEVELS[2]);
 /// The county level (县级).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::COUNTY;
+/// assert_eq!((COUNTY.rank(), COUNTY.name()), (3, "county"));
+/// assert_eq!(xzqh::china().by_code("440305").unwrap().level(), COUNTY);
+/// ```
 pub const COUNTY: Level = Level::new(3, LEVELS[3]);
 /// The township level (乡级).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::TOWNSHIP;
+/// assert_eq!((TOWNSHIP.rank(), TOWNSHIP.name()), (4, "township"));
+/// assert_eq!(xzqh::china().by_code("440305007").unwrap().level(), TOWNSHIP);
+/// ```
 pub const TOWNSHIP: Level = Level::new(4, LEVELS[4]);
 /// The village level (村级).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::VILLAGE;
+/// assert_eq!((VILLAGE.rank(), VILLAGE.name()), (5, "village"));
+/// assert!(VILLAGE.is_above(xzqh::china::GRID));
+/// ```
 pub const VILLAGE: Level = Level::new(5, LEVELS[5]);
 /// Grids below villages (网格), defined by grid-governance platforms.
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::GRID;
+/// assert_eq!((GRID.rank(), GRID.name()), (6, "grid"));
+/// assert_eq!(xzqh::china::schema().level_at(6), Some(GRID));
+/// ```
 pub const GRID: Level = Level::new(6, LEVELS[6]);
 
 /// Designations of China's schema (attributes of units, not kinds).
@@ -66,6 +122,14 @@ macro_rules! china_kinds {
 
         impl ChinaKind {
             /// Every kind, in schema order.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use xzqh::china::ChinaKind;
+            /// assert_eq!(ChinaKind::ALL[0], ChinaKind::State);
+            /// assert_eq!(ChinaKind::ALL.len(), xzqh::china::schema().kinds().len());
+            /// ```
             pub const ALL: &'static [ChinaKind] = &[$(ChinaKind::$variant,)*];
 
             /// The machine name used in the schema, files and policies.

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use crate::Hierarchy;
+use crate::china::Date;
 use crate::china::data::decode;
 
 /// The version of the embedded data: the NBS 2023 statistical division codes
@@ -16,6 +17,28 @@ use crate::china::data::decode;
 /// ```
 pub const DATA_VERSION: &str = "NBS 2023 (2023-06-30)";
 
+/// The data date of the embedded NBS data (统计截止日期), the default of
+/// [`ChinaProfile::data_date`](crate::china::ChinaProfile::data_date).
+pub(crate) const DATA_DATE: Date = match Date::new(2023, 6, 30) {
+    Some(d) => d,
+    None => panic!("2023-06-30 is a date"),
+};
+
+/// The version of the embedded code history ([`history`](crate::china::history)):
+/// yescallop/areacodes at commit 2da87e7, the MCA's county-level code tables
+/// 1981–2025 (CC0 1.0). It is also the history's
+/// [`data_version`](crate::china::history::History::data_version).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::china::{HISTORY_VERSION, history::History};
+/// assert_eq!(History::embedded().data_version(), HISTORY_VERSION);
+/// ```
+#[cfg(feature = "history")]
+pub const HISTORY_VERSION: &str =
+    "yescallop/areacodes@2da87e7 (MCA county-level codes 1981-2025, CC0 1.0)";
+
 /// Written by `cargo run -p xzqh-data`; `tests/china_fresh.rs` checks it is current.
 static TOWNSHIP_ARTIFACT: &[u8] = include_bytes!("../../data/china/nbs2023.bin");
 
@@ -28,12 +51,14 @@ static TOWNSHIPS: OnceLock<Hierarchy> = OnceLock::new();
 static VILLAGES: OnceLock<Hierarchy> = OnceLock::new();
 
 /// China's hierarchy down to township level, from the embedded NBS 2023 data:
-/// 44,691 units, built on first call (a few milliseconds) and shared after.
+/// 44,691 units, decoded on first call and shared after (decoding time: see
+/// BENCHMARKS.md).
 ///
 /// The root is `0` 中华人民共和国 (the State); below it the 31 provincial-level
-/// units, and `66` 新疆生产建设兵团, the Corps, which xzqh adds (see the crate
-/// docs, "Data"). Placeholders are not units; every unit has its kind,
-/// designations and secondary relations (代管, 师市合一).
+/// units, and `66` 新疆生产建设兵团, the Corps, which xzqh adds (see the
+/// [module docs](mod@crate::china)). Placeholders are not units; every unit has
+/// its kind, designations and secondary relations (代管, 师市合一). Its
+/// profile is [`profile()`](crate::china::profile), data date 2023-06-30.
 ///
 /// # Examples
 ///
@@ -44,6 +69,7 @@ static VILLAGES: OnceLock<Hierarchy> = OnceLock::new();
 /// assert_eq!(town.tiers(), 4);
 /// assert_eq!(town.administrative_levels(), 5);
 /// assert_eq!(h.units().filter(|u| u.level() == PROVINCIAL).count(), 31);
+/// assert_eq!(h.len(), 44_691);
 /// assert!(h.by_code("1101").is_none()); // a placeholder, not a unit
 /// ```
 pub fn china() -> &'static Hierarchy {
@@ -56,8 +82,8 @@ pub fn china() -> &'static Hierarchy {
 }
 
 /// China's whole hierarchy down to village level, from the embedded NBS 2023
-/// data: 665,263 units with the 620,572 village-level ones, built on first
-/// call (0.15-0.25 s) and shared after.
+/// data: 665,263 units with the 620,572 village-level ones, decoded and
+/// inflated on first call and shared after (time: see BENCHMARKS.md).
 ///
 /// Behind the `villages` feature, which embeds a 2.8 MB deflated artifact.
 /// Units above village level are the same as [`china()`]'s.
@@ -68,6 +94,7 @@ pub fn china() -> &'static Hierarchy {
 /// use xzqh::china::VILLAGE;
 /// let h = xzqh::china_with_villages();
 /// assert_eq!(h.units().filter(|u| u.level() == VILLAGE).count(), 620_572);
+/// assert_eq!(h.len(), 665_263);
 /// let village = h.by_code("420602006207").unwrap();
 /// assert_eq!(village.name(), "莫𡐓村委会");
 /// ```

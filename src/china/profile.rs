@@ -6,31 +6,173 @@ use std::sync::{Arc, OnceLock};
 use crate::china::code::ChinaCode;
 use crate::china::forms::forms;
 use crate::china::kind::COUNTY;
+use crate::china::{DATA_DATE, DataError, Date};
 use crate::{CodeBuf, FormStrength, Hierarchy, KindDef, Profile, ShortForm, Successions};
 
 /// China's [`Profile`]: the short forms of [`short_forms`](crate::china::short_forms),
-/// every form of an NBS code ([`ChinaCode`]), villages as the deep level,
-/// and, with the `history` feature, the MCA code history 1981–2025 as the
-/// succession of old codes and names.
+/// every written form of an NBS code ([`ChinaCode`]), villages as the deep
+/// level, and, with the `history` feature, the MCA code history 1981–2025 as
+/// the succession of old codes and names, followed up to the profile's
+/// [data date](Self::data_date).
 ///
-/// [`china()`](crate::china()) is built with it; give it to a hierarchy of
-/// China's [`schema`](crate::china::schema) that you build or load
-/// yourself (another NBS year, a city's grid layer) with
-/// [`profile()`](crate::china::profile).
+/// [`china()`](crate::china()) is built with the default profile
+/// ([`profile()`](crate::china::profile)), whose data date is the embedded
+/// NBS 2023 data's, 2023-06-30. Give a hierarchy of China's
+/// [`schema`](crate::china::schema) that you build or load yourself (a
+/// city's grid layer on the 2023 data) the same; give a hierarchy of another
+/// NBS year a profile of that year's data date
+/// ([`with_data_date`](Self::with_data_date)), so that its code history stops
+/// where its data does.
+///
+/// # What the profile does
+///
+/// - **Codes** ([`Profile::normalize_code`]): units are keyed by their data
+///   code (2 digits for a province, 4 for a prefecture, 6 for a county, 9
+///   for a township, 12 for a village). Every other form of the same code
+///   reads too: the 12-digit statistical code padded with zeros
+///   (`110105000000`), the 6-digit GB/T 2260 forms of provinces and
+///   prefectures (`110000`, `370100`), a township's 12-digit form
+///   (`110105021000`). Codes of NBS placeholders (1101 市辖区, 4290
+///   省直辖县级行政区划; see the [module docs](mod@crate::china)) are not units
+///   and name none.
+/// - **Short forms** ([`Profile::short_forms`]): 广西 for 广西壮族自治区,
+///   南山 for 南山区, 粤海 for 粤海街道. A form keeping a kind word (延边州,
+///   巍山县, 阿拉善旗) is [`FormStrength::Tail`]; a bare form is
+///   [`FormStrength::Major`] at county level and above (names there rarely
+///   repeat) and [`FormStrength::Minor`] below.
+/// - **Deep level** ([`Profile::deep_rank`]): villages, whose names repeat by
+///   the hundred (和平村 ×274), are read only inside a unit named before them.
+/// - **Succession** ([`Profile::successions`]): a code the hierarchy no
+///   longer has (371200 莱芜市) routes to the units that cover it today
+///   (3701 济南市), and old names read in addresses.
 ///
 /// # Examples
 ///
 /// ```
-/// use xzqh::Profile;
-/// let p = xzqh::china::profile();
+/// use xzqh::{CodeBuf, Profile};
+/// let p = xzqh::china::ChinaProfile::default();
 /// assert_eq!(p.name(), "china");
-/// let mut code = xzqh::CodeBuf::new();
+/// assert_eq!(p.data_date().to_string(), "2023-06-30");
+/// let mut code = CodeBuf::new();
 /// assert!(p.normalize_code("110105000000", &mut code));
 /// assert_eq!(code.as_str(), "110105");
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct ChinaProfile {}
+pub struct ChinaProfile {
+    data_date: Date,
+    /// The history cut at `data_date`; `None` for the embedded history's
+    /// own cut-off (decoded only when a hierarchy first asks).
+    #[cfg(feature = "history")]
+    history: Option<Arc<crate::china::history::History>>,
+}
+
+impl Default for ChinaProfile {
+    /// The profile of the embedded NBS 2023 data (data date 2023-06-30).
+    fn default() -> Self {
+        ChinaProfile {
+            data_date: DATA_DATE,
+            #[cfg(feature = "history")]
+            history: None,
+        }
+    }
+}
+
+impl ChinaProfile {
+    /// China's profile for data dated `date`: for a hierarchy of another
+    /// NBS year, whose code history is followed up to `date` and whose
+    /// later changes are reported as later. With the `history` feature the
+    /// history's answers are computed here, once (see `History::with_cutoff`);
+    /// share the profile (`Arc`) between hierarchies of the same year.
+    ///
+    /// # Errors
+    ///
+    /// A [`DataError`] as `History::with_cutoff` gives it: never for the
+    /// embedded history (a test builds the tables of every year's end).
+    ///
+    /// # Examples
+    ///
+    /// A hierarchy of data dated 2024-12-31 has 653228 和康县 (established
+    /// 2024-12-27); the 2023 profile would send its code to 皮山县, which it
+    /// was carved from.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use xzqh::china::{ChinaKind::*, ChinaProfile, Date};
+    /// let p2024 = ChinaProfile::with_data_date(Date::new(2024, 12, 31).unwrap())?;
+    /// assert_eq!(p2024.data_date().to_string(), "2024-12-31");
+    /// let h = xzqh::Hierarchy::builder(xzqh::china::schema())
+    ///     .profile(Arc::new(p2024.clone()))
+    ///     .unit("0", "中华人民共和国", State, None)
+    ///     .unit("65", "新疆维吾尔自治区", AutonomousRegion, Some("0"))
+    ///     .unit("6532", "和田地区", Prefecture, Some("65"))
+    ///     .unit("653223", "皮山县", County, Some("6532"))
+    ///     .unit("653228", "和康县", County, Some("6532"))
+    ///     .build()?;
+    /// # #[cfg(feature = "history")] {
+    /// let now = p2024.history().resolve("653228", 2024, &h)?;
+    /// assert_eq!(now.units().next().unwrap().name(), "和康县");
+    /// let p2023 = ChinaProfile::default();
+    /// let then = p2023.history().resolve("653228", 2024, &h)?;
+    /// assert_eq!(then.units().next().unwrap().name(), "皮山县");
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_data_date(date: Date) -> Result<ChinaProfile, DataError> {
+        #[cfg(feature = "history")]
+        {
+            let history = if date == DATA_DATE {
+                None
+            } else {
+                let embedded = crate::china::history::History::embedded();
+                Some(Arc::new(embedded.with_cutoff(date)?))
+            };
+            Ok(ChinaProfile {
+                data_date: date,
+                history,
+            })
+        }
+        #[cfg(not(feature = "history"))]
+        {
+            Ok(ChinaProfile { data_date: date })
+        }
+    }
+
+    /// The date of the data the profile's hierarchies hold (the NBS
+    /// 统计截止日期): the code history's cut-off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(xzqh::china::ChinaProfile::default().data_date().year(), 2023);
+    /// ```
+    pub fn data_date(&self) -> Date {
+        self.data_date
+    }
+
+    /// The code history cut at the [data date](Self::data_date): what the
+    /// profile's hierarchies follow old codes with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let p = xzqh::china::ChinaProfile::default();
+    /// assert_eq!(p.history().cutoff(), p.data_date());
+    /// assert!(std::ptr::eq(p.history(), xzqh::china::history::History::embedded()));
+    /// ```
+    #[cfg(feature = "history")]
+    pub fn history(&self) -> &crate::china::history::History {
+        self.shared_history()
+    }
+
+    #[cfg(feature = "history")]
+    fn shared_history(&self) -> &Arc<crate::china::history::History> {
+        match &self.history {
+            Some(h) => h,
+            None => crate::china::history::History::embedded_shared(),
+        }
+    }
+}
 
 /// Village level and below: names repeat by the hundred (和平村 ×274).
 const DEEP_RANK: u8 = 5;
@@ -69,9 +211,9 @@ impl Profile for ChinaProfile {
     fn successions(&self, hierarchy: &Hierarchy) -> Option<Box<dyn Successions>> {
         #[cfg(feature = "history")]
         {
+            let history = Arc::clone(self.shared_history());
             Some(Box::new(crate::china::history::Bound::new(
-                crate::china::history::History::embedded(),
-                hierarchy,
+                history, hierarchy,
             )))
         }
         #[cfg(not(feature = "history"))]

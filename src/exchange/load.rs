@@ -305,7 +305,7 @@ pub struct LoadLimits {
     /// Largest input in bytes (default 1 GiB: China down to villages takes
     /// 67 MB as JSON, 27 MB as a snapshot, 28 MB as CSV).
     pub max_bytes: usize,
-    /// Most units (default 2²⁴ = 16,777,216: China has 665,272 units down to
+    /// Most units (default 2²⁴ = 16,777,216: China has 665,263 units down to
     /// villages, and a few million grids fit below them).
     pub max_units: usize,
     /// Most kinds in a snapshot's schema (default 1,024; China has under 40).

@@ -205,8 +205,9 @@ fn parts_and_prefix_parent() {
     assert_eq!(chain, ["110105021001", "110105021", "110105", "1101", "11"]);
     // County digits 00 are skipped: 虎门镇's prefix parent is 东莞市.
     assert_eq!(c("441900121").parent_prefix(), Some(c("4419")));
-    // DOMAIN §3: the prefix parent is not the administrative parent.
-    let h = xzqh::sample::small_china();
+    // Placeholders and irregular parents: the prefix parent is not always
+    // the administrative parent.
+    let h = crate::common::small_china();
     for (code, prefix, admin) in [
         ("110105", "1101", "11"),
         ("429004", "4290", "42"),
@@ -214,7 +215,7 @@ fn parts_and_prefix_parent() {
         ("441900121", "4419", "4419"),
     ] {
         assert_eq!(c(code).parent_prefix(), Some(c(prefix)), "{code}");
-        let unit = h.by_china_code(c(code)).unwrap();
+        let unit = h.by_code(&c(code).to_string()).unwrap();
         assert_eq!(unit.parent().unwrap().code(), admin, "{code}");
     }
 }
@@ -235,22 +236,84 @@ fn ordering_puts_prefixes_first() {
 }
 
 #[test]
-fn by_china_code_finds_units_in_every_form() {
-    let h = xzqh::sample::small_china();
+fn by_code_finds_units_in_every_form() {
+    let h = crate::common::small_china();
     for u in h.units().skip(1) {
         let code: ChinaCode = u.code().parse().unwrap();
         assert_eq!(code.to_string(), u.code());
-        assert_eq!(h.by_china_code(code), Some(u));
-        let full: ChinaCode = code.full().to_string().parse().unwrap();
-        assert_eq!(h.by_china_code(full), Some(u), "{}", u.code());
+        assert_eq!(h.by_code(u.code()), Some(u));
+        assert_eq!(h.by_code(&code.full().to_string()), Some(u), "{}", u.code());
         if let Some(gbt) = code.gbt2260() {
-            let gbt: ChinaCode = gbt.to_string().parse().unwrap();
-            assert_eq!(h.by_china_code(gbt), Some(u), "{}", u.code());
+            assert_eq!(h.by_code(&gbt.to_string()), Some(u), "{}", u.code());
         }
     }
-    // Placeholders are never units.
-    assert_eq!(h.by_china_code("110100".parse().unwrap()), None);
-    assert_eq!(h.by_china_code("4290".parse().unwrap()), None);
+    // Placeholders are never units, in any form.
+    for placeholder in ["1101", "110100", "110100000000", "4290", "429000"] {
+        assert_eq!(h.by_code(placeholder), None, "{placeholder}");
+    }
+    // The whole data: every unit below the root in its 12-digit form.
+    let china = xzqh::china();
+    for u in china.units().skip(1).filter(|u| u.code() != "66") {
+        let full = u.code().parse::<ChinaCode>().unwrap().full().to_string();
+        assert_eq!(china.by_code(&full), Some(u), "{full}");
+    }
+}
+
+/// What China's profile writes for a code: its data form, or nothing.
+fn normalized(code: &str) -> Option<String> {
+    use xzqh::{CodeBuf, Profile};
+    let mut out = CodeBuf::new();
+    let p = xzqh::china::ChinaProfile::default();
+    p.normalize_code(code, &mut out)
+        .then(|| out.as_str().to_owned())
+}
+
+#[test]
+fn the_profile_normalizes_every_code_form() {
+    let n = |code: &str| normalized(code);
+    // Data forms, 2/4/6/9/12 digits, as they are.
+    for code in ["11", "1101", "110105", "110105021", "110105021001"] {
+        assert_eq!(n(code).as_deref(), Some(code), "{code}");
+    }
+    // GB/T 2260 (6 digits) and full (12 digits) padded forms.
+    assert_eq!(n("110000").as_deref(), Some("11"));
+    assert_eq!(n("370100").as_deref(), Some("3701"));
+    assert_eq!(n("110000000000").as_deref(), Some("11"));
+    assert_eq!(n("370100000000").as_deref(), Some("3701"));
+    assert_eq!(n("110105000000").as_deref(), Some("110105"));
+    assert_eq!(n("110105021000").as_deref(), Some("110105021"));
+    assert_eq!(n("441900121000").as_deref(), Some("441900121"));
+    // Not codes: no form.
+    for bad in [
+        "",
+        "1",
+        "11010",
+        "1100",
+        "110105000",
+        "0011",
+        "１１",
+        "11a1",
+        " 11",
+    ] {
+        assert_eq!(n(bad), None, "{bad:?}");
+    }
+    // A placeholder normalizes (it is a well-formed code) but names no unit.
+    assert_eq!(n("110100").as_deref(), Some("1101"));
+    let h = xzqh::china();
+    for placeholder in ["1101", "110100", "110100000000", "4290", "659000"] {
+        assert_eq!(h.by_code(placeholder), None, "{placeholder}");
+    }
+    // Every form reaches the unit through Hierarchy::by_code.
+    for (form, unit) in [
+        ("110000", "11"),
+        ("110105000000", "110105"),
+        ("110105021000", "110105021"),
+        ("654201200000", "654201200"),
+        ("440305", "440305"),
+        ("440300", "4403"),
+    ] {
+        assert_eq!(h.by_code(form).map(|u| u.code()), Some(unit), "{form}");
+    }
 }
 
 #[test]

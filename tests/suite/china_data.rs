@@ -1,6 +1,7 @@
-//! The embedded NBS 2023 data: counts, kinds, every irregular unit of
-//! DOMAIN §3 and special_cases.csv, the tier table of DOMAIN §2,
-//! designations, relations, and decoding of corrupt artifacts.
+//! The embedded NBS 2023 data: counts, kinds, every irregular unit
+//! (placeholders, irregular parents, special_cases.csv), the tier table of
+//! the `xzqh::china` module docs, designations, relations, and decoding of
+//! corrupt artifacts.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -176,7 +177,7 @@ fn every_row_of_special_cases_csv() {
                 assert!(found.is_none(), "placeholder {code} {name}");
             } else {
                 // 460202198, a pseudo-township: the CSV leaves it blank as no
-                // administrative unit; DOMAIN §1 keeps it as a functional unit
+                // administrative unit; xzqh keeps it as a functional unit
                 // (its villages need a parent) under its county-level unit.
                 let u = found.unwrap_or_else(|| panic!("{code}"));
                 assert_eq!(u.role(), Role::Functional, "{code}");
@@ -434,22 +435,22 @@ fn the_hierarchy_is_its_own_canonical_rebuild() {
     // Every unit through the public builder, in reverse order: the same
     // hierarchy, so the artifact holds nothing the builder would reject.
     let h = h();
-    let mut b = Hierarchy::builder(h.schema().clone());
+    let mut b = Hierarchy::builder(h.schema().clone()).profile(xzqh::china::profile());
     for u in h.units().rev() {
-        b.unit(
+        b = b.unit(
             u.code(),
             u.name(),
             u.kind_id(),
             u.parent().map(|p| p.code()),
         );
         for d in u.designations().iter() {
-            b.designate(u.code(), d);
+            b = b.designate(u.code(), d);
         }
         for (to, r) in u.relations_out() {
-            b.relation(u.code(), to.code(), r);
+            b = b.relation(u.code(), to.code(), r);
         }
     }
-    b.data_version(xzqh::china::DATA_VERSION);
+    b = b.data_version(xzqh::china::DATA_VERSION);
     assert!(b.build().unwrap() == *h);
 }
 
@@ -611,7 +612,7 @@ fn a_small_artifact_round_trips_and_bad_content_is_invalid() {
 
 /// The sample excerpt (30 units, one chain per tier-table row) as a dataset.
 fn sample_body() -> Vec<u8> {
-    let rows = xzqh::sample::SMALL_CHINA_ROWS;
+    let rows = crate::common::SMALL_CHINA_ROWS;
     let position = |code: &str| rows.iter().position(|r| r.0 == code).unwrap();
     let units: Vec<_> = rows
         .iter()
@@ -648,7 +649,7 @@ proptest::proptest! {
 #[test]
 fn the_sample_body_decodes_to_the_sample() {
     let h = decode(&wrap(&sample_body())).unwrap();
-    let sample = xzqh::sample::small_china();
+    let sample = crate::common::small_china();
     assert_eq!(h.len(), sample.len());
     for (a, b) in h.units().zip(sample.units()) {
         assert_eq!(

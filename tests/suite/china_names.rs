@@ -1,27 +1,29 @@
-//! Name lookup: short forms, exact and scoped queries, ambiguity, on
-//! `small_china()` and on small hand-built hierarchies (Chinese and not).
+//! Name lookup: short forms and their strengths in China's profile, exact
+//! and scoped queries, ambiguity, on `small_china()` and on small hand-built
+//! hierarchies (Chinese and not).
 
 use std::sync::Arc;
 
 use proptest::prelude::*;
 use xzqh::china::ChinaKind::{self, *};
-use xzqh::china::{LookupError, NameIndex, short_forms};
-use xzqh::{Hierarchy, Role, Schema};
+use xzqh::china::short_forms;
+use xzqh::{FormStrength, Hierarchy, LookupError, NameIndex, Profile, Role, Schema, ShortForm};
 
 type Row<'a> = (&'a str, &'a str, ChinaKind, Option<&'a str>);
 
 #[track_caller]
 fn build(rows: &[Row<'_>]) -> Hierarchy {
-    let mut b = Hierarchy::builder(Schema::china());
-    b.unit("0", "中华人民共和国", State, None);
+    let mut b = Hierarchy::builder(xzqh::china::schema())
+        .profile(xzqh::china::profile())
+        .unit("0", "中华人民共和国", State, None);
     for &(code, name, kind, parent) in rows {
-        b.unit(code, name, kind, Some(parent.unwrap_or("0")));
+        b = b.unit(code, name, kind, Some(parent.unwrap_or("0")));
     }
     b.build().expect("test hierarchy is valid")
 }
 
 #[track_caller]
-fn codes(names: &NameIndex<&Hierarchy>, query: &str) -> Vec<String> {
+fn codes(names: &NameIndex<'_>, query: &str) -> Vec<String> {
     names
         .candidates(query)
         .iter()
@@ -30,7 +32,7 @@ fn codes(names: &NameIndex<&Hierarchy>, query: &str) -> Vec<String> {
 }
 
 #[track_caller]
-fn ambiguous(names: &NameIndex<&Hierarchy>, query: &str) -> Vec<String> {
+fn ambiguous(names: &NameIndex<'_>, query: &str) -> Vec<String> {
     match names.lookup(query) {
         Err(LookupError::Ambiguous { candidates, .. }) => {
             candidates.into_iter().map(|(code, _)| code).collect()
@@ -40,7 +42,7 @@ fn ambiguous(names: &NameIndex<&Hierarchy>, query: &str) -> Vec<String> {
 }
 
 #[test]
-fn short_forms_of_the_issue() {
+fn short_forms_of_autonomous_areas_and_cities() {
     for (name, expected) in [
         ("广西壮族自治区", &["广西"][..]),
         ("内蒙古自治区", &["内蒙古"]),
@@ -139,9 +141,9 @@ fn no_short_form() {
 }
 
 #[test]
-fn small_china_queries_of_the_issue() -> Result<(), LookupError> {
-    let h = xzqh::sample::small_china();
-    let names = NameIndex::new(&h);
+fn small_china_queries() -> Result<(), LookupError> {
+    let h = crate::common::small_china();
+    let names = h.names();
     assert_eq!(names.lookup("北京 朝阳区")?.code(), "110105");
     assert_eq!(names.lookup("吉林 长春 朝阳区")?.code(), "220104");
     assert_eq!(ambiguous(&names, "朝阳区"), ["110105", "220104"]);
@@ -160,8 +162,8 @@ fn small_china_queries_of_the_issue() -> Result<(), LookupError> {
 
 #[test]
 fn separators() -> Result<(), LookupError> {
-    let h = xzqh::sample::small_china();
-    let names = NameIndex::new(&h);
+    let h = crate::common::small_china();
+    let names = h.names();
     for q in [
         "北京 朝阳区",
         "北京/朝阳区",
@@ -185,8 +187,8 @@ fn separators() -> Result<(), LookupError> {
 
 #[test]
 fn exact_error_messages() {
-    let h = xzqh::sample::small_china();
-    let names = NameIndex::new(&h);
+    let h = crate::common::small_china();
+    let names = h.names();
     let msg = |q: &str| names.lookup(q).unwrap_err().to_string();
     assert_eq!(
         msg("朝阳区"),
@@ -226,8 +228,8 @@ fn exact_error_messages() {
 
 #[test]
 fn every_unit_is_found_by_its_path_of_names() {
-    let h = xzqh::sample::small_china();
-    let names = NameIndex::new(&h);
+    let h = crate::common::small_china();
+    let names = h.names();
     for u in h.units().skip(1) {
         let mut path: Vec<&str> = u.ancestors().map(|a| a.name()).collect();
         path.pop(); // the root
@@ -242,8 +244,8 @@ fn every_unit_is_found_by_its_path_of_names() {
 
 #[test]
 fn synthetic_hierarchy_names_are_unique() {
-    let h = xzqh::sample::synthetic(&[3, 10, 40, 100], 5).unwrap();
-    let names = NameIndex::new(&h);
+    let h = crate::common::synthetic(&[3, 10, 40, 100], 5).unwrap();
+    let names = h.names();
     for u in h.units() {
         assert_eq!(names.lookup(u.name()), Ok(u), "{}", u.name());
     }
@@ -268,7 +270,7 @@ fn tongzhou() -> Hierarchy {
 #[test]
 fn tongzhou_is_ambiguous_in_every_spelling() -> Result<(), LookupError> {
     let h = tongzhou();
-    let names = NameIndex::new(&h);
+    let names = h.names();
     assert_eq!(ambiguous(&names, "通州区"), ["110112", "320612"]);
     assert_eq!(codes(&names, "通州区"), ["110112", "320612"]);
     // Both districts, never one of them; the town's short form is minor
@@ -305,7 +307,7 @@ fn jilin_hainan() -> Hierarchy {
 #[test]
 fn ambiguous_scopes_resolve_when_one_chain_goes_through() -> Result<(), LookupError> {
     let h = jilin_hainan();
-    let names = NameIndex::new(&h);
+    let names = h.names();
     assert_eq!(ambiguous(&names, "吉林"), ["22", "2202"]);
     assert_eq!(names.lookup("吉林 长春 朝阳区")?.code(), "220104");
     assert_eq!(names.lookup("吉林 昌邑")?.code(), "220202");
@@ -332,7 +334,7 @@ fn exact_names_take_precedence_within_the_scope() -> Result<(), LookupError> {
         ("2201", "长春市", PrefectureCity, Some("22")),
         ("220104", "朝阳区", District, Some("2201")),
     ]);
-    let names = NameIndex::new(&h);
+    let names = h.names();
     // "朝阳" is someone's exact name: it wins over both districts' short form…
     assert_eq!(names.lookup("朝阳")?.code(), "110105021");
     assert_eq!(names.lookup("北京 朝阳")?.code(), "110105021");
@@ -362,7 +364,7 @@ fn major_short_forms_shadow_minor_ones() -> Result<(), LookupError> {
         ("533423", "维西傈僳族自治县", AutonomousCounty, Some("5334")),
         ("533423103", "塔城镇", Town, Some("533423")),
     ]);
-    let names = NameIndex::new(&h);
+    let names = h.names();
     assert_eq!(names.lookup("新疆")?.code(), "65");
     assert_eq!(names.lookup("黑龙江 新疆")?.code(), "230108005");
     assert_eq!(names.lookup("新疆街道")?.code(), "230108005");
@@ -380,16 +382,21 @@ fn long_ambiguity_lists_ten_and_keeps_all() {
     for i in 1..=12 {
         rows.push((format!("4101{i:02}"), format!("县{i}")));
     }
-    let mut b = Hierarchy::builder(Schema::china());
-    b.unit("0", "中华人民共和国", State, None)
+    let mut b = Hierarchy::builder(xzqh::china::schema())
+        .profile(xzqh::china::profile())
+        .unit("0", "中华人民共和国", State, None)
         .unit("41", "河南省", Province, Some("0"))
         .unit("4101", "郑州市", PrefectureCity, Some("41"));
     for (code, name) in &rows {
-        b.unit(code, name, County, Some("4101"));
-        b.unit(&format!("{code}101"), "城关镇", Town, Some(code.as_str()));
+        b = b.unit(code, name, County, Some("4101")).unit(
+            &format!("{code}101"),
+            "城关镇",
+            Town,
+            Some(code.as_str()),
+        );
     }
     let h = b.build().unwrap();
-    let names = NameIndex::new(&h);
+    let names = h.names();
     let err = names.lookup("城关镇").unwrap_err();
     let LookupError::Ambiguous { candidates, .. } = &err else {
         panic!("{err:?}");
@@ -412,12 +419,12 @@ fn long_ambiguity_lists_ten_and_keeps_all() {
 
 #[test]
 fn long_queries_are_cut_in_errors() {
-    let h = xzqh::sample::small_china();
-    let names = NameIndex::new(&h);
+    let h = crate::common::small_china();
+    let names = h.names();
     let q = "无".repeat(1000);
     match names.lookup(&q).unwrap_err() {
         LookupError::NotFound { query, part } => {
-            assert_eq!(query, format!("{}…", "无".repeat(64)));
+            assert_eq!(query, format!("{}… (3000 bytes)", "无".repeat(64)));
             assert_eq!(part, query);
         }
         other => panic!("{other:?}"),
@@ -439,21 +446,22 @@ fn united_states() -> Hierarchy {
             .build()
             .unwrap(),
     );
-    let mut b = Hierarchy::builder(schema);
-    b.unit("US", "United States", "country", None)
+    Hierarchy::builder(schema)
+        .unit("US", "United States", "country", None)
         .unit("NY", "New York", "state", Some("US"))
         .unit("NY-047", "Kings County", "county", Some("NY"))
         .unit("NY-061", "New York County", "county", Some("NY"))
         .unit("NY-061-NYC", "New York", "city", Some("NY-061"))
         .unit("WA", "Washington", "state", Some("US"))
-        .unit("WA-033", "King County", "county", Some("WA"));
-    b.build().unwrap()
+        .unit("WA-033", "King County", "county", Some("WA"))
+        .build()
+        .unwrap()
 }
 
 #[test]
 fn works_on_any_hierarchy() -> Result<(), LookupError> {
     let h = united_states();
-    let names = NameIndex::new(&h);
+    let names = h.names();
     assert_eq!(ambiguous(&names, "New York"), ["NY", "NY-061-NYC"]);
     assert_eq!(names.lookup("New York/New York County")?.code(), "NY-061");
     assert_eq!(
@@ -468,27 +476,114 @@ fn works_on_any_hierarchy() -> Result<(), LookupError> {
 }
 
 #[test]
-fn index_holds_a_reference_an_arc_or_the_hierarchy() -> Result<(), LookupError> {
-    let shared = Arc::new(xzqh::sample::small_china());
-    let by_arc = NameIndex::new(Arc::clone(&shared));
-    let by_ref = NameIndex::new(&*shared);
-    let owned = NameIndex::new(xzqh::sample::small_china());
-    for names in [by_arc.hierarchy(), by_ref.hierarchy(), owned.hierarchy()] {
-        assert_eq!(names.len(), shared.len());
-    }
-    assert_eq!(by_arc.lookup("北京 朝阳区")?.code(), "110105");
-    assert_eq!(owned.lookup("北京 朝阳区")?.code(), "110105");
-    assert!(format!("{by_ref:?}").starts_with("NameIndex"));
+fn the_index_is_the_hierarchys_own() -> Result<(), LookupError> {
+    let shared = Arc::new(crate::common::small_china());
+    let names = shared.names();
+    assert!(std::ptr::eq(names.hierarchy(), &*shared));
+    assert_eq!(names.lookup("北京 朝阳区")?.code(), "110105");
+    assert!(format!("{names:?}").starts_with("NameIndex"));
+    // Another thread, the same hierarchy.
+    let other = Arc::clone(&shared);
+    let code =
+        std::thread::spawn(move || other.names().lookup("深圳").map(|u| u.code().to_owned()))
+            .join()
+            .unwrap()?;
+    assert_eq!(code, "4403");
     Ok(())
+}
+
+#[test]
+fn a_hierarchy_without_chinas_profile_has_no_short_forms() {
+    let plain = Hierarchy::builder(xzqh::china::schema())
+        .unit("0", "中华人民共和国", State, None)
+        .unit("44", "广东省", Province, Some("0"))
+        .unit("4403", "深圳市", PrefectureCity, Some("44"))
+        .build()
+        .unwrap();
+    assert_eq!(plain.names().lookup("深圳市").unwrap().code(), "4403");
+    assert!(plain.names().candidates("深圳").is_empty());
+    let china = build(&[
+        ("44", "广东省", Province, None),
+        ("4403", "深圳市", PrefectureCity, Some("44")),
+    ]);
+    assert_eq!(china.names().lookup("深圳").unwrap().code(), "4403");
+}
+
+/// The profile's short forms of `name` as a unit of `kind`.
+fn forms(name: &str, kind: ChinaKind) -> Vec<(String, FormStrength)> {
+    let schema = xzqh::china::schema();
+    let def = schema.kind(kind.id()).expect("a kind of China's schema");
+    let mut out: Vec<ShortForm<'_>> = Vec::new();
+    xzqh::china::ChinaProfile::default().short_forms(name, def, &mut out);
+    out.iter().map(|f| (f.to_string(), f.strength)).collect()
+}
+
+#[test]
+fn short_form_strengths_follow_the_level_and_the_tail() {
+    use FormStrength::{Major, Minor, Tail};
+    let f = |form: &str, s| (form.to_owned(), s);
+    // County level and above: the bare form is major.
+    assert_eq!(
+        forms("广西壮族自治区", AutonomousRegion),
+        [f("广西", Major)]
+    );
+    assert_eq!(forms("北京市", Municipality), [f("北京", Major)]);
+    assert_eq!(forms("深圳市", PrefectureCity), [f("深圳", Major)]);
+    assert_eq!(forms("阿里地区", Prefecture), [f("阿里", Major)]);
+    assert_eq!(forms("锡林郭勒盟", League), [f("锡林郭勒", Major)]);
+    assert_eq!(forms("南山区", District), [f("南山", Major)]);
+    assert_eq!(forms("乐昌市", CountyCity), [f("乐昌", Major)]);
+    assert_eq!(forms("鄂托克旗", Banner), [f("鄂托克", Major)]);
+    // A form that keeps 州, 县 or 旗 is a tail form, at any level.
+    assert_eq!(
+        forms("延边朝鲜族自治州", AutonomousPrefecture),
+        [f("延边", Major), f("延边州", Tail)]
+    );
+    assert_eq!(
+        forms("巍山彝族回族自治县", AutonomousCounty),
+        [f("巍山", Major), f("巍山县", Tail)]
+    );
+    assert_eq!(
+        forms("鄂温克族自治旗", AutonomousBanner),
+        [f("鄂温克", Major), f("鄂温克旗", Tail)]
+    );
+    // Below county level: minor.
+    assert_eq!(forms("粤海街道", Subdistrict), [f("粤海", Minor)]);
+    assert_eq!(forms("虎门镇", Town), [f("虎门", Minor)]);
+    assert_eq!(forms("南磨房地区", AreaOffice), [f("南磨房", Minor)]);
+    assert_eq!(forms("长坪彝族乡", EthnicTownship), [f("长坪", Minor)]);
+    assert_eq!(forms("朝阳村委会", VillageCommittee), [f("朝阳村", Minor)]);
+    assert_eq!(
+        forms("朝阳社区居委会", ResidentsCommittee),
+        [f("朝阳社区", Minor)]
+    );
+    // No form at all.
+    assert!(forms("和县", County).is_empty());
+    assert!(forms("新华居委会", ResidentsCommittee).is_empty());
+    // The forms are short_forms()'s, in the same order.
+    for (name, kind) in [
+        ("黔东南苗族侗族自治州", AutonomousPrefecture),
+        ("新疆维吾尔自治区", AutonomousRegion),
+        ("粤海街道", Subdistrict),
+    ] {
+        let text: Vec<_> = forms(name, kind).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(text, short_forms(name), "{name}");
+    }
+}
+
+#[test]
+fn the_profile_reads_villages_only_inside_a_named_unit() {
+    let p = xzqh::china::ChinaProfile::default();
+    assert_eq!(p.deep_rank(), Some(xzqh::china::VILLAGE.rank()));
+    assert_eq!(p.name(), "china");
 }
 
 #[test]
 fn auto_traits() {
     fn shared<T: Send + Sync>() {}
     fn error<T: std::error::Error + Send + Sync + 'static>() {}
-    shared::<NameIndex<&Hierarchy>>();
-    shared::<NameIndex<Arc<Hierarchy>>>();
-    shared::<NameIndex<Hierarchy>>();
+    shared::<NameIndex<'static>>();
+    shared::<xzqh::china::ChinaProfile>();
     error::<LookupError>();
 }
 
@@ -522,8 +617,8 @@ fn query() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn lookup_agrees_with_candidates(q in query()) {
-        let h = xzqh::sample::small_china();
-        let names = NameIndex::new(&h);
+        let h = crate::common::small_china();
+        let names = h.names();
         let all = names.candidates(&q);
         match names.lookup(&q) {
             Ok(u) => prop_assert_eq!(&all, &vec![u]),
@@ -541,8 +636,8 @@ proptest! {
 
     #[test]
     fn never_panics(q in any::<String>(), name in any::<String>()) {
-        let h = xzqh::sample::small_china();
-        let names = NameIndex::new(&h);
+        let h = crate::common::small_china();
+        let names = h.names();
         let _ = names.lookup(&q);
         let _ = names.candidates(&q);
         for form in short_forms(&name) {

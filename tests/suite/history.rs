@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
+use xzqh::Hierarchy;
 use xzqh::china::ChinaKind::*;
-use xzqh::history::{ChangeKind, History, HistoryError, Outcome, data_code};
-use xzqh::{Hierarchy, Schema};
+use xzqh::china::history::{ChangeKind, History, HistoryError, Status, data_code};
 
 fn tree() -> &'static Hierarchy {
     static TREE: OnceLock<Hierarchy> = OnceLock::new();
@@ -19,7 +19,7 @@ fn history() -> &'static History {
     History::embedded()
 }
 
-fn kinds<'a>(changes: impl Iterator<Item = xzqh::history::Change<'a>>) -> String {
+fn kinds<'a>(changes: impl Iterator<Item = xzqh::china::history::Change<'a>>) -> String {
     changes
         .map(|c| c.kind().name())
         .collect::<Vec<_>>()
@@ -36,7 +36,7 @@ fn golden_cases() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("input,year,outcome,units,changes,moved,later,notes")
+        Some("input,year,status,units,changes,moved,later,notes")
     );
     let h = history();
     let mut seen_kinds = BTreeSet::new();
@@ -59,16 +59,16 @@ fn golden_cases() {
         let r = h
             .resolve(input, year, tree())
             .unwrap_or_else(|e| panic!("line {line_no}: {e}"));
-        let outcome = match f[2] {
-            "current" => Outcome::Current,
-            "changed" => Outcome::Changed,
-            "later" => Outcome::Later,
-            "abolished" => Outcome::Abolished,
-            "unmapped" => Outcome::Unmapped,
-            other => panic!("line {line_no}: unknown outcome {other}"),
+        let status = match f[2] {
+            "current" => Status::Current,
+            "changed" => Status::Changed,
+            "later" => Status::Later,
+            "abolished" => Status::Abolished,
+            "unmapped" => Status::Unmapped,
+            other => panic!("line {line_no}: unknown status {other}"),
         };
         let ctx = format!("line {line_no}: {input} as of {year}:\n{r}");
-        assert_eq!(r.outcome(), outcome, "{ctx}");
+        assert_eq!(r.status(), status, "{ctx}");
         let records: Vec<_> = r.records().map(|r| r.code()).collect();
         assert_eq!(records.join(" "), f[3], "{ctx}");
         let units: Vec<_> = r.units().map(|u| u.code()).collect();
@@ -92,7 +92,7 @@ fn golden_cases() {
 }
 
 #[test]
-fn the_issue_examples() {
+fn a_merged_prefecture_and_a_recoded_district() {
     let h = history();
     let r = h.resolve("371200", 1995, tree()).unwrap();
     let c = r.changes().next().unwrap();
@@ -115,8 +115,9 @@ fn the_issue_examples() {
 /// A hierarchy as NBS 2023 has it around the later changes: no 653228,
 /// 653229 or 500157; no 460302 / 460303; no Hong Kong.
 fn nbs_like() -> Hierarchy {
-    let mut b = Hierarchy::builder(Schema::china());
-    b.unit("0", "中华人民共和国", State, None)
+    Hierarchy::builder(xzqh::china::schema())
+        .profile(xzqh::china::profile())
+        .unit("0", "中华人民共和国", State, None)
         .unit("46", "海南省", Province, Some("0"))
         .unit("4603", "三沙市", PrefectureCity, Some("46"))
         .unit("460321", "西沙群岛", CountyZone, Some("4603"))
@@ -127,8 +128,9 @@ fn nbs_like() -> Hierarchy {
         .unit("65", "新疆维吾尔自治区", AutonomousRegion, Some("0"))
         .unit("6532", "和田地区", Prefecture, Some("65"))
         .unit("653221", "和田县", County, Some("6532"))
-        .unit("653223", "皮山县", County, Some("6532"));
-    b.build().unwrap()
+        .unit("653223", "皮山县", County, Some("6532"))
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -136,7 +138,7 @@ fn later_changes_resolve_to_the_tree_as_it_stands() {
     let h = history();
     let t = nbs_like();
     let r = h.resolve("500112", 2025, &t).unwrap();
-    assert_eq!(r.outcome(), Outcome::Later);
+    assert_eq!(r.status(), Status::Later);
     assert_eq!(r.units().map(|u| u.code()).collect::<Vec<_>>(), ["500112"]);
     let later: Vec<_> = r.later().map(|c| c.to_string()).collect();
     assert_eq!(
@@ -153,12 +155,12 @@ fn later_changes_resolve_to_the_tree_as_it_stands() {
     assert!(r.changes().next().is_none());
     // A record of 2023 gets the same answer: the hierarchy has 500112.
     assert_eq!(
-        h.resolve("500112", 2023, &t).unwrap().outcome(),
-        Outcome::Later
+        h.resolve("500112", 2023, &t).unwrap().status(),
+        Status::Later
     );
 
     let r = h.resolve("500105", 2025, &t).unwrap();
-    assert_eq!(r.outcome(), Outcome::Later);
+    assert_eq!(r.status(), Status::Later);
     assert_eq!(r.units().next().unwrap().code(), "500105");
     assert_eq!(
         r.later().map(|c| c.to_string()).collect::<Vec<_>>(),
@@ -167,7 +169,7 @@ fn later_changes_resolve_to_the_tree_as_it_stands() {
 
     // 和康县 is not in NBS 2023: the unit it came from answers.
     let r = h.resolve("653228", 2024, &t).unwrap();
-    assert_eq!(r.outcome(), Outcome::Later);
+    assert_eq!(r.status(), Status::Later);
     assert_eq!(r.units().map(|u| u.name()).collect::<Vec<_>>(), ["皮山县"]);
     assert_eq!(
         r.later().map(|c| c.to_string()).collect::<Vec<_>>(),
@@ -180,7 +182,7 @@ fn later_changes_resolve_to_the_tree_as_it_stands() {
     );
     // 皮山县 itself continues; the later establishment is reported.
     let r = h.resolve("653223", 2020, &t).unwrap();
-    assert_eq!(r.outcome(), Outcome::Current);
+    assert_eq!(r.status(), Status::Current);
     assert_eq!(r.later().count(), 1);
 
     let r = h.resolve("500157", 2025, &t).unwrap();
@@ -219,16 +221,16 @@ fn unmapped_codes_fall_back_to_the_enclosing_unit() {
     let t = nbs_like();
     let resolver = h.resolver(&t);
     let r = resolver.resolve("460302", 2023).unwrap();
-    assert_eq!(r.outcome(), Outcome::Unmapped);
+    assert_eq!(r.status(), Status::Unmapped);
     assert_eq!(r.units().map(|u| u.code()).collect::<Vec<_>>(), ["4603"]);
     let r = resolver.resolve("500157", 2025).unwrap();
     assert_eq!(r.units().count(), 3);
     let r = h.resolve("460302", 2023, &t).unwrap();
-    assert_eq!(r.outcome(), Outcome::Unmapped);
+    assert_eq!(r.status(), Status::Unmapped);
     assert_eq!(r.units().map(|u| u.code()).collect::<Vec<_>>(), ["4603"]);
     assert_eq!(r.records().next().unwrap().name(), "西沙区");
     let r = h.resolve("810000", 2000, &t).unwrap();
-    assert_eq!(r.outcome(), Outcome::Unmapped);
+    assert_eq!(r.status(), Status::Unmapped);
     assert_eq!(r.units().count(), 0);
 }
 
@@ -345,13 +347,13 @@ fn current_is_the_latest_use_of_the_code() {
     let h = history();
     let t = tree();
     let r = h.current("371200", t).unwrap();
-    assert_eq!((r.year(), r.outcome()), (2018, Outcome::Changed));
+    assert_eq!((r.year(), r.status()), (2018, Status::Changed));
     assert_eq!(r.units().next().unwrap().code(), "3701");
     let r = h.current("370116", t).unwrap();
-    assert_eq!(r.outcome(), Outcome::Current);
+    assert_eq!(r.status(), Status::Current);
     assert_eq!(r.changes().count(), 0);
     let r = h.current("500112", t).unwrap();
-    assert_eq!((r.year(), r.outcome()), (2025, Outcome::Later));
+    assert_eq!((r.year(), r.status()), (2025, Status::Later));
     assert!(h.current("999999", t).is_err());
     let resolver = h.resolver(t);
     for code in ["371200", "370116", "500112", "420703", "653228"] {
@@ -383,12 +385,12 @@ fn every_code_of_every_year_resolves() {
                 .unwrap_or_else(|e| panic!("{} in {year}: {e}", i.code));
             n += 1;
             let fast = resolver.resolve(&i.code, year).unwrap();
-            assert_eq!(fast.outcome(), r.outcome());
+            assert_eq!(fast.status(), r.status());
             assert!(fast.units().eq(r.units()), "{r}");
             assert!(fast.changes().eq(r.changes()));
-            match r.outcome() {
-                Outcome::Abolished => assert_eq!(r.units().count(), 0),
-                Outcome::Unmapped => panic!("{r}"),
+            match r.status() {
+                Status::Abolished => assert_eq!(r.units().count(), 0),
+                Status::Unmapped => panic!("{r}"),
                 _ => {
                     assert!(r.units().count() >= 1, "{r}");
                     assert_eq!(r.units().count(), r.records().count(), "{r}");
@@ -398,7 +400,7 @@ fn every_code_of_every_year_resolves() {
                     }
                 }
             }
-            if r.outcome() == Outcome::Current {
+            if r.status() == Status::Current {
                 assert_eq!(r.units().next().unwrap().code(), data_code(&i.code));
             }
         }
@@ -432,7 +434,7 @@ proptest! {
             })
             .collect();
         prop_assert_eq!(&chain, &expected.chain, "{}", r);
-        prop_assert_eq!(r.outcome() == Outcome::Later, expected.later, "{}", r);
+        prop_assert_eq!(r.status() == Status::Later, expected.later, "{}", r);
     }
 
     /// Any year outside a code's use is an error naming the years of use.
@@ -456,8 +458,248 @@ proptest! {
 fn auto_traits() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<History>();
-    send_sync::<xzqh::history::Resolution<'static>>();
-    send_sync::<xzqh::history::Resolver<'static>>();
+    send_sync::<xzqh::china::history::Succession<'static>>();
+    send_sync::<xzqh::china::history::Resolver<'static>>();
     send_sync::<HistoryError>();
-    send_sync::<xzqh::history::LoadError>();
+    send_sync::<xzqh::china::DataError>();
+    send_sync::<xzqh::china::ChinaProfile>();
+}
+
+fn date(y: u16, m: u8, d: u8) -> xzqh::china::Date {
+    xzqh::china::Date::new(y, m, d).unwrap()
+}
+
+/// A hierarchy of codes as they stood at the end of 2024 (和康县 and 和安县
+/// exist), with the given profile.
+fn tree_2024(profile: xzqh::china::ChinaProfile) -> Hierarchy {
+    Hierarchy::builder(xzqh::china::schema())
+        .profile(std::sync::Arc::new(profile))
+        .unit("0", "中华人民共和国", State, None)
+        .unit("53", "云南省", Province, Some("0"))
+        .unit("5306", "昭通市", PrefectureCity, Some("53"))
+        .unit("530602", "昭阳区", District, Some("5306"))
+        .unit("530624", "大关县", County, Some("5306"))
+        .unit("65", "新疆维吾尔自治区", AutonomousRegion, Some("0"))
+        .unit("6532", "和田地区", Prefecture, Some("65"))
+        .unit("653221", "和田县", County, Some("6532"))
+        .unit("653223", "皮山县", County, Some("6532"))
+        .unit("653228", "和康县", County, Some("6532"))
+        .unit("653229", "和安县", County, Some("6532"))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn the_default_profile_cuts_at_the_embedded_data_date() {
+    let p = xzqh::china::ChinaProfile::default();
+    assert_eq!(p.data_date(), date(2023, 6, 30));
+    assert_eq!(History::embedded().cutoff(), p.data_date());
+    assert!(std::ptr::eq(p.history(), History::embedded()));
+    // Asking for the embedded date again shares the embedded history.
+    let same = xzqh::china::ChinaProfile::with_data_date(date(2023, 6, 30)).unwrap();
+    assert!(std::ptr::eq(same.history(), History::embedded()));
+    let again = History::embedded().with_cutoff(date(2023, 6, 30)).unwrap();
+    assert_eq!(
+        again.later_changes().count(),
+        History::embedded().later_changes().count()
+    );
+}
+
+#[test]
+fn a_2024_profile_resolves_the_2024_changes_into_the_hierarchy() {
+    let p2023 = xzqh::china::ChinaProfile::default();
+    let p2024 = xzqh::china::ChinaProfile::with_data_date(date(2024, 12, 31)).unwrap();
+    let (old, new) = (tree_2024(p2023.clone()), tree_2024(p2024.clone()));
+    let (h2023, h2024) = (p2023.history(), p2024.history());
+    assert_eq!(h2024.cutoff().to_string(), "2024-12-31");
+
+    // 和康县, established 2024-12-27: newer than 2023 data, in 2024 data.
+    let s = h2023.resolve("653228", 2024, &old).unwrap();
+    assert_eq!(s.status(), Status::Later);
+    assert_eq!(s.units().map(|u| u.code()).collect::<Vec<_>>(), ["653223"]);
+    let s = h2024.resolve("653228", 2024, &new).unwrap();
+    assert_eq!(s.status(), Status::Current);
+    assert_eq!(s.units().map(|u| u.code()).collect::<Vec<_>>(), ["653228"]);
+    assert_eq!(s.later().count(), 0);
+
+    // The 2024-01-30 transfer out of 昭阳区: later for 2023, a moved part for 2024.
+    let transfer = "2024-01-30 transfer: 530602 昭阳区 → 530624 大关县";
+    let s = h2023.resolve("530602", 2023, &old).unwrap();
+    assert_eq!(
+        s.later().map(|c| c.to_string()).collect::<Vec<_>>(),
+        [transfer]
+    );
+    assert_eq!(s.moved().count(), 0);
+    let s = h2024.resolve("530602", 2023, &new).unwrap();
+    assert_eq!(s.later().count(), 0);
+    assert_eq!(
+        s.moved().map(|c| c.to_string()).collect::<Vec<_>>(),
+        [transfer]
+    );
+
+    // Only the 2025 table's changes are later than 2024-12-31.
+    assert_eq!(h2024.later_changes().count(), 5);
+    assert!(h2024.later_changes().all(|c| c.table_year() == 2025));
+    assert!(h2024.later_changes().all(|c| c.is_later()));
+}
+
+#[test]
+fn a_mid_2024_cutoff_keeps_codes_made_after_it_out() {
+    // Data of 2024-06-30 has no 和康县 although the 2024 table does.
+    let h = History::embedded().with_cutoff(date(2024, 6, 30)).unwrap();
+    let t = nbs_like();
+    let s = h.resolve("653228", 2024, &t).unwrap();
+    assert_eq!(s.status(), Status::Later);
+    assert_eq!(s.units().map(|u| u.name()).collect::<Vec<_>>(), ["皮山县"]);
+    assert_eq!(
+        s.later().map(|c| c.to_string()).collect::<Vec<_>>(),
+        ["2024-12-27 establish: 653223 皮山县 → 653228 和康县"]
+    );
+    // The May transfers are before it, the July ones after.
+    let later: Vec<_> = h.later_changes().map(|c| c.date().to_string()).collect();
+    assert!(later.iter().all(|d| d.as_str() > "2024-06-30"), "{later:?}");
+    assert_eq!(later.len(), 10);
+}
+
+#[test]
+fn successions_route_a_2025_split_only_with_a_2025_data_date() {
+    // A hierarchy of 2025 data: 渝北区 split into 北碚区 and 两江新区.
+    let tree = |profile: xzqh::china::ChinaProfile| {
+        Hierarchy::builder(xzqh::china::schema())
+            .profile(std::sync::Arc::new(profile))
+            .unit("0", "中华人民共和国", State, None)
+            .unit("50", "重庆市", Municipality, Some("0"))
+            .unit("500109", "北碚区", District, Some("50"))
+            .unit("500157", "两江新区", District, Some("50"))
+            .build()
+            .unwrap()
+    };
+    let p2025 = xzqh::china::ChinaProfile::with_data_date(date(2025, 12, 31)).unwrap();
+    let h = tree(p2025);
+    let succ = h.successions().expect("China's profile has a history");
+    let mut units = Vec::new();
+    let change = succ
+        .successors(&h, "500112", &mut units)
+        .expect("split in 2025");
+    let codes: Vec<_> = units.iter().map(|&u| h.get(u).unwrap().code()).collect();
+    assert_eq!(codes, ["500109", "500157"]);
+    let mut text = String::new();
+    succ.describe(change, &mut text).unwrap();
+    assert_eq!(
+        text,
+        "2025-11-07 split: 500112 渝北区 → 500157 两江新区 (渝府发〔2025〕15号)"
+    );
+
+    // With the 2023 profile the split is later than the data: not followed.
+    let h = tree(xzqh::china::ChinaProfile::default());
+    let mut units = Vec::new();
+    let succ = h.successions().unwrap();
+    assert_eq!(succ.successors(&h, "500112", &mut units), None);
+    assert!(units.is_empty());
+}
+
+#[test]
+fn successions_are_built_once_and_agree_with_a_resolver() {
+    let h = tree();
+    let succ = h.successions().expect("China's profile has a history");
+    assert!(std::ptr::addr_eq(succ, h.successions().unwrap()));
+    let history = History::embedded();
+    let resolver = history.resolver(h);
+    let mut routed = 0;
+    for r in history.valid_in(2025).chain(history.valid_in(1990)) {
+        let mut units = Vec::new();
+        let got = succ.successors(h, r.code(), &mut units);
+        let s = resolver.current(r.code()).unwrap();
+        match got {
+            Some(change) => {
+                routed += 1;
+                let last = s.changes().last().expect("a change was followed");
+                assert_eq!(history.change(change.0 as usize), Some(last));
+                let expected: Vec<_> = s.units().map(|u| u.id()).collect();
+                assert_eq!(units, expected, "{s}");
+            }
+            None => {
+                assert!(units.is_empty());
+                assert!(
+                    s.changes().next().is_none() || s.units().count() == 0,
+                    "{s}"
+                );
+            }
+        }
+    }
+    assert!(routed > 1_500, "{routed} codes routed");
+    // Old names for reading text: 莱城区 covers today's 莱芜区.
+    let old = succ.old_names(h);
+    let laicheng = old.iter().find(|o| o.name == "莱城区").expect("莱城区");
+    let units: Vec<_> = laicheng
+        .units
+        .iter()
+        .map(|&u| h.get(u).unwrap().code())
+        .collect();
+    assert_eq!(units, ["370116"]);
+    // Other written forms of a superseded code route too.
+    for form in ["371200", "3712", "371200000000"] {
+        let mut units = Vec::new();
+        assert!(succ.successors(h, form, &mut units).is_some(), "{form}");
+        assert_eq!(h.get(units[0]).unwrap().code(), "3701", "{form}");
+    }
+    let mut units = Vec::new();
+    assert_eq!(succ.successors(h, "371202001000", &mut units), None); // a township
+    assert_eq!(succ.successors(h, "3712x0", &mut units), None);
+    assert!(units.is_empty());
+    // Another hierarchy's ids are never given out.
+    let other = nbs_like();
+    let mut units = Vec::new();
+    assert_eq!(succ.successors(&other, "371200", &mut units), None);
+    assert!(succ.old_names(&other).is_empty());
+}
+
+#[test]
+fn every_data_date_builds_its_tables() {
+    let h = History::embedded();
+    for (year, end) in (1981..=2025).flat_map(|y| [(y, date(y, 6, 30)), (y, date(y, 12, 31))]) {
+        let cut = h.with_cutoff(end).unwrap();
+        assert_eq!(cut.changes().count(), h.changes().count());
+        let later = |c: &xzqh::china::history::Change<'_>| c.table_year() > year || c.date() > end;
+        assert!(cut.later_changes().all(|c| later(&c)), "{year}");
+        assert_eq!(
+            cut.later_changes().count(),
+            cut.changes().filter(later).count()
+        );
+    }
+}
+
+fn naive_2024() -> &'static crate::common::history::Naive {
+    static NAIVE: OnceLock<crate::common::history::Naive> = OnceLock::new();
+    NAIVE.get_or_init(|| crate::common::history::Naive::with_cutoff("2024-06-30"))
+}
+
+fn history_2024() -> &'static History {
+    static H: OnceLock<History> = OnceLock::new();
+    H.get_or_init(|| History::embedded().with_cutoff(date(2024, 6, 30)).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// At another cut-off too, the precomputed answer equals the reference.
+    #[test]
+    fn resolve_at_2024_matches_the_reference(pick in 0usize..6824, offset in 0u16..64) {
+        let naive = naive_2024();
+        let i = &naive.intervals[pick % naive.intervals.len()];
+        let (first, last) = (i.first, (i.last + 1).min(2025));
+        let year = first + offset % (last - first + 1);
+        let expected = naive.resolve(&i.code, year).expect("in use");
+        let r = history_2024().resolve(&i.code, year, tree()).expect("in use");
+        let tree: BTreeSet<String> = r.records().map(|r| r.code().to_owned()).collect();
+        prop_assert_eq!(&tree, &expected.tree, "{}", r);
+        let chain: BTreeSet<String> = r
+            .changes()
+            .map(|c| {
+                format!("{} {} {} {}", c.date(), c.from().unwrap().code(), c.to().code(), c.kind())
+            })
+            .collect();
+        prop_assert_eq!(&chain, &expected.chain, "{}", r);
+        prop_assert_eq!(r.status() == Status::Later, expected.later, "{}", r);
+    }
 }

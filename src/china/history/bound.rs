@@ -1,34 +1,62 @@
-//! The code history bound to one hierarchy: China's [`Successions`].
+//! The code history bound to one hierarchy: China's [`Successions`], as a
+//! hierarchy of China's profile holds them ([`Hierarchy::successions`]).
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
+use super::resolve::{Bindings, Resolver};
 use crate::address::OldName;
 use crate::china::history::{History, data_code};
-use crate::{ChangeId, Hierarchy, Successions, UnitId};
+use crate::china::{COUNTY, ChinaCode};
+use crate::{ChangeId, CodeBuf, Hierarchy, Successions, UnitId};
 
-/// [`History`] bound to a hierarchy, as China's profile gives it to the
-/// hierarchy ([`Hierarchy::successions`]).
-#[derive(Debug)]
+/// A [`History`] (cut at the profile's data date) with its answers bound to
+/// one hierarchy's units, built once when the hierarchy first asks: routing
+/// a superseded code is then a hash probe.
 pub(crate) struct Bound {
-    history: &'static History,
+    history: Arc<History>,
+    bindings: Bindings,
 }
 
 impl Bound {
-    pub(crate) fn new(history: &'static History, hierarchy: &Hierarchy) -> Bound {
-        let _ = hierarchy;
-        Bound { history }
+    pub(crate) fn new(history: Arc<History>, hierarchy: &Hierarchy) -> Bound {
+        let bindings = Bindings::new(&history, hierarchy);
+        Bound { history, bindings }
+    }
+
+    /// A resolver over the kept tables.
+    fn resolver<'a>(&'a self, h: &'a Hierarchy) -> Resolver<'a> {
+        Resolver::borrowed(&self.history, h, &self.bindings)
+    }
+}
+
+impl fmt::Debug for Bound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bound")
+            .field("history", &self.history.data_version())
+            .field("cutoff", &self.history.cutoff().to_string())
+            .field("codes", &self.bindings.len())
+            .finish()
     }
 }
 
 impl Successions for Bound {
     fn successors(&self, h: &Hierarchy, code: &str, out: &mut Vec<UnitId>) -> Option<ChangeId> {
-        let r = self.history.current(code, h).ok()?;
-        // Current, or a code the tree lacks for another reason: not ours to map.
-        let last = r.changes().last()?;
-        let before = out.len();
-        out.extend(r.units().map(|u| u.id()));
-        (out.len() > before).then_some(ChangeId(last.id))
+        if !self.bindings.is_for(h) {
+            return None; // unit ids of another hierarchy
+        }
+        if super::six(code).is_none() {
+            // Another written form of a county-or-higher code
+            // (371200000000): the history knows its data form.
+            let mut data = CodeBuf::new();
+            let parsed = code.parse::<ChinaCode>().ok()?;
+            if parsed.level().rank() > COUNTY.rank() || !parsed.write_data_form(&mut data) {
+                return None;
+            }
+            return self.bindings.successors(&self.history, data.as_str(), out);
+        }
+        self.bindings.successors(&self.history, code, out)
     }
 
     fn describe(&self, change: ChangeId, out: &mut dyn fmt::Write) -> fmt::Result {
@@ -43,7 +71,11 @@ impl Successions for Bound {
     /// merged unit's successor, a split unit's parts, a renamed unit
     /// itself. Names that mean today's unit anyway are left out.
     fn old_names(&self, h: &Hierarchy) -> Vec<OldName> {
-        let history = self.history;
+        if !self.bindings.is_for(h) {
+            return Vec::new();
+        }
+        let history = &*self.history;
+        let resolver = self.resolver(h);
 
         // For each name, the records that bore it last (a name can have
         // meant a county-level city, then a prefecture: 莱芜市), and the
@@ -64,7 +96,7 @@ impl Successions for Bound {
                 if current.is_some_and(|u| u.name() == r.name()) {
                     continue; // today's name under today's code
                 }
-                let Ok(res) = history.current(r.code(), h) else {
+                let Ok(res) = resolver.current(r.code()) else {
                     continue;
                 };
                 let last = r.last_year().unwrap_or(u16::MAX);

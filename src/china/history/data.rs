@@ -1,8 +1,7 @@
 //! Decoding the history artifact (format in `tools/xzqh-data/src/history.rs`)
 //! into flat tables, checking everything the queries rely on.
 
-use thiserror::Error;
-
+use crate::china::DataError;
 use crate::model::index::StrTable;
 
 const MAGIC: &[u8; 8] = b"XZQHHIST";
@@ -14,55 +13,6 @@ pub(crate) const ENDING_KINDS: u8 = 5;
 const KIND_COUNT: u8 = 7;
 const ESTABLISH: u8 = 6;
 const FLAGS: u8 = 0x70;
-
-/// A failure to load history data from bytes ([`History::from_bytes`]).
-/// Loading never panics; the bytes are either accepted whole or rejected.
-///
-/// [`History::from_bytes`]: super::History::from_bytes
-///
-/// # Examples
-///
-/// ```
-/// use xzqh::history::{History, LoadError};
-/// let err = History::from_bytes(b"not history").unwrap_err();
-/// assert_eq!(err, LoadError::BadMagic);
-/// assert_eq!(err.to_string(), "not history data: bad magic bytes");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum LoadError {
-    /// The bytes do not start with the history artifact's magic bytes.
-    #[error("not history data: bad magic bytes")]
-    BadMagic,
-    /// The format version is not the one this crate reads.
-    #[error("unsupported history format version {found} (this crate reads {expected})")]
-    UnsupportedVersion {
-        /// The version in the data.
-        found: u16,
-        /// The version this crate reads.
-        expected: u16,
-    },
-    /// The data ends inside a section.
-    #[error("history data truncated in {section}")]
-    Truncated {
-        /// The section being read.
-        section: &'static str,
-    },
-    /// A section holds a value that breaks the format's rules.
-    #[error("invalid history data in {section}: {what}")]
-    Invalid {
-        /// The section being read.
-        section: &'static str,
-        /// The rule broken.
-        what: &'static str,
-    },
-    /// Bytes follow the last section.
-    #[error("{extra} trailing bytes after the history data")]
-    TrailingBytes {
-        /// How many.
-        extra: usize,
-    },
-}
 
 /// One run of a code with one name over consecutive yearly tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +59,17 @@ pub(crate) struct Raw {
     pub(crate) changes: Box<[Chg]>,
 }
 
+/// The part named by [`DataError::Truncated`] for a history section.
+fn truncated_in(section: &'static str) -> &'static str {
+    match section {
+        "header" => "the history header",
+        "names" => "the history names",
+        "documents" => "the history documents",
+        "records" => "the history records",
+        _ => "the history changes",
+    }
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -116,7 +77,7 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], LoadError> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DataError> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
         match end {
             Some(end) => {
@@ -124,34 +85,34 @@ impl<'a> Reader<'a> {
                 self.pos = end;
                 Ok(s)
             }
-            None => Err(LoadError::Truncated {
-                section: self.section,
+            None => Err(DataError::Truncated {
+                what: truncated_in(self.section),
             }),
         }
     }
 
-    fn u8(&mut self) -> Result<u8, LoadError> {
+    fn u8(&mut self) -> Result<u8, DataError> {
         Ok(self.take(1)?[0])
     }
 
-    fn u16(&mut self) -> Result<u16, LoadError> {
+    fn u16(&mut self) -> Result<u16, DataError> {
         let b = self.take(2)?;
         Ok(u16::from_le_bytes([b[0], b[1]]))
     }
 
-    fn u32(&mut self) -> Result<u32, LoadError> {
+    fn u32(&mut self) -> Result<u32, DataError> {
         let b = self.take(4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    fn invalid(&self, what: &'static str) -> LoadError {
-        LoadError::Invalid {
+    fn invalid(&self, what: &'static str) -> DataError {
+        DataError::MalformedHistory {
             section: self.section,
             what,
         }
     }
 
-    fn text(&mut self) -> Result<Box<str>, LoadError> {
+    fn text(&mut self) -> Result<Box<str>, DataError> {
         let n = self.u16()? as usize;
         let b = self.take(n)?;
         std::str::from_utf8(b)
@@ -160,7 +121,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A count, one length byte per string, then the strings back to back.
-    fn strings(&mut self, max: usize) -> Result<StrTable, LoadError> {
+    fn strings(&mut self, max: usize) -> Result<StrTable, DataError> {
         let n = self.u32()? as usize;
         if n > max {
             return Err(self.invalid("too many strings"));
@@ -186,21 +147,21 @@ impl<'a> Reader<'a> {
 }
 
 /// Decodes and validates; never panics.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Raw, LoadError> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<Raw, DataError> {
     let mut r = Reader {
         bytes,
         pos: 0,
         section: "header",
     };
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-        return Err(LoadError::BadMagic);
+        return Err(DataError::NotHistory);
     }
     r.take(MAGIC.len())?;
     let found = r.u16()?;
     if found != FORMAT_VERSION {
-        return Err(LoadError::UnsupportedVersion {
+        return Err(DataError::UnsupportedFormat {
             found,
-            expected: FORMAT_VERSION,
+            supported: FORMAT_VERSION,
         });
     }
     r.text()?; // the @generated note
@@ -300,10 +261,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Raw, LoadError> {
             }
             old as u32
         };
-        if let Some(prev) = changes.last() {
-            if (prev.table_year, prev.date) > (table_year, date) {
-                return Err(r.invalid("changes not sorted by table year and date"));
-            }
+        if let Some(prev) = changes.last()
+            && (prev.table_year, prev.date) > (table_year, date)
+        {
+            return Err(r.invalid("changes not sorted by table year and date"));
         }
         changes.push(Chg {
             old,
@@ -316,7 +277,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Raw, LoadError> {
         });
     }
     if r.pos != bytes.len() {
-        return Err(LoadError::TrailingBytes {
+        return Err(DataError::TrailingBytes {
             extra: bytes.len() - r.pos,
         });
     }

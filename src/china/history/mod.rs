@@ -1,34 +1,26 @@
 //! The history of China's county-level and higher division codes, 1981–2025:
 //! old codes and names to today's units, as-of-year views, and the changes
-//! after the embedded hierarchy's data.
+//! after a hierarchy's data.
 //!
 //! Records in a hotline's or a petition office's database carry the code of
 //! the year they were filed: 371200 莱芜市 (merged into 济南 in 2018),
 //! 371202 莱城区 (now 370116 莱芜区), counties since turned into districts.
-//! [`History::resolve`] maps such a code, as of its year, to the units of a
-//! [`Hierarchy`] that cover it today, with the chain of changes followed.
+//! [`History::resolve`] follows such a code, as of its year, to the units of
+//! a [`Hierarchy`] that cover it today: a [`Succession`], with the chain of
+//! changes followed and a [`Status`].
 //!
 //! ```
-//! use xzqh::history::{History, Outcome};
-//! use xzqh::{china::ChinaKind::*, Hierarchy, Schema};
-//!
-//! // Any hierarchy with data codes ("37", "3701", "370116"); usually xzqh::china().
-//! let mut b = Hierarchy::builder(Schema::china());
-//! b.unit("0", "中华人民共和国", State, None)
-//!     .unit("37", "山东省", Province, Some("0"))
-//!     .unit("3701", "济南市", PrefectureCity, Some("37"))
-//!     .unit("370116", "莱芜区", District, Some("3701"));
-//! let tree = b.build()?;
+//! use xzqh::china::history::{History, Status};
 //!
 //! let history = History::embedded();
-//! let r = history.resolve("371202", 2010, &tree)?; // 莱城区, as filed in 2010
-//! assert_eq!(r.outcome(), Outcome::Changed);
-//! assert_eq!(r.units().next().unwrap().name(), "莱芜区");
+//! let s = history.resolve("371202", 2010, xzqh::china())?; // 莱城区, as filed in 2010
+//! assert_eq!(s.status(), Status::Changed);
+//! assert_eq!(s.units().next().unwrap().name(), "莱芜区");
 //! assert_eq!(
-//!     r.changes().next().unwrap().to_string(),
+//!     s.changes().next().unwrap().to_string(),
 //!     "2018-12-26 recode_rename: 371202 莱城区 → 370116 莱芜区 (国函〔2018〕163号)"
 //! );
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), xzqh::china::history::HistoryError>(())
 //! ```
 //!
 //! # Semantics
@@ -41,52 +33,61 @@
 //!   record filed in early 2019 may carry 371200, although the 2018 table no
 //!   longer has it. Around a rename or a reuse of a code both records are in
 //!   use in that year, and resolving answers for both.
-//! - **Resolving code C as of year Y** (against a hierarchy): C must be in
-//!   use in Y ([`HistoryError::NotValidIn`], [`HistoryError::UnknownCode`]).
+//! - **Following code C as of year Y** (into a hierarchy): C must be in use
+//!   in Y ([`HistoryError::NotValidIn`], [`HistoryError::UnknownCode`]).
 //!   From each of its records, follow the changes that end the record:
 //!   rename keeps the code, recode, recode_rename and merge go to the new
 //!   code, split goes to *every* part. Transfer and establish do not move
 //!   the old unit, which continues; they are reported by
-//!   [`Resolution::moved`]. Following stops at the records in use at the
-//!   embedded hierarchy's data date ([`History::cutoff`], NBS 2023:
-//!   2023-06-30); each maps to a unit by [`data_code`].
+//!   [`Succession::moved`]. Following stops at the records in use at the
+//!   **cut-off**, the data date of the hierarchy ([`History::cutoff`]); each
+//!   maps to a unit by [`data_code`].
+//! - **The cut-off.** [`History::embedded`] is cut at the embedded NBS 2023
+//!   data's date, 2023-06-30. A hierarchy of another NBS year needs the
+//!   history cut at its own data date: [`History::with_cutoff`], or the
+//!   profile [`ChinaProfile::with_data_date`](crate::china::ChinaProfile::with_data_date),
+//!   whose hierarchies then route old codes with it.
 //! - **Later changes.** A change is later when it is dated after the cut-off
-//!   or first shown in a later table ([`History::later_changes`]: the 2024
-//!   transfers, 和康县 and 和安县 in 2024, 两江新区 in 2025, and the
-//!   2024-01-30 transfer 昭阳区 → 大关县 that the 2023 table already shows).
-//!   They are not followed into the hierarchy, which does not show them:
-//!   500112 渝北区 as of 2025 resolves to 500112, with
-//!   [`Outcome::Later`] and the split in [`Resolution::later`]. A code newer
-//!   than the hierarchy (653228 和康县) resolves to the units its territory
-//!   came from (653223 皮山县).
-//! - **Abolished** ([`Outcome::Abolished`]): a record gone from the tables
+//!   or first shown in the table of a later year ([`History::later_changes`];
+//!   at 2023-06-30: the 2024 transfers, 和康县 and 和安县 in 2024, 两江新区
+//!   in 2025, and the 2024-01-30 transfer 昭阳区 → 大关县 that the 2023 table
+//!   already shows). They are not followed into the hierarchy, which does
+//!   not show them: 500112 渝北区 as of 2025 resolves to 500112, with
+//!   [`Status::Later`] and the split in [`Succession::later`]. A code newer
+//!   than the hierarchy (first in the table of a later year, or made only by
+//!   changes after the cut-off: 653228 和康县) resolves to the units its
+//!   territory came from (653223 皮山县).
+//! - **Abolished** ([`Status::Abolished`]): a record gone from the tables
 //!   before the cut-off with no recorded successor. The current data has
 //!   none: every ended record has a successor.
-//! - **Unmapped** ([`Outcome::Unmapped`]): a record in use at the cut-off
+//! - **Unmapped** ([`Status::Unmapped`]): a record in use at the cut-off
 //!   that the hierarchy lacks (Taiwan, Hong Kong, Macau, 西沙区 and 南沙区
 //!   are not in the NBS data); the nearest enclosing unit by code prefix
 //!   stands in.
 //!
 //! # Routing old records
 //!
-//! The routing engine resolves every case through one [`Resolver`]
-//! ([`History::resolver`]), which looks the units of every answer up in the
-//! hierarchy once: a query is then a hash probe and one cache line (about
-//! 40–50 ns; `benches/history.rs`). [`Resolver::resolve`] takes the record's
-//! filing year; [`Resolver::current`] takes a code alone (its latest use).
-//! A superseded code routes as [`Resolution::units`] (several after a split:
-//! report the ambiguity), and each [`Resolution::changes`] item prints as a
-//! trace step.
+//! A hierarchy of China's profile holds the history bound to its units
+//! ([`Hierarchy::successions`](crate::Hierarchy::successions), built once on
+//! first use): the router sends a superseded code to the units it stands
+//! for today, each step of the chain a trace step. To read the answers
+//! yourself, bind the history to the hierarchy once with
+//! [`History::resolver`] and keep the [`Resolver`]: a query is then a hash
+//! probe and, for most codes, one cache line (see BENCHMARKS.md).
+//! [`Resolver::resolve`] takes the record's filing year;
+//! [`Resolver::current`] takes a code alone (its latest use). Several
+//! [`Succession::units`] after a split: report the ambiguity.
 //!
 //! # Data
 //!
-//! [`DATA_VERSION`]: yescallop/areacodes (CC0 1.0), from the MCA's
-//! 县级以上行政区划代码 tables; see `data/china/history/PROVENANCE.md`.
-//! Attribution (courteous, not required): 行政区划代码历史数据:
-//! yescallop/areacodes (CC0 1.0); 原始数据: 中华人民共和国民政部.
-//! The embedded artifact `data/china/history.bin` (~190 KB) is regenerated
-//! by `cargo run -p xzqh-data` from the CSV copies in
-//! `data/china/history/source/`. Sub-county (township) changes and the NBS
+//! [`HISTORY_VERSION`](crate::china::HISTORY_VERSION): yescallop/areacodes
+//! (CC0 1.0), from the MCA's 县级以上行政区划代码 tables; see
+//! `data/china/history/PROVENANCE.md` in the repository. Attribution
+//! (courteous, not required): 行政区划代码历史数据: yescallop/areacodes
+//! (CC0 1.0); 原始数据: 中华人民共和国民政部. The embedded artifact
+//! `data/china/history.bin` is regenerated by `cargo run -p xzqh-data` from
+//! the CSV copies in `data/china/history/source/`; decoding errors are
+//! [`DataError`]s. Sub-county (township) changes and the NBS
 //! statistical-only codes (development zones) are not covered.
 //!
 //! Enabled by the default cargo feature `history`.
@@ -99,51 +100,55 @@ mod tables;
 
 use std::fmt;
 use std::ops::RangeInclusive;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+#[doc(no_inline)]
+pub use crate::china::Date;
 pub(crate) use bound::Bound;
-pub use data::LoadError;
-pub use records::{Change, ChangeKind, Changes, Date, Diff, Record, Records};
-pub use resolve::{HistoryError, Outcome, Resolution, Resolver};
+pub use records::{Change, ChangeKind, Changes, Diff, Record, Records};
+pub use resolve::{HistoryError, Resolver, Status, Succession};
 
 use data::{Chg, Raw, Rec};
 use records::{Ids, Keep};
 use tables::{Seg, Tables};
 
 use crate::Hierarchy;
+use crate::china::DataError;
 
-/// The version of the embedded history data.
+/// The most units one [`Succession`] holds; data where a code resolves to
+/// more is rejected when loading (the embedded data's largest fan-out is 5).
 ///
 /// # Examples
 ///
 /// ```
-/// use xzqh::history::{History, DATA_VERSION};
-/// assert_eq!(History::embedded().data_version(), DATA_VERSION);
+/// use xzqh::china::history::{History, MAX_UNITS};
+/// let s = History::embedded().resolve("500157", 2025, xzqh::china())?; // 两江新区
+/// assert!(s.units().count() <= MAX_UNITS);
+/// # Ok::<(), xzqh::china::history::HistoryError>(())
 /// ```
-pub const DATA_VERSION: &str =
-    "yescallop/areacodes@2da87e7 (MCA county-level codes 1981-2025, CC0 1.0)";
-
-/// The most units one [`Resolution`] holds; data where a code resolves to
-/// more is rejected when loading (the embedded data's largest fan-out is 5).
 pub const MAX_UNITS: usize = tables::MAX_UNITS;
 
 static EMBEDDED: &[u8] = include_bytes!("../../../data/china/history.bin");
 
-/// The code history: records, changes, and every code's resolution
-/// precomputed.
+/// The code history: records, changes, and every code's succession
+/// precomputed for one cut-off ([`cutoff`](Self::cutoff)).
 ///
-/// Immutable and `Send + Sync`; [`History::embedded`] is loaded once.
+/// Immutable and `Send + Sync`; [`History::embedded`] is decoded once, and
+/// [`History::with_cutoff`] shares its records and changes.
 ///
 /// # Examples
 ///
 /// ```
-/// let h = xzqh::history::History::embedded();
+/// let h = xzqh::china::history::History::embedded();
 /// assert_eq!(h.years(), 1981..=2025);
 /// assert_eq!(h.name_in("130503", 2015), Some("桥西区"));
 /// assert_eq!(h.name_in("130503", 2021), Some("信都区"));
 /// ```
 pub struct History {
-    raw: Raw,
+    /// The decoded artifact, shared by the histories of every cut-off.
+    raw: Arc<Raw>,
+    /// yyyymmdd.
+    cutoff: u32,
     t: Tables,
 }
 
@@ -152,6 +157,7 @@ impl fmt::Debug for History {
         f.debug_struct("History")
             .field("data_version", &self.raw.version)
             .field("years", &self.years())
+            .field("cutoff", &self.cutoff().to_string())
             .field("records", &self.raw.recs.len())
             .field("changes", &self.raw.changes.len())
             .finish()
@@ -164,7 +170,7 @@ impl fmt::Debug for History {
 /// # Examples
 ///
 /// ```
-/// use xzqh::history::data_code;
+/// use xzqh::china::history::data_code;
 /// assert_eq!(data_code("370000"), "37");
 /// assert_eq!(data_code("370100"), "3701");
 /// assert_eq!(data_code("370116"), "370116");
@@ -195,14 +201,22 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert!(h.changes().count() > 5_000);
     /// ```
     pub fn embedded() -> &'static History {
-        static CELL: OnceLock<History> = OnceLock::new();
+        Self::embedded_shared()
+    }
+
+    /// The embedded history as a shared handle, for what outlives a borrow
+    /// (a profile, a hierarchy's successions).
+    pub(crate) fn embedded_shared() -> &'static Arc<History> {
+        static CELL: OnceLock<Arc<History>> = OnceLock::new();
         CELL.get_or_init(|| {
-            History::from_bytes(EMBEDDED)
-                .expect("the embedded history is valid (tests/history_fresh.rs decodes it)")
+            Arc::new(
+                History::from_bytes(EMBEDDED)
+                    .expect("the embedded history is valid (tests/history_fresh.rs decodes it)"),
+            )
         })
     }
 
@@ -210,22 +224,63 @@ impl History {
     ///
     /// # Errors
     ///
-    /// A [`LoadError`] for bytes that are not history data, of another
-    /// format version, truncated, inconsistent (a change whose years do not
-    /// fit its kind, unsorted records, an out-of-range index) or followed by
-    /// trailing bytes. Never panics.
+    /// A [`DataError`] for bytes that are not history data
+    /// ([`DataError::NotHistory`]), of another format version
+    /// ([`DataError::UnsupportedFormat`]), truncated
+    /// ([`DataError::Truncated`]), inconsistent (a change whose years do not
+    /// fit its kind, unsorted records, an out-of-range index:
+    /// [`DataError::MalformedHistory`]) or followed by trailing bytes
+    /// ([`DataError::TrailingBytes`]). Never panics.
     ///
     /// # Examples
     ///
     /// ```
-    /// use xzqh::history::{History, LoadError};
+    /// use xzqh::china::{DataError, history::History};
     /// assert_eq!(History::from_bytes(b"XZQHHIST").unwrap_err(),
-    ///     LoadError::Truncated { section: "header" });
+    ///     DataError::Truncated { what: "the history header" });
+    /// assert_eq!(History::from_bytes(b"XZQHDATA").unwrap_err().to_string(),
+    ///     "not a history artifact: it does not start with XZQHHIST");
     /// ```
-    pub fn from_bytes(bytes: &[u8]) -> Result<History, LoadError> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<History, DataError> {
         let raw = data::decode(bytes)?;
-        let t = tables::build(&raw)?;
-        Ok(History { raw, t })
+        let t = tables::build(&raw, raw.cutoff)?;
+        Ok(History {
+            cutoff: raw.cutoff,
+            raw: Arc::new(raw),
+            t,
+        })
+    }
+
+    /// The same history for a hierarchy whose data date is `cutoff`: the
+    /// records and changes are shared, and every code's resolution is
+    /// computed again, following the changes up to `cutoff` and reporting
+    /// the ones after it as [later changes](Self::later_changes).
+    ///
+    /// A hierarchy of another NBS year gets it through its profile
+    /// ([`ChinaProfile::with_data_date`](crate::china::ChinaProfile::with_data_date)).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::MalformedHistory`] when, at this cut-off, a code would
+    /// resolve to more than [`MAX_UNITS`] records (the embedded data never
+    /// does, at any date).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::china::{Date, history::History};
+    /// let h2024 = History::embedded().with_cutoff(Date::new(2024, 12, 31).unwrap())?;
+    /// assert_eq!(h2024.cutoff().to_string(), "2024-12-31");
+    /// assert_eq!(h2024.later_changes().count(), 5); // the 2025 table's
+    /// # Ok::<(), xzqh::china::DataError>(())
+    /// ```
+    pub fn with_cutoff(&self, cutoff: Date) -> Result<History, DataError> {
+        let cutoff = cutoff.raw();
+        Ok(History {
+            t: tables::build(&self.raw, cutoff)?,
+            raw: Arc::clone(&self.raw),
+            cutoff,
+        })
     }
 
     /// The data version recorded in the data.
@@ -233,7 +288,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// assert!(xzqh::history::History::embedded().data_version().starts_with("yescallop/areacodes"));
+    /// assert!(xzqh::china::history::History::embedded().data_version().starts_with("yescallop/areacodes"));
     /// ```
     pub fn data_version(&self) -> &str {
         &self.raw.version
@@ -244,23 +299,23 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::history::History::embedded().years(), 1981..=2025);
+    /// assert_eq!(xzqh::china::history::History::embedded().years(), 1981..=2025);
     /// ```
     pub fn years(&self) -> RangeInclusive<u16> {
         self.raw.first_year..=self.raw.last_year
     }
 
-    /// The data date of the hierarchy this history resolves into (the
-    /// embedded NBS 2023 data: 2023-06-30). Changes after it are
-    /// [later changes](Self::later_changes).
+    /// The cut-off: the data date of the hierarchies this history resolves
+    /// into (for [`embedded`](Self::embedded), the NBS 2023 data's:
+    /// 2023-06-30). Changes after it are [later changes](Self::later_changes).
     ///
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::history::History::embedded().cutoff().to_string(), "2023-06-30");
+    /// assert_eq!(xzqh::china::history::History::embedded().cutoff().to_string(), "2023-06-30");
     /// ```
     pub fn cutoff(&self) -> Date {
-        Date::from_raw(self.raw.cutoff)
+        Date::from_raw(self.cutoff)
     }
 
     #[inline]
@@ -277,7 +332,7 @@ impl History {
     }
 
     pub(crate) fn is_later(&self, c: &Chg) -> bool {
-        tables::is_later(&self.raw, c)
+        tables::is_later(self.cutoff, c)
     }
 
     pub(crate) fn all_records(&self, keep: Keep) -> Records<'_> {
@@ -323,7 +378,11 @@ impl History {
     ///
     /// `code` is an MCA code of 6 digits, or a data code of 2 or 4 digits
     /// (`"37"`, `"3712"`) taken as `xx0000` / `xxxx00`. `h` is any hierarchy
-    /// with data codes ([`data_code`]), usually `xzqh::china()`.
+    /// with data codes ([`data_code`]) whose data date is the history's
+    /// [`cutoff`](Self::cutoff), usually `xzqh::china()`.
+    ///
+    /// This looks the answer's units up in `h` on every call; to resolve
+    /// many codes, make a [`Resolver`] once.
     ///
     /// # Errors
     ///
@@ -334,34 +393,27 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// use xzqh::history::{History, Outcome};
-    /// # use xzqh::{china::ChinaKind::*, Hierarchy, Schema};
-    /// # let mut b = Hierarchy::builder(Schema::china());
-    /// # b.unit("0", "中华人民共和国", State, None).unit("50", "重庆市", Municipality, Some("0"))
-    /// #     .unit("500105", "江北区", District, Some("50"))
-    /// #     .unit("500109", "北碚区", District, Some("50"))
-    /// #     .unit("500112", "渝北区", District, Some("50"));
-    /// # let chongqing = b.build()?;
-    /// let h = History::embedded();
+    /// use xzqh::china::history::{History, Status};
+    /// let (h, china) = (History::embedded(), xzqh::china());
     /// // 渝北区 was split on 2025-11-07; the NBS 2023 hierarchy still has it.
-    /// let r = h.resolve("500112", 2025, &chongqing)?;
-    /// assert_eq!(r.outcome(), Outcome::Later);
-    /// assert_eq!(r.units().next().unwrap().code(), "500112");
-    /// assert_eq!(r.later().next().unwrap().to_string(),
+    /// let s = h.resolve("500112", 2025, china)?;
+    /// assert_eq!(s.status(), Status::Later);
+    /// assert_eq!(s.units().next().unwrap().code(), "500112");
+    /// assert_eq!(s.later().next().unwrap().to_string(),
     ///     "2025-11-07 split: 500112 渝北区 → 500109 北碚区 (渝府发〔2025〕15号)");
     /// // 两江新区 is newer than the hierarchy: the units its land came from.
-    /// let r = h.resolve("500157", 2025, &chongqing)?;
-    /// assert_eq!(r.units().map(|u| u.code()).collect::<Vec<_>>(), ["500105", "500109", "500112"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// let s = h.resolve("500157", 2025, china)?;
+    /// assert_eq!(s.units().map(|u| u.code()).collect::<Vec<_>>(), ["500105", "500109", "500112"]);
+    /// # Ok::<(), xzqh::china::history::HistoryError>(())
     /// ```
     pub fn resolve<'a>(
         &'a self,
         code: &str,
         year: u16,
         h: &'a Hierarchy,
-    ) -> Result<Resolution<'a>, HistoryError> {
+    ) -> Result<Succession<'a>, HistoryError> {
         let (c, _, seg) = self.lookup(code, year)?;
-        Ok(Resolution::new(self, h, c, year, seg))
+        Ok(Succession::new(self, h, c, year, seg))
     }
 
     /// Code id, segment index and segment of `code` in `year`.
@@ -394,23 +446,35 @@ impl History {
         Ok((c, at, last))
     }
 
-    /// Binds the history to a hierarchy for fast repeated resolving: see
-    /// [`Resolver`].
+    /// Binds the history to a hierarchy for fast repeated resolving: looks
+    /// up the units of every answer in `h` now (a few thousand code
+    /// lookups), so that each query after is a hash probe. This is the
+    /// expensive part: make one resolver per hierarchy and keep it. (The
+    /// router needs none: the hierarchy's own
+    /// [`successions`](crate::Hierarchy::successions) hold the same tables.)
     ///
     /// # Examples
     ///
     /// ```
-    /// let tree = xzqh::sample::small_china();
-    /// let resolver = xzqh::history::History::embedded().resolver(&tree);
-    /// assert!(resolver.resolve("220104", 2000).is_ok());
+    /// use xzqh::china::ChinaKind::*;
+    /// let tree = xzqh::Hierarchy::builder(xzqh::china::schema())
+    ///     .profile(xzqh::china::profile())
+    ///     .unit("0", "中华人民共和国", State, None)
+    ///     .unit("22", "吉林省", Province, Some("0"))
+    ///     .unit("2201", "长春市", PrefectureCity, Some("22"))
+    ///     .unit("220104", "朝阳区", District, Some("2201"))
+    ///     .build()?;
+    /// let resolver = xzqh::china::history::History::embedded().resolver(&tree);
+    /// assert_eq!(resolver.resolve("220104", 2000)?.units().next().unwrap().code(), "220104");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn resolver<'a>(&'a self, h: &'a Hierarchy) -> Resolver<'a> {
         Resolver::new(self, h)
     }
 
-    /// Resolves `code` as of the last year it was in use: what the routing
-    /// engine calls for a case whose filing year is unknown. The answer's
-    /// [`changes`](Resolution::changes) are empty when the code is current.
+    /// Resolves `code` as of the last year it was in use: what routing does
+    /// with a code of unknown filing year. The answer's
+    /// [`changes`](Succession::changes) are empty when the code is current.
     ///
     /// For a code that was reused (420703 黄州区 1984–1987, then 华容区), this
     /// is its latest meaning; use [`resolve`](Self::resolve) with the
@@ -423,17 +487,19 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// use xzqh::history::{History, Outcome};
-    /// # use xzqh::{china::ChinaKind::*, Hierarchy, Schema};
-    /// # let mut b = Hierarchy::builder(Schema::china());
-    /// # b.unit("0", "中华人民共和国", State, None).unit("37", "山东省", Province, Some("0"))
-    /// #     .unit("3701", "济南市", PrefectureCity, Some("37"))
-    /// #     .unit("370116", "莱芜区", District, Some("3701"));
-    /// # let jinan = b.build()?;
+    /// use xzqh::china::history::{History, Status};
+    /// use xzqh::china::ChinaKind::*;
+    /// let jinan = xzqh::Hierarchy::builder(xzqh::china::schema())
+    ///     .profile(xzqh::china::profile())
+    ///     .unit("0", "中华人民共和国", State, None)
+    ///     .unit("37", "山东省", Province, Some("0"))
+    ///     .unit("3701", "济南市", PrefectureCity, Some("37"))
+    ///     .unit("370116", "莱芜区", District, Some("3701"))
+    ///     .build()?;
     /// let h = History::embedded();
-    /// let r = h.current("371202", &jinan)?;
-    /// assert_eq!((r.year(), r.outcome()), (2018, Outcome::Changed));
-    /// assert_eq!(r.units().next().unwrap().code(), "370116");
+    /// let s = h.current("371202", &jinan)?;
+    /// assert_eq!((s.year(), s.status()), (2018, Status::Changed));
+    /// assert_eq!(s.units().next().unwrap().code(), "370116");
     /// assert_eq!(h.current("370116", &jinan)?.changes().count(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -441,9 +507,9 @@ impl History {
         &'a self,
         code: &str,
         h: &'a Hierarchy,
-    ) -> Result<Resolution<'a>, HistoryError> {
+    ) -> Result<Succession<'a>, HistoryError> {
         let (c, _, last) = self.lookup_current(code)?;
-        Ok(Resolution::new(self, h, c, last.to, last))
+        Ok(Succession::new(self, h, c, last.to, last))
     }
 
     /// The records that had this exact name in `year` (in use that year), in
@@ -458,7 +524,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// let codes: Vec<_> = h.resolve_name("莱芜市", 1991)?.map(|r| r.code()).collect();
     /// assert_eq!(codes, ["370981"]);
     /// let codes: Vec<_> = h.resolve_name("莱芜市", 1992)?.map(|r| r.code()).collect();
@@ -497,7 +563,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// let runs: Vec<_> = h.records("420703").map(|r| (r.name(), r.first_year())).collect();
     /// assert_eq!(runs, [("黄州区", 1984), ("华容区", 1987)]);
     /// assert_eq!(h.records("999999").count(), 0);
@@ -516,7 +582,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert_eq!(h.name_in("371202", 2010), Some("莱城区"));
     /// assert_eq!(h.name_in("371202", 2018), Some("莱城区")); // in force until 2018-12-26
     /// assert_eq!(h.name_in("371202", 2019), None);
@@ -539,7 +605,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert!(h.valid_in(2000).any(|r| r.code() == "371200"));
     /// assert!(h.valid_in(2019).all(|r| r.code() != "371200"));
     /// ```
@@ -553,7 +619,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert_eq!(h.table(2023).count(), 3_211);
     /// assert_eq!(h.table(2025).count(), 3_212);
     /// assert!(h.table(2018).all(|r| r.code() != "371200"));
@@ -568,7 +634,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// let from: Vec<_> = h.predecessors("370116").map(|c| c.from().unwrap().code()).collect();
     /// assert_eq!(from, ["371202"]);
     /// ```
@@ -582,7 +648,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// let to: Vec<_> = h.successors("370981").map(|c| c.to().to_string()).collect();
     /// assert_eq!(to, ["371202 莱城区", "371203 钢城区"]);
     /// ```
@@ -603,7 +669,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::history::History::embedded().changes().count(), 5_114);
+    /// assert_eq!(xzqh::china::history::History::embedded().changes().count(), 5_114);
     /// ```
     pub fn changes(&self) -> Changes<'_> {
         Changes::new(self, Ids::Range(0..self.raw.changes.len() as u32), 0)
@@ -615,7 +681,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// let last = h.changes().last().unwrap();
     /// assert_eq!(h.change(5_113).unwrap().to_string(), last.to_string());
     /// assert!(h.change(5_114).is_none());
@@ -635,7 +701,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// let d = xzqh::history::History::embedded().changes_between(2023, 2024);
+    /// let d = xzqh::china::history::History::embedded().changes_between(2023, 2024);
     /// assert!(d.added().any(|r| r.to_string() == "653228 和康县"));
     /// print!("{d}");
     /// ```
@@ -651,13 +717,13 @@ impl History {
         }
     }
 
-    /// The changes after the embedded hierarchy's data (see
+    /// The changes after the [cut-off](Self::cutoff) (see
     /// [`Change::is_later`]), oldest first.
     ///
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// let later: Vec<_> = h.later_changes().collect();
     /// assert_eq!(later.len(), 18);
     /// assert_eq!(later[0].to_string(), "2024-01-30 transfer: 530602 昭阳区 → 530624 大关县");
@@ -671,7 +737,7 @@ impl History {
     /// # Examples
     ///
     /// ```
-    /// assert!(xzqh::history::History::embedded().heap_bytes() > 100_000);
+    /// assert!(xzqh::china::history::History::embedded().heap_bytes() > 100_000);
     /// ```
     pub fn heap_bytes(&self) -> usize {
         let r = &self.raw;

@@ -7,75 +7,7 @@ use std::ops::{Range, RangeInclusive};
 
 use super::History;
 use super::data::{Chg, NONE, Rec};
-
-/// A date as the source gives it: a full date, or only a year.
-///
-/// # Examples
-///
-/// ```
-/// use xzqh::history::History;
-/// let cutoff = History::embedded().cutoff();
-/// assert_eq!((cutoff.year(), cutoff.month(), cutoff.day()), (2023, Some(6), Some(30)));
-/// assert_eq!(cutoff.to_string(), "2023-06-30");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(u32);
-
-impl Date {
-    pub(crate) const fn from_raw(yyyymmdd: u32) -> Self {
-        Date(yyyymmdd)
-    }
-
-    /// The year.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(xzqh::history::History::embedded().cutoff().year(), 2023);
-    /// ```
-    pub const fn year(self) -> u16 {
-        (self.0 / 10_000) as u16
-    }
-
-    /// The month (1–12), `None` when only the year is known.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(xzqh::history::History::embedded().cutoff().month(), Some(6));
-    /// ```
-    pub const fn month(self) -> Option<u8> {
-        match (self.0 / 100 % 100) as u8 {
-            0 => None,
-            m => Some(m),
-        }
-    }
-
-    /// The day of the month, `None` when only the year is known.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(xzqh::history::History::embedded().cutoff().day(), Some(30));
-    /// ```
-    pub const fn day(self) -> Option<u8> {
-        match (self.0 % 100) as u8 {
-            0 => None,
-            d => Some(d),
-        }
-    }
-}
-
-/// `2018-12-26`, or `2006` when only the year is known.
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.month(), self.day()) {
-            (Some(m), Some(d)) => write!(f, "{:04}-{m:02}-{d:02}", self.year()),
-            (Some(m), None) => write!(f, "{:04}-{m:02}", self.year()),
-            _ => write!(f, "{:04}", self.year()),
-        }
-    }
-}
+use crate::china::Date;
 
 /// What a change did to its old unit (the source's `change_type`).
 ///
@@ -85,7 +17,7 @@ impl fmt::Display for Date {
 /// # Examples
 ///
 /// ```
-/// use xzqh::history::ChangeKind;
+/// use xzqh::china::history::ChangeKind;
 /// assert_eq!(ChangeKind::from_name("recode_rename"), Some(ChangeKind::RecodeRename));
 /// assert_eq!(ChangeKind::Merge.name(), "merge");
 /// assert!(ChangeKind::Split.ends_old());
@@ -116,6 +48,14 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// Every kind, in the source's order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::china::history::ChangeKind;
+    /// let ending = ChangeKind::ALL.iter().filter(|k| k.ends_old()).count();
+    /// assert_eq!((ChangeKind::ALL.len(), ending), (7, 5));
+    /// ```
     pub const ALL: [ChangeKind; 7] = [
         ChangeKind::Rename,
         ChangeKind::Recode,
@@ -137,7 +77,7 @@ impl ChangeKind {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::history::ChangeKind::RecodeRename.name(), "recode_rename");
+    /// assert_eq!(xzqh::china::history::ChangeKind::RecodeRename.name(), "recode_rename");
     /// ```
     pub const fn name(self) -> &'static str {
         match self {
@@ -156,7 +96,7 @@ impl ChangeKind {
     /// # Examples
     ///
     /// ```
-    /// use xzqh::history::ChangeKind;
+    /// use xzqh::china::history::ChangeKind;
     /// assert_eq!(ChangeKind::from_name("split"), Some(ChangeKind::Split));
     /// assert_eq!(ChangeKind::from_name("Split"), None);
     /// ```
@@ -169,8 +109,8 @@ impl ChangeKind {
     /// # Examples
     ///
     /// ```
-    /// assert!(xzqh::history::ChangeKind::Rename.ends_old());
-    /// assert!(!xzqh::history::ChangeKind::Establish.ends_old());
+    /// assert!(xzqh::china::history::ChangeKind::Rename.ends_old());
+    /// assert!(!xzqh::china::history::ChangeKind::Establish.ends_old());
     /// ```
     pub const fn ends_old(self) -> bool {
         !matches!(self, ChangeKind::Transfer | ChangeKind::Establish)
@@ -193,7 +133,7 @@ impl fmt::Display for ChangeKind {
 /// # Examples
 ///
 /// ```
-/// let h = xzqh::history::History::embedded();
+/// let h = xzqh::china::history::History::embedded();
 /// let r = h.records("371200").next().unwrap();
 /// assert_eq!((r.code(), r.name()), ("371200", "莱芜市"));
 /// assert_eq!((r.first_year(), r.last_year()), (1992, Some(2017)));
@@ -216,7 +156,7 @@ impl<'a> Record<'a> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert_eq!(h.records("37").next().unwrap().code(), "370000");
     /// ```
     pub fn code(&self) -> &'a str {
@@ -228,7 +168,7 @@ impl<'a> Record<'a> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert_eq!(h.records("370116").next().unwrap().name(), "莱芜区");
     /// ```
     pub fn name(&self) -> &'a str {
@@ -240,7 +180,7 @@ impl<'a> Record<'a> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert_eq!(h.records("370116").next().unwrap().first_year(), 2018);
     /// ```
     pub fn first_year(&self) -> u16 {
@@ -253,7 +193,7 @@ impl<'a> Record<'a> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert_eq!(h.records("370116").next().unwrap().last_year(), None);
     /// assert_eq!(h.records("371202").next().unwrap().last_year(), Some(2017));
     /// ```
@@ -267,7 +207,7 @@ impl<'a> Record<'a> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert_eq!(h.records("500112").next().unwrap().in_use(), 1997..=2025);
     /// ```
     pub fn in_use(&self) -> RangeInclusive<u16> {
@@ -308,7 +248,7 @@ impl Eq for Record<'_> {}
 /// # Examples
 ///
 /// ```
-/// use xzqh::history::{ChangeKind, History};
+/// use xzqh::china::history::{ChangeKind, History};
 /// let h = History::embedded();
 /// let c = h.successors("371200").next().unwrap();
 /// assert_eq!(c.kind(), ChangeKind::Merge);
@@ -334,12 +274,12 @@ impl<'a> Change<'a> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// let c = h.successors("371202").find(|c| c.kind().name() == "transfer").unwrap();
     /// assert_eq!(c.date().to_string(), "2006");
     /// ```
     pub fn date(&self) -> Date {
-        Date(self.chg().date)
+        Date::from_raw(self.chg().date)
     }
 
     /// The first yearly table that shows the change (the approval can fall
@@ -348,7 +288,7 @@ impl<'a> Change<'a> {
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert_eq!(h.successors("371200").next().unwrap().table_year(), 2018);
     /// ```
     pub fn table_year(&self) -> u16 {
@@ -360,7 +300,7 @@ impl<'a> Change<'a> {
     /// # Examples
     ///
     /// ```
-    /// use xzqh::history::{ChangeKind, History};
+    /// use xzqh::china::history::{ChangeKind, History};
     /// let c = History::embedded().successors("371202").last().unwrap();
     /// assert_eq!(c.kind(), ChangeKind::RecodeRename);
     /// ```
@@ -373,7 +313,7 @@ impl<'a> Change<'a> {
     /// # Examples
     ///
     /// ```
-    /// let c = xzqh::history::History::embedded().successors("371200").next().unwrap();
+    /// let c = xzqh::china::history::History::embedded().successors("371200").next().unwrap();
     /// assert_eq!(c.from().unwrap().name(), "莱芜市");
     /// ```
     pub fn from(&self) -> Option<Record<'a>> {
@@ -386,7 +326,7 @@ impl<'a> Change<'a> {
     /// # Examples
     ///
     /// ```
-    /// let c = xzqh::history::History::embedded().successors("371200").next().unwrap();
+    /// let c = xzqh::china::history::History::embedded().successors("371200").next().unwrap();
     /// assert_eq!(c.to().name(), "济南市");
     /// ```
     pub fn to(&self) -> Record<'a> {
@@ -401,7 +341,7 @@ impl<'a> Change<'a> {
     /// # Examples
     ///
     /// ```
-    /// let c = xzqh::history::History::embedded().successors("371202").last().unwrap();
+    /// let c = xzqh::china::history::History::embedded().successors("371202").last().unwrap();
     /// assert_eq!(c.doc_no(), Some("国函〔2018〕163号"));
     /// ```
     pub fn doc_no(&self) -> Option<&'a str> {
@@ -416,23 +356,30 @@ impl<'a> Change<'a> {
     /// # Examples
     ///
     /// ```
-    /// let c = xzqh::history::History::embedded().successors("371200").next().unwrap();
+    /// let c = xzqh::china::history::History::embedded().successors("371200").next().unwrap();
     /// assert!(c.is_derived());
     /// ```
     pub fn is_derived(&self) -> bool {
         self.chg().flags & 0x10 != 0
     }
 
-    /// Whether the change came after the data of the embedded hierarchy:
-    /// dated after its cut-off ([`History::cutoff`]) or first shown in a
-    /// later yearly table. The hierarchy does not show it.
+    /// Whether the change came after the history's cut-off
+    /// ([`History::cutoff`], the hierarchy's data date): dated after it, or
+    /// first shown in the table of a later year. The hierarchy does not show
+    /// it.
     ///
     /// # Examples
     ///
     /// ```
-    /// let h = xzqh::history::History::embedded();
+    /// let h = xzqh::china::history::History::embedded();
     /// assert!(h.successors("500112").all(|c| c.is_later()));
     /// assert!(!h.successors("371200").next().unwrap().is_later());
+    /// // The 2024-01-30 transfer is later than NBS 2023's 2023-06-30, not than 2024-06-30.
+    /// let transfer = h.successors("530602").last().unwrap();
+    /// assert!(transfer.is_later());
+    /// let h2024 = h.with_cutoff(xzqh::china::Date::new(2024, 6, 30).unwrap())?;
+    /// assert!(!h2024.successors("530602").last().unwrap().is_later());
+    /// # Ok::<(), xzqh::china::DataError>(())
     /// ```
     pub fn is_later(&self) -> bool {
         self.h.is_later(self.chg())
@@ -513,7 +460,7 @@ pub(crate) enum Keep {
 /// # Examples
 ///
 /// ```
-/// let h = xzqh::history::History::embedded();
+/// let h = xzqh::china::history::History::embedded();
 /// let names: Vec<_> = h.records("130503").map(|r| r.name()).collect();
 /// assert_eq!(names, ["桥西区", "信都区"]);
 /// ```
@@ -573,12 +520,12 @@ impl fmt::Debug for Records<'_> {
 
 /// Changes in chronological order (table year, then date); see
 /// [`History::successors`], [`History::later_changes`] and
-/// [`Resolution::changes`](super::Resolution::changes).
+/// [`Succession::changes`](super::Succession::changes).
 ///
 /// # Examples
 ///
 /// ```
-/// let h = xzqh::history::History::embedded();
+/// let h = xzqh::china::history::History::embedded();
 /// let kinds: Vec<_> = h.successors("500112").map(|c| c.kind().name()).collect();
 /// assert_eq!(kinds, ["split", "split"]);
 /// ```
@@ -632,7 +579,7 @@ impl fmt::Debug for Changes<'_> {
 /// # Examples
 ///
 /// ```
-/// let h = xzqh::history::History::embedded();
+/// let h = xzqh::china::history::History::embedded();
 /// let d = h.changes_between(2024, 2025);
 /// assert_eq!(d.changes().count(), 5);
 /// let removed: Vec<_> = d.removed().map(|r| r.code()).collect();
@@ -655,7 +602,7 @@ impl<'a> Diff<'a> {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::history::History::embedded().changes_between(2018, 2019).from(), 2018);
+    /// assert_eq!(xzqh::china::history::History::embedded().changes_between(2018, 2019).from(), 2018);
     /// ```
     pub fn from(&self) -> u16 {
         self.from
@@ -666,7 +613,7 @@ impl<'a> Diff<'a> {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::history::History::embedded().changes_between(2018, 2019).to(), 2019);
+    /// assert_eq!(xzqh::china::history::History::embedded().changes_between(2018, 2019).to(), 2019);
     /// ```
     pub fn to(&self) -> u16 {
         self.to
@@ -677,7 +624,7 @@ impl<'a> Diff<'a> {
     /// # Examples
     ///
     /// ```
-    /// let d = xzqh::history::History::embedded().changes_between(2017, 2018);
+    /// let d = xzqh::china::history::History::embedded().changes_between(2017, 2018);
     /// assert!(d.changes().any(|c| c.from().is_some_and(|o| o.code() == "371200")));
     /// ```
     pub fn changes(&self) -> Changes<'a> {
@@ -689,7 +636,7 @@ impl<'a> Diff<'a> {
     /// # Examples
     ///
     /// ```
-    /// let d = xzqh::history::History::embedded().changes_between(2017, 2018);
+    /// let d = xzqh::china::history::History::embedded().changes_between(2017, 2018);
     /// assert!(d.added().any(|r| r.code() == "370116"));
     /// ```
     pub fn added(&self) -> Records<'a> {
@@ -701,7 +648,7 @@ impl<'a> Diff<'a> {
     /// # Examples
     ///
     /// ```
-    /// let d = xzqh::history::History::embedded().changes_between(2017, 2018);
+    /// let d = xzqh::china::history::History::embedded().changes_between(2017, 2018);
     /// assert!(d.removed().any(|r| r.code() == "371200"));
     /// ```
     pub fn removed(&self) -> Records<'a> {

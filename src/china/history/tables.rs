@@ -2,14 +2,15 @@
 //! resolution precomputed, so that resolving is a hash lookup, a short scan of
 //! year segments and one slice read.
 
-use super::data::{Chg, LoadError, NONE, Raw, Rec};
+use super::data::{Chg, NONE, Raw, Rec};
+use crate::china::DataError;
 use crate::model::index::HashIndex;
 
 /// The most units one resolution may name (the data's largest fan-out is 5).
 pub(crate) const MAX_UNITS: usize = 8;
 
-/// Entry flag: the fate of the code involves a change later than the
-/// embedded hierarchy (or the code is newer than it).
+/// Entry flag: the fate of the code involves a change after the cut-off
+/// (or the code is newer than it).
 pub(crate) const LATER: u16 = 1;
 
 /// Seg flag: no record covers the code (abolished).
@@ -200,12 +201,14 @@ fn csr(n: usize, pairs: &mut [(u32, u32)]) -> (Box<[u32]>, Box<[u32]>) {
     (start.into_boxed_slice(), items)
 }
 
-pub(crate) fn is_later(raw: &Raw, c: &Chg) -> bool {
-    c.date > raw.cutoff || c.table_year > cutoff_year(raw)
+/// Whether a change is after the cut-off (yyyymmdd): dated after it, or
+/// first shown in a table of a later year.
+pub(crate) fn is_later(cutoff: u32, c: &Chg) -> bool {
+    c.date > cutoff || c.table_year > cutoff_year(cutoff)
 }
 
-fn cutoff_year(raw: &Raw) -> u16 {
-    (raw.cutoff / 10_000).min(u16::MAX as u32) as u16
+fn cutoff_year(cutoff: u32) -> u16 {
+    (cutoff / 10_000).min(u16::MAX as u32) as u16
 }
 
 /// Calendar years a record is in use: first table to the year after the
@@ -215,8 +218,10 @@ pub(crate) fn in_use(raw: &Raw, r: &Rec) -> (u16, u16) {
     (r.first, (r.last + 1).min(raw.last_year))
 }
 
-pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
-    let invalid = |what| LoadError::Invalid {
+/// The tables of `raw` for a hierarchy whose data date is `cutoff`
+/// (yyyymmdd): changes after it are later changes.
+pub(crate) fn build(raw: &Raw, cutoff: u32) -> Result<Tables, DataError> {
+    let invalid = |what| DataError::MalformedHistory {
         section: "records",
         what,
     };
@@ -254,7 +259,7 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
     // Names.
     let names = &raw.names;
     let name_index = HashIndex::build(names.len(), |i| names.get(i).as_bytes()).map_err(|_| {
-        LoadError::Invalid {
+        DataError::MalformedHistory {
             section: "names",
             what: "duplicate name",
         }
@@ -287,9 +292,25 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
     let (pred_start, pred) = csr(n_codes, &mut pred_pairs);
     let outs = |r: usize| &out[out_start[r] as usize..out_start[r + 1] as usize];
     let ins = |r: usize| &inn[in_start[r] as usize..in_start[r + 1] as usize];
-    let later_of = |k: u32| is_later(raw, &changes[k as usize]);
-    let cy = cutoff_year(raw);
-    let later_born = |r: &Rec| r.first > cy;
+    let later_of = |k: u32| is_later(cutoff, &changes[k as usize]);
+    let cy = cutoff_year(cutoff);
+    // A record is newer than the hierarchy when its first table is of a
+    // later year, or when every change that made it (the changes into it
+    // shown in its first table) is dated after the cut-off: 653228 和康县,
+    // established 2024-12-27, first in the 2024 table, is not in data of
+    // 2024-06-30.
+    let later_born_rec: Vec<bool> = recs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut making = ins(i)
+                .iter()
+                .filter(|&&k| changes[k as usize].table_year == r.first)
+                .peekable();
+            r.first > cy || (making.peek().is_some() && making.all(|&k| later_of(k)))
+        })
+        .collect();
+    let later_born = |r: u32| later_born_rec[r as usize];
 
     // Pass 1, forward: an ending change's new record ends strictly later
     // than its old one (checked by the decoder), so visiting records by
@@ -355,7 +376,7 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
                 }
             }
         }
-        if later_born(rec) {
+        if later_born(r) {
             acc.flags |= LATER;
         }
         res[ri] = acc;
@@ -365,7 +386,7 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
     // the records its territory came from.
     let mut seen = vec![false; n];
     for r in 0..n {
-        if !later_born(&recs[r]) || res[r].tree.iter().any(|&t| t as usize != r) {
+        if !later_born(r as u32) || res[r].tree.iter().any(|&t| t as usize != r) {
             continue;
         }
         let mut tree = Vec::new();
@@ -382,7 +403,7 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
                 }
                 seen[o as usize] = true;
                 visited.push(o);
-                if later_born(&recs[o as usize]) {
+                if later_born(o) {
                     stack.push(o);
                 } else {
                     tree.extend(res[o as usize].tree.iter().copied());
@@ -401,7 +422,7 @@ pub(crate) fn build(raw: &Raw) -> Result<Tables, LoadError> {
 
     // The pool: one entry per record.
     let mut pool: Vec<u32> = Vec::new();
-    let mut push = |x: &Res| -> Result<u32, LoadError> {
+    let mut push = |x: &Res| -> Result<u32, DataError> {
         if x.tree.len() > MAX_UNITS {
             return Err(invalid("a code resolves to more than MAX_UNITS units"));
         }

@@ -1,12 +1,12 @@
 //! Shared by the history tests and benches: a hierarchy holding
 //! every MCA code of the 2023 table, and a slow reference resolver that scans
-//! the source CSV rows at every step.
+//! the source CSV rows at every step, for any cut-off.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
+use xzqh::Hierarchy;
 use xzqh::china::ChinaKind;
-use xzqh::{Hierarchy, Schema};
 
 pub fn source(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -48,8 +48,8 @@ pub struct Row {
 }
 
 pub const LATEST: u16 = 2025;
+/// The embedded data's date, the default cut-off.
 pub const CUTOFF: &str = "2023-06-30";
-pub const CUTOFF_YEAR: u16 = 2023;
 
 pub fn intervals() -> Vec<Interval> {
     source("code_intervals.csv")
@@ -100,8 +100,9 @@ pub fn tree_2023() -> Hierarchy {
         .filter(|i| i.first <= 2023 && 2023 <= i.last)
         .collect();
     let codes: HashSet<&str> = live.iter().map(|i| i.code.as_str()).collect();
-    let mut b = Hierarchy::builder(Schema::china());
-    b.unit("0", "中华人民共和国", ChinaKind::State, None);
+    let mut b = Hierarchy::builder(xzqh::china::schema())
+        .profile(xzqh::china::profile())
+        .unit("0", "中华人民共和国", ChinaKind::State, None);
     for i in &live {
         let c = i.code.as_str();
         let (kind, parent) = if c.ends_with("0000") {
@@ -113,7 +114,7 @@ pub fn tree_2023() -> Hierarchy {
         } else {
             (ChinaKind::County, &c[..2])
         };
-        b.unit(data_form(c), &i.name, kind, Some(parent));
+        b = b.unit(data_form(c), &i.name, kind, Some(parent));
     }
     b.build().expect("the 2023 table makes a valid hierarchy")
 }
@@ -132,6 +133,8 @@ pub struct Answer {
 pub struct Naive {
     pub intervals: Vec<Interval>,
     pub rows: Vec<Row>,
+    /// `yyyy-mm-dd`.
+    pub cutoff: String,
 }
 
 pub fn ends(kind: &str) -> bool {
@@ -141,25 +144,48 @@ pub fn ends(kind: &str) -> bool {
     )
 }
 
-pub fn is_later(r: &Row) -> bool {
-    let after = if r.date.len() == 10 {
-        r.date.as_str() > CUTOFF
-    } else {
-        r.date.parse::<u16>().unwrap() > CUTOFF_YEAR
-    };
-    after || r.table_year > CUTOFF_YEAR
-}
-
 pub fn step(r: &Row) -> String {
     format!("{} {} {} {}", r.date, r.old_code, r.new_code, r.kind)
 }
 
 impl Naive {
+    /// The reference at the embedded data's date.
     pub fn load() -> Naive {
+        Naive::with_cutoff(CUTOFF)
+    }
+
+    /// The reference for a hierarchy whose data date is `cutoff` (`yyyy-mm-dd`).
+    pub fn with_cutoff(cutoff: &str) -> Naive {
         Naive {
             intervals: intervals(),
             rows: rows(),
+            cutoff: cutoff.to_owned(),
         }
+    }
+
+    fn cutoff_year(&self) -> u16 {
+        self.cutoff[..4].parse().unwrap()
+    }
+
+    /// Dated after the cut-off, or first shown in a later year's table.
+    pub fn is_later(&self, r: &Row) -> bool {
+        let after = if r.date.len() == 10 {
+            r.date > self.cutoff
+        } else {
+            r.date.parse::<u16>().unwrap() > self.cutoff_year()
+        };
+        after || r.table_year > self.cutoff_year()
+    }
+
+    /// First in a later year's table, or made only by later changes.
+    fn newer(&self, i: &Interval) -> bool {
+        let making: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|r| r.new_code == i.code && r.new_name == i.name && r.table_year == i.first)
+            .collect();
+        i.first > self.cutoff_year()
+            || (!making.is_empty() && making.iter().all(|r| self.is_later(r)))
     }
 
     fn in_use(i: &Interval, year: u16) -> bool {
@@ -197,21 +223,21 @@ impl Naive {
                     && ends(&r.kind)
             })
             .collect();
-        let reflected: Vec<&&Row> = ending.iter().filter(|r| !is_later(r)).collect();
+        let reflected: Vec<&&Row> = ending.iter().filter(|r| !self.is_later(r)).collect();
         if !reflected.is_empty() {
             for r in reflected {
                 a.chain.insert(step(r));
                 let next = self.find(&r.new_code, &r.new_name, r.table_year);
                 self.follow(next, a);
             }
-        } else if i.first > CUTOFF_YEAR {
+        } else if self.newer(i) {
             a.later = true;
             let before = a.tree.len();
             self.back(i, a);
             if a.tree.len() == before {
                 a.tree.insert(i.code.clone());
             }
-        } else if ending.is_empty() && i.last < CUTOFF_YEAR && i.last < LATEST {
+        } else if ending.is_empty() && i.last < self.cutoff_year() && i.last < LATEST {
             // abolished
         } else {
             a.tree.insert(i.code.clone());
@@ -230,7 +256,7 @@ impl Naive {
                 && !r.old_code.is_empty()
         }) {
             let old = self.find(&r.old_code, &r.old_name, r.table_year - 1);
-            if old.first > CUTOFF_YEAR {
+            if self.newer(old) {
                 self.back(old, a);
             } else {
                 self.follow(old, a);

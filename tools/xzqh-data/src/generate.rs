@@ -5,8 +5,9 @@
 //! with `#[path]` to regenerate the artifacts in memory and compare them with
 //! the committed ones; so it depends on std and `xzqh` only.
 //!
-//! The rules that turn NBS rows into typed units (DOMAIN §1-4 and
-//! PROVENANCE.md) are here, each with its reason. The byte format is read by
+//! The rules that turn NBS rows into typed units (described for users in
+//! the `xzqh::china` module docs, `src/china/mod.rs`, and in
+//! `data/china/source/PROVENANCE.md`) are here, each with its reason. The byte format is read by
 //! xzqh's `src/china/data.rs`, which documents it.
 
 use std::collections::HashMap;
@@ -48,32 +49,33 @@ fn bit(name: &str) -> u32 {
 /// Secondary relations the data uses, in the order of the artifact's table.
 const RELATIONS: [Relation; 2] = [Relation::Entrusted, Relation::CorpsCoAdministration];
 
-/// DOMAIN §4: the 15 sub-provincial cities, and 伊犁哈萨克自治州.
+/// Designation `sub_provincial`: the 15 sub-provincial cities, and 伊犁哈萨克自治州.
 pub const SUB_PROVINCIAL_CODES: [&str; 16] = [
     "2101", "2102", "2201", "2301", "3201", "3301", "3302", "3502", "3701", "3702", "4201", "4401",
     "4403", "5101", "6101", "6540",
 ];
-/// DOMAIN §4: cities specifically designated in the state plan (计划单列市).
+/// Designation `separately_planned`: cities specifically designated in the state plan (计划单列市).
 pub const SEPARATELY_PLANNED_CODES: [&str; 5] = ["2102", "3302", "3502", "3702", "4403"];
-/// DOMAIN §4: the 27 provincial capitals (the municipalities have none).
+/// Designation `provincial_capital`: the 27 provincial capitals (the municipalities have none).
 pub const PROVINCIAL_CAPITAL_CODES: [&str; 27] = [
     "1301", "1401", "1501", "2101", "2201", "2301", "3201", "3301", "3401", "3501", "3601", "3701",
     "4101", "4201", "4301", "4401", "4501", "4601", "5101", "5201", "5301", "5401", "6101", "6201",
     "6301", "6401", "6501",
 ];
-/// DOMAIN §4: cities without districts granted local legislative power by name
+/// Designation `local_legislation` by grant: cities without districts granted local legislative power by name
 /// (Legislation Law 2015, art. 72): 东莞, 中山, 嘉峪关, 三沙. 儋州 4604 is not
 /// among them.
 pub const LEGISLATION_GRANT_CODES: [&str; 4] = ["4419", "4420", "6202", "4603"];
 
-/// DOMAIN §1/§3: rows that are not units. Found by rule (prefecture rows
+/// Placeholders: rows that are not units (their children hang under the
+/// placeholder's parent). Found by rule (prefecture rows
 /// named 市辖区, 县 or …直辖县级行政区划, county rows named 市辖区) and checked
 /// against this list (sorted as strings), so a new edition with another placeholder fails loudly.
 pub const PLACEHOLDERS: [&str; 10] = [
     "1101", "1201", "3101", "4190", "4290", "4690", "5001", "5002", "620201", "6590",
 ];
 
-/// DOMAIN §3: 伊犁哈萨克自治州 administers 塔城地区 and 阿勒泰地区, whose codes
+/// Irregular parents: 伊犁哈萨克自治州 administers 塔城地区 and 阿勒泰地区, whose codes
 /// sit flat under 65.
 pub const REPARENTED: [(&str, &str); 2] = [("6542", "6540"), ("6543", "6540")];
 
@@ -539,13 +541,13 @@ pub fn dataset(src: &Sources) -> Result<Dataset, String> {
         })
         .collect();
     for (u, unit) in ordered.iter().enumerate() {
-        if let Some(p) = unit.parent {
-            if unit.kind.level().is_above(ordered[p].kind.level()) {
-                return Err(format!(
-                    "{} ranks above its parent {}",
-                    unit.code, ordered[p].code
-                ));
-            }
+        if let Some(p) = unit.parent
+            && unit.kind.level().is_above(ordered[p].kind.level())
+        {
+            return Err(format!(
+                "{} ranks above its parent {}",
+                unit.code, ordered[p].code
+            ));
         }
         debug_assert!(unit.parent.is_none_or(|p| p < u));
     }
@@ -562,7 +564,7 @@ pub fn dataset(src: &Sources) -> Result<Dataset, String> {
     })
 }
 
-/// DOMAIN §4, each rule on the data:
+/// Designations, each rule on the data:
 /// - sub_provincial, separately_planned, provincial_capital: by the lists above;
 /// - districted_city: a prefecture-level city with at least one District child;
 /// - local_legislation: every provincial-level government, every districted
@@ -623,7 +625,7 @@ fn designate(units: &[Unit], corps_cities: &[usize]) -> Result<Vec<(usize, u32)>
         .collect())
 }
 
-/// Secondary relations (DOMAIN §3):
+/// Secondary relations:
 /// - Entrusted (代管): the province to every county-level city whose primary
 ///   parent is a prefecture-level city, which manages it on the province's
 ///   behalf. Not under an autonomous prefecture (which administers its cities

@@ -14,7 +14,7 @@
 //! note         u16 len + UTF-8   "@generated ..." (from what, how)
 //! version      u16 len + UTF-8   the data version (source and commit)
 //! years        u16 first, u16 last          table years covered
-//! cutoff       u32 yyyymmdd                 the embedded hierarchy's data date
+//! cutoff       u32 yyyymmdd                 the embedded NBS data's date (default cut-off)
 //! names        u32 count, count × u8 len, blob     distinct names, sorted
 //! docs         u32 count, count × u8 len, blob     distinct 文号, sorted
 //! records      u32 count, count × 8 bytes, sorted by (code, first):
@@ -39,11 +39,13 @@ use std::path::Path;
 pub const MAGIC: &[u8; 8] = b"XZQHHIST";
 /// The format version written after [`MAGIC`].
 pub const FORMAT_VERSION: u16 = 1;
-/// The data version recorded in the artifact (`xzqh::history::DATA_VERSION`).
+/// The data version recorded in the artifact (`xzqh::china::HISTORY_VERSION`).
 pub const DATA_VERSION: &str =
     "yescallop/areacodes@2da87e7 (MCA county-level codes 1981-2025, CC0 1.0)";
-/// The embedded hierarchy's data date (NBS 2023: 2023-06-30) as yyyymmdd:
-/// changes dated after it are "later changes" the hierarchy does not show.
+/// The embedded NBS data's date (NBS 2023: 2023-06-30) as yyyymmdd, the
+/// default cut-off of `History::embedded()`: changes dated after it are
+/// "later changes" the hierarchy does not show. A profile with another data
+/// date (`ChinaProfile::with_data_date`) recomputes the history for its own.
 pub const CUTOFF: u32 = 20_230_630;
 /// Where the artifact goes, relative to the repository root.
 pub const ARTIFACT: &str = "data/china/history.bin";
