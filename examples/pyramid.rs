@@ -27,7 +27,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Down to county level: 119 units, readable on one page. (Two levels
     // deep would also draw the townships of 仙桃 and the other three.)
     let dot = h
-        .dot(hubei, &DotOptions::default().with_lowest_level(Some(COUNTY)))
+        .dot(
+            hubei,
+            &DotOptions::default().with_lowest_level(Some(COUNTY)),
+        )
         .ok_or("湖北省 is a unit of this hierarchy")?;
     let direct: Vec<String> = hubei
         .children()

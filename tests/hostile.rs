@@ -1331,3 +1331,26 @@ mod policies {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Free text: offsets are u32, so the resolver reads texts up to a cap.
+
+#[test]
+fn address_texts_beyond_the_cap_are_not_read() {
+    use xzqh::address::{MAX_TEXT_BYTES, Outcome};
+    let h = sample::small_china();
+    let addresses = h.addresses().unwrap();
+    let mut text = "x".repeat(MAX_TEXT_BYTES);
+    assert_eq!(addresses.resolve(&text).outcome(), &Outcome::NotFound);
+    text.push('x');
+    let (r, peak) = peak_bytes(|| addresses.resolve(&text));
+    assert_eq!(
+        r.outcome(),
+        &Outcome::TooLong {
+            bytes: MAX_TEXT_BYTES + 1
+        }
+    );
+    assert_eq!(r.remainder_range(), 0..text.len());
+    assert!(r.spans().is_empty() && r.chain().is_empty());
+    assert_eq!(peak, 0);
+}

@@ -200,3 +200,21 @@ pub(crate) use dictionary::Dictionary;
 pub(crate) use read::set_exhaustive;
 pub use resolver::AddressResolver;
 pub use types::{AddressError, Candidate, Form, OldName, Outcome, Resolution, Span};
+
+/// The longest text [`AddressResolver::resolve`] reads, in bytes; a longer
+/// one is [`Outcome::TooLong`]. The resolver stores offsets into the text
+/// as `u32`, so the cap must stay below 4 GiB; an address is a few hundred
+/// bytes at most, and the cap also bounds the work of one call.
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::address::{MAX_TEXT_BYTES, Outcome};
+/// let text = "北".repeat(MAX_TEXT_BYTES / 3 + 1);
+/// let r = xzqh::china().addresses()?.resolve(&text);
+/// assert_eq!(r.outcome(), &Outcome::TooLong { bytes: text.len() });
+/// assert_eq!(r.remainder(), text);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+const _: () = assert!(MAX_TEXT_BYTES < u32::MAX as usize);

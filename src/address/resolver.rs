@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::address::dictionary::{AddressResolverBuilder, Dictionary, Entry, Pat};
 use crate::address::read::Scratch;
-use crate::address::types::{OldName, Resolution};
+use crate::address::types::{OldName, Outcome, Resolution};
 use crate::model::hierarchy::Hierarchy;
 use crate::model::unit::Unit;
 
@@ -139,6 +139,15 @@ impl<'h> AddressResolver<'h> {
     where
         'h: 't,
     {
+        if text.len() > super::MAX_TEXT_BYTES {
+            return Resolution {
+                text,
+                outcome: Outcome::TooLong { bytes: text.len() },
+                chain: Vec::new(),
+                spans: Vec::new(),
+                rest: 0..text.len(),
+            };
+        }
         sc.clear();
         let first = self.matches(text, sc);
         sc.link();

@@ -266,6 +266,12 @@ pub enum Outcome<'a> {
     Ambiguous(Vec<Candidate<'a>>),
     /// The text names no unit.
     NotFound,
+    /// The text is longer than [`MAX_TEXT_BYTES`](crate::address::MAX_TEXT_BYTES)
+    /// and was not read.
+    TooLong {
+        /// The text's length in bytes.
+        bytes: usize,
+    },
 }
 
 /// The answer for one text: the outcome, the unit's chain, the spans that
