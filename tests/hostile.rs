@@ -1206,7 +1206,7 @@ mod policies {
                 err,
                 PolicyError::TooLarge {
                     size: text.len(),
-                    max: 1 << 20
+                    max: 256 << 10
                 }
             );
             assert!(peak < 4 * 1024, "{peak} bytes");
@@ -1256,39 +1256,51 @@ mod policies {
         let err = Policy::from_json_with(r#"{"name": "eleven"}"#, &limits).unwrap_err();
         assert_eq!(err, PolicyError::TooLarge { size: 18, max: 10 });
 
-        // 300,000 empty roles (900 kB): stopped at the 4,097th value.
-        let roles = format!("name = \"x\"\nroles = [{}]", vec!["''"; 300_000].join(","));
+        // 80,000 empty roles (240 kB): stopped at the 8,193rd token.
+        let roles = format!("name = \"x\"\nroles = [{}]", vec!["''"; 80_000].join(","));
         let (err, peak) = peak_bytes(|| Policy::from_toml(&roles).unwrap_err());
         assert_eq!(
             err,
-            PolicyError::TooManyValues {
+            PolicyError::TooManyTokens {
                 line: 2,
-                max: 4_096
+                max: 8_192
             }
         );
         assert!(peak < 4 * 1024, "{peak} bytes");
 
+        // The TOML parser holds about 50 bytes per token: 65,000 line ends
+        // (65 kB) took 3.5 MB, 65,000 quotes 7 MB.
+        for bomb in [
+            format!("name = \"x\"{}", "\n".repeat(65_000)),
+            format!("name = \"x\"\nroles = [{}]", "\"\"".repeat(65_000)),
+            format!("name = \"x\"\n{}", "@ ".repeat(65_000)),
+        ] {
+            let (err, peak) = peak_bytes(|| Policy::from_toml(&bomb).unwrap_err());
+            assert!(matches!(err, PolicyError::TooManyTokens { .. }), "{err}");
+            assert!(peak < 4 * 1024, "{peak} bytes");
+        }
+
         // At the limits the parser runs, in memory bounded by the input.
         let mut cases = vec![
-            format!("name = \"x\"\nroles = [{}]", vec!["''"; 4_090].join(",")),
+            format!("name = \"x\"\nroles = [{}]", vec!["''"; 4_000].join(",")),
             format!(
                 "name = \"x\"\nroles = [{}]",
-                vec!["\"\\u0041\""; 4_090].join(",")
+                vec!["\"\\u0041\""; 4_000].join(",")
             ),
             format!(
                 "name = \"x\"\n{}",
-                "[[categories]]\nname = \"c\"\n".repeat(1_300)
+                "[[categories]]\nname = \"c\"\n".repeat(370)
             ),
             format!(
                 "name = \"x\"\nroles = ['{}']",
                 "a".repeat(PolicyLimits::default().max_bytes - 30)
             ),
         ];
-        cases.push(format!("{}\n{}", cases[0], "#".repeat(1 << 20)));
+        cases.push(format!("{}\n{}", cases[0], "#".repeat(200 << 10)));
         for text in &cases {
             let (r, peak) = peak_bytes(|| Policy::from_toml(text));
             assert!(
-                peak < 4 * text.len() + 4 * 1024 * 1024,
+                peak < 4 * text.len() + 1024 * 1024,
                 "{peak} bytes for {} bytes: {:?}",
                 text.len(),
                 r.map(|p| p.name)
@@ -1304,8 +1316,8 @@ mod policies {
 
     #[test]
     fn errors_quote_bounded_excerpts() {
-        let long = "k".repeat(1 << 19);
-        let shown = format!("{}… (524288 bytes)", "k".repeat(64));
+        let long = "k".repeat(100_000);
+        let shown = format!("{}… (100000 bytes)", "k".repeat(64));
         // An unknown field of a megabyte, in JSON and in TOML.
         let err = Policy::from_json(&format!(r#"{{"name":"x","{long}":1}}"#)).unwrap_err();
         let message = err.to_string();
@@ -1314,7 +1326,7 @@ mod policies {
             message.starts_with("cannot parse the policy: unknown field `kkkk"),
             "{message}"
         );
-        assert!(message.ends_with(" at line 1 column 524302"), "{message}");
+        assert!(message.ends_with(" at line 1 column 100014"), "{message}");
         let err = Policy::from_toml(&format!("name = \"x\"\n{long} = 1\n")).unwrap_err();
         let message = err.to_string();
         assert!(message.len() < 1000, "{} bytes: {message}", message.len());
@@ -1353,4 +1365,52 @@ fn address_texts_beyond_the_cap_are_not_read() {
     assert_eq!(r.remainder_range(), 0..text.len());
     assert!(r.spans().is_empty() && r.chain().is_empty());
     assert_eq!(peak, 0);
+}
+
+#[test]
+fn csv_row_of_many_fields_keeps_five() {
+    // 65,536 fields on one line (131 kB) held 3 MB of field slices.
+    let csv = format!(
+        "code,name,parent_code,kind\n0,中国,,state\n11,北京市,0,municipality{}\n",
+        ",d".repeat(65_536)
+    );
+    let import = xzqh::CsvImport::new(xzqh::china::schema());
+    let (err, peak) = peak_bytes(|| import.read("wide.csv", csv.as_bytes()).unwrap_err());
+    assert_eq!(
+        err.to_string(),
+        "wide.csv line 3: expected 4 fields, found 65540"
+    );
+    assert!(peak < 64 * 1024, "{peak} bytes");
+    let header = format!("code,name,parent_code,kind{}\n", ",x".repeat(65_536));
+    let import = xzqh::CsvImport::new(xzqh::china::schema());
+    let (err, peak) = peak_bytes(|| import.read("wide.csv", header.as_bytes()).unwrap_err());
+    assert_eq!(
+        err.to_string(),
+        "wide.csv line 1: expected the header `code,name,parent_code` (optionally `,kind`), found `code,name,parent_code,kind,x`"
+    );
+    assert!(peak < 64 * 1024, "{peak} bytes");
+}
+
+#[test]
+fn json_parser_messages_are_cut() {
+    // serde_json quotes a rejected string in full.
+    let long = "x".repeat(1 << 20);
+    let json = format!(r#"{{"format":"xzqh-hierarchy","version":1,"{long}":1}}"#);
+    let err = json_err(&json);
+    assert_eq!(err.to_string(), "invalid json at line 1, column 1048617");
+    let source = err.source().unwrap().to_string();
+    assert!(source.len() < 400, "{} bytes", source.len());
+    assert!(source.starts_with("unknown field `xxxx"), "{source}");
+    assert!(
+        source.ends_with("… (1048688 bytes) at line 1 column 1048617"),
+        "{source}"
+    );
+    let json = format!(r#"{{"format":"{long}"}}"#);
+    assert_eq!(
+        json_err(&json).to_string(),
+        format!(
+            "not an xzqh hierarchy: format is \"{}… (1048576 bytes)\", expected \"xzqh-hierarchy\"",
+            "x".repeat(64)
+        )
+    );
 }

@@ -309,6 +309,7 @@ impl CsvImport {
             s: text,
             pos: 0,
             line: 1,
+            fields: 0,
         };
         let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(4);
         let header_line = match reader.record(&mut fields) {
@@ -349,10 +350,10 @@ impl CsvImport {
                 Ok(None) => break,
                 Err((line, reason)) => return Err(err(line, reason.to_owned())),
             };
-            if fields.len() != columns {
+            if reader.fields != columns {
                 return Err(err(
                     line,
-                    format!("expected {columns} fields, found {}", fields.len()),
+                    format!("expected {columns} fields, found {}", reader.fields),
                 ));
             }
             if self
@@ -461,7 +462,13 @@ struct Reader<'a> {
     s: &'a str,
     pos: usize,
     line: u64,
+    /// How many fields the last record had (it keeps at most
+    /// [`MAX_FIELDS`] + 1).
+    fields: usize,
 }
+
+/// The most fields a record may have (`code,name,parent_code,kind`).
+const MAX_FIELDS: usize = 4;
 
 impl<'a> Reader<'a> {
     /// Reads the next non-blank record into `fields`; returns its first line,
@@ -471,6 +478,7 @@ impl<'a> Reader<'a> {
         fields: &mut Vec<Cow<'a, str>>,
     ) -> Result<Option<u64>, (u64, &'static str)> {
         fields.clear();
+        self.fields = 0;
         let b = self.s.as_bytes();
         // Skip blank lines.
         loop {
@@ -503,7 +511,12 @@ impl<'a> Reader<'a> {
                 }
                 Cow::Borrowed(&self.s[start..self.pos])
             };
-            fields.push(field);
+            // A record has at most 4 fields: of a longer one, keep one more
+            // (to say so) and only count the rest.
+            self.fields += 1;
+            if fields.len() <= MAX_FIELDS {
+                fields.push(field);
+            }
             match b.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'\n') => {

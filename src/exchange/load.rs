@@ -118,6 +118,31 @@ pub(crate) fn excerpt_chars(s: &str, max: usize) -> String {
     }
 }
 
+/// A parser's message, kept as the source of a [`LoadError`] once cut to
+/// a bounded excerpt (a parser quotes the input it rejects in full).
+#[derive(Debug)]
+pub(crate) struct ParserMessage(pub(crate) String);
+
+impl std::fmt::Display for ParserMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for ParserMessage {}
+
+/// serde_json's message with what it quotes cut to an excerpt of 160
+/// characters, and its position kept.
+#[cfg(feature = "serde")]
+pub(crate) fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    match full.strip_suffix(&at) {
+        Some(m) => format!("{}{at}", excerpt_chars(m, 160)),
+        None => excerpt_chars(&full, 160),
+    }
+}
+
 /// A failure to load a hierarchy from CSV, JSON or a binary snapshot.
 ///
 /// Messages are lowercase and name what to fix: the line of a CSV row, the

@@ -131,9 +131,9 @@ pub enum PolicyError {
         /// The limit.
         max: usize,
     },
-    /// The file holds more values than [`PolicyLimits::max_values`](crate::routing::PolicyLimits::max_values).
-    #[error("line {line}: the policy has more than {max} values")]
-    TooManyValues {
+    /// The file holds more tokens than [`PolicyLimits::max_tokens`](crate::routing::PolicyLimits::max_tokens).
+    #[error("line {line}: the policy has more than {max} tokens")]
+    TooManyTokens {
         /// The line (1-based) where the count passes the limit.
         line: u64,
         /// The limit.

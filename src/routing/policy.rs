@@ -6,7 +6,7 @@
 use std::fmt;
 
 #[cfg(feature = "serde")]
-use crate::exchange::load::excerpt_chars;
+use crate::exchange::load::{excerpt_chars, json_message};
 #[cfg(feature = "serde")]
 use crate::routing::compiled::PolicyError;
 
@@ -109,13 +109,13 @@ impl Policy {
     }
 
     /// Parses a policy from JSON within `limits`: the size, the nesting and
-    /// the number of values are checked in one pass over the text before
+    /// the number of tokens are checked in one pass over the text before
     /// the parser sees it.
     ///
     /// # Errors
     ///
     /// [`PolicyError::TooLarge`], [`PolicyError::TooDeep`],
-    /// [`PolicyError::TooManyValues`], then [`PolicyError::Parse`] as
+    /// [`PolicyError::TooManyTokens`], then [`PolicyError::Parse`] as
     /// [`from_json`](Self::from_json).
     ///
     /// # Examples
@@ -129,14 +129,8 @@ impl Policy {
     #[cfg(feature = "serde")]
     pub fn from_json_with(text: &str, limits: &PolicyLimits) -> Result<Policy, PolicyError> {
         limits.scan(text, Syntax::Json)?;
-        serde_json::from_str(text).map_err(|e| {
-            let full = e.to_string();
-            let at = format!(" at line {} column {}", e.line(), e.column());
-            let message = match full.strip_suffix(&at) {
-                Some(m) => format!("{}{at}", bounded(m)),
-                None => bounded(&full),
-            };
-            PolicyError::Parse { message }
+        serde_json::from_str(text).map_err(|e| PolicyError::Parse {
+            message: json_message(&e),
         })
     }
 
@@ -164,25 +158,25 @@ impl Policy {
 
     /// Parses a policy from TOML within `limits`. The TOML parser has no
     /// nesting limit of its own, so the nesting (arrays, inline tables and
-    /// dotted keys), the size and the number of values are checked in one
+    /// dotted keys), the size and the number of tokens are checked in one
     /// pass over the text before the parser sees it.
     ///
     /// # Errors
     ///
     /// [`PolicyError::TooLarge`], [`PolicyError::TooDeep`],
-    /// [`PolicyError::TooManyValues`], then [`PolicyError::Parse`] as
+    /// [`PolicyError::TooManyTokens`], then [`PolicyError::Parse`] as
     /// [`from_toml`](Self::from_toml).
     ///
     /// # Examples
     ///
     /// ```
     /// use xzqh::routing::{Policy, PolicyError, PolicyLimits};
-    /// let bomb = "name = \"x\"\nroles = ".to_owned() + &"[".repeat(1 << 19);
+    /// let bomb = "name = \"x\"\nroles = ".to_owned() + &"[".repeat(100_000);
     /// let err = Policy::from_toml(&bomb).unwrap_err();
     /// assert_eq!(err, PolicyError::TooDeep { line: 2, max: 16 });
-    /// let limits = PolicyLimits::default().with_max_values(3);
+    /// let limits = PolicyLimits::default().with_max_tokens(8);
     /// let err = Policy::from_toml_with("name = \"x\"\nroles = [\"agency\", \"functional\"]", &limits).unwrap_err();
-    /// assert_eq!(err.to_string(), "line 2: the policy has more than 3 values");
+    /// assert_eq!(err.to_string(), "line 2: the policy has more than 8 tokens");
     /// ```
     #[cfg(feature = "serde")]
     pub fn from_toml_with(text: &str, limits: &PolicyLimits) -> Result<Policy, PolicyError> {
@@ -211,7 +205,7 @@ fn bounded(message: &str) -> String {
 /// file fails fast, in memory bounded by its size.
 ///
 /// Real policies are a few kilobytes, nest three deep and hold a few
-/// hundred values (China's default policy: 1.6 kB, 121 values); the defaults leave ample room. The fields are public;
+/// hundred values; the defaults leave ample room. The fields are public;
 /// the `with_*` methods set one and return the limits.
 ///
 /// # Examples
@@ -220,27 +214,29 @@ fn bounded(message: &str) -> String {
 /// let limits = xzqh::routing::PolicyLimits::default().with_max_bytes(1 << 16);
 /// assert_eq!(limits.max_bytes, 1 << 16);
 /// assert_eq!(limits.max_depth, 16);
-/// assert_eq!(limits.max_values, 4_096);
+/// assert_eq!(limits.max_tokens, 8_192);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PolicyLimits {
-    /// Largest file in bytes (default 1 MiB; the TOML parser holds up to
+    /// Largest file in bytes (default 256 KiB; the TOML parser holds up to
     /// seven times the text while it reads a long string).
     pub max_bytes: usize,
     /// Deepest nesting of arrays, tables and dotted keys (default 16).
     pub max_depth: usize,
-    /// Most values: items of arrays and fields of tables (default 4,096;
-    /// the TOML parser holds about half a kilobyte per value).
-    pub max_values: usize,
+    /// Most tokens: strings, comments, line ends, runs of spaces and
+    /// punctuation count one, brackets and braces eight (default 8,192;
+    /// China's default policy as TOML has about 920). The TOML
+    /// parser holds about 50 bytes per token, and more per table.
+    pub max_tokens: usize,
 }
 
 impl Default for PolicyLimits {
     fn default() -> Self {
         PolicyLimits {
-            max_bytes: 1 << 20,
+            max_bytes: 256 << 10,
             max_depth: 16,
-            max_values: 4_096,
+            max_tokens: 8_192,
         }
     }
 }
@@ -278,23 +274,24 @@ impl PolicyLimits {
         self
     }
 
-    /// Sets the most values.
+    /// Sets the most tokens.
     ///
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::routing::PolicyLimits::default().with_max_values(9).max_values, 9);
+    /// assert_eq!(xzqh::routing::PolicyLimits::default().with_max_tokens(9).max_tokens, 9);
     /// ```
-    pub fn with_max_values(mut self, max: usize) -> Self {
-        self.max_values = max;
+    pub fn with_max_tokens(mut self, max: usize) -> Self {
+        self.max_tokens = max;
         self
     }
 
-    /// Checks the size, then reads the text once outside strings and
-    /// comments: each `[` or `{` opens a level and a value, each `,` or `=`
-    /// adds a value, and in TOML each `.` outside a string adds a level
-    /// until the end of its key or value (dotted keys nest tables). A float
-    /// counts one level too much; real policies stay far below the limits.
+    /// Checks the size, then reads the text once. Outside strings and
+    /// comments each `[` or `{` opens a level, and in TOML each `.` adds
+    /// one until the end of its key or value (dotted keys nest tables); a
+    /// float counts one level too much. Tokens: each string, comment, line
+    /// end, run of spaces and punctuation byte counts one (words between
+    /// them are at most as many again), each `[` and `{` eight.
     #[cfg(feature = "serde")]
     fn scan(&self, text: &str, syntax: Syntax) -> Result<(), PolicyError> {
         if text.len() > self.max_bytes {
@@ -303,8 +300,9 @@ impl PolicyLimits {
                 max: self.max_bytes,
             });
         }
+        let toml = syntax == Syntax::Toml;
         let b = text.as_bytes();
-        let (mut depth, mut dots, mut values, mut line) = (0usize, 0usize, 0usize, 1u64);
+        let (mut depth, mut dots, mut tokens, mut line) = (0usize, 0usize, 0usize, 1u64);
         let mut i = 0;
         while i < b.len() {
             let c = b[i];
@@ -314,8 +312,13 @@ impl PolicyLimits {
                     line += 1;
                     dots = 0;
                 }
-                b'"' | b'\'' if syntax == Syntax::Toml || c == b'"' => {
-                    let triple = syntax == Syntax::Toml && b[i..].starts_with(&[c, c]);
+                b' ' | b'\t' | b'\r' => {
+                    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r') {
+                        i += 1;
+                    }
+                }
+                b'"' | b'\'' if toml || c == b'"' => {
+                    let triple = toml && b[i..].starts_with(&[c, c]);
                     if triple {
                         i += 2;
                     }
@@ -339,36 +342,37 @@ impl PolicyLimits {
                         }
                     }
                 }
-                b'#' if syntax == Syntax::Toml => {
+                b'#' if toml => {
                     while i < b.len() && b[i] != b'\n' {
                         i += 1;
                     }
                 }
                 b'[' | b'{' => {
                     depth += 1;
-                    values += 1;
+                    // Tables and arrays cost the parser most.
+                    tokens += 7;
                 }
                 b']' | b'}' => {
                     depth = depth.saturating_sub(1);
                     dots = 0;
                 }
-                b',' | b'=' => {
-                    values += 1;
-                    dots = 0;
-                }
-                b'.' if syntax == Syntax::Toml => dots += 1,
-                _ => continue,
+                b',' | b'=' => dots = 0,
+                b'.' if toml => dots += 1,
+                b'_' | b'-' | b'+' | b':' => continue,
+                c if c.is_ascii_alphanumeric() || !c.is_ascii() => continue,
+                _ => {}
             }
+            tokens += 1;
             if depth + dots > self.max_depth {
                 return Err(PolicyError::TooDeep {
                     line,
                     max: self.max_depth,
                 });
             }
-            if values > self.max_values {
-                return Err(PolicyError::TooManyValues {
+            if tokens > self.max_tokens {
+                return Err(PolicyError::TooManyTokens {
                     line,
-                    max: self.max_values,
+                    max: self.max_tokens,
                 });
             }
         }

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::exchange::load::{LoadError, LoadLimits, LoadOptions, excerpt};
+use crate::exchange::load::{
+    LoadError, LoadLimits, LoadOptions, ParserMessage, excerpt, json_message,
+};
 use crate::model::assemble::Parts;
 use crate::model::builder::KindRef;
 use crate::model::hierarchy::{Hierarchy, NONE};
@@ -291,7 +293,7 @@ impl Hierarchy {
                 return Err(LoadError::Json {
                     line: e.line(),
                     column: e.column(),
-                    source: Box::new(e),
+                    source: Box::new(ParserMessage(json_message(&e))),
                 });
             }
         };
