@@ -4,7 +4,7 @@
 //! structure a user would write: a petgraph `Graph` of owned strings plus
 //! std `HashMap`s from code and from name to nodes.
 //!
-//! `cargo bench --bench china -- --warm-up-time 1 --measurement-time 3`;
+//! `cargo bench -p xzqh-benches --bench china -- --warm-up-time 1 --measurement-time 3`;
 //! add `--features villages` for the village level.
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -18,7 +18,7 @@
 //! the CPU; in "dependent" ones the next input's index is computed from the
 //! previous answer, so each waits for the last. Times are per query.
 //!
-//! Run: `cargo bench --bench jurisdiction -- --warm-up-time 1 --measurement-time 3`
+//! Run: `cargo bench -p xzqh-benches --bench jurisdiction -- --warm-up-time 1 --measurement-time 3`
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hint::black_box;
@@ -321,7 +321,7 @@ fn benches(c: &mut Criterion) {
                         iters,
                         SETS,
                         dependent,
-                        |i| h.lca_of(&sets[i]),
+                        |i| h.lca_of(sets[i].iter()),
                         |r| r.map_or(0, |u| u.id().index() + 1),
                     )
                 })

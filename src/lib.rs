@@ -70,7 +70,7 @@
 //! The data is embedded as compact generated artifacts (`data/china/*.bin`,
 //! no build script). Regenerate them from the CSVs in `data/china/source`
 //! with `cargo run -p xzqh-data`; a test fails when the committed artifacts
-//! are stale. What xzqh makes of the NBS rows (the [`china`] module docs say
+//! are stale. What xzqh makes of the NBS rows (the [`china`](mod@china) module docs say
 //! more):
 //!
 //! - **Placeholders are not units.** 1101, 1201, 3101, 5001 (市辖区), 5002

@@ -490,20 +490,20 @@ fn reference(
         return None;
     }
     let up = chain(ub);
-    if relations.contains(&Administrative) {
-        if let Some(k) = up.iter().position(|&x| x == ua) {
-            return Some((Administrative, k, a));
-        }
+    if relations.contains(&Administrative)
+        && let Some(k) = up.iter().position(|&x| x == ua)
+    {
+        return Some((Administrative, k, a));
     }
     let mut best: Option<(Relation, usize, UnitId)> = None;
     for (target, r) in ua.relations_out() {
         if !relations.contains(&r) {
             continue;
         }
-        if let Some(k) = up.iter().position(|&x| x == target) {
-            if best.is_none_or(|(_, d, _)| k + 1 < d) {
-                best = Some((r, k + 1, target.id()));
-            }
+        if let Some(k) = up.iter().position(|&x| x == target)
+            && best.is_none_or(|(_, d, _)| k + 1 < d)
+        {
+            best = Some((r, k + 1, target.id()));
         }
     }
     best
