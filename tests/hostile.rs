@@ -1365,6 +1365,17 @@ fn address_texts_beyond_the_cap_are_not_read() {
     assert_eq!(r.remainder_range(), 0..text.len());
     assert!(r.spans().is_empty() && r.chain().is_empty());
     assert_eq!(peak, 0);
+
+    // A name repeated up to the cap: the readings multiply, memory stays
+    // within four times the text and a megabyte.
+    let h = xzqh::china();
+    let addresses = h.addresses().unwrap();
+    for piece in ["朝阳", "南山", "北京朝阳区", "东"] {
+        let text = piece.repeat(MAX_TEXT_BYTES / piece.len());
+        let (r, peak) = peak_bytes(|| addresses.resolve(&text).spans().len());
+        assert!(r <= text.len());
+        assert!(peak < 4 * text.len() + (1 << 20), "{piece}: {peak} bytes");
+    }
 }
 
 #[test]
