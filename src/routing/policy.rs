@@ -171,7 +171,7 @@ impl Policy {
     ///
     /// ```
     /// use xzqh::routing::{Policy, PolicyError, PolicyLimits};
-    /// let bomb = "name = \"x\"\nroles = ".to_owned() + &"[".repeat(100_000);
+    /// let bomb = "name = \"x\"\nroles = ".to_owned() + &"[".repeat(10_000);
     /// let err = Policy::from_toml(&bomb).unwrap_err();
     /// assert_eq!(err, PolicyError::TooDeep { line: 2, max: 16 });
     /// let limits = PolicyLimits::default().with_max_tokens(8);
@@ -219,8 +219,8 @@ fn bounded(message: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PolicyLimits {
-    /// Largest file in bytes (default 256 KiB; the TOML parser holds up to
-    /// seven times the text while it reads a long string).
+    /// Largest file in bytes (default 64 KiB; China's default policy is
+    /// 1.8 kB, and the TOML parser holds up to ten times the text).
     pub max_bytes: usize,
     /// Deepest nesting of arrays, tables and dotted keys (default 16).
     pub max_depth: usize,
@@ -234,7 +234,7 @@ pub struct PolicyLimits {
 impl Default for PolicyLimits {
     fn default() -> Self {
         PolicyLimits {
-            max_bytes: 256 << 10,
+            max_bytes: 64 << 10,
             max_depth: 16,
             max_tokens: 8_192,
         }
