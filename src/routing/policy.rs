@@ -214,7 +214,7 @@ fn bounded(message: &str) -> String {
 /// let limits = xzqh::routing::PolicyLimits::default().with_max_bytes(1 << 16);
 /// assert_eq!(limits.max_bytes, 1 << 16);
 /// assert_eq!(limits.max_depth, 16);
-/// assert_eq!(limits.max_tokens, 8_192);
+/// assert_eq!(limits.max_tokens, 4_096);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -224,10 +224,11 @@ pub struct PolicyLimits {
     pub max_bytes: usize,
     /// Deepest nesting of arrays, tables and dotted keys (default 16).
     pub max_depth: usize,
-    /// Most tokens: strings, comments, line ends, runs of spaces and
-    /// punctuation count one, brackets and braces eight (default 8,192;
-    /// China's default policy as TOML has about 920). The TOML
-    /// parser holds about 50 bytes per token, and more per table.
+    /// Most tokens: strings, comments, runs of spaces and separators count
+    /// one, line ends four, brackets, braces and what the parser rejects
+    /// eight (default 4,096; China's default policy as TOML has about
+    /// 1,230). The TOML parser holds about 50 bytes per token, more
+    /// per table, line and error.
     pub max_tokens: usize,
 }
 
@@ -236,7 +237,7 @@ impl Default for PolicyLimits {
         PolicyLimits {
             max_bytes: 64 << 10,
             max_depth: 16,
-            max_tokens: 8_192,
+            max_tokens: 4_096,
         }
     }
 }
@@ -289,9 +290,11 @@ impl PolicyLimits {
     /// Checks the size, then reads the text once. Outside strings and
     /// comments each `[` or `{` opens a level, and in TOML each `.` adds
     /// one until the end of its key or value (dotted keys nest tables); a
-    /// float counts one level too much. Tokens: each string, comment, line
-    /// end, run of spaces and punctuation byte counts one (words between
-    /// them are at most as many again), each `[` and `{` eight.
+    /// float counts one level too much. Tokens: each string, comment, run of
+    /// spaces, `,`, `=` and `.` counts one (words between them are at most
+    /// as many again); each line end four; each `[` and `{` (even inside a
+    /// string), each other punctuation byte and each string cut by a line
+    /// end eight.
     #[cfg(feature = "serde")]
     fn scan(&self, text: &str, syntax: Syntax) -> Result<(), PolicyError> {
         if text.len() > self.max_bytes {
@@ -300,6 +303,10 @@ impl PolicyLimits {
                 max: self.max_bytes,
             });
         }
+        // What a table, an array or a parse error costs, in tokens.
+        const HEAVY: usize = 8;
+        // What a line costs, in tokens.
+        const LINE: usize = 4;
         let toml = syntax == Syntax::Toml;
         let b = text.as_bytes();
         let (mut depth, mut dots, mut tokens, mut line) = (0usize, 0usize, 0usize, 1u64);
@@ -311,6 +318,8 @@ impl PolicyLimits {
                 b'\n' => {
                     line += 1;
                     dots = 0;
+                    // A line the parser rejects costs it a record.
+                    tokens += LINE - 1;
                 }
                 b' ' | b'\t' | b'\r' => {
                     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r') {
@@ -322,14 +331,18 @@ impl PolicyLimits {
                     if triple {
                         i += 2;
                     }
-                    // To the closing quote(s), past escapes in basic strings;
-                    // an unclosed string is the parser's error.
+                    // To the closing quote(s), past escapes in basic strings.
+                    // An unclosed string is the parser's error, and the
+                    // parser may read what follows differently: brackets
+                    // inside a string weigh as much as outside (they do not
+                    // nest), and so does a line end that cuts a string.
                     while i < b.len() {
                         let d = b[i];
                         i += 1;
                         if d == b'\n' {
                             line += 1;
                             if !triple {
+                                tokens += HEAVY;
                                 break;
                             }
                         } else if d == b'\\' && c == b'"' {
@@ -339,6 +352,8 @@ impl PolicyLimits {
                                 i += 2;
                             }
                             break;
+                        } else if d == b'[' || d == b'{' {
+                            tokens += HEAVY;
                         }
                     }
                 }
@@ -350,7 +365,7 @@ impl PolicyLimits {
                 b'[' | b'{' => {
                     depth += 1;
                     // Tables and arrays cost the parser most.
-                    tokens += 7;
+                    tokens += HEAVY - 1;
                 }
                 b']' | b'}' => {
                     depth = depth.saturating_sub(1);
@@ -360,7 +375,8 @@ impl PolicyLimits {
                 b'.' if toml => dots += 1,
                 b'_' | b'-' | b'+' | b':' => continue,
                 c if c.is_ascii_alphanumeric() || !c.is_ascii() => continue,
-                _ => {}
+                // Any other byte is an error the parser records.
+                _ => tokens += HEAVY - 1,
             }
             tokens += 1;
             if depth + dots > self.max_depth {
