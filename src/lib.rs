@@ -37,6 +37,8 @@
 //! - **Addresses**: [`Hierarchy::addresses`] ([`address::AddressResolver`]):
 //!   free text to units.
 //! - **Routing**: [`routing::Router`] with a [`routing::Policy`].
+//! - **Matters**: [`matters::Ledger`]: cases that belong together over
+//!   time, raised to the level that can carry them.
 //! - **Exchange**: [`CsvImport`], JSON and binary snapshots (feature
 //!   `serde`), Graphviz pictures ([`Hierarchy::dot`]).
 //! - **China** (feature `china`, default): [`china()`],
@@ -56,7 +58,10 @@
 //! division codes (《2023年统计用区划代码和城乡划分代码》, cut-off date
 //! 2023-06-30, [`china::DATA_VERSION`]) down to township level: 31
 //! provincial-level units, 333 prefecture-level, 2,974 county-level and
-//! 41,351 township-level, 44,691 units with the root and the Corps. With
+//! 41,351 township-level; with the three provincial-level units the NBS list
+//! lacks (71 台湾省, 81 香港特别行政区, 82 澳门特别行政区; Hong Kong's 3 areas
+//! and 18 districts, Macau's 2 areas and 7 parishes), the root and the
+//! Corps, 44,724 units. With
 //! the `villages` feature, `china_with_villages()` adds the 620,572
 //! village-level units.
 //!
@@ -152,7 +157,9 @@
 pub mod address;
 #[cfg(feature = "china")]
 pub mod china;
+pub mod desks;
 mod exchange;
+pub mod matters;
 mod model;
 pub mod routing;
 

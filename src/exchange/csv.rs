@@ -305,12 +305,7 @@ impl CsvImport {
         let text = std::str::from_utf8(bytes)
             .map_err(|e| err(line_of(bytes, e.valid_up_to()), "invalid utf-8".to_owned()))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = Reader {
-            s: text,
-            pos: 0,
-            line: 1,
-            fields: 0,
-        };
+        let mut reader = Reader::new(text);
         let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(4);
         let header_line = match reader.record(&mut fields) {
             Ok(Some(line)) => line,
@@ -350,10 +345,10 @@ impl CsvImport {
                 Ok(None) => break,
                 Err((line, reason)) => return Err(err(line, reason.to_owned())),
             };
-            if reader.fields != columns {
+            if reader.fields() != columns {
                 return Err(err(
                     line,
-                    format!("expected {columns} fields, found {}", reader.fields),
+                    format!("expected {columns} fields, found {}", reader.fields()),
                 ));
             }
             if self
@@ -458,7 +453,7 @@ impl CsvImport {
 }
 
 /// An RFC 4180 record reader over validated UTF-8 that tracks lines.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     s: &'a str,
     pos: usize,
     line: u64,
@@ -467,13 +462,31 @@ struct Reader<'a> {
     fields: usize,
 }
 
-/// The most fields a record may have (`code,name,parent_code,kind`).
-const MAX_FIELDS: usize = 4;
+/// The most fields a record keeps: of a longer one, one more (to say so),
+/// and the rest are only counted ([`Reader::fields`]), so that a line of a
+/// million commas holds no million slices. Every format read with it has
+/// fewer columns.
+const MAX_FIELDS: usize = 64;
 
 impl<'a> Reader<'a> {
+    /// A reader of `s` (valid UTF-8, a byte-order mark already removed).
+    pub(crate) fn new(s: &'a str) -> Self {
+        Reader {
+            s,
+            pos: 0,
+            line: 1,
+            fields: 0,
+        }
+    }
+
+    /// How many fields the last record had, kept or not.
+    pub(crate) fn fields(&self) -> usize {
+        self.fields
+    }
+
     /// Reads the next non-blank record into `fields`; returns its first line,
     /// `None` at the end, or `(line, reason)` for malformed input.
-    fn record(
+    pub(crate) fn record(
         &mut self,
         fields: &mut Vec<Cow<'a, str>>,
     ) -> Result<Option<u64>, (u64, &'static str)> {
@@ -511,8 +524,6 @@ impl<'a> Reader<'a> {
                 }
                 Cow::Borrowed(&self.s[start..self.pos])
             };
-            // A record has at most 4 fields: of a longer one, keep one more
-            // (to say so) and only count the rest.
             self.fields += 1;
             if fields.len() <= MAX_FIELDS {
                 fields.push(field);

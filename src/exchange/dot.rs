@@ -202,8 +202,8 @@ impl Hierarchy {
     /// use xzqh::DotOptions;
     /// let h = xzqh::china();
     /// let dot = h.dot(h.root(), &DotOptions::default().with_depth(Some(1))).unwrap();
-    /// // The State, its 31 provincial-level units and the Corps.
-    /// assert_eq!(dot.unit_count(), 33);
+    /// // The State, its 34 provincial-level units and the Corps.
+    /// assert_eq!(dot.unit_count(), 36);
     /// std::fs::write(std::env::temp_dir().join("xzqh-doc-china.dot"), dot.to_string())?;
     /// assert!(h.dot(xzqh::UnitId::new(u32::MAX), &DotOptions::default()).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())

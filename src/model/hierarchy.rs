@@ -243,7 +243,7 @@ impl Hierarchy {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::china().data_version(), Some("NBS 2023 (2023-06-30)"));
+    /// assert_eq!(xzqh::china().data_version(), Some(xzqh::china::DATA_VERSION));
     /// ```
     pub fn data_version(&self) -> Option<&str> {
         self.data_version.as_deref()

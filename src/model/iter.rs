@@ -18,7 +18,7 @@ use crate::model::unit::Unit;
 /// let h = xzqh::china();
 /// let mut provinces = h.root().children();
 /// assert_eq!(provinces.next().unwrap().name(), "北京市");
-/// assert_eq!(provinces.count(), 31); // 30 more and the Corps
+/// assert_eq!(provinces.count(), 34); // 33 more and the Corps
 /// ```
 #[derive(Clone)]
 pub struct Children<'h> {

@@ -7,13 +7,14 @@
 //! language's suffixes, and names they do not recognize simply have no
 //! short form.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use thiserror::Error;
 
 use crate::exchange::load::excerpt;
 use crate::model::hierarchy::Hierarchy;
-use crate::model::profile::{FormStrength, ShortForm};
+use crate::model::profile::{FormStrength, Profile, ShortForm};
 use crate::model::unit::Unit;
 
 /// The most words one name may span in a whitespace-separated query.
@@ -114,7 +115,10 @@ fn listing(candidates: &[(String, String)]) -> String {
 ///   none there, *major* short forms (those the profile does not mark
 ///   [`Minor`](crate::FormStrength::Minor): China's provincial, prefectural
 ///   and county levels); if none, minor short forms (of lower units, whose
-///   names repeat by the thousand). So 新疆 is the region, not 新疆街道 in Harbin, and 通州
+///   names repeat by the thousand). Exact names count first as written,
+///   then as the profile [folds](crate::Profile::fold) them (China: 澳門 is
+///   澳门特别行政区's short form, 九龍城區 is 九龙城区); short forms are
+///   always compared folded. So 新疆 is the region, not 新疆街道 in Harbin, and 通州
 ///   is both 通州区, not 通州镇 too; 虎门 still finds 虎门镇, and shadowed
 ///   units stay reachable by exact name or by scope (`"贵州 通州"`).
 /// - Candidates are the units the last part matches, over all chains, in
@@ -130,6 +134,8 @@ fn listing(candidates: &[(String, String)]) -> String {
 /// assert_eq!(names.lookup("吉林/长春/朝阳区")?.code(), "220104");
 /// assert_eq!(names.lookup("深圳")?.code(), "4403");
 /// assert_eq!(names.lookup("伊犁州")?.code(), "6540");
+/// // Traditional characters, through China's profile's fold.
+/// assert_eq!(names.lookup("香港 九龍城區")?.name(), "九龙城区");
 /// // 朝阳 is short for two districts, a city (朝阳市) and a county (朝阳县).
 /// let codes: Vec<_> = names.candidates("朝阳").iter().map(|u| u.code()).collect();
 /// assert_eq!(codes, ["110105", "2113", "211321", "220104"]);
@@ -145,10 +151,26 @@ pub struct NameIndex<'h> {
 /// The short forms of a hierarchy's units, built on first use.
 #[derive(Debug, Default)]
 pub(crate) struct FormTables {
-    /// Short forms the profile does not mark minor.
+    /// Names that the profile's [`fold`](Profile::fold) changes, folded.
+    folded: FormTable,
+    /// Short forms the profile does not mark minor, folded.
     major: FormTable,
-    /// Minor short forms.
+    /// Minor short forms, folded.
     minor: FormTable,
+}
+
+/// `s` with every character through the profile's fold; borrowed when
+/// none changes (always with a profile that folds nothing).
+pub(crate) fn fold_str<'s>(profile: &dyn Profile, s: &'s str) -> Cow<'s, str> {
+    match s.char_indices().find(|&(_, c)| profile.fold(c) != c) {
+        None => Cow::Borrowed(s),
+        Some((i, _)) => {
+            let mut out = String::with_capacity(s.len());
+            out.push_str(&s[..i]);
+            out.extend(s[i..].chars().map(|c| profile.fold(c)));
+            Cow::Owned(out)
+        }
+    }
 }
 
 impl FormTables {
@@ -156,15 +178,25 @@ impl FormTables {
         // Every (form, unit) into one buffer, then sort: no allocation per form.
         let profile = h.profile();
         let mut buf = String::new();
-        let (mut major, mut minor) = (Vec::new(), Vec::new());
+        let (mut folded, mut major, mut minor) = (Vec::new(), Vec::new(), Vec::new());
         let mut forms: Vec<ShortForm<'_>> = Vec::new();
         for id in 0..h.len() as u32 {
+            let name = h.name_str(id);
+            if let Cow::Owned(f) = fold_str(profile, name) {
+                let a = buf.len();
+                buf.push_str(&f);
+                folded.push((a, buf.len(), id));
+            }
             forms.clear();
-            profile.short_forms(h.name_str(id), h.kind_def(id), &mut forms);
+            profile.short_forms(name, h.kind_def(id), &mut forms);
             for f in &forms {
                 let a = buf.len();
-                buf.push_str(f.stem);
-                buf.push_str(f.tail);
+                buf.extend(
+                    f.stem
+                        .chars()
+                        .chain(f.tail.chars())
+                        .map(|c| profile.fold(c)),
+                );
                 let recs = if f.strength != FormStrength::Minor {
                     &mut major
                 } else {
@@ -174,6 +206,7 @@ impl FormTables {
             }
         }
         FormTables {
+            folded: FormTable::build(&buf, folded),
             major: FormTable::build(&buf, major),
             minor: FormTable::build(&buf, minor),
         }
@@ -301,17 +334,34 @@ impl<'h> NameIndex<'h> {
     }
 
     /// Appends the units matching `part` strictly below `scope` (anywhere
-    /// when `None`): exact names, else major short forms, else minor ones.
+    /// when `None`): exact names, else names equal once both are folded by
+    /// the profile (香港九龍城區 → 香港九龙城区), else major short forms,
+    /// else minor ones (short forms compared folded).
     fn matches(&self, part: &str, scope: Option<u32>, out: &mut Vec<u32>) {
         let h = self.hierarchy();
         let inside = |id: &u32| scope.is_none_or(|s| s != *id && h.contains_raw(s, *id));
         let before = out.len();
         out.extend(h.by_name(part).map(|u| u.id).filter(inside));
+        if out.len() > before {
+            return;
+        }
+        let folded = fold_str(h.profile(), part);
+        if let Cow::Owned(f) = &folded {
+            out.extend(h.by_name(f).map(|u| u.id).filter(inside));
+        }
+        out.extend(
+            self.forms
+                .folded
+                .get(&folded)
+                .iter()
+                .copied()
+                .filter(inside),
+        );
         for table in [&self.forms.major, &self.forms.minor] {
             if out.len() > before {
                 return;
             }
-            out.extend(table.get(part).iter().copied().filter(inside));
+            out.extend(table.get(&folded).iter().copied().filter(inside));
         }
     }
 

@@ -236,10 +236,10 @@ impl<'h> Unit<'h> {
     /// let h = xzqh::china();
     /// let codes: Vec<_> = h.root().children().map(|c| c.code()).collect();
     /// assert_eq!(codes[..3], ["11", "12", "13"]);
-    /// // 31 provincial-level units and the Xinjiang Production and
-    /// // Construction Corps (code 66).
-    /// assert_eq!(codes.len(), 32);
-    /// assert_eq!(codes.last(), Some(&"66"));
+    /// // 34 provincial-level units and the Xinjiang Production and
+    /// // Construction Corps (code 66, between 65 新疆 and 71 台湾省).
+    /// assert_eq!(codes.len(), 35);
+    /// assert_eq!(codes.last(), Some(&"82"));
     /// ```
     pub fn children(self) -> Children<'h> {
         Children::new(self.h, self.id)

@@ -117,8 +117,12 @@ mod router;
 mod trace;
 
 pub use case::{Case, Place};
+pub(crate) use compiled::role_bit;
 pub use compiled::{CompiledPolicy, MAX_COMPETENCES, PolicyError};
 pub use decision::{Decision, LevelSource, RouteError, Step};
 pub use policy::{CategoryDef, CompetenceDef, Policy, PolicyLimits, ScaleDef, SeverityDef};
 pub use router::Router;
 pub use trace::Trace;
+// The matters ledger's hooks: read places and check a unit as the router does.
+pub(crate) use compiled::Mask;
+pub(crate) use router::{may_handle, read_places};

@@ -11,7 +11,7 @@ use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::model::schema::{Level, Role};
 use crate::model::unit::Unit;
 use crate::routing::case::{Case, Place};
-use crate::routing::compiled::{Category, CompiledPolicy, PolicyError, role_bit};
+use crate::routing::compiled::{Category, CompiledPolicy, Mask, PolicyError, role_bit};
 use crate::routing::decision::{Decision, LevelSource, RouteError, Step};
 use crate::routing::policy::Policy;
 
@@ -439,6 +439,34 @@ fn climb(
         unit: Unit { h, id: u },
     });
     Some(u)
+}
+
+/// The matters ledger's hook: reads `places` as [`Router::route`] does
+/// (ids, codes in any form, text, superseded codes) into `d.places`.
+pub(crate) fn read_places(places: &[Place<'_>], d: &mut Decision<'_>) -> Result<(), RouteError> {
+    d.clear();
+    for (k, place) in places.iter().enumerate() {
+        resolve_place(k, place, d)?;
+    }
+    Ok(())
+}
+
+/// The matters ledger's hook: whether unit `u` may handle what needs the
+/// competences `needs`, allows the roles `roles` and asks at least level
+/// rank `required` (the three checks of the climb, without a trace).
+#[inline]
+pub(crate) fn may_handle(
+    policy: &CompiledPolicy,
+    h: &Hierarchy,
+    u: u32,
+    roles: u8,
+    needs: Mask,
+    required: Option<u8>,
+) -> bool {
+    let kind = h.kind_def(u);
+    roles & role_bit(kind.role()) != 0
+        && required.is_none_or(|r| kind.level().rank() <= r)
+        && needs & !policy.competences_of(h, u) == 0
 }
 
 /// Step 4: the governments above the handler, nearest first, and the

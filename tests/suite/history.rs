@@ -703,3 +703,21 @@ proptest! {
         prop_assert_eq!(r.status() == Status::Later, expected.later, "{}", r);
     }
 }
+
+/// 台湾省, 香港 and 澳门 are units of the embedded data: their GB/T 2260
+/// codes resolve to them, not to `Unmapped`.
+#[test]
+fn the_three_provincial_units_outside_the_nbs_list_resolve() {
+    let china = xzqh::china();
+    for (code, year, unit) in [
+        ("810000", 2000, "香港特别行政区"),
+        ("820000", 2000, "澳门特别行政区"),
+        ("710000", 1981, "台湾省"),
+        ("710000", 2023, "台湾省"),
+    ] {
+        let r = history().resolve(code, year, china).unwrap();
+        assert_eq!(r.status(), Status::Current, "{code} {year}");
+        let units: Vec<_> = r.units().map(|u| u.name()).collect();
+        assert_eq!(units, [unit], "{code} {year}");
+    }
+}

@@ -22,7 +22,11 @@ mod china_data;
 #[cfg(feature = "china")]
 mod china_names;
 #[cfg(feature = "china")]
+mod china_provinces;
+#[cfg(feature = "china")]
 mod csv_import;
+#[cfg(feature = "china")]
+mod desks;
 #[cfg(feature = "china")]
 mod dot;
 #[cfg(feature = "china")]
@@ -32,6 +36,8 @@ mod history;
 #[cfg(feature = "china")]
 mod jurisdiction;
 mod layering;
+#[cfg(feature = "china")]
+mod matters;
 #[cfg(feature = "china")]
 mod routing;
 #[cfg(feature = "china")]

@@ -139,9 +139,23 @@ pub const TOKENS: [&str; 38] = [
     "场",
 ];
 
+/// The provincial-level units outside the NBS list (GB/T 2260 codes 71, 81
+/// and 82) and the subdivisions of 81 and 82: `hk_mo_tw.csv`, with columns
+/// `code,name,parent_code,kind,name_traditional` (PROVENANCE.md says where
+/// each comes from).
+pub const OUTSIDE_FILE: &str = "hk_mo_tw.csv";
+/// The provincial-level codes [`OUTSIDE_FILE`] may hold.
+pub const OUTSIDE_PROVINCES: [&str; 3] = ["71", "81", "82"];
+/// The county and area digits (3-4) of xzqh's own codes below 81 and 82:
+/// 81-89, which GB/T 2260 and NBS never give a prefecture-level unit (theirs
+/// run 01-70 and 90), so these codes can never collide with an official one.
+pub const OUTSIDE_AREA_DIGITS: std::ops::RangeInclusive<u8> = 81..=89;
+
 /// The CSV texts of the source files (data/china/source).
 #[derive(Debug, Clone, Copy)]
 pub struct Sources<'a> {
+    /// hk_mo_tw.csv ([`OUTSIDE_FILE`]).
+    pub outside: &'a str,
     /// provinces.csv
     pub provinces: &'a str,
     /// prefectures.csv
@@ -393,6 +407,82 @@ fn read_csv<'a>(
     Ok(())
 }
 
+/// Reads [`OUTSIDE_FILE`]: rows with an explicit kind. Each code is a
+/// provincial code of [`OUTSIDE_PROVINCES`], or extends its parent's by two
+/// digits, the first two of them in [`OUTSIDE_AREA_DIGITS`]; each kind stands
+/// at the level of the code's length; each traditional name folds (by
+/// China's profile) to the simplified one.
+fn read_outside<'a>(
+    text: &'a str,
+    out: &mut Vec<Row<'a>>,
+    kinds: &mut HashMap<&'a str, ChinaKind>,
+) -> Result<(), String> {
+    let file = OUTSIDE_FILE;
+    let mut lines = text.lines();
+    if lines.next() != Some("code,name,parent_code,kind,name_traditional") {
+        return Err(format!(
+            "{file}: header is not `code,name,parent_code,kind,name_traditional`"
+        ));
+    }
+    let profile = xzqh::china::profile();
+    for (i, line) in lines.enumerate() {
+        let line_no = i + 2;
+        let err = |what: &str| format!("{file}:{line_no}: {what}");
+        let fields: Vec<&str> = line.split(',').collect();
+        let &[code, name, parent, kind, traditional] = &fields[..] else {
+            return Err(err("expected 5 fields"));
+        };
+        let kind =
+            ChinaKind::from_name(kind).ok_or_else(|| err(&format!("unknown kind {kind:?}")))?;
+        let level = match code.len() {
+            2 if OUTSIDE_PROVINCES.contains(&code) && parent.is_empty() => xzqh::china::PROVINCIAL,
+            4 | 6
+                if code.starts_with(parent)
+                    && parent.len() + 2 == code.len()
+                    && code.bytes().all(|b| b.is_ascii_digit())
+                    && code[2..4]
+                        .parse::<u8>()
+                        .is_ok_and(|d| OUTSIDE_AREA_DIGITS.contains(&d)) =>
+            {
+                if code.len() == 4 {
+                    xzqh::china::PREFECTURAL
+                } else {
+                    xzqh::china::COUNTY
+                }
+            }
+            _ => {
+                return Err(err(&format!(
+                    "code {code:?} is outside the documented scheme"
+                )));
+            }
+        };
+        if kind.level() != level {
+            return Err(err(&format!(
+                "kind {} is not at the level of code {code}",
+                kind.name()
+            )));
+        }
+        if name.is_empty() || name.contains('"') || name.chars().any(char::is_control) {
+            return Err(err(&format!("bad name {name:?}")));
+        }
+        let folded: String = traditional.chars().map(|c| profile.fold(c)).collect();
+        if folded != name {
+            return Err(err(&format!(
+                "traditional name {traditional:?} folds to {folded:?}, not {name:?}"
+            )));
+        }
+        kinds.insert(code, kind);
+        out.push(Row {
+            code,
+            name,
+            parent,
+            file,
+            line: line_no,
+        });
+    }
+    Ok(())
+}
+
 fn is_placeholder(row: &Row) -> bool {
     match row.code.len() {
         4 => matches!(
@@ -418,6 +508,10 @@ pub fn dataset(src: &Sources) -> Result<Dataset, String> {
     if let Some(villages) = src.villages {
         read_csv("villages.csv", villages, 12, &mut rows)?;
     }
+    // Kinds given in the file, not by NBS rules (which know neither 特别行政区
+    // nor 堂区).
+    let mut outside: HashMap<&str, ChinaKind> = HashMap::new();
+    read_outside(src.outside, &mut rows, &mut outside)?;
     let mut by_code: HashMap<&str, usize> = HashMap::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         if by_code.insert(r.code, i).is_some() {
@@ -454,6 +548,7 @@ pub fn dataset(src: &Sources) -> Result<Dataset, String> {
         }
         let err = |what: &str| format!("{}:{}: {} {}: {what}", r.file, r.line, r.code, r.name);
         let kind = match r.code.len() {
+            _ if outside.contains_key(r.code) => outside.get(r.code).copied(),
             2 => province_kind(r.code, r.name),
             4 => prefecture_kind(r.name),
             6 => county_kind(r.code, r.name),
@@ -555,7 +650,7 @@ pub fn dataset(src: &Sources) -> Result<Dataset, String> {
     let corps_cities: Vec<usize> = corps_cities.iter().map(|&u| position[u]).collect();
     let units = std::mem::take(&mut ordered);
 
-    let designations = designate(&units, &corps_cities)?;
+    let designations = designate(&units, &corps_cities, &outside)?;
     let relations = relate(&units, corps, &corps_cities);
     Ok(Dataset {
         units,
@@ -569,8 +664,16 @@ pub fn dataset(src: &Sources) -> Result<Dataset, String> {
 /// - districted_city: a prefecture-level city with at least one District child;
 /// - local_legislation: every provincial-level government, every districted
 ///   city, every autonomous prefecture, and the cities granted by name;
-/// - corps_city: the XPCC cities (children of the 6590 placeholder).
-fn designate(units: &[Unit], corps_cities: &[usize]) -> Result<Vec<(usize, u32)>, String> {
+/// - corps_city: the XPCC cities (children of the 6590 placeholder);
+/// - not_nbs: every unit of [`OUTSIDE_FILE`] (台湾省, 香港, 澳门 and their
+///   subdivisions), which the NBS statistical list does not have;
+/// - not_gbt2260: those of them below the provincial level, whose codes are
+///   xzqh's own (GB/T 2260 gives none below 71, 81 and 82).
+fn designate(
+    units: &[Unit],
+    corps_cities: &[usize],
+    outside: &HashMap<&str, ChinaKind>,
+) -> Result<Vec<(usize, u32)>, String> {
     let districted_city = bit("districted_city");
     let local_legislation = bit("local_legislation");
     let mut bits = vec![0u32; units.len()];
@@ -617,6 +720,15 @@ fn designate(units: &[Unit], corps_cities: &[usize]) -> Result<Vec<(usize, u32)>
     let corps_city = bit("corps_city");
     for &u in corps_cities {
         bits[u] |= corps_city;
+    }
+    let (not_nbs, not_gbt2260) = (bit("not_nbs"), bit("not_gbt2260"));
+    for (u, unit) in units.iter().enumerate() {
+        if outside.contains_key(unit.code.as_str()) {
+            bits[u] |= not_nbs;
+            if unit.code.len() > 2 {
+                bits[u] |= not_gbt2260;
+            }
+        }
     }
     Ok(bits
         .into_iter()
@@ -853,7 +965,8 @@ fn header_text(ds: &Dataset, data_version: &str, what: &str, deflated: bool) -> 
     format!(
         "@generated by `cargo run -p xzqh-data` from {SOURCE_DIR}; do not edit.\n\
          xzqh China data, format {FORMAT_VERSION}: {data_version}, {what}, {} units \
-         (the root 0 and the Corps 66 added by xzqh).\n\
+         (the root 0 and the Corps 66 added by xzqh; 71, 81, 82 and the subdivisions of \
+         81 and 82 from {OUTSIDE_FILE}).\n\
          {ATTRIBUTION}\n\
          Layout: xzqh src/china/data.rs; the body {}.\n",
         ds.units.len(),
@@ -901,4 +1014,63 @@ pub fn village_artifact(src: &Sources, data_version: &str) -> Result<Artifact, S
         header: header(&body, FLAG_DEFLATE, &text),
         body,
     })
+}
+
+// ---------------------------------------------------------------------------
+// Traditional to simplified characters
+
+/// The character fold table China's profile reads text with.
+pub const FOLD_FILE: &str = "data/china/fold.txt";
+
+/// The fold table: for every character that the conversion crate (hanconv,
+/// with OpenCC's dictionaries) writes as another single character in
+/// simplified Chinese, one line of the two characters, sorted by the first.
+///
+/// `characters` are OpenCC's TSCharacters (traditional → simplified, the
+/// first of several candidates: the usual one); `variants` its HK and TW
+/// variant tables reversed (a regional form → the standard traditional
+/// one, 綫 → 線), then through TSCharacters, for the characters that
+/// TSCharacters does not change: for each character, what the crate's
+/// t2s, else hk2s, else tw2s gives it. Multi-character entries are left out: a
+/// fold maps one character to one. Only characters that change are listed.
+pub fn fold_table<'a>(
+    characters: impl IntoIterator<Item = (&'a str, &'a str)>,
+    variants: impl IntoIterator<Item = (&'a str, &'a str)>,
+    source: &str,
+) -> String {
+    fn single(s: &str) -> Option<char> {
+        let mut it = s.chars();
+        let c = it.next()?;
+        it.next().is_none().then_some(c)
+    }
+    let mut ts: std::collections::BTreeMap<char, char> = std::collections::BTreeMap::new();
+    for (t, s) in characters {
+        // A character OpenCC keeps (衹 → 衹) may still be a regional
+        // variant (衹 is Hong Kong's 只), as hanconv's hk2s converts it.
+        if let (Some(t), Some(s)) = (single(t), single(s))
+            && t != s
+        {
+            ts.entry(t).or_insert(s);
+        }
+    }
+    let mut fold = ts.clone();
+    for (v, t) in variants {
+        if let (Some(v), Some(t)) = (single(v), single(t)) {
+            let s = ts.get(&t).copied().unwrap_or(t);
+            fold.entry(v).or_insert(s);
+        }
+    }
+    let mut out = format!(
+        "# @generated by `cargo run -p xzqh-data` from {source}; do not edit.\n\
+         # China's character fold (xzqh src/china/fold.rs): each line is a character and the\n\
+         # simplified character it reads as. OpenCC dictionaries, Apache-2.0.\n"
+    );
+    for (t, s) in fold {
+        if t != s {
+            out.push(t);
+            out.push(s);
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -6,7 +6,9 @@
 //!
 //! writes `data/china/nbs2023.bin` (to township level, embedded by default)
 //! and `data/china/nbs2023-villages.bin` (to village level, raw deflate,
-//! embedded with the `villages` feature). `tests/china_fresh.rs` fails when
+//! embedded with the `villages` feature), `data/china/fold.txt` (China's
+//! traditional → simplified fold) and `data/china/history.bin`.
+//! `tests/china_fresh.rs` fails when
 //! the committed files differ from what this would write.
 //!
 //! The crate `xzqh` includes the artifacts with `include_bytes!`, so this
@@ -28,9 +30,27 @@ fn read(dir: &Path, name: &str) -> Result<String, Box<dyn Error>> {
     std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()).into())
 }
 
+/// The fold table from hanconv's dictionaries (shared with tests/china_fresh.rs).
+fn fold_table() -> String {
+    use hanconv::Dictionary;
+    generate::fold_table(
+        Dictionary::TSCharacters.iter(),
+        Dictionary::HKVariantsRev
+            .iter()
+            .chain(Dictionary::TWVariantsRev.iter()),
+        "hanconv 0.5 (TSCharacters, HKVariantsRev, TWVariantsRev)",
+    )
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // First: the data check reads traditional names through the fold that
+    // xzqh embeds, so a changed table needs a second run.
+    let fold = fold_table();
+    std::fs::write(root.join(generate::FOLD_FILE), &fold)?;
+    println!("{}: {} bytes", generate::FOLD_FILE, fold.len());
     let dir = root.join(generate::SOURCE_DIR);
+    let outside = read(&dir, generate::OUTSIDE_FILE)?;
     let (provinces, prefectures, counties, townships) = (
         read(&dir, "provinces.csv")?,
         read(&dir, "prefectures.csv")?,
@@ -41,6 +61,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     flate2::read::GzDecoder::new(std::fs::File::open(dir.join("villages.csv.gz"))?)
         .read_to_string(&mut villages)?;
     let src = generate::Sources {
+        outside: &outside,
         provinces: &provinces,
         prefectures: &prefectures,
         counties: &counties,

@@ -1,0 +1,179 @@
+//! The matters ledger on China down to villages (665k units): ingest 1M
+//! case arrivals into 100k matters under China's default rules, against
+//! the naive way (re-route each matter from all its places on every case,
+//! with the router's buffers reused; it keeps no cases, deadlines or
+//! roll-ups), and the ledger with no rules but spread; and `tick` expiring
+//! 100k deadlines.
+//! Prints the ledger's memory per open matter once.
+
+use std::hint::black_box;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use xzqh::matters::{Arrival, Deadline, Ledger, MatterRules, Within};
+use xzqh::routing::{Case, Decision, Place, Router};
+use xzqh::{Hierarchy, UnitId};
+
+const EVENTS: usize = 1_000_000;
+const MATTERS: usize = 100_000;
+const CATEGORIES: [&str; 4] = [
+    "public_complaint",
+    "urban_management",
+    "labour_dispute",
+    "petition",
+];
+
+/// One generated arrival.
+struct Call {
+    case: String,
+    matter: u32,
+    category: &'static str,
+    place: u32,
+    people: u64,
+    at: i64,
+}
+
+/// A day and a bit of a national 12345 load: each matter has a home
+/// village; its calls come mostly from the same township, some from the
+/// county or city, a few from anywhere.
+fn calls(h: &Hierarchy) -> (Vec<String>, Vec<Call>) {
+    let leaves: Vec<u32> = h
+        .units()
+        .filter(|u| u.children().next().is_none())
+        .map(|u| u.id().get())
+        .collect();
+    let mut s = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rng = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s
+    };
+    let n = leaves.len() as u64;
+    let homes: Vec<u64> = (0..MATTERS).map(|_| rng() % n).collect();
+    let keys = (0..MATTERS).map(|k| format!("matter-{k}")).collect();
+    let base = 1_796_605_200; // 2026-12-07 09:00 CST
+    let calls = (0..EVENTS)
+        .map(|i| {
+            let m = (rng() % MATTERS as u64) as usize;
+            let r = rng();
+            let spread = match r % 100 {
+                0 => rng() % 100_000,
+                1..=9 => rng() % 2_000,
+                _ => rng() % 8,
+            };
+            Call {
+                case: format!("case-{i}"),
+                matter: m as u32,
+                category: CATEGORIES[(m % 17).min(3)],
+                place: leaves[((homes[m] + spread) % n) as usize],
+                people: (r >> 20) % 5,
+                at: base + (i as i64) / 12,
+            }
+        })
+        .collect();
+    (keys, calls)
+}
+
+fn ingest(ledger: &mut Ledger<'_>, keys: &[String], calls: &[Call]) {
+    for c in calls {
+        let places = [Place::Id(UnitId::new(c.place))];
+        let a = Arrival::new(&c.case, &keys[c.matter as usize], c.category, &places, c.at)
+            .people(c.people);
+        ledger.arrive(a).expect("every generated call routes");
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let h: &'static Hierarchy = xzqh::china_with_villages();
+    let router = Router::new(h, xzqh::china::policy()).unwrap();
+    let (keys, calls) = calls(h);
+
+    // Memory, once.
+    let mut ledger = Ledger::new(&router, xzqh::china::matter_rules()).unwrap();
+    ingest(&mut ledger, &keys, &calls);
+    let open = ledger.matters().filter(|m| m.is_open()).count();
+    let places: usize = ledger.matters().map(|m| m.places().len()).sum();
+    let bytes = ledger.matter_bytes();
+    eprintln!(
+        "matters: {open} open, {:.1} distinct places each, {:.0} bytes each \
+         (target {:.0} = 256 + 8 per place), {} escalations, {} deadlines pending",
+        places as f64 / open as f64,
+        bytes as f64 / open as f64,
+        256.0 + 8.0 * places as f64 / open as f64,
+        ledger.escalations().len(),
+        ledger.pending_deadlines(),
+    );
+    drop(ledger);
+
+    let mut g = c.benchmark_group("matters");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(EVENTS as u64));
+    g.bench_function("ingest_1M_into_100k/ledger", |b| {
+        b.iter_batched(
+            || Ledger::new(&router, xzqh::china::matter_rules()).unwrap(),
+            |mut ledger| {
+                ingest(&mut ledger, &keys, &calls);
+                ledger
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    // The same ledger without burst, repetition or deadline rules: the
+    // handler by spread and the roll-ups alone, the job the naive way does
+    // (without the roll-ups).
+    g.bench_function("ingest_1M_into_100k/ledger_spread_only", |b| {
+        b.iter_batched(
+            || Ledger::new(&router, MatterRules::new("spread only")).unwrap(),
+            |mut ledger| {
+                ingest(&mut ledger, &keys, &calls);
+                ledger
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("ingest_1M_into_100k/naive_reroute", |b| {
+        b.iter_batched(
+            || vec![Vec::<Place>::new(); MATTERS],
+            |mut places| {
+                let mut d = Decision::new(router.hierarchy());
+                for c in &calls {
+                    let p = &mut places[c.matter as usize];
+                    let here = Place::Id(UnitId::new(c.place));
+                    if !p.contains(&here) {
+                        p.push(here);
+                    }
+                    let case = Case::new(p, c.category).people(c.people);
+                    router.route_into(&case, &mut d).unwrap();
+                    black_box(d.handler());
+                }
+                places
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
+    // 100k open cases with a deadline each, all expiring in one tick.
+    let mut rules = MatterRules::new("tick");
+    rules
+        .deadlines
+        .push(Deadline::new().accept_within(Within::Hours(1)));
+    let mut pending = Ledger::new(&router, rules).unwrap();
+    ingest(&mut pending, &keys, &calls[..MATTERS]);
+    let expiring = pending.pending_deadlines() as u64;
+    let late = calls[MATTERS - 1].at + 2 * 3600;
+    g.throughput(Throughput::Elements(expiring));
+    g.bench_function("tick_100k_deadlines", |b| {
+        b.iter_batched(
+            || pending.clone(),
+            |mut ledger| {
+                black_box(ledger.tick(late).unwrap());
+                ledger
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

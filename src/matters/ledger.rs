@@ -1,0 +1,809 @@
+//! The [`Ledger`]: events in, matters, handlers and escalations out.
+
+use std::borrow::Borrow;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+
+use crate::exchange::load::excerpt;
+use crate::matters::error::LedgerError;
+use crate::matters::escalation::{EscalationRec, Rule};
+use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
+use crate::matters::rollup::{Field, Rollup};
+use crate::matters::rules::{Compiled, MatterRules, RulesError};
+use crate::matters::state::{CaseRec, CaseState, MatterRec, Need, Pending, UNGRADED};
+use crate::model::hierarchy::{Hierarchy, NONE};
+use crate::routing::{CompiledPolicy, Decision, Place, RouteError, Router, read_places};
+
+/// A ledger of matters on one hierarchy, under one routing policy and one
+/// set of [`MatterRules`]. See the [module docs](crate::matters).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::matters::{Arrival, Ledger};
+/// use xzqh::routing::{Place, Router};
+/// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+/// let mut ledger = Ledger::new(&router, xzqh::china::matter_rules())?;
+/// let here = [Place::Code("110105021")]; // 南磨房地区, 朝阳区
+/// ledger.arrive(Arrival::new("c1", "wages-site-7", "public_complaint", &here, 0))?;
+/// assert_eq!(ledger.matter("wages-site-7").unwrap().handler().code(), "110105021");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Ledger<'h> {
+    pub(crate) h: &'h Hierarchy,
+    pub(crate) policy: Arc<CompiledPolicy>,
+    pub(crate) rules: MatterRules,
+    pub(crate) compiled: Compiled,
+    /// The ledger's clock; `i64::MIN` before the first event.
+    pub(crate) now: Timestamp,
+    pub(crate) matters: Vec<MatterRec>,
+    pub(crate) matter_index: HashMap<Box<str>, u32>,
+    pub(crate) cases: Vec<CaseRec>,
+    pub(crate) case_index: HashMap<Box<str>, u32>,
+    pub(crate) escalations: Vec<EscalationRec>,
+    pub(crate) pending: BinaryHeap<Reverse<Pending>>,
+    pub(crate) rollup: Rollup,
+    scratch: Decision<'h>,
+}
+
+impl<'h> Ledger<'h> {
+    /// An empty ledger on the router's hierarchy, under the policy in force
+    /// now (a later [`Router::set_policy`] does not change it).
+    ///
+    /// # Errors
+    ///
+    /// A [`RulesError`] for rules out of range or naming a category or
+    /// grade the policy lacks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::matters::{Deadline, Ledger, MatterRules, RulesError};
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut rules = MatterRules::new("r");
+    /// rules.deadlines.push(Deadline::new().category("fishing"));
+    /// let err = Ledger::new(&router, rules).unwrap_err();
+    /// assert_eq!(err.to_string(), "deadlines[0].category: unknown category `fishing`");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new<H: Borrow<Hierarchy>>(
+        router: &'h Router<H>,
+        rules: MatterRules,
+    ) -> Result<Ledger<'h>, RulesError> {
+        let policy = router.policy();
+        let compiled = rules.compile(&policy, router.hierarchy().schema())?;
+        let h = router.hierarchy();
+        Ok(Ledger {
+            h,
+            policy,
+            rules,
+            compiled,
+            now: i64::MIN,
+            matters: Vec::new(),
+            matter_index: HashMap::new(),
+            cases: Vec::new(),
+            case_index: HashMap::new(),
+            escalations: Vec::new(),
+            pending: BinaryHeap::new(),
+            rollup: Rollup::new(h.len()),
+            scratch: Decision::new(h),
+        })
+    }
+
+    /// The hierarchy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let ledger = xzqh::matters::Ledger::new(&router, xzqh::china::matter_rules())?;
+    /// assert_eq!(ledger.hierarchy().len(), xzqh::china().len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hierarchy(&self) -> &'h Hierarchy {
+        self.h
+    }
+
+    /// The rules.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let ledger = xzqh::matters::Ledger::new(&router, xzqh::china::matter_rules())?;
+    /// assert_eq!(ledger.rules().name, "china-default");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rules(&self) -> &MatterRules {
+        &self.rules
+    }
+
+    /// The ledger's time: that of the latest event, `None` before any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut ledger = xzqh::matters::Ledger::new(&router, xzqh::china::matter_rules())?;
+    /// assert_eq!(ledger.now(), None);
+    /// ledger.tick(100)?;
+    /// assert_eq!(ledger.now(), Some(100));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn now(&self) -> Option<Timestamp> {
+        (self.now != i64::MIN).then_some(self.now)
+    }
+
+    /// Applies one event; returns how many escalations it caused (they are
+    /// the last ones of [`Ledger::escalations`]).
+    ///
+    /// # Errors
+    ///
+    /// A [`LedgerError`]; the ledger is then unchanged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::matters::{Arrival, Event, Ledger};
+    /// use xzqh::routing::{Place, Router};
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut ledger = Ledger::new(&router, xzqh::china::matter_rules())?;
+    /// let here = [Place::Code("110105021")];
+    /// ledger.apply(&Event::Arrive(Arrival::new("c1", "m", "public_complaint", &here, 0)))?;
+    /// ledger.apply(&Event::Accept { case: "c1", at: 60 })?;
+    /// ledger.apply(&Event::Resolve { case: "c1", at: 120 })?;
+    /// let err = ledger.apply(&Event::Accept { case: "c1", at: 180 }).unwrap_err();
+    /// assert_eq!(err.to_string(), "case `c1` is resolved: cannot accept");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply(&mut self, event: &Event<'_>) -> Result<usize, LedgerError> {
+        let before = self.escalations.len();
+        match *event {
+            Event::Arrive(a) => self.arrive_at(&a)?,
+            Event::Accept { case, at } => self.transition(case, at, Action::Accept)?,
+            Event::Resolve { case, at } => self.transition(case, at, Action::Resolve)?,
+            Event::Reopen { case, at } => self.transition(case, at, Action::Reopen)?,
+            Event::Close { matter, at } => self.close(matter, at)?,
+            Event::Deescalate { matter, to, at } => self.deescalate(matter, to, at)?,
+            Event::Tick { at } => {
+                let t = self.clock(at)?;
+                self.run_clock(t);
+            }
+        }
+        Ok(self.escalations.len() - before)
+    }
+
+    /// Applies an owned event, as read from a log.
+    ///
+    /// # Errors
+    ///
+    /// As [`Ledger::apply`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::matters::{EventRecord, Ledger};
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut ledger = Ledger::new(&router, xzqh::china::matter_rules())?;
+    /// ledger.apply_record(&EventRecord::Tick { at: 5 })?;
+    /// assert_eq!(ledger.now(), Some(5));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_record(&mut self, record: &EventRecord) -> Result<usize, LedgerError> {
+        match record {
+            EventRecord::Arrive {
+                case,
+                matter,
+                category,
+                severity,
+                places,
+                people,
+                at,
+            } => {
+                let places: Vec<Place<'_>> = places.iter().map(|p| p.as_place()).collect();
+                let mut a = Arrival::new(case, matter, category, &places, *at).people(*people);
+                a.severity = severity.as_deref();
+                self.apply(&Event::Arrive(a))
+            }
+            EventRecord::Accept { case, at } => self.apply(&Event::Accept { case, at: *at }),
+            EventRecord::Resolve { case, at } => self.apply(&Event::Resolve { case, at: *at }),
+            EventRecord::Reopen { case, at } => self.apply(&Event::Reopen { case, at: *at }),
+            EventRecord::Close { matter, at } => self.apply(&Event::Close { matter, at: *at }),
+            EventRecord::Deescalate { matter, to, at } => self.apply(&Event::Deescalate {
+                matter,
+                to: to.as_place(),
+                at: *at,
+            }),
+            EventRecord::Tick { at } => self.apply(&Event::Tick { at: *at }),
+        }
+    }
+
+    /// A case arrives: [`Event::Arrive`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Ledger::apply`]: a case id seen before, a place, category or
+    /// grade the router cannot read, no unit able to handle the matter, or
+    /// a time too far back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::matters::{Arrival, Ledger};
+    /// use xzqh::routing::{Place, Router};
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut ledger = Ledger::new(&router, xzqh::china::matter_rules())?;
+    /// let nowhere = [Place::Code("999999")];
+    /// let err = ledger.arrive(Arrival::new("c1", "m", "petition", &nowhere, 0)).unwrap_err();
+    /// assert_eq!(err.to_string(), "case `c1`: unknown place 999999");
+    /// assert!(ledger.matter("m").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn arrive(&mut self, arrival: Arrival<'_>) -> Result<usize, LedgerError> {
+        self.apply(&Event::Arrive(arrival))
+    }
+
+    /// Runs the clock to `now`: every deadline due by then expires, in
+    /// time order, each raising its matter one tier.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::TimeBackwards`] for a time further back than the
+    /// rules tolerate.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut ledger = xzqh::matters::Ledger::new(&router, xzqh::china::matter_rules())?;
+    /// ledger.tick(1_000)?;
+    /// assert!(ledger.tick(0).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn tick(&mut self, now: Timestamp) -> Result<usize, LedgerError> {
+        self.apply(&Event::Tick { at: now })
+    }
+
+    /// The time an event at `at` takes effect: the ledger's clock never
+    /// runs back, and a step back within the tolerance counts as now.
+    fn clock(&self, at: Timestamp) -> Result<Timestamp, LedgerError> {
+        if self.now == i64::MIN {
+            return Ok(at);
+        }
+        if at < self.now.saturating_sub(self.compiled.tolerance) {
+            return Err(LedgerError::TimeBackwards {
+                at,
+                now: self.now,
+                tolerance: self.compiled.tolerance,
+            });
+        }
+        Ok(at.max(self.now))
+    }
+
+    /// Expires every deadline due by `t`, then sets the clock.
+    fn run_clock(&mut self, t: Timestamp) {
+        while let Some(&Reverse(p)) = self.pending.peek() {
+            if p.due > t {
+                break;
+            }
+            self.pending.pop();
+            let case = &self.cases[p.case as usize];
+            let live = p.generation == case.generation
+                && match p.kind {
+                    0 => case.state == CaseState::Open,
+                    _ => case.state.is_open(),
+                };
+            if !live {
+                continue;
+            }
+            let mi = case.matter;
+            if !case.overdue {
+                let (place, cat, grade) = (case.place, case.category, case.severity);
+                self.cases[p.case as usize].overdue = true;
+                self.rollup
+                    .add(self.h, place, Field::Overdue, cat, grade, 1);
+            }
+            let rule = if p.kind == 0 {
+                Rule::AcceptOverdue { due: p.due }
+            } else {
+                Rule::ResolveOverdue { due: p.due }
+            };
+            self.raise_one(mi, rule, p.due, Box::new([p.case]));
+        }
+        self.now = t;
+    }
+
+    fn lookup_case(&self, case: &str) -> Result<u32, LedgerError> {
+        self.case_index
+            .get(case)
+            .copied()
+            .ok_or_else(|| LedgerError::UnknownCase {
+                case: excerpt(case),
+            })
+    }
+
+    fn lookup_matter(&self, matter: &str) -> Result<u32, LedgerError> {
+        self.matter_index
+            .get(matter)
+            .copied()
+            .ok_or_else(|| LedgerError::UnknownMatter {
+                matter: excerpt(matter),
+            })
+    }
+
+    /// Reads a case's places into the scratch decision.
+    fn read(&mut self, case: &str, places: &[Place<'_>]) -> Result<(), LedgerError> {
+        let err = |source| LedgerError::Route {
+            case: excerpt(case),
+            source,
+        };
+        if places.is_empty() {
+            return Err(err(RouteError::NoPlaces));
+        }
+        self.scratch.h = self.h;
+        read_places(places, &mut self.scratch).map_err(err)
+    }
+
+    fn arrive_at(&mut self, a: &Arrival<'_>) -> Result<(), LedgerError> {
+        let t = self.clock(a.at)?;
+        if self.case_index.contains_key(a.case) {
+            return Err(LedgerError::DuplicateCase {
+                case: excerpt(a.case),
+            });
+        }
+        if self.cases.len() >= u32::MAX as usize - 1 {
+            return Err(LedgerError::Full {
+                what: "cases",
+                max: u64::from(u32::MAX - 1),
+            });
+        }
+        let route_err = |source| LedgerError::Route {
+            case: excerpt(a.case),
+            source,
+        };
+        let c = self.policy.category(a.category).ok_or_else(|| {
+            route_err(RouteError::UnknownCategory {
+                category: excerpt(a.category),
+            })
+        })?;
+        let s = match a.severity {
+            Some(name) => Some(self.policy.severity(name).ok_or_else(|| {
+                route_err(RouteError::UnknownSeverity {
+                    severity: excerpt(name),
+                })
+            })?),
+            None => None,
+        };
+        self.read(a.case, a.places)?;
+        let existing = self.matter_index.get(a.matter).copied();
+        if existing.is_none() && self.matters.len() >= u32::MAX as usize - 1 {
+            return Err(LedgerError::Full {
+                what: "matters",
+                max: u64::from(u32::MAX - 1),
+            });
+        }
+        // Where the climb starts: one LCA step per new place from the
+        // matter's current start (the LCA of a set grows by joining it
+        // with each new member; a place inside the start's subtree costs
+        // one interval test).
+        let (mut start, need0, people0) = match existing {
+            Some(m) => {
+                let m = &self.matters[m as usize];
+                (m.start, m.need, m.people)
+            }
+            None => (self.scratch.places[0], Need::ANY, 0),
+        };
+        for &p in &self.scratch.places {
+            if !self.h.contains_raw(start, p) {
+                start = self.h.lca_raw(start, p);
+            }
+        }
+        let people = people0.saturating_add(a.people);
+        let need = need0.with(&self.policy, c, s, people);
+        let (moved, cand) = match existing {
+            Some(m) if start == self.matters[m as usize].start && need == need0 => {
+                (false, self.matters[m as usize].handler)
+            }
+            _ => {
+                let cand = need.climb(&self.policy, self.h, start).ok_or_else(|| {
+                    route_err(RouteError::NoHandler {
+                        from: self.h.codes.get(start).to_owned(),
+                        category: excerpt(a.category),
+                    })
+                })?;
+                (true, cand)
+            }
+        };
+        // Everything is checked: from here the event takes effect.
+        self.run_clock(t);
+        let ci = self.cases.len() as u32;
+        let grade = s.map_or(UNGRADED, |s| s as u16);
+        let place = self.scratch.places[0];
+        let mi = match existing {
+            Some(mi) => mi,
+            None => {
+                let mi = self.matters.len() as u32;
+                self.matters.push(MatterRec {
+                    key: a.matter.into(),
+                    category: c as u16,
+                    severity: grade,
+                    open: true,
+                    need,
+                    people,
+                    start,
+                    handler: cand,
+                    first_handler: cand,
+                    opened_at: t,
+                    places: Vec::new(),
+                    first_case: ci,
+                    last_case: ci,
+                    case_count: 0,
+                    window_start: NONE,
+                    window_count: 0,
+                    last_escalation: NONE,
+                });
+                self.matter_index.insert(a.matter.into(), mi);
+                self.rollup
+                    .add(self.h, cand, Field::Matters, c as u16, grade, 1);
+                mi
+            }
+        };
+        self.cases.push(CaseRec {
+            id: a.case.into(),
+            matter: mi,
+            place,
+            category: c as u16,
+            severity: grade,
+            arrived: t,
+            state: CaseState::Open,
+            reopens: 0,
+            generation: 0,
+            overdue: false,
+            next: NONE,
+        });
+        self.case_index.insert(a.case.into(), ci);
+        self.rollup
+            .add(self.h, place, Field::Cases, c as u16, grade, 1);
+        let m = &mut self.matters[mi as usize];
+        if m.case_count > 0 {
+            let last = m.last_case;
+            self.cases[last as usize].next = ci;
+        }
+        m.last_case = ci;
+        m.case_count += 1;
+        for &p in &self.scratch.places {
+            if let Err(at) = m.places.binary_search(&p) {
+                m.places.insert(at, p);
+            }
+        }
+        if !m.open {
+            m.open = true;
+            let (h, cat, g) = (m.handler, m.category, m.severity);
+            self.rollup.add(self.h, h, Field::Matters, cat, g, 1);
+        }
+        if existing.is_some() {
+            self.grow(mi, start, need, people, grade, cand, moved, t, ci);
+        }
+        self.schedule(ci, c, s, t, true);
+        self.burst(mi, ci, t);
+        Ok(())
+    }
+
+    /// An existing matter takes a case: its start, needs, people and grade
+    /// grow; the handler moves up to the candidate if that is higher, or
+    /// up to the first unit that can carry the new needs.
+    #[allow(clippy::too_many_arguments)]
+    fn grow(
+        &mut self,
+        mi: u32,
+        start: u32,
+        need: Need,
+        people: u64,
+        grade: u16,
+        cand: u32,
+        moved: bool,
+        t: Timestamp,
+        ci: u32,
+    ) {
+        let m = &self.matters[mi as usize];
+        let (old_start, old_need, old_people, old_grade) = (m.start, m.need, m.people, m.severity);
+        let graver = grade != UNGRADED && (old_grade == UNGRADED || grade > old_grade);
+        let new_grade = if graver { grade } else { old_grade };
+        if new_grade != old_grade && m.open {
+            let (h, cat) = (m.handler, m.category);
+            self.rollup
+                .add(self.h, h, Field::Matters, cat, old_grade, -1);
+            self.rollup
+                .add(self.h, h, Field::Matters, cat, new_grade, 1);
+        }
+        let m = &mut self.matters[mi as usize];
+        m.start = start;
+        m.need = need;
+        m.people = people;
+        m.severity = new_grade;
+        if !moved {
+            return;
+        }
+        let handler = m.handler;
+        let to = if cand != handler && self.h.contains_raw(cand, handler) {
+            cand
+        } else if need.met_by(&self.policy, self.h, handler) {
+            return;
+        } else {
+            // The handler covers every place, so the climb from it ends at
+            // or below the root's answer, which exists (cand was found).
+            need.climb(&self.policy, self.h, handler).unwrap_or(cand)
+        };
+        let rule = if start != old_start {
+            Rule::Spread
+        } else if graver {
+            Rule::Severity
+        } else if self.policy.scale_level(people).map(|x| x.0)
+            != self.policy.scale_level(old_people).map(|x| x.0)
+        {
+            Rule::Scale
+        } else {
+            debug_assert_ne!(need, old_need);
+            Rule::Category
+        };
+        self.move_handler(mi, to, rule, t, Box::new([ci]));
+    }
+
+    /// Moves matter `mi` to handler `to`, recording why.
+    fn move_handler(&mut self, mi: u32, to: u32, rule: Rule, t: Timestamp, cases: Box<[u32]>) {
+        let m = &mut self.matters[mi as usize];
+        let from = m.handler;
+        if from == to {
+            return;
+        }
+        m.handler = to;
+        let prev = std::mem::replace(&mut m.last_escalation, self.escalations.len() as u32);
+        let (open, cat, grade) = (m.open, m.category, m.severity);
+        if open {
+            self.rollup
+                .add(self.h, from, Field::Matters, cat, grade, -1);
+            self.rollup.add(self.h, to, Field::Matters, cat, grade, 1);
+        }
+        self.escalations.push(EscalationRec {
+            matter: mi,
+            at: t,
+            from,
+            to,
+            rule,
+            cases,
+            prev,
+        });
+    }
+
+    /// Raises matter `mi` one tier: to the first unit above its handler
+    /// that can carry it. At the top, nothing happens.
+    fn raise_one(&mut self, mi: u32, rule: Rule, t: Timestamp, cases: Box<[u32]>) {
+        let m = &self.matters[mi as usize];
+        if !m.open {
+            return;
+        }
+        let parent = self.h.parent[m.handler as usize];
+        if parent == NONE {
+            return;
+        }
+        if let Some(to) = m.need.climb(&self.policy, self.h, parent) {
+            self.move_handler(mi, to, rule, t, cases);
+        }
+    }
+
+    /// Queues case `ci`'s deadlines from `t`.
+    fn schedule(&mut self, ci: u32, c: usize, s: Option<usize>, t: Timestamp, accept: bool) {
+        let Some(rule) = self.compiled.deadline(&self.rules, c, s) else {
+            return;
+        };
+        let generation = self.cases[ci as usize].generation;
+        let kinds = [
+            (0, if accept { rule.accept_within } else { None }),
+            (1, rule.resolve_within),
+        ];
+        for (kind, within) in kinds {
+            if let Some(w) = within {
+                self.pending.push(Reverse(Pending {
+                    due: self.compiled.due(t, w),
+                    case: ci,
+                    kind,
+                    generation,
+                }));
+            }
+        }
+    }
+
+    /// The burst rule after case `ci` arrives at `t`: the window slides
+    /// past cases older than its width (each case leaves it once), and N
+    /// cases in it fire.
+    fn burst(&mut self, mi: u32, ci: u32, t: Timestamp) {
+        let Some((n, within_hours)) = self.compiled.burst else {
+            return;
+        };
+        let window = i64::from(within_hours) * 3600;
+        let m = &mut self.matters[mi as usize];
+        if m.window_start == NONE {
+            m.window_start = ci;
+        }
+        m.window_count += 1;
+        while self.cases[m.window_start as usize].arrived < t.saturating_sub(window) {
+            m.window_start = self.cases[m.window_start as usize].next;
+            m.window_count -= 1;
+        }
+        if m.window_count < n {
+            return;
+        }
+        let mut cases = Vec::with_capacity(n as usize);
+        let mut c = m.window_start;
+        while c != NONE {
+            cases.push(c);
+            c = self.cases[c as usize].next;
+        }
+        m.window_start = NONE;
+        m.window_count = 0;
+        let m = &self.matters[mi as usize];
+        // One tier above what the places and needs alone demand, not above
+        // the handler: bursts do not stack (sixty calls in a morning are
+        // one crowd, not six), while deadlines and repetition do.
+        let base = m
+            .need
+            .climb(&self.policy, self.h, m.start)
+            .unwrap_or(m.handler);
+        let parent = self.h.parent[base as usize];
+        let above = if parent == NONE {
+            None
+        } else {
+            m.need.climb(&self.policy, self.h, parent)
+        };
+        let handler = m.handler;
+        let ceiling = self.compiled.burst_ceiling;
+        let Some(to) = above.filter(|&to| {
+            to != handler
+                && self.h.contains_raw(to, handler)
+                && ceiling.is_none_or(|c| self.h.kind_def(to).level().rank() >= c)
+        }) else {
+            return;
+        };
+        let rule = Rule::Burst {
+            cases: n,
+            within_hours,
+        };
+        self.move_handler(mi, to, rule, t, cases.into());
+    }
+
+    fn transition(&mut self, case: &str, at: Timestamp, action: Action) -> Result<(), LedgerError> {
+        let t = self.clock(at)?;
+        let ci = self.lookup_case(case)?;
+        let rec = &self.cases[ci as usize];
+        let ok = match action {
+            Action::Accept => rec.state == CaseState::Open,
+            Action::Resolve => rec.state.is_open(),
+            Action::Reopen => rec.state == CaseState::Resolved,
+        };
+        if !ok {
+            return Err(LedgerError::State {
+                case: excerpt(case),
+                state: rec.state.name(),
+                action: action.name(),
+            });
+        }
+        if action == Action::Reopen && !self.matters[rec.matter as usize].open {
+            return Err(LedgerError::Closed {
+                matter: excerpt(&self.matters[rec.matter as usize].key),
+            });
+        }
+        self.run_clock(t);
+        match action {
+            Action::Accept => self.cases[ci as usize].state = CaseState::Accepted,
+            Action::Resolve => self.finish(ci, CaseState::Resolved),
+            Action::Reopen => {
+                let rec = &mut self.cases[ci as usize];
+                rec.state = CaseState::Accepted;
+                rec.reopens += 1;
+                rec.generation = rec.generation.wrapping_add(1);
+                let (place, cat, grade, reopens, mi) = (
+                    rec.place,
+                    rec.category,
+                    rec.severity,
+                    rec.reopens,
+                    rec.matter,
+                );
+                self.rollup.add(self.h, place, Field::Cases, cat, grade, 1);
+                let s = (grade != UNGRADED).then_some(usize::from(grade));
+                self.schedule(ci, usize::from(cat), s, t, false);
+                if let Some(r) = self.compiled.repetition
+                    && reopens == r.reopens
+                {
+                    let rule = Rule::Repetition { reopens };
+                    self.raise_one(mi, rule, t, Box::new([ci]));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Case `ci` stops being open.
+    fn finish(&mut self, ci: u32, state: CaseState) {
+        let rec = &mut self.cases[ci as usize];
+        rec.state = state;
+        let (place, cat, grade) = (rec.place, rec.category, rec.severity);
+        if std::mem::take(&mut rec.overdue) {
+            self.rollup
+                .add(self.h, place, Field::Overdue, cat, grade, -1);
+        }
+        self.rollup.add(self.h, place, Field::Cases, cat, grade, -1);
+    }
+
+    fn close(&mut self, matter: &str, at: Timestamp) -> Result<(), LedgerError> {
+        let t = self.clock(at)?;
+        let mi = self.lookup_matter(matter)?;
+        self.run_clock(t);
+        if !self.matters[mi as usize].open {
+            return Ok(());
+        }
+        let mut ci = self.matters[mi as usize].first_case;
+        while ci != NONE {
+            if self.cases[ci as usize].state.is_open() {
+                self.finish(ci, CaseState::Closed);
+            } else {
+                self.cases[ci as usize].state = CaseState::Closed;
+            }
+            ci = self.cases[ci as usize].next;
+        }
+        let m = &mut self.matters[mi as usize];
+        m.open = false;
+        let (h, cat, grade) = (m.handler, m.category, m.severity);
+        self.rollup.add(self.h, h, Field::Matters, cat, grade, -1);
+        Ok(())
+    }
+
+    fn deescalate(
+        &mut self,
+        matter: &str,
+        to: Place<'_>,
+        at: Timestamp,
+    ) -> Result<(), LedgerError> {
+        let t = self.clock(at)?;
+        let mi = self.lookup_matter(matter)?;
+        if !self.matters[mi as usize].open {
+            return Err(LedgerError::Closed {
+                matter: excerpt(matter),
+            });
+        }
+        self.read(matter, &[to])?;
+        let m = &self.matters[mi as usize];
+        let unit = self.scratch.places[0];
+        if self.scratch.places.len() != 1
+            || !self.h.contains_raw(unit, m.start)
+            || !m.need.met_by(&self.policy, self.h, unit)
+        {
+            return Err(LedgerError::CannotHandle {
+                matter: excerpt(matter),
+                unit: self.h.codes.get(unit).to_owned(),
+            });
+        }
+        self.run_clock(t);
+        self.move_handler(mi, unit, Rule::Deescalation, t, Box::new([]));
+        Ok(())
+    }
+}
+
+/// What is done to a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Accept,
+    Resolve,
+    Reopen,
+}
+
+impl Action {
+    fn name(self) -> &'static str {
+        match self {
+            Action::Accept => "accept",
+            Action::Resolve => "resolve",
+            Action::Reopen => "reopen",
+        }
+    }
+}

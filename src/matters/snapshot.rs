@@ -1,0 +1,321 @@
+//! Saving and loading a ledger's state as JSON (feature `serde`).
+//!
+//! The document holds the rules, the clock, the matters, cases,
+//! escalations and pending deadlines; the indexes and roll-ups are rebuilt
+//! on load (the roll-ups by recounting, so a loaded ledger equals the one
+//! saved). Loading checks the size against [`LoadLimits::max_bytes`], every
+//! id and index against the hierarchy and the policy, and that the
+//! document was written for a hierarchy of the same size under a policy of
+//! the same name: hostile input fails with a [`LoadError`], never a panic.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use crate::exchange::load::{LoadError, LoadLimits};
+use crate::matters::escalation::EscalationRec;
+use crate::matters::ledger::Ledger;
+use crate::matters::rollup::{Field, Rollup};
+use crate::matters::rules::MatterRules;
+use crate::matters::state::{CaseRec, MatterRec, Pending, UNGRADED};
+use crate::model::hierarchy::{Hierarchy, NONE};
+use crate::routing::Router;
+
+/// The `format` field of a ledger snapshot.
+const FORMAT: &str = "xzqh-matters";
+/// The version this build reads and writes.
+const VERSION: u32 = 1;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Doc {
+    format: String,
+    version: u64,
+    units: u64,
+    policy: String,
+    rules: MatterRules,
+    now: i64,
+    matters: Vec<MatterRec>,
+    cases: Vec<CaseRec>,
+    escalations: Vec<EscalationRec>,
+    pending: Vec<Pending>,
+}
+
+fn invalid(path: String, reason: &str) -> LoadError {
+    LoadError::Invalid {
+        path,
+        reason: reason.to_owned(),
+    }
+}
+
+impl<'h> Ledger<'h> {
+    /// The ledger's state as JSON.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::matters::{Arrival, Ledger};
+    /// use xzqh::routing::{Place, Router};
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut ledger = Ledger::new(&router, xzqh::china::matter_rules())?;
+    /// let here = [Place::Code("110105021")];
+    /// ledger.arrive(Arrival::new("c1", "m", "public_complaint", &here, 0))?;
+    /// let json = ledger.to_json();
+    /// let loaded = Ledger::from_json(&router, json.as_bytes(), &xzqh::LoadLimits::default())?;
+    /// assert!(loaded == ledger);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut pending: Vec<Pending> = self.pending.iter().map(|r| r.0).collect();
+        pending.sort_unstable();
+        let doc = Doc {
+            format: FORMAT.into(),
+            version: VERSION.into(),
+            units: self.h.len() as u64,
+            policy: self.policy.name().to_owned(),
+            rules: self.rules.clone(),
+            now: self.now,
+            matters: self.matters.clone(),
+            cases: self.cases.clone(),
+            escalations: self.escalations.clone(),
+            pending,
+        };
+        serde_json::to_string(&doc).expect("a ledger's state always serializes (plain data)")
+    }
+
+    /// Loads a ledger saved by [`Ledger::to_json`], on the router's
+    /// hierarchy under its policy in force now.
+    ///
+    /// # Errors
+    ///
+    /// A [`LoadError`]: input larger than `limits.max_bytes`
+    /// ([`LoadError::InputTooLarge`]); JSON that is malformed or of the
+    /// wrong shape ([`LoadError::Json`]); a version this build does not
+    /// read ([`LoadError::UnsupportedVersion`]); and [`LoadError::Invalid`]
+    /// with the path of anything that does not fit: another format, a
+    /// hierarchy of another size, a policy of another name, rules that do
+    /// not compile, an id or index out of range, two cases or matters with
+    /// one id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::matters::Ledger;
+    /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let limits = xzqh::LoadLimits::default();
+    /// let err = Ledger::from_json(&router, b"{}", &limits).unwrap_err();
+    /// assert_eq!(err.to_string(), "invalid json at line 1, column 2");
+    /// let big = xzqh::LoadLimits::default().with_max_bytes(1);
+    /// assert!(Ledger::from_json(&router, b"{}", &big).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json<H: std::borrow::Borrow<Hierarchy>>(
+        router: &'h Router<H>,
+        bytes: &[u8],
+        limits: &LoadLimits,
+    ) -> Result<Ledger<'h>, LoadError> {
+        if bytes.len() > limits.max_bytes {
+            return Err(LoadError::InputTooLarge {
+                size: bytes.len(),
+                max: limits.max_bytes,
+            });
+        }
+        let doc: Doc = serde_json::from_slice(bytes).map_err(|e| LoadError::Json {
+            line: e.line(),
+            column: e.column(),
+            source: Box::new(e),
+        })?;
+        if doc.format != FORMAT {
+            return Err(invalid("format".into(), "expected \"xzqh-matters\""));
+        }
+        if doc.version != u64::from(VERSION) {
+            return Err(LoadError::UnsupportedVersion {
+                found: doc.version,
+                supported: VERSION,
+            });
+        }
+        let mut ledger =
+            Ledger::new(router, doc.rules).map_err(|e| invalid("rules".into(), &e.to_string()))?;
+        let h = ledger.h;
+        if doc.units != h.len() as u64 {
+            return Err(invalid("units".into(), "the hierarchy has another size"));
+        }
+        if doc.policy != ledger.policy.name() {
+            return Err(invalid(
+                "policy".into(),
+                "the router's policy has another name",
+            ));
+        }
+        check(
+            &ledger,
+            &doc.matters,
+            &doc.cases,
+            &doc.escalations,
+            &doc.pending,
+        )?;
+        let mut rollup = Rollup::new(h.len());
+        for m in doc.matters.iter().filter(|m| m.open) {
+            rollup.add(h, m.handler, Field::Matters, m.category, m.severity, 1);
+        }
+        for c in &doc.cases {
+            if c.state.is_open() {
+                rollup.add(h, c.place, Field::Cases, c.category, c.severity, 1);
+            }
+            if c.overdue {
+                rollup.add(h, c.place, Field::Overdue, c.category, c.severity, 1);
+            }
+        }
+        ledger.matter_index = doc
+            .matters
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.key.clone(), i as u32))
+            .collect::<HashMap<_, _>>();
+        ledger.case_index = doc
+            .cases
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i as u32))
+            .collect::<HashMap<_, _>>();
+        if ledger.matter_index.len() != doc.matters.len() {
+            return Err(invalid("matters".into(), "two matters share a key"));
+        }
+        if ledger.case_index.len() != doc.cases.len() {
+            return Err(invalid("cases".into(), "two cases share an id"));
+        }
+        ledger.now = doc.now;
+        ledger.matters = doc.matters;
+        ledger.cases = doc.cases;
+        ledger.escalations = doc.escalations;
+        ledger.pending = doc
+            .pending
+            .into_iter()
+            .map(Reverse)
+            .collect::<BinaryHeap<_>>();
+        ledger.rollup = rollup;
+        Ok(ledger)
+    }
+}
+
+/// Every id and index in range, and the links between records consistent.
+fn check(
+    l: &Ledger<'_>,
+    matters: &[MatterRec],
+    cases: &[CaseRec],
+    escalations: &[EscalationRec],
+    pending: &[Pending],
+) -> Result<(), LoadError> {
+    let n = l.h.len() as u64;
+    let unit = |path: String, u: u32| {
+        if u64::from(u) < n {
+            Ok(())
+        } else {
+            Err(invalid(path, "unit id out of range"))
+        }
+    };
+    let (ncat, nsev) = (l.policy.categories.len(), l.policy.severities.len());
+    let kind = |path: String, c: u16, s: u16| {
+        if usize::from(c) < ncat && (s == UNGRADED || usize::from(s) < nsev) {
+            Ok(())
+        } else {
+            Err(invalid(path, "category or severity out of range"))
+        }
+    };
+    let limit = u32::MAX as usize - 1;
+    if matters.len() > limit || cases.len() > limit || escalations.len() > limit {
+        return Err(invalid("matters".into(), "too many records"));
+    }
+    for (i, m) in matters.iter().enumerate() {
+        let p = format!("matters[{i}]");
+        kind(p.clone(), m.category, m.severity)?;
+        for u in [m.start, m.handler, m.first_handler] {
+            unit(p.clone(), u)?;
+        }
+        for (k, &u) in m.places.iter().enumerate() {
+            unit(format!("{p}.places[{k}]"), u)?;
+            if k > 0 && m.places[k - 1] >= u {
+                return Err(invalid(format!("{p}.places[{k}]"), "places not sorted"));
+            }
+        }
+        let own_case = |c: u32| {
+            cases
+                .get(c as usize)
+                .is_some_and(|c| c.matter as usize == i)
+        };
+        // The list of its cases runs from the first to the last in
+        // `case_count` steps (`next` only grows, so the walk ends).
+        let mut c = m.first_case;
+        let mut steps = 1;
+        while own_case(c) && c != m.last_case && steps <= m.case_count {
+            c = cases[c as usize].next;
+            steps += 1;
+        }
+        if !own_case(m.first_case) || c != m.last_case || steps != m.case_count {
+            return Err(invalid(
+                format!("{p}.first_case"),
+                "not the list of this matter's cases",
+            ));
+        }
+        if m.window_start != NONE && !own_case(m.window_start) {
+            return Err(invalid(
+                format!("{p}.window_start"),
+                "not a case of this matter",
+            ));
+        }
+        let e = m.last_escalation;
+        if e != NONE
+            && escalations
+                .get(e as usize)
+                .is_none_or(|e| e.matter as usize != i)
+        {
+            return Err(invalid(
+                format!("{p}.last_escalation"),
+                "not an escalation of this matter",
+            ));
+        }
+    }
+    for (i, c) in cases.iter().enumerate() {
+        let p = format!("cases[{i}]");
+        kind(p.clone(), c.category, c.severity)?;
+        unit(p.clone(), c.place)?;
+        if c.matter as usize >= matters.len() {
+            return Err(invalid(p, "matter index out of range"));
+        }
+        if c.next != NONE
+            && (c.next as usize <= i
+                || cases
+                    .get(c.next as usize)
+                    .is_none_or(|n| n.matter != c.matter))
+        {
+            return Err(invalid(
+                format!("{p}.next"),
+                "not a later case of the same matter",
+            ));
+        }
+    }
+    for (i, e) in escalations.iter().enumerate() {
+        let p = format!("escalations[{i}]");
+        unit(p.clone(), e.from)?;
+        unit(p.clone(), e.to)?;
+        if e.matter as usize >= matters.len() || e.cases.iter().any(|&c| c as usize >= cases.len())
+        {
+            return Err(invalid(p, "matter or case index out of range"));
+        }
+        if e.prev != NONE
+            && (e.prev as usize >= i || escalations[e.prev as usize].matter != e.matter)
+        {
+            return Err(invalid(
+                format!("{p}.prev"),
+                "not an earlier escalation of the same matter",
+            ));
+        }
+    }
+    for (i, d) in pending.iter().enumerate() {
+        if d.case as usize >= cases.len() || d.kind > 1 {
+            return Err(invalid(
+                format!("pending[{i}]"),
+                "case index or kind out of range",
+            ));
+        }
+    }
+    Ok(())
+}

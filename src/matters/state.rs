@@ -1,0 +1,173 @@
+//! The ledger's inner records (matters and cases) and the climb that finds
+//! a matter's handler.
+
+use crate::model::hierarchy::{Hierarchy, NONE};
+use crate::routing::{CompiledPolicy, Mask, may_handle};
+
+/// No severity grade.
+pub(crate) const UNGRADED: u16 = u16::MAX;
+
+/// What a matter's handler must satisfy: the union of its categories'
+/// needs and the most senior level its categories, grades and people
+/// demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct Need {
+    /// Roles every category allows.
+    pub(crate) roles: u8,
+    /// Competences some category needs.
+    pub(crate) needs: Mask,
+    /// The most senior level rank demanded (lower rank is more senior).
+    pub(crate) rank: Option<u8>,
+}
+
+impl Need {
+    pub(crate) const ANY: Need = Need {
+        roles: u8::MAX,
+        needs: 0,
+        rank: None,
+    };
+
+    /// Adds what a case of category `c`, grade `s` and a matter of `people`
+    /// demand.
+    pub(crate) fn with(
+        self,
+        policy: &CompiledPolicy,
+        c: usize,
+        s: Option<usize>,
+        people: u64,
+    ) -> Need {
+        let cat = &policy.categories[c];
+        let mut rank = self.rank;
+        let mut demand = |r: u8| {
+            if rank.is_none_or(|x| r < x) {
+                rank = Some(r);
+            }
+        };
+        if let Some(l) = cat.min_level {
+            demand(l.rank());
+        }
+        if let Some(s) = s {
+            demand(policy.severities[s].1.rank());
+        }
+        if let Some((_, l)) = policy.scale_level(people) {
+            demand(l.rank());
+        }
+        Need {
+            roles: self.roles & cat.roles,
+            needs: self.needs | cat.needs,
+            rank,
+        }
+    }
+
+    /// Whether unit `u` satisfies it.
+    #[inline]
+    pub(crate) fn met_by(&self, policy: &CompiledPolicy, h: &Hierarchy, u: u32) -> bool {
+        may_handle(policy, h, u, self.roles, self.needs, self.rank)
+    }
+
+    /// The first unit from `u` upwards (itself included) that satisfies
+    /// it, or `None` past the root.
+    pub(crate) fn climb(&self, policy: &CompiledPolicy, h: &Hierarchy, mut u: u32) -> Option<u32> {
+        while u != NONE {
+            if self.met_by(policy, h, u) {
+                return Some(u);
+            }
+            u = h.parent[u as usize];
+        }
+        None
+    }
+}
+
+/// A case's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) enum CaseState {
+    Open,
+    Accepted,
+    Resolved,
+    Closed,
+}
+
+impl CaseState {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            CaseState::Open => "open",
+            CaseState::Accepted => "accepted",
+            CaseState::Resolved => "resolved",
+            CaseState::Closed => "closed",
+        }
+    }
+
+    /// Whether the case counts as open (not resolved, not closed).
+    pub(crate) fn is_open(self) -> bool {
+        matches!(self, CaseState::Open | CaseState::Accepted)
+    }
+}
+
+/// One case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct CaseRec {
+    pub(crate) id: Box<str>,
+    pub(crate) matter: u32,
+    /// The unit of its first place: where the roll-ups count it.
+    pub(crate) place: u32,
+    pub(crate) category: u16,
+    pub(crate) severity: u16,
+    pub(crate) arrived: i64,
+    pub(crate) state: CaseState,
+    pub(crate) reopens: u32,
+    /// Bumped whenever its deadlines are set anew: older heap entries are stale.
+    pub(crate) generation: u32,
+    pub(crate) overdue: bool,
+    /// The next case of the same matter, or `NONE`: a matter's cases are a
+    /// list through its cases, so a matter holds no vector of them.
+    pub(crate) next: u32,
+}
+
+/// One matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct MatterRec {
+    pub(crate) key: Box<str>,
+    /// Its first case's category: where the roll-ups count it.
+    pub(crate) category: u16,
+    /// Its gravest grade so far.
+    pub(crate) severity: u16,
+    pub(crate) open: bool,
+    pub(crate) need: Need,
+    pub(crate) people: u64,
+    /// The lowest common ancestor of every place.
+    pub(crate) start: u32,
+    pub(crate) handler: u32,
+    /// The handler when the matter opened.
+    pub(crate) first_handler: u32,
+    pub(crate) opened_at: i64,
+    /// Distinct place units, sorted.
+    pub(crate) places: Vec<u32>,
+    /// Its first and last case (a list through [`CaseRec::next`]) and how
+    /// many it has.
+    pub(crate) first_case: u32,
+    pub(crate) last_case: u32,
+    pub(crate) case_count: u32,
+    /// The oldest case of the burst window (`NONE` when empty) and how
+    /// many cases the window holds; it slides forward as cases age out,
+    /// and empties when a burst fires (one burst raises once).
+    pub(crate) window_start: u32,
+    pub(crate) window_count: u32,
+    /// Its latest escalation, or `NONE` (a list through
+    /// [`EscalationRec::prev`](crate::matters::escalation::EscalationRec)).
+    pub(crate) last_escalation: u32,
+}
+
+/// A pending deadline in the heap, ordered by time, then case, then kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct Pending {
+    pub(crate) due: i64,
+    pub(crate) case: u32,
+    /// 0 = accept, 1 = resolve.
+    pub(crate) kind: u8,
+    pub(crate) generation: u32,
+}
