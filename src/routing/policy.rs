@@ -335,7 +335,8 @@ impl PolicyLimits {
                     // An unclosed string is the parser's error, and the
                     // parser may read what follows differently: brackets
                     // inside a string weigh as much as outside (they do not
-                    // nest), and so does a line end that cuts a string.
+                    // nest), and so does a line end or a control character
+                    // that cuts a string (what follows is read as tokens).
                     while i < b.len() {
                         let d = b[i];
                         i += 1;
@@ -354,6 +355,14 @@ impl PolicyLimits {
                             break;
                         } else if d == b'[' || d == b'{' {
                             tokens += HEAVY;
+                        } else if d == b' ' {
+                            // Were the string misread, each word a token.
+                            tokens += 1;
+                        } else if (d < b' ' && d != b'\t' && d != b'\r') || d == 0x7F {
+                            // A control character ends the string for the
+                            // parser, which reads on from it as tokens.
+                            tokens += HEAVY;
+                            break;
                         }
                     }
                 }
