@@ -391,19 +391,156 @@ fn binary_length_prefix_of_billions() {
     );
     assert!(peak < 64 * 1024, "{peak} bytes");
 
-    // A sequence (the schema's levels) claiming 4 billion strings: serde
-    // preallocates at most 1 MiB, postcard then runs out of input.
+    // A sequence (the schema's levels) claiming 4 billion strings stops at
+    // its length prefix.
     let levels_at = good.windows(8).position(|w| w == b"national").unwrap() - 2;
     assert_eq!(good[levels_at], 7, "seven levels");
     let mut bytes = good[..levels_at].to_vec();
     bytes.extend_from_slice(&[0x80, 0xA8, 0xD6, 0xB9, 0x0E]); // varint 4,000,000,000
     bytes.extend_from_slice(&good[levels_at + 1..]);
+    // postcard hides a length longer than the input left, so the list is
+    // read up to its limit: the input runs out, or the decoder stops at
+    // the element past the limit (postcard cannot skip one).
     let (err, peak) = peak_bytes(|| binary_err(&bytes));
     assert!(
         matches!(err, LoadError::Truncated { .. } | LoadError::Binary { .. }),
         "{err}"
     );
-    assert!(peak <= (1 << 20) + 64 * 1024, "{peak} bytes");
+    assert!(peak < 64 * 1024, "{peak} bytes");
+}
+
+#[test]
+fn route_errors_of_megabyte_inputs_are_short() {
+    use xzqh::routing::{Case, Place, Router};
+    let router = Router::new(xzqh::china(), xzqh::china::policy()).unwrap();
+    let long = "9".repeat(1 << 20);
+    let places = [Place::Code(&long)];
+    let (err, peak) = peak_bytes(|| router.route(&Case::new(&places, "noise")).unwrap_err());
+    assert!(err.to_string().len() < 200, "{err}");
+    assert!(peak < 64 * 1024, "{peak} bytes");
+    let places = [Place::Code("110105")];
+    let err = router.route(&Case::new(&places, &long)).unwrap_err();
+    assert!(err.to_string().len() < 200, "{err}");
+    let text = "朝阳".repeat(1 << 19);
+    let places = [Place::Text(&text)];
+    let err = router.route(&Case::new(&places, "noise")).unwrap_err();
+    assert!(err.to_string().len() < 300, "{err}");
+}
+
+/// A varint as postcard writes it.
+fn varint(mut n: u64, out: &mut Vec<u8>) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// The start of a binary snapshot up to its schema's name, then `list`
+/// as the given schema list: `before` (the lists before it, each empty),
+/// a count and `count` copies of `item`.
+fn binary_list_bomb(before: usize, count: u64, item: &[u8]) -> Vec<u8> {
+    let mut bytes = SNAPSHOT_MAGIC.to_vec();
+    bytes.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
+    bytes.push(0); // no data version
+    bytes.extend_from_slice(b"\x05plain\x01x"); // profile, schema name
+    bytes.extend(std::iter::repeat_n(0, before));
+    varint(count, &mut bytes);
+    for _ in 0..count {
+        bytes.extend_from_slice(item);
+    }
+    bytes
+}
+
+#[test]
+fn binary_schema_lists_of_millions_stop_at_their_limits() {
+    // Ten million empty names (10 MB) as levels, kinds or designations: the
+    // read stops at the list's length, before any element is kept.
+    for (before, item, what, max) in [
+        (0, &[0u8][..], "levels", 255),
+        (1, &[0, 0, 0, 0][..], "kinds", 1024),
+        (2, &[0u8][..], "designations", 32),
+    ] {
+        let count = 10_000_000 / item.len() as u64;
+        let bytes = binary_list_bomb(before, count, item);
+        let (err, peak) = peak_bytes(|| binary_err(&bytes));
+        assert!(matches!(err, LoadError::TooMany { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!("too many {what}: {count}, beyond the limit of {max}")
+        );
+        assert!(peak < 64 * 1024, "{what}: {peak} bytes");
+    }
+    // At the limit the list is read, and the schema's own check follows.
+    let mut s = beijing();
+    s.schema.levels = vec!["a".into(); 255];
+    assert_eq!(
+        binary_err(&s.encode()).to_string(),
+        "invalid schema: duplicate level `a`"
+    );
+    let limits = LoadLimits::default().with_max_kinds(3);
+    let err = Hierarchy::from_snapshot_with(&beijing().encode(), &with_limits(limits)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "too many kinds: {}, beyond the limit of 3",
+            beijing().schema.kinds.len()
+        )
+    );
+}
+
+#[test]
+fn json_schema_lists_of_millions_stop_at_their_limits() {
+    // Three million empty names (9 MB): the list stops growing at its limit
+    // and the rest is skipped without being kept.
+    let empties = |n: usize| vec![r#""""#; n].join(",");
+    let kinds =
+        |n: usize| vec![r#"{"name":"","label":"","level":"","role":"agency"}"#; n].join(",");
+    for (list, what, max, count) in [
+        (
+            format!(r#""levels":[{}],"kinds":[]"#, empties(3_000_000)),
+            "levels",
+            255,
+            3_000_000,
+        ),
+        (
+            format!(r#""levels":[],"kinds":[{}]"#, kinds(200_000)),
+            "kinds",
+            1024,
+            200_000,
+        ),
+        (
+            format!(
+                r#""levels":[],"kinds":[],"designations":[{}]"#,
+                empties(3_000_000)
+            ),
+            "designations",
+            32,
+            3_000_000,
+        ),
+    ] {
+        let json = format!(
+            r#"{{"format":"xzqh-hierarchy","version":1,"schema":{{"name":"x",{list}}},"units":[]}}"#
+        );
+        let (err, peak) = peak_bytes(|| json_err(&json));
+        assert!(matches!(err, LoadError::TooMany { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!("too many {what}: {count}, beyond the limit of {max}")
+        );
+        assert!(peak < 256 * 1024, "{what}: {peak} bytes");
+    }
+    // A unit names at most as many designations as a schema can declare.
+    let json = doc(&[&format!(
+        r#"{{"code":"1","name":"n","kind":"top","designations":[{}]}}"#,
+        empties(3_000_000)
+    )]);
+    let (err, peak) = peak_bytes(|| json_err(&json));
+    assert_eq!(
+        err.source().unwrap().to_string(),
+        format!("too many designations at line 1 column {}", json.len() - 3)
+    );
+    assert!(peak < 64 * 1024, "{peak} bytes");
 }
 
 #[test]
@@ -963,13 +1100,13 @@ fn schema_beyond_its_limits() {
     s.schema.designations = (0..40).map(|i| format!("d{i}")).collect();
     assert_eq!(
         binary_err(&s.encode()).to_string(),
-        "invalid schema: too many designations: at most 32"
+        "too many designations: 40, beyond the limit of 32"
     );
     let mut s = beijing();
     s.schema.levels = (0..300).map(|i| format!("l{i}")).collect();
     assert_eq!(
         binary_err(&s.encode()).to_string(),
-        "invalid schema: too many levels: at most 255"
+        "too many levels: 300, beyond the limit of 255"
     );
 }
 
@@ -1063,4 +1200,246 @@ proptest! {
         }
         must_not_panic(&bytes);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Policies: size, nesting and value count checked before the parser runs.
+
+mod policies {
+    use super::peak_bytes;
+    use xzqh::routing::{CategoryDef, CompiledPolicy, Policy, PolicyError, PolicyLimits};
+
+    #[test]
+    fn toml_nesting_bombs_fail_fast() {
+        // 1.9 MB of `[` and 3.8 MB of `{a=`: without the limits the parser
+        // peaked at 100 and 200 MiB. Past the default size first; with the
+        // size allowed, at the nesting limit.
+        let brackets = "[".repeat(1_900_000);
+        let tables = "{a=".repeat(1_266_667);
+        let dotted = format!("{} = 1", vec!["a"; 1_000_000].join("."));
+        let json = "[".repeat(1_900_000);
+        let large = PolicyLimits::default().with_max_bytes(16 << 20);
+        for text in [&brackets, &tables, &dotted] {
+            let (err, peak) = peak_bytes(|| Policy::from_toml(text).unwrap_err());
+            assert_eq!(
+                err,
+                PolicyError::TooLarge {
+                    size: text.len(),
+                    max: 64 << 10
+                }
+            );
+            assert!(peak < 4 * 1024, "{peak} bytes");
+            let (err, peak) = peak_bytes(|| Policy::from_toml_with(text, &large).unwrap_err());
+            assert_eq!(err, PolicyError::TooDeep { line: 1, max: 16 });
+            assert_eq!(err.to_string(), "line 1: the policy nests deeper than 16");
+            assert!(peak < 4 * 1024, "{peak} bytes");
+        }
+        let (err, peak) = peak_bytes(|| Policy::from_json_with(&json, &large).unwrap_err());
+        assert_eq!(err, PolicyError::TooDeep { line: 1, max: 16 });
+        assert!(peak < 4 * 1024, "{peak} bytes");
+        assert!(matches!(
+            Policy::from_json(&json),
+            Err(PolicyError::TooLarge { .. })
+        ));
+
+        // Brackets inside strings and comments do not count.
+        let text = "name = \"[[[[[[[[[[[[[[[[[[[[\" # {{{{{{{{{{{{{{{{{{{{{{{\n\
+                    roles = ['[[[[[[[[[[[[[[[[[[', \"\"\"\n[[[[[[[[[[[[[[[[[[[[[\"\"\", '''{{{{{{{{{{{{{{{{{{{''']";
+        assert_eq!(Policy::from_toml(text).unwrap().roles.len(), 3);
+        assert_eq!(
+            Policy::from_toml("name = \"[[[[[[[[[[[[[[[[[[[[[[[\" # [[[[[[[[[[[[[[[[[[[[[\n")
+                .unwrap()
+                .name,
+            "[[[[[[[[[[[[[[[[[[[[[[["
+        );
+    }
+
+    #[test]
+    fn json_strings_hide_brackets() {
+        let escaped = r#"{"name": "\"[[[[[[[[[[[[[[[[[[[[[[[[[[[["}"#;
+        assert_eq!(
+            Policy::from_json(escaped).unwrap().name,
+            "\"[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+        );
+    }
+
+    #[test]
+    fn size_and_value_count() {
+        let limits = PolicyLimits::default().with_max_bytes(10);
+        let err = Policy::from_toml_with("name = \"eleven\"", &limits).unwrap_err();
+        assert_eq!(err, PolicyError::TooLarge { size: 15, max: 10 });
+        assert_eq!(
+            err.to_string(),
+            "the policy of 15 bytes exceeds the limit of 10 bytes"
+        );
+        let err = Policy::from_json_with(r#"{"name": "eleven"}"#, &limits).unwrap_err();
+        assert_eq!(err, PolicyError::TooLarge { size: 18, max: 10 });
+
+        // 20,000 empty roles (60 kB): stopped at the 4,097th token.
+        let roles = format!("name = \"x\"\nroles = [{}]", vec!["''"; 20_000].join(","));
+        let (err, peak) = peak_bytes(|| Policy::from_toml(&roles).unwrap_err());
+        assert_eq!(
+            err,
+            PolicyError::TooManyTokens {
+                line: 2,
+                max: 4_096
+            }
+        );
+        assert!(peak < 4 * 1024, "{peak} bytes");
+
+        // The TOML parser holds about 50 bytes per token: 65,000 line ends
+        // (65 kB) took 3.5 MB, 65,000 quotes 7 MB.
+        for bomb in [
+            format!("name = \"x\"{}", "\n".repeat(60_000)),
+            format!("name = \"x\"\nroles = [{}]", "\"\"".repeat(30_000)),
+            format!("name = \"x\"\n{}", "@ ".repeat(30_000)),
+        ] {
+            let (err, peak) = peak_bytes(|| Policy::from_toml(&bomb).unwrap_err());
+            assert!(matches!(err, PolicyError::TooManyTokens { .. }), "{err}");
+            assert!(peak < 4 * 1024, "{peak} bytes");
+        }
+
+        // At the limits the parser runs, in memory bounded by the input.
+        let mut cases = vec![
+            format!("name = \"x\"\nroles = [{}]", vec!["''"; 2_000].join(",")),
+            format!(
+                "name = \"x\"\nroles = [{}]",
+                vec!["\"\\u0041\""; 2_000].join(",")
+            ),
+            format!(
+                "name = \"x\"\n{}",
+                "[[categories]]\nname = \"c\"\n".repeat(130)
+            ),
+            format!(
+                "name = \"x\"\nroles = ['{}']",
+                "a".repeat(PolicyLimits::default().max_bytes - 30)
+            ),
+        ];
+        cases.push(format!("{}\n{}", cases[0], "#".repeat(50 << 10)));
+        for text in &cases {
+            let (r, peak) = peak_bytes(|| Policy::from_toml(text));
+            assert!(r.is_ok(), "{r:?}");
+            assert!(
+                peak < 4 * text.len() + 1024 * 1024,
+                "{peak} bytes for {} bytes: {:?}",
+                text.len(),
+                r.map(|p| p.name)
+            );
+        }
+        let json = format!(
+            r#"{{"name":"x","roles":[{}]}}"#,
+            vec![r#""""#; 4_090].join(",")
+        );
+        let (_, peak) = peak_bytes(|| Policy::from_json(&json));
+        assert!(peak < 4 * json.len() + 1024 * 1024, "{peak} bytes");
+    }
+
+    #[test]
+    fn errors_quote_bounded_excerpts() {
+        let long = "k".repeat(50_000);
+        let shown = format!("{}… (50000 bytes)", "k".repeat(64));
+        // An unknown field of a megabyte, in JSON and in TOML.
+        let err = Policy::from_json(&format!(r#"{{"name":"x","{long}":1}}"#)).unwrap_err();
+        let message = err.to_string();
+        assert!(message.len() < 400, "{} bytes", message.len());
+        assert!(
+            message.starts_with("cannot parse the policy: unknown field `kkkk"),
+            "{message}"
+        );
+        assert!(message.ends_with(" at line 1 column 50014"), "{message}");
+        let err = Policy::from_toml(&format!("name = \"x\"\n{long} = 1\n")).unwrap_err();
+        let message = err.to_string();
+        assert!(message.len() < 1000, "{} bytes: {message}", message.len());
+        assert!(message.contains("unknown field `kkkk"), "{message}");
+
+        // Names the hierarchy does not know, quoted cut.
+        let mut p = Policy::new("x");
+        p.categories
+            .push(CategoryDef::new("c").min_level(long.clone()));
+        let err = CompiledPolicy::compile(p, &super::sample::small_china()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("categories[0].min_level: unknown level `{shown}`")
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Free text: offsets are u32, so the resolver reads texts up to a cap.
+
+#[test]
+fn address_texts_beyond_the_cap_are_read_up_to_it() {
+    use xzqh::address::{AddressResolver, Outcome};
+    const MAX: usize = AddressResolver::MAX_TEXT_BYTES;
+    let h = sample::small_china();
+    let addresses = h.addresses().unwrap();
+    let mut text = "x".repeat(MAX);
+    let r = addresses.resolve(&text);
+    assert_eq!(r.outcome(), &Outcome::NotFound);
+    assert!(!r.is_truncated());
+    text.push_str("深圳市南山区");
+    let r = addresses.resolve(&text);
+    assert!(r.is_truncated(), "the resolution says it read less");
+    assert_eq!(r.outcome(), &Outcome::NotFound, "nothing past the cap is read");
+    assert_eq!(r.remainder_range().end, text.len());
+
+    // A name repeated up to the cap and beyond: memory stays within four
+    // times the text read and a megabyte.
+    let h = xzqh::china();
+    let addresses = h.addresses().unwrap();
+    for piece in ["朝阳", "南山", "北京朝阳区", "东", "城关镇"] {
+        let text = piece.repeat(2 * MAX / piece.len());
+        let (r, peak) = peak_bytes(|| addresses.resolve(&text).spans().len());
+        assert!(r <= text.len());
+        assert!(peak < 4 * MAX + (1 << 20), "{piece}: {peak} bytes");
+    }
+}
+
+#[test]
+fn csv_row_of_many_fields_keeps_a_few() {
+    // 65,536 fields on one line (131 kB) held 3 MB of field slices; now
+    // 65 are kept and the rest counted.
+    let csv = format!(
+        "code,name,parent_code,kind\n0,中国,,state\n11,北京市,0,municipality{}\n",
+        ",d".repeat(65_536)
+    );
+    let import = xzqh::CsvImport::new(xzqh::china::schema());
+    let (err, peak) = peak_bytes(|| import.read("wide.csv", csv.as_bytes()).unwrap_err());
+    assert_eq!(
+        err.to_string(),
+        "wide.csv line 3: expected 4 fields, found 65540"
+    );
+    assert!(peak < 64 * 1024, "{peak} bytes");
+    let header = format!("code,name,parent_code,kind{}\n", ",x".repeat(65_536));
+    let import = xzqh::CsvImport::new(xzqh::china::schema());
+    let (err, peak) = peak_bytes(|| import.read("wide.csv", header.as_bytes()).unwrap_err());
+    assert_eq!(
+        err.to_string(),
+        "wide.csv line 1: expected the header `code,name,parent_code` (optionally `,kind`), found `code,name,parent_code,kind,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x… (148 bytes)`"
+    );
+    assert!(peak < 64 * 1024, "{peak} bytes");
+}
+
+#[test]
+fn json_parser_messages_are_cut() {
+    // serde_json quotes a rejected string in full.
+    let long = "x".repeat(1 << 20);
+    let json = format!(r#"{{"format":"xzqh-hierarchy","version":1,"{long}":1}}"#);
+    let err = json_err(&json);
+    assert_eq!(err.to_string(), "invalid json at line 1, column 1048617");
+    let source = err.source().unwrap().to_string();
+    assert!(source.len() < 400, "{} bytes", source.len());
+    assert!(source.starts_with("unknown field `xxxx"), "{source}");
+    assert!(
+        source.ends_with("… (1048688 bytes) at line 1 column 1048617"),
+        "{source}"
+    );
+    let json = format!(r#"{{"format":"{long}"}}"#);
+    assert_eq!(
+        json_err(&json).to_string(),
+        format!(
+            "not an xzqh hierarchy: format is \"{}… (1048576 bytes)\", expected \"xzqh-hierarchy\"",
+            "x".repeat(64)
+        )
+    );
 }

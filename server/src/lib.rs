@@ -16,13 +16,16 @@
 //! or JSON, unknown relation name), 404 for a unit or path that does not
 //! exist, 405 for a wrong method, 422 for a well-formed case the policy
 //! cannot take (no or unknown place, unknown category or severity, wrong
-//! field types, too many places, no handler).
+//! field types, too many places, no handler). Messages are cut to
+//! [`MAX_ERROR_BYTES`]. [`serve`] adds 408 for a request not complete in
+//! time and 413 for a body beyond its [`Limits`], drops clients that stall
+//! and caps the connections.
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -31,6 +34,9 @@ use serde::{Deserialize, Serialize};
 use xzqh::china::ChinaCode;
 use xzqh::routing::{Case, Place, Policy, PolicyError, RouteError, Router};
 use xzqh::{Hierarchy, Relation, Unit};
+
+mod serve;
+pub use serve::{Limits, serve};
 
 /// Most places one case may name: a bound on work per request.
 pub const MAX_PLACES: usize = 1_000;
@@ -106,10 +112,28 @@ struct ErrorBody<'a> {
     kind: &'a str,
 }
 
+/// The longest error message a response carries, in bytes: longer ones
+/// (a parser quoting a rejected string, a 404 quoting the path) are cut,
+/// with their length.
+pub const MAX_ERROR_BYTES: usize = 512;
+
+/// `message` cut to [`MAX_ERROR_BYTES`] at a character boundary, with its
+/// length when cut.
+fn bounded(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.len() <= MAX_ERROR_BYTES {
+        return message.into();
+    }
+    let mut cut = MAX_ERROR_BYTES;
+    while !message.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}… ({} bytes)", &message[..cut], message.len()).into()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            error: &self.message,
+            error: &bounded(&self.message),
             kind: self.kind,
         };
         (self.status, Json(body)).into_response()
@@ -297,8 +321,9 @@ async fn health(State(s): State<Arc<Service>>) -> Json<Health> {
 
 async fn unit(
     State(s): State<Arc<Service>>,
-    Path(code): Path<String>,
+    code: Result<Path<String>, PathRejection>,
 ) -> Result<Json<UnitInfo>, ApiError> {
+    let Path(code) = code.map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))?;
     Ok(Json(info(find(s.h, &code)?)))
 }
 

@@ -22,6 +22,10 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::with_limits(xzqh_server::Limits::default())
+    }
+
+    fn with_limits(limits: xzqh_server::Limits) -> Server {
         let app = xzqh_server::app(xzqh::china(), xzqh::china::policy()).expect("the policy fits");
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -38,12 +42,11 @@ impl Server {
                 addr_tx
                     .send(listener.local_addr().expect("a local address"))
                     .expect("the test waits for the address");
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = stopped.await;
-                    })
-                    .await
-                    .expect("serve");
+                xzqh_server::serve(listener, app, limits, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("serve");
             });
         });
         let addr = addr_rx
@@ -484,4 +487,148 @@ fn unknown_paths_and_methods(s: &Server) {
     error_kind(&r.json(), "method_not_allowed");
     let r = s.request("DELETE", "/units/42", None);
     assert_eq!(r.status, 405);
+}
+
+// ---- hostile clients: timeouts, the connection cap, bounded error bodies ----
+
+/// Limits with short timeouts, for clients that stall.
+fn short(max_connections: usize) -> xzqh_server::Limits {
+    xzqh_server::Limits {
+        header_timeout: Duration::from_millis(300),
+        request_timeout: Duration::from_millis(300),
+        max_connections,
+        ..xzqh_server::Limits::default()
+    }
+}
+
+/// A connection that has sent `bytes`, with a 10 s read timeout.
+fn stalled(s: &Server, bytes: &[u8]) -> TcpStream {
+    let mut stream = TcpStream::connect(s.addr).expect("connect to the service");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(bytes).expect("send");
+    stream
+}
+
+/// Reads until the server closes the connection; panics if it does not
+/// within the read timeout.
+#[track_caller]
+fn read_until_closed(stream: &mut TcpStream) -> Vec<u8> {
+    let mut out = Vec::new();
+    match stream.read_to_end(&mut out) {
+        Ok(_) => out,
+        // A reset is a close too.
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => out,
+        Err(e) => panic!("the server kept the connection open: {e}"),
+    }
+}
+
+#[test]
+fn a_partial_header_is_dropped() {
+    let s = Server::with_limits(short(8));
+    let mut c = stalled(&s, b"GET /health HTTP/1.1\r\nHost: x\r\n");
+    let answer = read_until_closed(&mut c);
+    // hyper closes without an answer, or with a 408.
+    assert!(
+        answer.is_empty() || answer.starts_with(b"HTTP/1.1 408"),
+        "{answer:?}"
+    );
+    // Nothing sent at all: dropped the same way.
+    let mut c = stalled(&s, b"");
+    read_until_closed(&mut c);
+}
+
+#[test]
+fn an_idle_connection_is_dropped() {
+    let s = Server::with_limits(short(8));
+    let mut c = stalled(&s, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    let answer = read_until_closed(&mut c);
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200 OK"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
+
+#[test]
+fn a_stalled_body_gets_408_and_the_connection_closes() {
+    let s = Server::with_limits(short(8));
+    let mut c = stalled(
+        &s,
+        b"POST /route HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"places\":",
+    );
+    let answer = String::from_utf8_lossy(&read_until_closed(&mut c)).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        answer.ends_with(
+            r#"{"error":"the request was not complete within 300 ms","kind":"timeout"}"#
+        ),
+        "{answer}"
+    );
+}
+
+#[test]
+fn the_connection_cap_holds_and_frees() {
+    // Two stalled clients fill the cap; a third is served once they are dropped.
+    let s = Server::with_limits(short(2));
+    let mut first = stalled(&s, b"GET /health HTTP/1.1\r\n");
+    let mut second = stalled(&s, b"GET /health HTTP/1.1\r\n");
+    let third = s.request("GET", "/health", None);
+    assert_eq!(third.status, 200);
+    read_until_closed(&mut first);
+    read_until_closed(&mut second);
+    // Many slow clients at once: each is dropped, the service still answers.
+    let slow: Vec<TcpStream> = (0..50).map(|_| stalled(&s, b"GET /heal")).collect();
+    assert_eq!(s.request("GET", "/health", None).status, 200);
+    for mut c in slow {
+        read_until_closed(&mut c);
+    }
+}
+
+#[test]
+fn error_bodies_are_bounded() {
+    let s = Server::start();
+    let long = "1".repeat(30_000);
+    for (method, target, body) in [
+        ("GET", format!("/units/{long}"), None),
+        ("GET", format!("/nowhere/{long}"), None),
+        ("GET", format!("/governs?authority=11&place={long}"), None),
+        (
+            "POST",
+            "/route".to_owned(),
+            Some(format!(r#"{{"places":["{long}"],"category":"x"}}"#)),
+        ),
+        (
+            "POST",
+            "/route".to_owned(),
+            Some(format!(r#"{{"places":["11"],"category":"{long}"}}"#)),
+        ),
+        (
+            "POST",
+            "/route".to_owned(),
+            Some(format!(r#"{{"places":["11"],"{long}":1}}"#)),
+        ),
+        (
+            "POST",
+            "/route".to_owned(),
+            Some(format!(r#"{{"places":[{long}"#)),
+        ),
+    ] {
+        let r = s.request(method, &target, body.as_deref());
+        assert!(r.status >= 400, "{method} {}: {}", &target[..20], r.status);
+        assert!(
+            r.body.len() <= xzqh_server::MAX_ERROR_BYTES + 100,
+            "{method} {}: {} bytes",
+            &target[..20],
+            r.body.len()
+        );
+    }
+    // A body beyond the limit is refused.
+    let big = format!(
+        r#"{{"places":["11"],"category":"{}"}}"#,
+        "x".repeat(300 << 10)
+    );
+    let r = s.request("POST", "/route", Some(&big));
+    assert_eq!(r.status, 413);
 }

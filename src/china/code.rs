@@ -91,7 +91,7 @@ pub struct ChinaCode {
 /// Why a string is not a [`ChinaCode`].
 ///
 /// Every variant but `Empty` carries the input (cut to its first 32 characters plus `…`
-/// when longer) so the message shows what to fix.
+/// and its length in bytes when longer) so the message shows what to fix.
 ///
 /// # Examples
 ///
@@ -166,10 +166,7 @@ pub enum CodeError {
 }
 
 fn excerpt(s: &str) -> String {
-    match s.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}…", &s[..cut]),
-        None => s.to_owned(),
-    }
+    crate::exchange::load::excerpt_chars(s, EXCERPT_CHARS)
 }
 
 /// Digits of each level's data form, top first.

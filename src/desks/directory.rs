@@ -264,10 +264,10 @@ impl Directory {
                 Ok(None) => break,
                 Err((line, reason)) => return Err(err(line, reason.to_owned())),
             };
-            if fields.len() != HEADER.len() {
+            if reader.fields() != HEADER.len() {
                 return Err(err(
                     line,
-                    format!("expected {} fields, found {}", HEADER.len(), fields.len()),
+                    format!("expected {} fields, found {}", HEADER.len(), reader.fields()),
                 ));
             }
             if entries.len() >= limits.max_units {

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::exchange::load::{LoadError, LoadLimits, line_of};
+use crate::exchange::load::{LoadError, LoadLimits, excerpt, line_of};
 use crate::model::builder::{BuildError, HierarchyBuilder, KindRef};
 use crate::model::hierarchy::Hierarchy;
 use crate::model::profile::Profile;
@@ -326,7 +326,7 @@ impl CsvImport {
                     format!(
                         "expected the header `{}` (optionally `,kind`), found `{}`",
                         HEADER.join(","),
-                        fields.join(",")
+                        excerpt(&fields.join(","))
                     ),
                 ));
             }
@@ -345,10 +345,10 @@ impl CsvImport {
                 Ok(None) => break,
                 Err((line, reason)) => return Err(err(line, reason.to_owned())),
             };
-            if fields.len() != columns {
+            if reader.fields() != columns {
                 return Err(err(
                     line,
-                    format!("expected {columns} fields, found {}", fields.len()),
+                    format!("expected {columns} fields, found {}", reader.fields()),
                 ));
             }
             if self
@@ -371,7 +371,9 @@ impl CsvImport {
             let kind = match (&self.classify, row.kind) {
                 (Some(classify), _) => match classify(&row) {
                     Some(id) => KindRef::Id(id),
-                    None => return Err(err(line, format!("no kind for unit {}", row.code))),
+                    None => {
+                        return Err(err(line, format!("no kind for unit {}", excerpt(row.code))));
+                    }
                 },
                 (None, Some(kind)) => KindRef::Name(kind),
                 (None, None) => unreachable!(
@@ -455,12 +457,31 @@ pub(crate) struct Reader<'a> {
     s: &'a str,
     pos: usize,
     line: u64,
+    /// How many fields the last record had (it keeps at most
+    /// [`MAX_FIELDS`] + 1).
+    fields: usize,
 }
+
+/// The most fields a record keeps: of a longer one, one more (to say so),
+/// and the rest are only counted ([`Reader::fields`]), so that a line of a
+/// million commas holds no million slices. Every format read with it has
+/// fewer columns.
+const MAX_FIELDS: usize = 64;
 
 impl<'a> Reader<'a> {
     /// A reader of `s` (valid UTF-8, a byte-order mark already removed).
     pub(crate) fn new(s: &'a str) -> Self {
-        Reader { s, pos: 0, line: 1 }
+        Reader {
+            s,
+            pos: 0,
+            line: 1,
+            fields: 0,
+        }
+    }
+
+    /// How many fields the last record had, kept or not.
+    pub(crate) fn fields(&self) -> usize {
+        self.fields
     }
 
     /// Reads the next non-blank record into `fields`; returns its first line,
@@ -470,6 +491,7 @@ impl<'a> Reader<'a> {
         fields: &mut Vec<Cow<'a, str>>,
     ) -> Result<Option<u64>, (u64, &'static str)> {
         fields.clear();
+        self.fields = 0;
         let b = self.s.as_bytes();
         // Skip blank lines.
         loop {
@@ -502,7 +524,10 @@ impl<'a> Reader<'a> {
                 }
                 Cow::Borrowed(&self.s[start..self.pos])
             };
-            fields.push(field);
+            self.fields += 1;
+            if fields.len() <= MAX_FIELDS {
+                fields.push(field);
+            }
             match b.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'\n') => {

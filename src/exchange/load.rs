@@ -107,9 +107,39 @@ pub(crate) const EXCERPT_CHARS: usize = 64;
 /// `s` cut to [`EXCERPT_CHARS`] characters, with its length in bytes when
 /// it was cut, for error messages that quote input.
 pub(crate) fn excerpt(s: &str) -> String {
-    match s.char_indices().nth(EXCERPT_CHARS) {
+    excerpt_chars(s, EXCERPT_CHARS)
+}
+
+/// `s` cut to `max` characters, with its length in bytes when it was cut.
+pub(crate) fn excerpt_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
         Some((cut, _)) => format!("{}… ({} bytes)", &s[..cut], s.len()),
         None => s.to_owned(),
+    }
+}
+
+/// A parser's message, kept as the source of a [`LoadError`] once cut to
+/// a bounded excerpt (a parser quotes the input it rejects in full).
+#[derive(Debug)]
+pub(crate) struct ParserMessage(pub(crate) String);
+
+impl std::fmt::Display for ParserMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for ParserMessage {}
+
+/// serde_json's message with what it quotes cut to an excerpt of 160
+/// characters, and its position kept.
+#[cfg(feature = "serde")]
+pub(crate) fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    match full.strip_suffix(&at) {
+        Some(m) => format!("{}{at}", excerpt_chars(m, 160)),
+        None => excerpt_chars(&full, 160),
     }
 }
 

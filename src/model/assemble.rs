@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use crate::exchange::load::excerpt;
 use crate::model::builder::{BuildError, BuildLimits};
 use crate::model::hierarchy::{Derived, Hierarchy, NONE, Secondary, next_stamp};
 use crate::model::index::{HashIndex, StrTable};
@@ -37,7 +38,7 @@ pub(crate) struct Parts {
 
 fn not_canonical(codes: &StrTable, id: u32, reason: &'static str) -> BuildError {
     BuildError::NotCanonical {
-        code: codes.get(id).to_owned(),
+        code: excerpt(codes.get(id)),
         reason,
     }
 }
@@ -87,7 +88,7 @@ impl Hierarchy {
             .position(|&k| k as usize >= schema.kinds().len())
         {
             return Err(BuildError::UnknownKind {
-                code: codes.get(id as u32).to_owned(),
+                code: excerpt(codes.get(id as u32)),
                 kind: format!("#{}", kind[id]),
             });
         }
@@ -110,7 +111,7 @@ impl Hierarchy {
                 let code_index = HashIndex::build_packed(n, key)
                     .unwrap_or_else(|| HashIndex::build(n, key))
                     .map_err(|(a, _)| BuildError::DuplicateCode {
-                        code: codes.get(a).to_owned(),
+                        code: excerpt(codes.get(a)),
                     })?;
 
                 // Tree shape: the root first, every parent before its children, in
@@ -124,8 +125,8 @@ impl Hierarchy {
                     let p = parent[id as usize];
                     if p == NONE {
                         return Err(BuildError::MultipleRoots {
-                            first: codes.get(0).to_owned(),
-                            second: codes.get(id).to_owned(),
+                            first: excerpt(codes.get(0)),
+                            second: excerpt(codes.get(id)),
                         });
                     }
                     if p >= id {
@@ -154,7 +155,7 @@ impl Hierarchy {
                     let d = stack.len();
                     if d > limits.max_depth.min(u16::MAX as usize) {
                         return Err(BuildError::TooDeep {
-                            code: codes.get(id).to_owned(),
+                            code: excerpt(codes.get(id)),
                             depth: d,
                             max: limits.max_depth,
                         });
@@ -165,9 +166,9 @@ impl Hierarchy {
                     if level.is_above(plevel) {
                         let lname = |l: crate::Level| l.name().to_owned();
                         return Err(BuildError::LevelAboveParent {
-                            code: codes.get(id).to_owned(),
+                            code: excerpt(codes.get(id)),
                             level: lname(level),
-                            parent: codes.get(p).to_owned(),
+                            parent: excerpt(codes.get(p)),
                             parent_level: lname(plevel),
                         });
                     }
@@ -201,7 +202,7 @@ impl Hierarchy {
                     let declared = schema.designations().len();
                     if declared < 32 && bits >> declared != 0 {
                         return Err(BuildError::UnknownDesignation {
-                            code: codes.get(u).to_owned(),
+                            code: excerpt(codes.get(u)),
                             index: (31 - bits.leading_zeros()) as usize,
                         });
                     }
@@ -217,25 +218,25 @@ impl Hierarchy {
                     }
                     if from == to {
                         return Err(BuildError::SelfEdge {
-                            code: codes.get(from).to_owned(),
+                            code: excerpt(codes.get(from)),
                         });
                     }
                     if relation.is_primary() {
                         let first = parent[to as usize];
                         return Err(BuildError::SecondPrimaryParent {
-                            code: codes.get(to).to_owned(),
+                            code: excerpt(codes.get(to)),
                             first: if first == NONE {
                                 String::new()
                             } else {
-                                codes.get(first).to_owned()
+                                excerpt(codes.get(first))
                             },
-                            second: codes.get(from).to_owned(),
+                            second: excerpt(codes.get(from)),
                         });
                     }
                     if parent[to as usize] == from {
                         return Err(BuildError::DuplicateEdge {
-                            from: codes.get(from).to_owned(),
-                            to: codes.get(to).to_owned(),
+                            from: excerpt(codes.get(from)),
+                            to: excerpt(codes.get(to)),
                         });
                     }
                     sec.push(Secondary { to, from, relation });
@@ -246,8 +247,8 @@ impl Hierarchy {
                     .find(|w| (w[0].to, w[0].from) == (w[1].to, w[1].from))
                 {
                     return Err(BuildError::DuplicateEdge {
-                        from: codes.get(w[0].from).to_owned(),
-                        to: codes.get(w[0].to).to_owned(),
+                        from: excerpt(codes.get(w[0].from)),
+                        to: excerpt(codes.get(w[0].to)),
                     });
                 }
 
@@ -388,7 +389,7 @@ fn check_strings(
         let c = codes.get(id);
         if c.is_empty() || c.len() > limits.max_code_bytes || !all_graphic(c.as_bytes()) {
             return Err(BuildError::InvalidCode {
-                code: c.to_owned(),
+                code: excerpt(c),
                 max: limits.max_code_bytes,
             });
         }
@@ -399,7 +400,7 @@ fn check_strings(
         };
         if !ok {
             return Err(BuildError::InvalidName {
-                code: c.to_owned(),
+                code: excerpt(c),
                 max: limits.max_name_bytes,
             });
         }

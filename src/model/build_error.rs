@@ -117,7 +117,8 @@ pub enum BuildError {
     /// Parents form a cycle (no unit on it reaches the root).
     #[error("cycle through {}", codes.join(" -> "))]
     Cycle {
-        /// The codes on the cycle, starting at the smallest, each followed by its parent.
+        /// The codes on the cycle, starting at the smallest, each followed by
+        /// its parent; of a longer cycle, the first 16 and then `… (n units)`.
         codes: Vec<String>,
     },
     /// A unit's kind ranks above its parent's kind (a prefecture under a county).

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 pub use crate::model::build_error::BuildError;
 
+use crate::exchange::load::excerpt;
 use crate::model::assemble::Parts;
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::model::index::{FxBuild, StrTable};
@@ -488,14 +489,14 @@ impl HierarchyBuilder {
                 KindSlot::Id(k) if (k as usize) < kinds.len() => k,
                 KindSlot::Id(k) => {
                     return Err(BuildError::UnknownKind {
-                        code: code(i).to_owned(),
+                        code: excerpt(code(i)),
                         kind: format!("#{k}"),
                     });
                 }
                 KindSlot::Name(s) => {
                     return Err(BuildError::UnknownKind {
-                        code: code(i).to_owned(),
-                        kind: self.str(s).to_owned(),
+                        code: excerpt(code(i)),
+                        kind: excerpt(self.str(s)),
                     });
                 }
             };
@@ -503,7 +504,7 @@ impl HierarchyBuilder {
         for w in order.windows(2) {
             if code(w[0] as usize) == code(w[1] as usize) {
                 return Err(BuildError::DuplicateCode {
-                    code: code(w[0] as usize).to_owned(),
+                    code: excerpt(code(w[0] as usize)),
                 });
             }
         }
@@ -525,11 +526,11 @@ impl HierarchyBuilder {
                 Some(p) => {
                     let p = self.str(p);
                     if p == code(i) {
-                        return Err(BuildError::SelfEdge { code: p.to_owned() });
+                        return Err(BuildError::SelfEdge { code: excerpt(p) });
                     }
                     parent[i] = find(p).ok_or_else(|| BuildError::UnknownParent {
-                        code: code(i).to_owned(),
-                        parent: p.to_owned(),
+                        code: excerpt(code(i)),
+                        parent: excerpt(p),
                     })?;
                 }
             }
@@ -540,7 +541,7 @@ impl HierarchyBuilder {
         for &(f, t, r) in &self.relations {
             let unknown = |s: Span| BuildError::UnknownUnit {
                 what: "relation",
-                code: self.str(s).to_owned(),
+                code: excerpt(self.str(s)),
             };
             let from = find(self.str(f)).ok_or_else(|| unknown(f))?;
             let to = find(self.str(t)).ok_or_else(|| unknown(t))?;
@@ -556,26 +557,26 @@ impl HierarchyBuilder {
         for (k, &(from, to, r)) in rels.iter().enumerate() {
             if from == to {
                 return Err(BuildError::SelfEdge {
-                    code: code(from as usize).to_owned(),
+                    code: excerpt(code(from as usize)),
                 });
             }
             if r.is_primary() {
                 let first = parent[to as usize];
                 return Err(BuildError::SecondPrimaryParent {
-                    code: code(to as usize).to_owned(),
+                    code: excerpt(code(to as usize)),
                     first: if first == NONE {
                         String::new()
                     } else {
-                        code(first as usize).to_owned()
+                        excerpt(code(first as usize))
                     },
-                    second: code(from as usize).to_owned(),
+                    second: excerpt(code(from as usize)),
                 });
             }
             let repeats = k > 0 && rels[k - 1].0 == from && rels[k - 1].1 == to;
             if repeats || parent[to as usize] == from {
                 return Err(BuildError::DuplicateEdge {
-                    from: code(from as usize).to_owned(),
-                    to: code(to as usize).to_owned(),
+                    from: excerpt(code(from as usize)),
+                    to: excerpt(code(to as usize)),
                 });
             }
         }
@@ -586,7 +587,7 @@ impl HierarchyBuilder {
         for &(c, d) in &self.designations {
             let u = find(self.str(c)).ok_or_else(|| BuildError::UnknownUnit {
                 what: "designation",
-                code: self.str(c).to_owned(),
+                code: excerpt(self.str(c)),
             })?;
             desig_sorted.push((u, d));
         }
@@ -595,7 +596,7 @@ impl HierarchyBuilder {
         for &(u, d) in &desig_sorted {
             if d.index() >= self.schema.designations().len() {
                 return Err(BuildError::UnknownDesignation {
-                    code: code(u as usize).to_owned(),
+                    code: excerpt(code(u as usize)),
                     index: d.index(),
                 });
             }
@@ -604,8 +605,8 @@ impl HierarchyBuilder {
 
         if roots.len() > 1 {
             return Err(BuildError::MultipleRoots {
-                first: code(roots[0]).to_owned(),
-                second: code(roots[1]).to_owned(),
+                first: excerpt(code(roots[0])),
+                second: excerpt(code(roots[1])),
             });
         }
 
@@ -703,7 +704,7 @@ impl HierarchyBuilder {
 
     /// Finds the cycle through the smallest-coded unit the root never reached.
     fn cycle_error(&self, order: &[u32], parent: &[u32], new_id: &[u32]) -> BuildError {
-        let code = |i: u32| self.str(self.rows[i as usize].code).to_owned();
+        let code = |i: u32| excerpt(self.str(self.rows[i as usize].code));
         // Unreached units all have parents (the only root was reached, if any),
         // so following parents from one of them must loop.
         let start = order
@@ -728,8 +729,10 @@ impl HierarchyBuilder {
             .min_by_key(|&k| self.str(self.rows[cycle[k] as usize].code))
             .unwrap_or(0);
         cycle.rotate_left(min);
-        BuildError::Cycle {
-            codes: cycle.into_iter().map(code).collect(),
+        let mut codes: Vec<String> = cycle.iter().take(16).map(|&u| code(u)).collect();
+        if cycle.len() > 16 {
+            codes.push(format!("… ({} units)", cycle.len()));
         }
+        BuildError::Cycle { codes }
     }
 }

@@ -20,6 +20,10 @@ use crate::model::unit::Unit;
 /// The most words one name may span in a whitespace-separated query.
 const MAX_WORDS: usize = 8;
 
+/// The most words or parts of a query that are read: a longer query names
+/// no unit, and its work and memory stay bounded.
+const MAX_QUERY_WORDS: usize = 1024;
+
 /// Candidates listed in an ambiguity message; the error's field holds all.
 const LISTED: usize = 10;
 
@@ -99,7 +103,8 @@ fn listing(candidates: &[(String, String)]) -> String {
 ///   `/` and trimmed (`"New York/Kings County"`). Otherwise they are split
 ///   on whitespace (`"北京 朝阳区"`, full-width spaces too), and a part may
 ///   also be up to 8 consecutive words joined by one space, for names with
-///   spaces (`"Washington King County"`). Empty parts are skipped.
+///   spaces (`"Washington King County"`). Empty parts are skipped. A query
+///   of more than 1,024 words (or parts) names no unit.
 /// - The first part matches anywhere; each further part matches strictly
 ///   below a match of the part before it, at any depth (`"广东 南山区"`
 ///   works without 深圳). Every reading and every chain of matches is
@@ -361,13 +366,17 @@ impl<'h> NameIndex<'h> {
     }
 
     fn resolve<'q>(&self, query: &'q str) -> Resolved<'q> {
+        // One word past the cap is kept, to be named if every word before
+        // it was read.
         let (words, span): (Vec<&str>, usize) = if query.contains('/') {
             let parts = query.split('/').map(str::trim).filter(|p| !p.is_empty());
-            (parts.collect(), 1)
+            (parts.take(MAX_QUERY_WORDS + 1).collect(), 1)
         } else {
-            (query.split_whitespace().collect(), MAX_WORDS)
+            let words = query.split_whitespace().take(MAX_QUERY_WORDS + 1);
+            (words.collect(), MAX_WORDS)
         };
-        let n = words.len();
+        let n = words.len().min(MAX_QUERY_WORDS);
+        let too_long = words.len() > MAX_QUERY_WORDS;
         if n == 0 {
             return Resolved::Empty;
         }
@@ -408,9 +417,12 @@ impl<'h> NameIndex<'h> {
         let mut found = std::mem::take(&mut live[n]);
         found.sort_unstable();
         found.dedup();
-        if found.is_empty() {
+        if found.is_empty() || too_long {
             // The word after the longest prefix that some reading matched.
-            let k = (0..n).rev().find(|&i| reached[i]).unwrap_or(0);
+            let k = (0..=n)
+                .rev()
+                .find(|&i| reached[i] && i < words.len())
+                .unwrap_or(0);
             return Resolved::NotFound(words[k]);
         }
         Resolved::Units(found)

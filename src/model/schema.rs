@@ -22,6 +22,8 @@
 
 use thiserror::Error;
 
+use crate::exchange::load::excerpt;
+
 pub use crate::model::designation::{Designation, Designations};
 pub use crate::model::kind::{KindDef, KindId, Role};
 pub use crate::model::level::{Level, MAX_LEVEL_NAME};
@@ -326,14 +328,14 @@ impl SchemaBuilder {
     /// ```
     pub fn level(mut self, name: &str) -> Self {
         if !valid_name(name) {
-            self.fail(SchemaError::InvalidName(name.to_owned()));
+            self.fail(SchemaError::InvalidName(excerpt(name)));
         } else if name.len() > MAX_LEVEL_NAME {
             self.fail(SchemaError::TooLong {
-                name: name.to_owned(),
+                name: excerpt(name),
                 max: MAX_LEVEL_NAME,
             });
         } else if self.schema.levels.iter().any(|l| l.name() == name) {
-            self.fail(SchemaError::DuplicateLevel(name.to_owned()));
+            self.fail(SchemaError::DuplicateLevel(excerpt(name)));
         } else if self.schema.levels.len() >= u8::MAX as usize {
             self.fail(SchemaError::TooMany {
                 what: "levels",
@@ -358,11 +360,11 @@ impl SchemaBuilder {
     /// ```
     pub fn kind(mut self, name: &str, label: &str, level: &str, role: Role) -> Self {
         if !valid_name(name) {
-            self.fail(SchemaError::InvalidName(name.to_owned()));
+            self.fail(SchemaError::InvalidName(excerpt(name)));
             return self;
         }
         if self.schema.kinds.iter().any(|k| k.name == name) {
-            self.fail(SchemaError::DuplicateKind(name.to_owned()));
+            self.fail(SchemaError::DuplicateKind(excerpt(name)));
             return self;
         }
         if self.schema.kinds.len() >= u16::MAX as usize {
@@ -380,8 +382,8 @@ impl SchemaBuilder {
                 role,
             }),
             None => self.fail(SchemaError::UnknownLevel {
-                kind: name.to_owned(),
-                level: level.to_owned(),
+                kind: excerpt(name),
+                level: excerpt(level),
             }),
         }
         self
@@ -400,9 +402,9 @@ impl SchemaBuilder {
     /// ```
     pub fn designation(mut self, name: &str) -> Self {
         if !valid_name(name) {
-            self.fail(SchemaError::InvalidName(name.to_owned()));
+            self.fail(SchemaError::InvalidName(excerpt(name)));
         } else if self.schema.designations.iter().any(|d| d == name) {
-            self.fail(SchemaError::DuplicateDesignation(name.to_owned()));
+            self.fail(SchemaError::DuplicateDesignation(excerpt(name)));
         } else if self.schema.designations.len() >= MAX_DESIGNATIONS {
             self.fail(SchemaError::TooMany {
                 what: "designations",

@@ -3,6 +3,7 @@
 
 use thiserror::Error;
 
+use crate::exchange::load::excerpt;
 use crate::model::hierarchy::Hierarchy;
 use crate::model::schema::{Level, Role, Schema};
 use crate::model::unit::Unit;
@@ -114,6 +115,30 @@ pub enum PolicyError {
         /// The unit's code.
         code: String,
     },
+    /// The file is larger than [`PolicyLimits::max_bytes`](crate::routing::PolicyLimits::max_bytes).
+    #[error("the policy of {size} bytes exceeds the limit of {max} bytes")]
+    TooLarge {
+        /// The file's size in bytes.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The file nests deeper than [`PolicyLimits::max_depth`](crate::routing::PolicyLimits::max_depth).
+    #[error("line {line}: the policy nests deeper than {max}")]
+    TooDeep {
+        /// The line (1-based) where the nesting passes the limit.
+        line: u64,
+        /// The limit.
+        max: usize,
+    },
+    /// The file holds more tokens than [`PolicyLimits::max_tokens`](crate::routing::PolicyLimits::max_tokens).
+    #[error("line {line}: the policy has more than {max} tokens")]
+    TooManyTokens {
+        /// The line (1-based) where the count passes the limit.
+        line: u64,
+        /// The limit.
+        max: usize,
+    },
     /// The file could not be parsed.
     #[error("cannot parse the policy: {message}")]
     Parse {
@@ -184,7 +209,7 @@ fn parse_role(field: String, name: &str) -> Result<u8, PolicyError> {
         .map(role_bit)
         .ok_or(PolicyError::UnknownRole {
             field,
-            name: name.to_owned(),
+            name: excerpt(name),
         })
 }
 
@@ -197,7 +222,7 @@ fn check_unique<'a>(
         if !seen.insert(name) {
             return Err(PolicyError::Duplicate {
                 field: format!("{list}[{i}].name"),
-                name: name.to_owned(),
+                name: excerpt(name),
             });
         }
     }
@@ -210,7 +235,7 @@ fn level(schema: &Schema, field: String, name: &str) -> Result<Level, PolicyErro
         .level_id(name)
         .ok_or_else(|| PolicyError::UnknownLevel {
             field,
-            name: name.to_owned(),
+            name: excerpt(name),
         })
 }
 
@@ -233,7 +258,7 @@ impl Holders {
             for (i, k) in def.kinds.iter().enumerate() {
                 let id = schema.kind_id(k).ok_or_else(|| PolicyError::UnknownKind {
                     field: format!("competences[{c}].kinds[{i}]"),
-                    name: k.clone(),
+                    name: excerpt(k),
                 })?;
                 by_kind[id.index()] |= bit;
             }
@@ -243,7 +268,7 @@ impl Holders {
                         .designation_id(d)
                         .ok_or_else(|| PolicyError::UnknownDesignation {
                             field: format!("competences[{c}].designations[{i}]"),
-                            name: d.clone(),
+                            name: excerpt(d),
                         })?;
                 by_designation[id.index()] |= bit;
             }
@@ -252,7 +277,7 @@ impl Holders {
                     .by_code(code)
                     .ok_or_else(|| PolicyError::UnknownUnit {
                         field: format!("competences[{c}].units[{i}]"),
-                        name: code.clone(),
+                        name: excerpt(code),
                     })?;
                 by_unit.push((u.id, bit));
             }
@@ -284,7 +309,7 @@ fn severities(policy: &Policy, schema: &Schema) -> Result<Vec<(String, Level)>, 
         {
             return Err(PolicyError::OutOfOrder {
                 field: format!("severities[{i}].min_level"),
-                name: s.name.clone(),
+                name: excerpt(&s.name),
                 level: l.name().to_owned(),
                 previous: prev.name().to_owned(),
             });
@@ -342,7 +367,7 @@ fn categories(
                 .position(|x| &x.name == name)
                 .ok_or_else(|| PolicyError::UnknownCompetence {
                     field: format!("categories[{c}].competences[{i}]"),
-                    name: name.clone(),
+                    name: excerpt(name),
                 })?;
             needs |= 1 << k;
         }
@@ -515,7 +540,7 @@ impl CompiledPolicy {
             .position(|c| c == competence)
             .ok_or_else(|| PolicyError::UnknownCompetence {
                 field: "competence".to_owned(),
-                name: competence.to_owned(),
+                name: excerpt(competence),
             })?;
         if unit.h.stamp != self.stamp {
             return Err(PolicyError::OtherHierarchy {

@@ -120,7 +120,7 @@ pub use case::{Case, Place};
 pub(crate) use compiled::role_bit;
 pub use compiled::{CompiledPolicy, MAX_COMPETENCES, PolicyError};
 pub use decision::{Decision, LevelSource, RouteError, Step};
-pub use policy::{CategoryDef, CompetenceDef, Policy, ScaleDef, SeverityDef};
+pub use policy::{CategoryDef, CompetenceDef, Policy, PolicyLimits, ScaleDef, SeverityDef};
 pub use router::Router;
 pub use trace::Trace;
 // The matters ledger's hooks: read places and check a unit as the router does.

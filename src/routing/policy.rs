@@ -6,6 +6,8 @@
 use std::fmt;
 
 #[cfg(feature = "serde")]
+use crate::exchange::load::{excerpt_chars, json_message};
+#[cfg(feature = "serde")]
 use crate::routing::compiled::PolicyError;
 
 /// A routing policy as plain data, the form it takes in a TOML or JSON file.
@@ -83,12 +85,14 @@ impl Policy {
 
     /// Parses a policy from JSON (checked against a hierarchy later, by
     /// [`Router::new`](crate::routing::Router::new) or
-    /// [`CompiledPolicy::compile`](crate::routing::CompiledPolicy::compile)).
+    /// [`CompiledPolicy::compile`](crate::routing::CompiledPolicy::compile))
+    /// within the default [`PolicyLimits`].
     ///
     /// # Errors
     ///
     /// [`PolicyError::Parse`] for malformed JSON, a missing `name`, a wrong
-    /// type or an unknown field, with the line and column.
+    /// type or an unknown field, with the line and column; the limits'
+    /// errors (see [`from_json_with`](Self::from_json_with)).
     ///
     /// # Examples
     ///
@@ -101,17 +105,43 @@ impl Policy {
     /// ```
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
+        Policy::from_json_with(text, &PolicyLimits::default())
+    }
+
+    /// Parses a policy from JSON within `limits`: the size, the nesting and
+    /// the number of tokens are checked in one pass over the text before
+    /// the parser sees it.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::TooLarge`], [`PolicyError::TooDeep`],
+    /// [`PolicyError::TooManyTokens`], then [`PolicyError::Parse`] as
+    /// [`from_json`](Self::from_json).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::routing::{Policy, PolicyLimits};
+    /// let limits = PolicyLimits::default().with_max_depth(2);
+    /// let err = Policy::from_json_with(r#"{"name": "x", "roles": [[]]}"#, &limits).unwrap_err();
+    /// assert_eq!(err.to_string(), "line 1: the policy nests deeper than 2");
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn from_json_with(text: &str, limits: &PolicyLimits) -> Result<Policy, PolicyError> {
+        limits.scan(text, Syntax::Json)?;
         serde_json::from_str(text).map_err(|e| PolicyError::Parse {
-            message: e.to_string(),
+            message: json_message(&e),
         })
     }
 
-    /// Parses a policy from TOML (checked against a hierarchy later).
+    /// Parses a policy from TOML (checked against a hierarchy later) within
+    /// the default [`PolicyLimits`].
     ///
     /// # Errors
     ///
     /// [`PolicyError::Parse`] for malformed TOML, a missing `name`, a wrong
-    /// type or an unknown field, with the line and column.
+    /// type or an unknown field, with the line and column; the limits'
+    /// errors (see [`from_toml_with`](Self::from_toml_with)).
     ///
     /// # Examples
     ///
@@ -123,9 +153,255 @@ impl Policy {
     /// ```
     #[cfg(feature = "serde")]
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        Policy::from_toml_with(text, &PolicyLimits::default())
+    }
+
+    /// Parses a policy from TOML within `limits`. The TOML parser has no
+    /// nesting limit of its own, so the nesting (arrays, inline tables and
+    /// dotted keys), the size and the number of tokens are checked in one
+    /// pass over the text before the parser sees it.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::TooLarge`], [`PolicyError::TooDeep`],
+    /// [`PolicyError::TooManyTokens`], then [`PolicyError::Parse`] as
+    /// [`from_toml`](Self::from_toml).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::routing::{Policy, PolicyError, PolicyLimits};
+    /// let bomb = "name = \"x\"\nroles = ".to_owned() + &"[".repeat(10_000);
+    /// let err = Policy::from_toml(&bomb).unwrap_err();
+    /// assert_eq!(err, PolicyError::TooDeep { line: 2, max: 16 });
+    /// let limits = PolicyLimits::default().with_max_tokens(8);
+    /// let err = Policy::from_toml_with("name = \"x\"\nroles = [\"agency\", \"functional\"]", &limits).unwrap_err();
+    /// assert_eq!(err.to_string(), "line 2: the policy has more than 8 tokens");
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn from_toml_with(text: &str, limits: &PolicyLimits) -> Result<Policy, PolicyError> {
+        limits.scan(text, Syntax::Toml)?;
         toml::from_str(text).map_err(|e| PolicyError::Parse {
-            message: e.to_string().trim_end().to_owned(),
+            message: bounded(e.to_string().trim_end()),
         })
+    }
+}
+
+/// A parser's message with each line cut to a bounded excerpt (TOML's
+/// messages echo the line of input at fault), and at most 16 lines.
+#[cfg(feature = "serde")]
+fn bounded(message: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in message.lines().take(16).enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&excerpt_chars(line, 160));
+    }
+    out
+}
+
+/// Limits a policy file is held to before it is parsed, so that a hostile
+/// file fails fast, in memory bounded by its size.
+///
+/// Real policies are a few kilobytes, nest three deep and hold a few
+/// hundred values; the defaults leave ample room. The fields are public;
+/// the `with_*` methods set one and return the limits.
+///
+/// # Examples
+///
+/// ```
+/// let limits = xzqh::routing::PolicyLimits::default().with_max_bytes(1 << 16);
+/// assert_eq!(limits.max_bytes, 1 << 16);
+/// assert_eq!(limits.max_depth, 16);
+/// assert_eq!(limits.max_tokens, 4_096);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PolicyLimits {
+    /// Largest file in bytes (default 64 KiB; China's default policy is
+    /// 1.8 kB, and the TOML parser holds up to ten times the text).
+    pub max_bytes: usize,
+    /// Deepest nesting of arrays, tables and dotted keys (default 16).
+    pub max_depth: usize,
+    /// Most tokens: strings, comments, runs of spaces and separators count
+    /// one, line ends four, brackets, braces and what the parser rejects
+    /// eight (default 4,096; China's default policy as TOML has about
+    /// 1,230). The TOML parser holds about 50 bytes per token, more
+    /// per table, line and error.
+    pub max_tokens: usize,
+}
+
+impl Default for PolicyLimits {
+    fn default() -> Self {
+        PolicyLimits {
+            max_bytes: 64 << 10,
+            max_depth: 16,
+            max_tokens: 4_096,
+        }
+    }
+}
+
+/// The syntax [`PolicyLimits::scan`] reads.
+#[cfg(feature = "serde")]
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Json,
+    Toml,
+}
+
+impl PolicyLimits {
+    /// Sets the largest file in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(xzqh::routing::PolicyLimits::default().with_max_bytes(9).max_bytes, 9);
+    /// ```
+    pub fn with_max_bytes(mut self, max: usize) -> Self {
+        self.max_bytes = max;
+        self
+    }
+
+    /// Sets the deepest nesting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(xzqh::routing::PolicyLimits::default().with_max_depth(4).max_depth, 4);
+    /// ```
+    pub fn with_max_depth(mut self, max: usize) -> Self {
+        self.max_depth = max;
+        self
+    }
+
+    /// Sets the most tokens.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(xzqh::routing::PolicyLimits::default().with_max_tokens(9).max_tokens, 9);
+    /// ```
+    pub fn with_max_tokens(mut self, max: usize) -> Self {
+        self.max_tokens = max;
+        self
+    }
+
+    /// Checks the size, then reads the text once. Outside strings and
+    /// comments each `[` or `{` opens a level, and in TOML each `.` adds
+    /// one until the end of its key or value (dotted keys nest tables); a
+    /// float counts one level too much. Tokens: each string, comment, run of
+    /// spaces, `,`, `=` and `.` counts one (words between them are at most
+    /// as many again); each line end four; each `[` and `{` (even inside a
+    /// string), each other punctuation byte and each string cut by a line
+    /// end eight.
+    #[cfg(feature = "serde")]
+    fn scan(&self, text: &str, syntax: Syntax) -> Result<(), PolicyError> {
+        if text.len() > self.max_bytes {
+            return Err(PolicyError::TooLarge {
+                size: text.len(),
+                max: self.max_bytes,
+            });
+        }
+        // What a table, an array or a parse error costs, in tokens.
+        const HEAVY: usize = 8;
+        // What a line costs, in tokens.
+        const LINE: usize = 4;
+        let toml = syntax == Syntax::Toml;
+        let b = text.as_bytes();
+        let (mut depth, mut dots, mut tokens, mut line) = (0usize, 0usize, 0usize, 1u64);
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            i += 1;
+            match c {
+                b'\n' => {
+                    line += 1;
+                    dots = 0;
+                    // A line the parser rejects costs it a record.
+                    tokens += LINE - 1;
+                }
+                b' ' | b'\t' | b'\r' => {
+                    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r') {
+                        i += 1;
+                    }
+                }
+                b'"' | b'\'' if toml || c == b'"' => {
+                    let triple = toml && b[i..].starts_with(&[c, c]);
+                    if triple {
+                        i += 2;
+                    }
+                    // To the closing quote(s), past escapes in basic strings.
+                    // An unclosed string is the parser's error, and the
+                    // parser may read what follows differently: brackets
+                    // inside a string weigh as much as outside (they do not
+                    // nest), and so does a line end or a control character
+                    // that cuts a string (what follows is read as tokens).
+                    while i < b.len() {
+                        let d = b[i];
+                        i += 1;
+                        if d == b'\n' {
+                            line += 1;
+                            if !triple {
+                                tokens += HEAVY;
+                                break;
+                            }
+                        } else if d == b'\\' && c == b'"' {
+                            i += 1;
+                        } else if d == c && (!triple || b[i..].starts_with(&[c, c])) {
+                            if triple {
+                                i += 2;
+                            }
+                            break;
+                        } else if d == b'[' || d == b'{' {
+                            tokens += HEAVY;
+                        } else if d == b' ' {
+                            // Were the string misread, each word a token.
+                            tokens += 1;
+                        } else if (d < b' ' && d != b'\t' && d != b'\r') || d == 0x7F {
+                            // A control character ends the string for the
+                            // parser, which reads on from it as tokens.
+                            tokens += HEAVY;
+                            break;
+                        }
+                    }
+                }
+                b'#' if toml => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    // Tables and arrays cost the parser most.
+                    tokens += HEAVY - 1;
+                }
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    dots = 0;
+                }
+                b',' | b'=' => dots = 0,
+                b'.' if toml => dots += 1,
+                b'_' | b'-' | b'+' | b':' => continue,
+                c if c.is_ascii_alphanumeric() || !c.is_ascii() => continue,
+                // Any other byte is an error the parser records.
+                _ => tokens += HEAVY - 1,
+            }
+            tokens += 1;
+            if depth + dots > self.max_depth {
+                return Err(PolicyError::TooDeep {
+                    line,
+                    max: self.max_depth,
+                });
+            }
+            if tokens > self.max_tokens {
+                return Err(PolicyError::TooManyTokens {
+                    line,
+                    max: self.max_tokens,
+                });
+            }
+        }
+        Ok(())
     }
 }
 

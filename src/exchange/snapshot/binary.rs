@@ -17,14 +17,15 @@
 
 use std::fmt;
 
-use serde::de::{self, Visitor};
+use serde::de::{self, DeserializeSeed, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::exchange::load::{LoadError, LoadOptions};
+use super::{Capped, MAX_LEVELS};
+use crate::exchange::load::{LoadError, LoadLimits, LoadOptions};
 use crate::model::assemble::Parts;
 use crate::model::hierarchy::Hierarchy;
 use crate::model::index::StrTable;
-use crate::model::schema::Role;
+use crate::model::schema::{MAX_DESIGNATIONS, Role};
 
 /// The first 8 bytes of a binary snapshot. Like PNG's signature: a non-ASCII
 /// first byte, then `XZQH`, then CR LF and Ctrl-Z, so that a file mangled by
@@ -116,29 +117,31 @@ impl Hierarchy {
                     .collect(),
                 designations: s.designations().iter().map(String::as_str).collect(),
             },
-            units: n as u64,
-            code_offsets: Bytes(&u32s(&mut self.codes.offsets().iter().copied())),
-            codes: Bytes(self.codes.blob().as_bytes()),
-            name_offsets: Bytes(&u32s(&mut self.names.offsets().iter().copied())),
-            names: Bytes(self.names.blob().as_bytes()),
-            name_of: Bytes(&u32s(&mut self.name_of.iter().copied())),
-            parent: Bytes(&u32s(&mut self.parent.iter().copied())),
-            kind: Bytes(
-                &self
-                    .kind
-                    .iter()
-                    .flat_map(|k| k.to_le_bytes())
-                    .collect::<Vec<u8>>(),
-            ),
-            designations: Bytes(&u32s(
-                &mut self.designations.iter().flat_map(|&(u, b)| [u, b]),
-            )),
-            relations: Bytes(&u32s(
-                &mut self
-                    .secondary
-                    .iter()
-                    .flat_map(|r| [r.from, r.to, super::relation_code(r.relation)]),
-            )),
+            arrays: Arrays {
+                units: n as u64,
+                code_offsets: Bytes(&u32s(&mut self.codes.offsets().iter().copied())),
+                codes: Bytes(self.codes.blob().as_bytes()),
+                name_offsets: Bytes(&u32s(&mut self.names.offsets().iter().copied())),
+                names: Bytes(self.names.blob().as_bytes()),
+                name_of: Bytes(&u32s(&mut self.name_of.iter().copied())),
+                parent: Bytes(&u32s(&mut self.parent.iter().copied())),
+                kind: Bytes(
+                    &self
+                        .kind
+                        .iter()
+                        .flat_map(|k| k.to_le_bytes())
+                        .collect::<Vec<u8>>(),
+                ),
+                designations: Bytes(&u32s(
+                    &mut self.designations.iter().flat_map(|&(u, b)| [u, b]),
+                )),
+                relations: Bytes(&u32s(
+                    &mut self
+                        .secondary
+                        .iter()
+                        .flat_map(|r| [r.from, r.to, super::relation_code(r.relation)]),
+                )),
+            },
         };
         let mut out = Vec::with_capacity(HEADER + n * 40 + 4096);
         out.extend_from_slice(&SNAPSHOT_MAGIC);
@@ -231,10 +234,12 @@ impl Hierarchy {
             });
         }
         let mut de = postcard::Deserializer::from_bytes(&bytes[HEADER..]);
-        let decoded = Envelope::deserialize(&mut de);
+        let mut stash = None;
+        let decoded = read_envelope(&mut de, &options.limits, &mut stash);
         let rest = de.finalize().map(<[u8]>::len).unwrap_or(0);
         let envelope = match decoded {
             Ok(e) => e,
+            Err(_) if stash.is_some() => return Err(stash.expect("checked")),
             Err(postcard::Error::DeserializeUnexpectedEnd) => {
                 return Err(LoadError::Truncated { len: bytes.len() });
             }
@@ -280,14 +285,11 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct SchemaBin<'a> {
     name: &'a str,
-    #[serde(borrow)]
     levels: Vec<&'a str>,
-    #[serde(borrow)]
     kinds: Vec<KindBin<'a>>,
-    #[serde(borrow)]
     designations: Vec<&'a str>,
 }
 
@@ -299,15 +301,20 @@ struct KindBin<'a> {
     role: Role,
 }
 
-/// The postcard value after the header; field order is the wire order.
-#[derive(Serialize, Deserialize)]
+/// The postcard value after the header; field order is the wire order
+/// (postcard writes a struct as its fields back to back, so the nested
+/// structs add no bytes).
+#[derive(Serialize)]
 struct Envelope<'a> {
-    #[serde(borrow)]
     data_version: Option<&'a str>,
-    #[serde(borrow)]
     profile: &'a str,
-    #[serde(borrow)]
     schema: SchemaBin<'a>,
+    arrays: Arrays<'a>,
+}
+
+/// The envelope's fields after the schema.
+#[derive(Serialize, Deserialize)]
+struct Arrays<'a> {
     units: u64,
     #[serde(borrow)]
     code_offsets: Bytes<'a>,
@@ -327,6 +334,36 @@ struct Envelope<'a> {
     designations: Bytes<'a>,
     #[serde(borrow)]
     relations: Bytes<'a>,
+}
+
+/// Reads the envelope one field at a time, so that each schema list stops
+/// at its limit as soon as its length prefix is read (a derived
+/// `Deserialize` would allocate for the whole list first). A limit error is
+/// put in `stash`.
+fn read_envelope<'a>(
+    de: &mut postcard::Deserializer<'a, postcard::de_flavors::Slice<'a>>,
+    limits: &LoadLimits,
+    stash: &mut Option<LoadError>,
+) -> Result<Envelope<'a>, postcard::Error> {
+    let data_version = Option::<&str>::deserialize(&mut *de)?;
+    let profile = <&str>::deserialize(&mut *de)?;
+    let name = <&str>::deserialize(&mut *de)?;
+    let levels = Capped::new("levels", MAX_LEVELS, stash).deserialize(&mut *de)?;
+    let kinds = Capped::new("kinds", limits.max_kinds, stash).deserialize(&mut *de)?;
+    let designations =
+        Capped::new("designations", MAX_DESIGNATIONS, stash).deserialize(&mut *de)?;
+    let arrays = Arrays::deserialize(&mut *de)?;
+    Ok(Envelope {
+        data_version,
+        profile,
+        schema: SchemaBin {
+            name,
+            levels,
+            kinds,
+            designations,
+        },
+        arrays,
+    })
 }
 
 /// Checks that `blob` holds exactly `count` values of `width` bytes.
@@ -392,15 +429,16 @@ impl Envelope<'_> {
     fn load(self, options: &LoadOptions) -> Result<Hierarchy, LoadError> {
         options.check_profile(self.profile)?;
         let limits = &options.limits;
-        let n = self.units;
+        let a = &self.arrays;
+        let n = a.units;
         limits.check_units(n)?;
-        exact("code_offsets", self.code_offsets, n.saturating_add(1), 4, n)?;
-        exact("name_of", self.name_of, n, 4, n)?;
-        exact("parent", self.parent, n, 4, n)?;
-        exact("kind", self.kind, n, 2, n)?;
-        records("name_offsets", self.name_offsets, 4)?;
-        records("designations", self.designations, 8)?;
-        records("relations", self.relations, 12)?;
+        exact("code_offsets", a.code_offsets, n.saturating_add(1), 4, n)?;
+        exact("name_of", a.name_of, n, 4, n)?;
+        exact("parent", a.parent, n, 4, n)?;
+        exact("kind", a.kind, n, 2, n)?;
+        records("name_offsets", a.name_offsets, 4)?;
+        records("designations", a.designations, 8)?;
+        records("relations", a.relations, 12)?;
         let s = &self.schema;
         let schema = super::build_schema(
             s.name,
@@ -409,8 +447,8 @@ impl Envelope<'_> {
             s.designations.iter().copied(),
             limits,
         )?;
-        let designations = u32s(self.designations);
-        let relations = u32s(self.relations);
+        let designations = u32s(a.designations);
+        let relations = u32s(a.relations);
         let mut secondary = Vec::with_capacity(relations.len() / 3);
         for r in relations.chunks_exact(3) {
             let relation = super::relation_from_code(r[2]).ok_or_else(|| LoadError::Malformed {
@@ -418,11 +456,11 @@ impl Envelope<'_> {
             })?;
             secondary.push((r[0], r[1], relation));
         }
-        let codes = table("codes", self.code_offsets, self.codes)?;
-        let names = table("names", self.name_offsets, self.names)?;
-        let name_of = u32s(self.name_of);
-        let parent = u32s(self.parent);
-        let kind = self
+        let codes = table("codes", a.code_offsets, a.codes)?;
+        let names = table("names", a.name_offsets, a.names)?;
+        let name_of = u32s(a.name_of);
+        let parent = u32s(a.parent);
+        let kind = a
             .kind
             .0
             .chunks_exact(2)

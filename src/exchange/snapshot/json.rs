@@ -9,13 +9,17 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::exchange::load::{LoadError, LoadLimits, LoadOptions};
+use crate::exchange::load::{
+    LoadError, LoadLimits, LoadOptions, ParserMessage, excerpt, json_message,
+};
 use crate::model::assemble::Parts;
 use crate::model::builder::KindRef;
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::model::index::{FxBuild, StrTable};
 use crate::model::relation::Relation;
-use crate::model::schema::{Designation, Role, Schema};
+use crate::model::schema::{Designation, MAX_DESIGNATIONS, Role, Schema};
+
+use super::{Capped, MAX_LEVELS};
 
 /// The value of the JSON form's `format` field.
 ///
@@ -289,7 +293,7 @@ impl Hierarchy {
                 return Err(LoadError::Json {
                     line: e.line(),
                     column: e.column(),
-                    source: Box::new(e),
+                    source: Box::new(ParserMessage(json_message(&e))),
                 });
             }
         };
@@ -368,17 +372,77 @@ impl std::ops::Deref for Text<'_> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct SchemaIn<'a> {
-    #[serde(borrow)]
     name: Text<'a>,
-    #[serde(borrow)]
     levels: Vec<Text<'a>>,
-    #[serde(borrow)]
     kinds: Vec<KindIn<'a>>,
-    #[serde(borrow, default)]
     designations: Vec<Text<'a>>,
+}
+
+const SCHEMA_FIELDS: &[&str] = &["name", "levels", "kinds", "designations"];
+
+/// Reads `schema`, each list stopping at its limit (see [`Capped`]).
+struct SchemaSeed<'s> {
+    stash: &'s mut Option<LoadError>,
+    max_kinds: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for SchemaSeed<'_> {
+    type Value = SchemaIn<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<SchemaIn<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SchemaSeed<'_> {
+    type Value = SchemaIn<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a schema object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SchemaIn<'de>, A::Error> {
+        let (mut name, mut levels, mut kinds, mut designations) = (None, None, None, None);
+        while let Some(key) = map.next_key::<Text<'de>>()? {
+            match &*key {
+                "name" if name.is_none() => name = Some(map.next_value()?),
+                "levels" if levels.is_none() => {
+                    levels = Some(map.next_value_seed(Capped::new(
+                        "levels",
+                        MAX_LEVELS,
+                        &mut *self.stash,
+                    ))?)
+                }
+                "kinds" if kinds.is_none() => {
+                    kinds = Some(map.next_value_seed(Capped::new(
+                        "kinds",
+                        self.max_kinds,
+                        &mut *self.stash,
+                    ))?)
+                }
+                "designations" if designations.is_none() => {
+                    designations = Some(map.next_value_seed(Capped::new(
+                        "designations",
+                        MAX_DESIGNATIONS,
+                        &mut *self.stash,
+                    ))?)
+                }
+                "name" | "levels" | "kinds" | "designations" => {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate field `{}`",
+                        &*key
+                    )));
+                }
+                other => return Err(de::Error::unknown_field(other, SCHEMA_FIELDS)),
+            }
+        }
+        Ok(SchemaIn {
+            name: name.ok_or_else(|| de::Error::missing_field("name"))?,
+            levels: levels.ok_or_else(|| de::Error::missing_field("levels"))?,
+            kinds: kinds.ok_or_else(|| de::Error::missing_field("kinds"))?,
+            designations: designations.unwrap_or_default(),
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -404,8 +468,16 @@ struct UnitIn<'a> {
     kind: Text<'a>,
     #[serde(borrow, default)]
     parent: Option<Text<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "unit_designations")]
     designations: Vec<Text<'a>>,
+}
+
+/// A unit's designations: at most [`MAX_DESIGNATIONS`] names (a unit
+/// cannot have more than its schema declares), so that a list of millions
+/// fails at the first name past the limit.
+fn unit_designations<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Text<'de>>, D::Error> {
+    let mut stash = None;
+    Capped::new("designations", MAX_DESIGNATIONS, &mut stash).deserialize(d)
 }
 
 #[derive(Deserialize)]
@@ -476,7 +548,7 @@ impl<'de, 's> Visitor<'de> for DocSeed<'s> {
                     let found: Text<'de> = map.next_value()?;
                     if &*found != JSON_FORMAT {
                         *self.stash = Some(LoadError::WrongFormat {
-                            found: found.0.into_owned(),
+                            found: excerpt(&found),
                         });
                         return Err(de::Error::custom("wrong format"));
                     }
@@ -498,7 +570,12 @@ impl<'de, 's> Visitor<'de> for DocSeed<'s> {
                 }
                 "data_version" if data_version.is_none() => data_version = Some(map.next_value()?),
                 "profile" if profile.is_none() => profile = Some(map.next_value()?),
-                "schema" if schema.is_none() => schema = Some(map.next_value()?),
+                "schema" if schema.is_none() => {
+                    schema = Some(map.next_value_seed(SchemaSeed {
+                        stash: &mut *self.stash,
+                        max_kinds: self.limits.max_kinds,
+                    })?)
+                }
                 "units" if units.is_none() => {
                     units = Some(map.next_value_seed(UnitsSeed {
                         stash: &mut *self.stash,
@@ -599,7 +676,7 @@ impl<'a> Doc<'a> {
                     None => {
                         return Err(LoadError::Invalid {
                             path: format!("units[{i}].designations[{j}]"),
-                            reason: format!("unknown designation `{}`", &**d),
+                            reason: format!("unknown designation `{}`", excerpt(d)),
                         });
                     }
                 }
@@ -613,7 +690,7 @@ impl<'a> Doc<'a> {
                 None => {
                     return Err(LoadError::Invalid {
                         path: format!("relations[{i}].relation"),
-                        reason: format!("unknown relation `{}`", &*r.relation),
+                        reason: format!("unknown relation `{}`", excerpt(&r.relation)),
                     });
                 }
             }

@@ -14,11 +14,89 @@
 mod binary;
 mod json;
 
+use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use crate::exchange::load::{LoadError, LoadLimits};
 use crate::model::relation::Relation;
 use crate::model::schema::{Role, Schema};
+
+/// The most levels a schema may declare (ranks are `u8`).
+pub(crate) const MAX_LEVELS: usize = u8::MAX as usize;
+
+/// Reads a list of at most `max` elements: a longer one stops the read as
+/// soon as its length is known (a binary length prefix) or as the element
+/// past the limit is met (JSON, whose remaining elements are skipped
+/// without being kept), with [`LoadError::TooMany`] in `stash`. So a
+/// schema list in a hostile file never allocates beyond its limit.
+struct Capped<'s, T> {
+    what: &'static str,
+    max: usize,
+    stash: &'s mut Option<LoadError>,
+    element: PhantomData<fn() -> T>,
+}
+
+impl<'s, T> Capped<'s, T> {
+    fn new(what: &'static str, max: usize, stash: &'s mut Option<LoadError>) -> Self {
+        Capped {
+            what,
+            max,
+            stash,
+            element: PhantomData,
+        }
+    }
+
+    fn too_many<E: de::Error>(self, count: u64) -> E {
+        *self.stash = Some(LoadError::TooMany {
+            what: self.what,
+            count,
+            max: self.max,
+        });
+        E::custom(format_args!("too many {}", self.what))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Capped<'_, T> {
+    type Value = Vec<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Capped<'_, T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a list of {}", self.what)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        if let Some(len) = seq.size_hint()
+            && len > self.max
+        {
+            return Err(self.too_many(len as u64));
+        }
+        let mut out = Vec::new();
+        while out.len() < self.max {
+            match seq.next_element()? {
+                Some(x) => out.push(x),
+                None => return Ok(out),
+            }
+        }
+        let mut count = out.len() as u64;
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            count += 1;
+        }
+        if count > self.max as u64 {
+            return Err(self.too_many(count));
+        }
+        Ok(out)
+    }
+}
 
 pub use binary::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use json::{JSON_FORMAT, JSON_VERSION};
