@@ -3,7 +3,7 @@
 
 use thiserror::Error;
 
-/// A failure to build a [`Hierarchy`]. Every variant carries the codes that
+/// A failure to build a [`Hierarchy`](crate::Hierarchy). Every variant carries the codes that
 /// need fixing; building never panics and never returns a partial hierarchy.
 ///
 /// # Examples

@@ -3,7 +3,7 @@
 
 use crate::model::schema::MAX_DESIGNATIONS;
 
-/// One designation (an attribute of a unit, not a kind), indexed in its [`Schema`].
+/// One designation (an attribute of a unit, not a kind), indexed in its [`Schema`](crate::Schema).
 ///
 /// # Examples
 ///

@@ -116,7 +116,7 @@ impl fmt::Display for Role {
     }
 }
 
-/// The index of a kind in its [`Schema`].
+/// The index of a kind in its [`Schema`](crate::Schema).
 ///
 /// # Examples
 ///

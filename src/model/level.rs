@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// The longest level name a [`Schema`] accepts, in bytes: a [`Level`]
+/// The longest level name a [`Schema`](crate::Schema) accepts, in bytes: a [`Level`]
 /// carries its name inline, so it stays `Copy` and needs no schema to print.
 ///
 /// # Examples
@@ -14,11 +14,11 @@ use std::fmt;
 pub const MAX_LEVEL_NAME: usize = 30;
 
 /// A level of a hierarchy: its rank (`0` is the top, the sovereign; larger
-/// numbers sit lower) and its name in the [`Schema`] (`county`).
+/// numbers sit lower) and its name in the [`Schema`](crate::Schema) (`county`).
 ///
 /// A level carries its name, so it prints as the name and compares by rank
 /// first: `a < b` means `a` is more senior than `b`. Get levels from a
-/// schema ([`Schema::level_id`], [`Schema::level_at`], [`Schema::levels`]) or a unit
+/// schema ([`Schema::level_id`](crate::Schema::level_id), [`Schema::level_at`](crate::Schema::level_at), [`Schema::levels`](crate::Schema::levels)) or a unit
 /// ([`Unit::level`](crate::Unit::level)); China's are constants in
 /// `xzqh::china`.
 ///
