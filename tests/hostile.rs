@@ -1380,7 +1380,11 @@ fn address_texts_beyond_the_cap_are_read_up_to_it() {
     text.push_str("深圳市南山区");
     let r = addresses.resolve(&text);
     assert!(r.is_truncated(), "the resolution says it read less");
-    assert_eq!(r.outcome(), &Outcome::NotFound, "nothing past the cap is read");
+    assert_eq!(
+        r.outcome(),
+        &Outcome::NotFound,
+        "nothing past the cap is read"
+    );
     assert_eq!(r.remainder_range().end, text.len());
 
     // A name repeated up to the cap and beyond: memory stays within four

@@ -258,4 +258,3 @@ pub(crate) fn primary(mut r: Resolution<'_>) -> Resolution<'_> {
 }
 pub use resolver::AddressResolver;
 pub use types::{AddressError, Candidate, Form, OldName, Outcome, Resolution, Span};
-

@@ -267,7 +267,11 @@ impl Directory {
             if reader.fields() != HEADER.len() {
                 return Err(err(
                     line,
-                    format!("expected {} fields, found {}", HEADER.len(), reader.fields()),
+                    format!(
+                        "expected {} fields, found {}",
+                        HEADER.len(),
+                        reader.fields()
+                    ),
                 ));
             }
             if entries.len() >= limits.max_units {

@@ -493,6 +493,8 @@ const GENERIC_TEXT: [&str; 6] = [
 const STREET_WORDS: [&str; 4] = ["路", "街", "大道", "巷"];
 
 /// Street text as a delivery form takes it, 15–35 characters.
+// Without the `*`, inference takes the expected `&str` for `pick`'s `&T`.
+#[allow(clippy::explicit_auto_deref)]
 fn delivery_tail(rng: &mut Rng, extra: &str) -> String {
     let mut s = String::from(extra);
     s.push_str(*rng.pick(&ROADS));
