@@ -218,7 +218,7 @@
 //! proportion to its length, like any text (about 5 MiB/s for text made
 //! only of names, 30 MiB/s for one name repeated, on a busy 2-core
 //! machine). A text longer than
-//! [`AddressResolver::MAX_TEXT_BYTES`] (64 KiB) is read up to there and its
+//! [`AddressResolver::MAX_TEXT_BYTES`] (4 KiB) is read up to there and its
 //! resolution says so ([`Resolution::is_truncated`]). The buffers a long text makes
 //! grow are given back after the call, down to 64 KiB each (under 1 MiB in
 //! all). What a resolution

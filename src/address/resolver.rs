@@ -185,18 +185,19 @@ impl<'h> AddressResolver<'h> {
         })
     }
 
-    /// The most bytes of a text that are read (64 KiB): an address is far
-    /// shorter, and reading costs time in proportion to the length
-    /// (about 5 MiB/s for text made only of names). A longer text is read
-    /// up to the last character that fits, and its resolution says so
-    /// ([`Resolution::is_truncated`]).
+    /// The most bytes of a text that are read (4 KiB, about 1,300 Chinese
+    /// characters): an address is far shorter, and time and memory grow
+    /// with the length read (memory about twenty bytes a byte, for the
+    /// characters, matches and readings). A longer text is read up to the
+    /// last character that fits, and its resolution says so
+    /// ([`Resolution::is_truncated`]); the rest is in the remainder.
     ///
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(xzqh::address::AddressResolver::MAX_TEXT_BYTES, 65_536);
+    /// assert_eq!(xzqh::address::AddressResolver::MAX_TEXT_BYTES, 4096);
     /// ```
-    pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+    pub const MAX_TEXT_BYTES: usize = 4 * 1024;
 
     pub(super) fn resolve_in<'t>(&self, full: &'t str, sc: &mut Scratch) -> Resolution<'t>
     where

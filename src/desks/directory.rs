@@ -309,7 +309,10 @@ impl Directory {
             serde_json::from_slice(bytes).map_err(|e| LoadError::Json {
                 line: e.line(),
                 column: e.column(),
-                source: Box::new(e),
+                // The parser quotes what it rejects in full: an excerpt.
+                source: Box::new(crate::exchange::load::ParserMessage(
+                    crate::exchange::load::json_message(&e),
+                )),
             })?;
         if entries.len() > limits.max_units {
             return Err(LoadError::TooMany {

@@ -81,6 +81,11 @@ pub const TARGETS: &[Target] = &[
         run: route_text,
         seeds: seeds::cases,
     },
+    Target {
+        name: "desk_directory",
+        run: desk_directory,
+        seeds: seeds::directories,
+    },
 ];
 
 /// The target named `name`.
@@ -385,5 +390,34 @@ pub fn route_text(data: &[u8]) {
     match bounded(text.len(), || router.route(&case).map(|d| d.handler())) {
         Ok(handler) => assert!(std::ptr::eq(handler.hierarchy(), fixtures().china)),
         Err(e) => check_message(&e),
+    }
+}
+
+/// A directory of bodies, as CSV and as JSON; what loads is given to a
+/// desk router on China's data, which takes it or names the bad entry.
+pub fn desk_directory(data: &[u8]) {
+    use xzqh::desks::{DeskRouter, Directory};
+    let limits = xzqh::LoadLimits::default();
+    let loaded = [
+        bounded(data.len(), || {
+            Directory::from_csv("fuzz.csv", data, &limits)
+        }),
+        bounded(data.len(), || Directory::from_json(data, &limits)),
+    ];
+    for r in loaded {
+        match r {
+            Ok(directory) => {
+                let routed = DeskRouter::new(
+                    xzqh::china(),
+                    xzqh::china::policy(),
+                    xzqh::china::desks(),
+                    directory,
+                );
+                if let Err(e) = routed {
+                    check_message(&e);
+                }
+            }
+            Err(e) => check_message(&e),
+        }
     }
 }

@@ -154,3 +154,17 @@ pub fn cases() -> Vec<Vec<u8>> {
     }
     out
 }
+
+/// Directories of bodies, as CSV and as JSON.
+pub fn directories() -> Vec<Vec<u8>> {
+    vec![
+        "unit,body,name,phone,email,endpoint,present\n\
+         440305,urban_management,南山区城市管理和综合执法局,0755-12319,cg@example.org,https://example.org/cases,yes\n\
+         440306,urban_management,,,,,no\n\
+         \"4403\",\"ecology_environment\",\"深圳市生态环境局, 总机\",12369,,,\n"
+            .as_bytes()
+            .to_vec(),
+        br#"[{"unit": "4403", "body": "ecology_environment", "phone": "12369"}, {"unit": "440306", "body": "water", "present": false}]"#
+            .to_vec(),
+    ]
+}
