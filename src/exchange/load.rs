@@ -120,15 +120,18 @@ pub(crate) fn excerpt_chars(s: &str, max: usize) -> String {
 
 /// A parser's message, kept as the source of a [`LoadError`] once cut to
 /// a bounded excerpt (a parser quotes the input it rejects in full).
+#[cfg(feature = "serde")]
 #[derive(Debug)]
 pub(crate) struct ParserMessage(pub(crate) String);
 
+#[cfg(feature = "serde")]
 impl std::fmt::Display for ParserMessage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(feature = "serde")]
 impl StdError for ParserMessage {}
 
 /// serde_json's message with what it quotes cut to an excerpt of 160
