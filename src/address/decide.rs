@@ -162,6 +162,26 @@ impl<'h> AddressResolver<'h> {
     }
 
     /// The reading ending at node `n` as a candidate.
+    /// What readings that disagree share: their units' lowest common
+    /// ancestor, and the spans every one of them has (in the first's order).
+    fn common<'t>(&self, readings: &[Candidate<'t>]) -> (u32, Vec<Span<'t>>) {
+        let h = self.hierarchy();
+        let lca = readings
+            .iter()
+            .map(|c| c.unit.id)
+            .reduce(|a, b| h.lca_raw(a, b))
+            .unwrap_or(0);
+        let spans = readings.first().map_or_else(Vec::new, |first| {
+            first
+                .spans
+                .iter()
+                .filter(|s| readings.iter().all(|c| c.spans.contains(s)))
+                .cloned()
+                .collect()
+        });
+        (lca, spans)
+    }
+
     fn candidate<'t>(&self, text: &'t str, nodes: &[Node], n: u32) -> Candidate<'t>
     where
         'h: 't,
@@ -337,17 +357,7 @@ impl<'h> AddressResolver<'h> {
         }
         let mut all = vec![self.candidate(text, nodes, n)];
         all.extend(others.into_iter().map(|(c, _)| c));
-        let lca = all
-            .iter()
-            .map(|c| c.unit.id)
-            .reduce(|a, b| h.lca_raw(a, b))
-            .unwrap_or(0);
-        let spans: Vec<Span<'t>> = all[0]
-            .spans
-            .iter()
-            .filter(|s| all.iter().all(|c| c.spans.contains(s)))
-            .cloned()
-            .collect();
+        let (lca, spans) = self.common(&all);
         let end = nodes[n as usize].end;
         Resolution {
             text,
@@ -393,25 +403,9 @@ impl<'h> AddressResolver<'h> {
             .count();
         let candidates: Vec<Candidate<'t>> = top
             .iter()
-            .map(|&n| Candidate {
-                unit: self.unit(nodes[n as usize].unit),
-                chars: nodes[n as usize].score.chars() as usize,
-                quality: nodes[n as usize].score.quality(),
-                spans: self.spans(text, nodes, n),
-            })
+            .map(|&n| self.candidate(text, nodes, n))
             .collect();
-        let tied_c = &candidates[..tied];
-        let lca = tied_c
-            .iter()
-            .map(|c| c.unit.id)
-            .reduce(|a, b| h.lca_raw(a, b))
-            .unwrap_or(0);
-        let spans: Vec<Span<'t>> = tied_c[0]
-            .spans
-            .iter()
-            .filter(|s| tied_c.iter().all(|c| c.spans.contains(s)))
-            .cloned()
-            .collect();
+        let (lca, spans) = self.common(&candidates[..tied]);
         let end = top[..tied]
             .iter()
             .map(|&n| nodes[n as usize].end)
