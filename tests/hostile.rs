@@ -3,8 +3,6 @@
 //! random bytes or mutated snapshots.
 #![cfg(all(feature = "serde", feature = "china"))]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::error::Error as _;
 
 use proptest::prelude::*;
@@ -23,55 +21,18 @@ fn with_limits(limits: LoadLimits) -> LoadOptions {
 }
 
 // ---------------------------------------------------------------------------
-// A counting allocator: live and peak bytes per thread, to show that a count
-// in the input never turns into an allocation.
-
-struct Counting;
-
-thread_local! {
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
-
-fn track(delta: isize) {
-    let _ = LIVE.try_with(|live| {
-        let now = live.get() + delta;
-        live.set(now);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
-    });
-}
-
-// SAFETY: forwards to the system allocator; only counts sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            track(layout.size() as isize);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(p, layout) };
-        track(-(layout.size() as isize));
-    }
-    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new: usize) -> *mut u8 {
-        let q = unsafe { System.realloc(p, layout, new) };
-        if !q.is_null() {
-            track(new as isize - layout.size() as isize);
-        }
-        q
-    }
-}
+// A counting allocator (live and peak bytes per thread, to show that a count
+// in the input never turns into an allocation), the one the fuzz harness uses.
+#[path = "support/heap.rs"]
+#[allow(dead_code)] // `installed` serves the fuzz drivers
+mod heap;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: heap::Counting = heap::Counting;
 
 /// Runs `f` and returns its result with the most bytes it held at once (on this thread).
 fn peak_bytes<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    let start = LIVE.with(Cell::get);
-    PEAK.with(|p| p.set(start));
-    let r = f();
-    (r, (PEAK.with(Cell::get) - start).max(0) as usize)
+    heap::peak(f)
 }
 
 // ---------------------------------------------------------------------------

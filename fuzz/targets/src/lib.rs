@@ -11,6 +11,8 @@
 
 #![warn(missing_docs)]
 
+// Shared with the library's hostile-input tests (one counting allocator).
+#[path = "../../../tests/support/heap.rs"]
 pub mod heap;
 pub mod mutate;
 pub mod seeds;

@@ -1,8 +1,9 @@
 //! A counting allocator: live and peak bytes per thread, so that a target
 //! can check that one call held at most its bound.
 //!
-//! Each driver (the mutation runner, every cargo-fuzz target) installs it as
-//! its global allocator:
+//! Shared by `tests/hostile.rs` and the fuzz harness (`fuzz/targets`,
+//! through a `#[path]` module). Each driver installs it as its global
+//! allocator:
 //!
 //! ```ignore
 //! #[global_allocator]
