@@ -619,7 +619,7 @@ impl<H: Borrow<Hierarchy>> DeskRouter<H> {
         let mut u = h.parent[from as usize];
         while u != NONE {
             let may = c.roles & crate::routing::role_bit(h.kind_def(u).role()) != 0
-                && c.needs & !policy.competences_of(h, u) == 0;
+                && policy.missing(h, u, c.needs) == 0;
             if may && let Some(body) = self.body(h, u, k) {
                 return Some(body);
             }

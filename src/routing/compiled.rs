@@ -550,6 +550,19 @@ impl CompiledPolicy {
         Ok(self.competences_of(unit.h, unit.id) & (1 << k) != 0)
     }
 
+    /// Which of the competences `needs` unit `id` lacks (`0`: it holds
+    /// them all). The kind's competences answer most checks: the unit's
+    /// designations and its own grants, which only add, are read only for
+    /// what the kind lacks.
+    #[inline]
+    pub(crate) fn missing(&self, h: &Hierarchy, id: u32, needs: Mask) -> Mask {
+        let missing = needs & !self.by_kind[h.kind[id as usize] as usize];
+        if missing == 0 {
+            return 0;
+        }
+        missing & !self.competences_of(h, id)
+    }
+
     /// The competences unit `id` holds.
     #[inline]
     pub(crate) fn competences_of(&self, h: &Hierarchy, id: u32) -> Mask {

@@ -423,7 +423,7 @@ fn climb(
                 required: r,
             })
         } else {
-            let missing = category.needs & !policy.competences_of(h, u);
+            let missing = policy.missing(h, u, category.needs);
             (missing != 0).then(|| Step::LacksCompetence {
                 unit: here,
                 competence: missing.trailing_zeros() as u16,
@@ -468,7 +468,7 @@ pub(crate) fn may_handle(
     let kind = h.kind_def(u);
     roles & role_bit(kind.role()) != 0
         && required.is_none_or(|r| kind.level().rank() <= r)
-        && needs & !policy.competences_of(h, u) == 0
+        && policy.missing(h, u, needs) == 0
 }
 
 /// Step 4: the governments above the handler, nearest first, and the
