@@ -14,6 +14,10 @@
 
 use std::hint::black_box;
 
+#[path = "../../tests/suite/common/history.rs"]
+#[allow(dead_code)] // shared with the tests, which use more of it
+mod common;
+
 use xzqh::routing::{Case, Decision, Place, Router};
 use xzqh::{Hierarchy, UnitId};
 use xzqh_benches::{Flat, Rng, random_ids};
@@ -100,6 +104,20 @@ fn op_route4_xzqh<'h>(
 }
 
 #[inline(never)]
+fn op_history_xzqh(r: &xzqh::china::history::Resolver<'_>, inputs: &[(String, u16)]) -> usize {
+    inputs
+        .iter()
+        .map(|(code, year)| {
+            r.resolve(black_box(code), *year)
+                .expect("in use")
+                .units()
+                .next()
+                .map_or(0, |u| u.id().index())
+        })
+        .sum()
+}
+
+#[inline(never)]
 fn op_decode_township() -> usize {
     let bytes = include_bytes!("../../data/china/nbs2023.bin");
     xzqh::china::decode(black_box(bytes))
@@ -162,5 +180,18 @@ fn main() {
     println!("lca8 xzqh {}", op_lca8_xzqh(h, &sets));
     println!("lca8 baseline {}", op_lca8_baseline(&f, &sets));
     println!("route4 xzqh {}", op_route4_xzqh(&router, &mut d, &cases));
+    let history = xzqh::china::history::History::embedded();
+    let tree = common::tree_2023();
+    let resolver = history.resolver(&tree);
+    let intervals = common::intervals();
+    let mut inputs = Vec::with_capacity(N);
+    while inputs.len() < N {
+        let i = &intervals[rng.below(intervals.len())];
+        let year = 1981 + rng.below(45) as u16;
+        if i.first <= year && year <= i.last && resolver.resolve(&i.code, year).is_ok() {
+            inputs.push((i.code.clone(), year));
+        }
+    }
+    println!("history xzqh {}", op_history_xzqh(&resolver, &inputs));
     println!("decode township (once) {}", op_decode_township());
 }
