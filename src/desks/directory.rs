@@ -4,8 +4,8 @@
 
 use std::borrow::Cow;
 
-use crate::exchange::csv::Reader;
-use crate::exchange::load::{LoadError, LoadLimits, excerpt, line_of};
+use crate::exchange::csv;
+use crate::exchange::load::{LoadError, LoadLimits, excerpt};
 
 /// One directory entry: the body of kind `body` in the unit with code
 /// `unit`, its name and contacts, or (`present: false`) the statement that
@@ -231,31 +231,19 @@ impl Directory {
             line,
             reason,
         };
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| err(line_of(bytes, e.valid_up_to()), "invalid utf-8".to_owned()))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = Reader::new(text);
         let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(HEADER.len());
-        match reader.record(&mut fields) {
-            Ok(Some(_)) if fields[..] == HEADER => {}
-            Ok(Some(line)) => {
-                let found: Vec<String> = fields.iter().map(|f| excerpt(f)).collect();
-                return Err(err(
-                    line,
-                    format!(
-                        "expected the header `{}`, found `{}`",
-                        HEADER.join(","),
-                        excerpt(&found.join(","))
-                    ),
-                ));
-            }
-            Ok(None) => {
-                return Err(err(
-                    1,
-                    format!("empty input: expected the header `{}`", HEADER.join(",")),
-                ));
-            }
-            Err((line, reason)) => return Err(err(line, reason.to_owned())),
+        let (mut reader, line) =
+            csv::open(bytes, &HEADER, &mut fields).map_err(|(line, reason)| err(line, reason))?;
+        if fields[..] != HEADER {
+            let found: Vec<String> = fields.iter().map(|f| excerpt(f)).collect();
+            return Err(err(
+                line,
+                format!(
+                    "expected the header `{}`, found `{}`",
+                    HEADER.join(","),
+                    excerpt(&found.join(","))
+                ),
+            ));
         }
         let mut entries = Vec::new();
         loop {

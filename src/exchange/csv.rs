@@ -302,21 +302,9 @@ impl CsvImport {
             line,
             reason,
         };
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| err(line_of(bytes, e.valid_up_to()), "invalid utf-8".to_owned()))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = Reader::new(text);
         let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(4);
-        let header_line = match reader.record(&mut fields) {
-            Ok(Some(line)) => line,
-            Ok(None) => {
-                return Err(err(
-                    1,
-                    format!("empty input: expected the header `{}`", HEADER.join(",")),
-                ));
-            }
-            Err((line, reason)) => return Err(err(line, reason.to_owned())),
-        };
+        let (mut reader, header_line) =
+            open(bytes, &HEADER, &mut fields).map_err(|(line, reason)| err(line, reason))?;
         let columns = match fields.len() {
             3 if fields[..] == HEADER => 3,
             4 if fields[..3] == HEADER && fields[3] == "kind" => 4,
@@ -453,6 +441,31 @@ impl CsvImport {
 }
 
 /// An RFC 4180 record reader over validated UTF-8 that tracks lines.
+/// Opens a CSV file's bytes: checks they are UTF-8 (an error names the
+/// line of the first bad byte), drops a byte-order mark and reads the first
+/// record into `fields`. Returns the reader, positioned after it, and the
+/// record's line; an error is the line and the reason, for the caller's
+/// [`LoadError::Csv`]. `header` is what the file should start with, named
+/// when it is empty.
+pub(crate) fn open<'a>(
+    bytes: &'a [u8],
+    header: &[&str],
+    fields: &mut Vec<Cow<'a, str>>,
+) -> Result<(Reader<'a>, u64), (u64, String)> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| (line_of(bytes, e.valid_up_to()), "invalid utf-8".to_owned()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = Reader::new(text);
+    match reader.record(fields) {
+        Ok(Some(line)) => Ok((reader, line)),
+        Ok(None) => Err((
+            1,
+            format!("empty input: expected the header `{}`", header.join(",")),
+        )),
+        Err((line, reason)) => Err((line, reason.to_owned())),
+    }
+}
+
 pub(crate) struct Reader<'a> {
     s: &'a str,
     pos: usize,
