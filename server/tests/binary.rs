@@ -766,15 +766,18 @@ fn crash_test_every_acknowledged_event_survives_sigkill() {
     );
     // And the snapshot the server wrote, with the events after it, is the
     // same ledger.
-    let (seq, body): (i64, String) = conn
-        .query_row(
-            "SELECT seq, body FROM snapshots ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+    let seq: i64 = conn
+        .query_row("SELECT max(seq) FROM snapshots", [], |r| r.get(0))
         .expect("a snapshot was written");
+    let mut body = Vec::new();
+    let mut parts = conn
+        .prepare("SELECT body FROM snapshot_parts WHERE seq = ?1 ORDER BY part")
+        .unwrap();
+    for part in parts.query_map([seq], |r| r.get::<_, Vec<u8>>(0)).unwrap() {
+        body.extend_from_slice(&part.unwrap());
+    }
     let limits = xzqh::LoadLimits::default().with_max_bytes(usize::MAX);
-    let mut restored = Ledger::from_json(&router, body.as_bytes(), &limits).unwrap();
+    let mut restored = Ledger::from_json(&router, &body, &limits).unwrap();
     for e in stored.range(seq as u64 + 1..).map(|(_, e)| e) {
         restored
             .apply_record(&serde_json::from_value(e.clone()).unwrap())
