@@ -67,7 +67,7 @@ pub use assets::asset_names;
 pub use ledger_api::{MAX_EVENTS, MAX_KEY_BYTES, MAX_LIST, decode_events};
 pub use metrics::Metrics;
 pub use serve::{Limits, serve};
-pub use store::{Store, StoreError, StoreOptions};
+pub use store::{Committed, IngestError, Store, StoreError, StoreOptions, StoreStats};
 
 /// Most places one case may name: a bound on work per request.
 pub const MAX_PLACES: usize = 1_000;
