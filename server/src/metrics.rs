@@ -159,7 +159,18 @@ pub(crate) async fn observe(State(s): State<Arc<Service>>, req: Request, next: N
     // Handlers' own events carry the id through this span (at debug
     // level: a span per request costs a fifth of a lookup's time).
     let span = tracing::debug_span!("request", id = %id.to_str().unwrap_or(""));
+    // The request timeout (outside this layer) drops this future: the
+    // guard still counts the request, as a 408 of no route, and logs it.
+    let mut guard = Unanswered {
+        service: &s,
+        started,
+        uri: &uri,
+        id: &id,
+        armed: true,
+    };
     let mut response = next.run(req).instrument(span).await;
+    guard.armed = false;
+    drop(guard);
     let micros = started.elapsed().as_micros() as u64;
     let status = response.status().as_u16();
     let route = response
@@ -178,6 +189,30 @@ pub(crate) async fn observe(State(s): State<Arc<Service>>, req: Request, next: N
     }
     response.headers_mut().insert("x-request-id", id);
     response
+}
+
+/// Counts and logs a request whose answer never came (the request
+/// timeout dropped it).
+struct Unanswered<'a> {
+    service: &'a Service,
+    started: Instant,
+    uri: &'a axum::http::Uri,
+    id: &'a HeaderValue,
+    armed: bool,
+}
+
+impl Drop for Unanswered<'_> {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let micros = self.started.elapsed().as_micros() as u64;
+        self.service.metrics.record(ROUTES.len(), 408, micros);
+        let p = self.uri.path();
+        let path = &p[..p.floor_char_boundary_compat(200)];
+        let rid = self.id.to_str().unwrap_or("");
+        tracing::info!(request_id = rid, path, status = 408, micros, "timed out");
+    }
 }
 
 /// `str::floor_char_boundary` is newer than the MSRV.

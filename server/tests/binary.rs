@@ -407,8 +407,14 @@ fn stalled_clients_are_dropped_by_the_binary() {
     let answer = String::from_utf8_lossy(&read_until_closed(&mut c)).into_owned();
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.ends_with(r#""kind":"timeout"}"#), "{answer}");
-    // Nothing of it was taken, and the service still answers.
+    // Nothing of it was taken, the timeouts are counted, and the service
+    // still answers.
     assert_eq!(s.get("/escalations", 200)["count"], 0);
+    let metrics = s.request("GET", "/metrics", None).text();
+    assert!(
+        metrics.contains(r#"xzqh_http_requests_total{method="",route="unmatched",status="408"} 1"#),
+        "{metrics}"
+    );
     let body = format!("[{}]", arrive("c1", "m", "petition", "11", T0));
     assert_eq!(s.post("/events", &body, 200)["seq"], 1);
 }
