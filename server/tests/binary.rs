@@ -723,6 +723,12 @@ fn crash_test_every_acknowledged_event_survives_sigkill() {
             assert_eq!(kept, record, "event {at}");
         }
     }
+    let acknowledged: usize = acked.iter().map(|(_, b)| b.len()).sum();
+    eprintln!(
+        "crash test: {} requests ({acknowledged} events) acknowledged, {} events stored",
+        acked.len(),
+        stored.len()
+    );
     // The reference: a ledger fed exactly the events the database holds.
     let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy()).unwrap();
     let mut reference = Ledger::new(&router, xzqh::china::matter_rules()).unwrap();
