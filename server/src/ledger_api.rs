@@ -623,6 +623,22 @@ impl Drop for Feed {
 
 pub(crate) async fn stream(State(s): State<Arc<Service>>) -> Result<Response, ApiError> {
     let store = s.store.as_ref().ok_or_else(no_ledger)?;
+    // Taken before the check, so that two clients at once cannot both
+    // pass it; the feed gives it back when it ends.
+    let clients = s
+        .metrics
+        .stream_clients
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if clients >= s.max_streams {
+        s.metrics
+            .stream_clients
+            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_streams",
+            format!("{clients} stream clients: at most {}", s.max_streams),
+        ));
+    }
     let period = s.keep_alive;
     let feed = Feed {
         rx: store.subscribe(),
@@ -631,9 +647,6 @@ pub(crate) async fn stream(State(s): State<Arc<Service>>) -> Result<Response, Ap
         service: s.clone(),
         opened: false,
     };
-    s.metrics
-        .stream_clients
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let body = futures_util::stream::unfold(feed, |mut f| async move {
         if !f.opened {
             f.opened = true;

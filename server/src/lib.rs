@@ -137,11 +137,15 @@ pub struct Config {
     pub directory_file: Option<PathBuf>,
     /// The escalation stream's keep-alive period.
     pub keep_alive: Duration,
+    /// Most escalation stream clients at once (each holds a connection
+    /// for as long as it listens): more get a 503.
+    pub max_streams: usize,
 }
 
 impl Config {
     /// China's embedded data, default routing and desk policies, an empty
-    /// directory, nothing to reload from, a keep-alive every 15 s.
+    /// directory, nothing to reload from, a keep-alive every 15 s, at most
+    /// 256 stream clients.
     ///
     /// # Examples
     ///
@@ -155,6 +159,7 @@ impl Config {
             policy_file: None,
             directory_file: None,
             keep_alive: Duration::from_secs(15),
+            max_streams: 256,
         }
     }
 }
@@ -201,6 +206,7 @@ pub struct Service {
     store: Option<Store>,
     metrics: Metrics,
     keep_alive: Duration,
+    max_streams: usize,
     closing: tokio::sync::watch::Sender<bool>,
 }
 
@@ -250,6 +256,7 @@ impl Service {
             store,
             metrics: Metrics::default(),
             keep_alive: config.keep_alive,
+            max_streams: config.max_streams,
             closing: tokio::sync::watch::channel(false).0,
         }))
     }

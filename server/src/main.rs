@@ -69,6 +69,9 @@ struct Args {
     /// Seconds between the escalation stream's keep-alive comments.
     #[arg(long, default_value_t = 15)]
     keep_alive_secs: u64,
+    /// Most escalation stream clients at once (more get a 503).
+    #[arg(long, default_value_t = 256)]
+    max_streams: usize,
     /// Log filter (`info`, `debug` for a line per request, `warn`,
     /// `xzqh_server=debug`…); RUST_LOG overrides it.
     #[arg(long, default_value = "info")]
@@ -114,6 +117,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     config.policy_file = args.policy.clone();
     config.directory_file = args.directory.clone();
     config.keep_alive = Duration::from_secs(args.keep_alive_secs.max(1));
+    config.max_streams = args.max_streams;
 
     // The ledger borrows its router for the life of the process: one,
     // leaked, under the policy at start (reloads change the routes'

@@ -59,7 +59,10 @@ fn the_openapi_document_lists_every_route_and_no_other() {
 #[test]
 fn every_endpoint_of_the_binary() {
     let dir = TempDir::new("endpoints");
-    let s = Binary::start(&dir.path("ledger.sqlite3"), &["--keep-alive-secs", "1"]);
+    let s = Binary::start(
+        &dir.path("ledger.sqlite3"),
+        &["--keep-alive-secs", "1", "--max-streams", "1"],
+    );
 
     // Every route answers (none falls through to the 404 fallback), and
     // the served document is the one in the crate.
@@ -148,6 +151,8 @@ fn every_endpoint_of_the_binary() {
     let first = read_some(&mut stream, "retry:");
     assert!(first.starts_with("HTTP/1.1 200"), "{first}");
     assert!(first.contains("content-type: text/event-stream"), "{first}");
+    // One stream client at most here: a second is turned away.
+    error_kind(&s.get("/escalations/stream", 503), "too_many_streams");
 
     let batch = json!([
         arrive("c1", "wages-7", "public_complaint", "110105021", T0),
