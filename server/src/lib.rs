@@ -1,27 +1,48 @@
-//! The xzqh HTTP service's API: routes, handlers and JSON shapes. The
-//! `xzqh-server` binary serves it; `tests/service.rs` starts it on an
-//! ephemeral port.
+//! The xzqh service: unit lookup, free-text addresses, jurisdiction,
+//! routing to a level and a desk, and a durable matters ledger, as JSON
+//! over HTTP. The `xzqh-server` binary (`cargo run --release -p
+//! xzqh-server`) serves it with China's embedded data under the default
+//! policies; its flags are in `main.rs` and the README.
 //!
 //! | endpoint | answer |
 //! |---|---|
 //! | `GET /health` | `status`, `data_version`, `units`, `policy`, `categories`, `severities` |
 //! | `GET /units/{code}` | one unit: `code`, `name`, `kind`, `kind_label`, `level`, `role`, `tiers`, `administrative_levels`, `designations`, `parent`, `chain` (root first, down to the unit), `children`, `relations_in`, `relations_out` |
 //! | `GET /units?name=…` | every unit the name or path (`北京 朝阳区`) matches: `query`, `count`, `units` |
+//! | `GET /units/{code}/desks` | the unit's handling bodies: `unit`, `desks` (`name`, `kind`, `label`, `unit`, `phone`, `email`) |
+//! | `GET /resolve?text=…` | a free-text address: `text`, `outcome`, `unit`, `chain`, `candidates`, `spans`, `remainder`, `truncated` |
 //! | `GET /governs?authority=…&place=…[&relations=administrative,entrusted]` | `governs`; if so `relation`, `distance`, `acting_for`, `explanation` (one line per link) |
 //! | `POST /route` `{"places": [...], "category": "...", "severity"?: "...", "people"?: n}` | `handler`, `level`, `tiers`, `required_level`, `start`, `places`, `escalation`, `parties`, `policy`, `trace` (one line per step) |
+//! | `POST /route/desk` (as `/route`) | `/route`'s answer and `lead`, `co_handlers`, `desk_trace` |
+//! | `POST /events` | one ledger event or an array, durable before the answer: `accepted`, `seq`, `escalations` |
+//! | `GET /matters?unit=…&open=true&limit=100` | matters handled in the unit's area, newest first: `unit`, `count`, `matters` |
+//! | `GET /matters/{key}` | one matter: the summary and `places`, `escalations`, `explain`, `case_list` |
+//! | `GET /rollup/{code}` | open matters, open and overdue cases of the unit's area and each child's (`root` for the root) |
+//! | `GET /escalations?limit=50` | the newest escalations first: `count`, `escalations` |
+//! | `GET /escalations/stream` | Server-Sent Events: `event: escalation` with the escalation as `data`; a comment every 15 s |
+//! | `POST /admin/reload` | reads the routing policy and the directory again from their files; the old ones stay if the new do not load |
+//! | `GET /metrics` | Prometheus text format |
+//! | `GET /openapi.json` | the OpenAPI 3.1 document of every route |
+//! | `GET /`, `GET /assets/{file}` | the command-centre page and its files |
 //!
+//! Units inside answers are `{"code", "name", "kind", "kind_label",
+//! "level", "level_name"}` (`level` is the level's rank, 0 for the root).
 //! Codes may be given in any NBS form (`420100`, `4201`, `420100000000`).
 //! Errors are JSON `{"error": "<message>", "kind": "<snake_case kind>"}`:
 //! 400 for a malformed request (missing or empty parameter, malformed code
-//! or JSON, unknown relation name), 404 for a unit or path that does not
-//! exist, 405 for a wrong method, 422 for a well-formed case the policy
-//! cannot take (no or unknown place, unknown category or severity, wrong
-//! field types, too many places, no handler). Messages are cut to
-//! [`MAX_ERROR_BYTES`]. [`serve`] adds 408 for a request not complete in
-//! time and 413 for a body beyond its [`Limits`], drops clients that stall
-//! and caps the connections.
+//! or JSON, unknown relation name), 404 for a unit, matter or path that
+//! does not exist, 405 for a wrong method, 409 for an event that conflicts
+//! with the ledger's state (a case that has arrived before), 413 for a
+//! body or text beyond its bound, 422 for a well-formed request that
+//! cannot be taken (no or unknown place, unknown category or severity,
+//! wrong field types, too many places, no handler, an event the ledger
+//! refuses). Messages are cut to [`MAX_ERROR_BYTES`]. [`serve`] adds 408
+//! for a request not complete in time and 413 for a body beyond its
+//! [`Limits`], drops clients that stall and caps the connections.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -31,12 +52,22 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use xzqh::address::{AddressResolver, Outcome};
 use xzqh::china::ChinaCode;
-use xzqh::routing::{Case, Place, Policy, PolicyError, RouteError, Router};
+use xzqh::desks::{DeskError, DeskPolicy, DeskRouter, Directory};
+use xzqh::routing::{Case, Place, Policy, RouteError};
 use xzqh::{Hierarchy, Relation, Unit};
 
+mod assets;
+mod ledger_api;
+mod metrics;
 mod serve;
+mod store;
+pub use assets::asset_names;
+pub use ledger_api::{MAX_EVENTS, MAX_KEY_BYTES, MAX_LIST, decode_events};
+pub use metrics::Metrics;
 pub use serve::{Limits, serve};
+pub use store::{Store, StoreError, StoreOptions};
 
 /// Most places one case may name: a bound on work per request.
 pub const MAX_PLACES: usize = 1_000;
@@ -50,42 +81,395 @@ const DEFAULT_RELATIONS: [Relation; 3] = [
     Relation::CorpsCoAdministration,
 ];
 
-/// What every request shares: built once, read-only after.
-struct Service {
-    h: &'static Hierarchy,
-    router: Router<&'static Hierarchy>,
+/// Every route the service answers, as (method, path): the router is
+/// built from this table and `/openapi.json` must list exactly these.
+///
+/// # Examples
+///
+/// ```
+/// assert!(xzqh_server::ROUTES.contains(&("POST", "/events")));
+/// ```
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/health"),
+    ("GET", "/units"),
+    ("GET", "/units/{code}"),
+    ("GET", "/units/{code}/desks"),
+    ("GET", "/resolve"),
+    ("GET", "/governs"),
+    ("POST", "/route"),
+    ("POST", "/route/desk"),
+    ("POST", "/events"),
+    ("GET", "/matters"),
+    ("GET", "/matters/{key}"),
+    ("GET", "/rollup/{code}"),
+    ("GET", "/escalations"),
+    ("GET", "/escalations/stream"),
+    ("POST", "/admin/reload"),
+    ("GET", "/metrics"),
+    ("GET", "/openapi.json"),
+    ("GET", "/"),
+    ("GET", "/assets/{file}"),
+];
+
+/// What the service is built from.
+///
+/// # Examples
+///
+/// ```
+/// let config = xzqh_server::Config::china();
+/// assert_eq!(config.policy.name, "china-default");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The hierarchy served.
+    pub hierarchy: &'static Hierarchy,
+    /// The routing policy at start.
+    pub policy: Policy,
+    /// The desk policy.
+    pub desks: DeskPolicy,
+    /// The directory of bodies at start.
+    pub directory: Directory,
+    /// Where `POST /admin/reload` (and SIGHUP) read the routing policy
+    /// again (TOML or JSON by the extension); `None`: the policy stays.
+    pub policy_file: Option<PathBuf>,
+    /// Where reloads read the directory again (CSV or JSON by the
+    /// extension); `None`: the directory stays.
+    pub directory_file: Option<PathBuf>,
+    /// The escalation stream's keep-alive period.
+    pub keep_alive: Duration,
 }
 
-/// The service for `hierarchy` under `policy`: an axum router ready to
-/// serve.
+impl Config {
+    /// China's embedded data, default routing and desk policies, an empty
+    /// directory, nothing to reload from, a keep-alive every 15 s.
+    ///
+    /// # Examples
+    ///
+    /// See [`Config`].
+    pub fn china() -> Config {
+        Config {
+            hierarchy: xzqh::china(),
+            policy: xzqh::china::policy(),
+            desks: xzqh::china::desks(),
+            directory: Directory::new(),
+            policy_file: None,
+            directory_file: None,
+            keep_alive: Duration::from_secs(15),
+        }
+    }
+}
+
+/// Why the service could not be built or reloaded.
+#[derive(Debug)]
+pub enum StartError {
+    /// The policies or the directory do not fit the hierarchy.
+    Desks(DeskError),
+    /// A policy or directory file that cannot be read or parsed.
+    File(String),
+    /// The address dictionary could not be built.
+    Addresses(String),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Desks(e) => write!(f, "{e}"),
+            StartError::File(m) | StartError::Addresses(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+impl From<DeskError> for StartError {
+    fn from(e: DeskError) -> Self {
+        StartError::Desks(e)
+    }
+}
+
+/// What every request shares.
+pub struct Service {
+    h: &'static Hierarchy,
+    /// Routing to levels and desks; swapped whole by a reload.
+    desks: RwLock<Arc<DeskRouter<&'static Hierarchy>>>,
+    desk_policy: DeskPolicy,
+    /// The directory at start, kept when no directory file is given.
+    directory: Directory,
+    policy_file: Option<PathBuf>,
+    directory_file: Option<PathBuf>,
+    addresses: AddressResolver<'static>,
+    store: Option<Store>,
+    metrics: Metrics,
+    keep_alive: Duration,
+    closing: tokio::sync::watch::Sender<bool>,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Service {
+    /// The service for `config`, with the durable ledger `store` if any
+    /// (without one, the ledger's endpoints answer 503).
+    ///
+    /// # Errors
+    ///
+    /// A [`StartError`] if the policies or the directory do not fit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let service = xzqh_server::Service::new(xzqh_server::Config::china(), None)?;
+    /// let app = service.app();
+    /// # drop(app);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(config: Config, store: Option<Store>) -> Result<Arc<Service>, StartError> {
+        let h = config.hierarchy;
+        let desks = DeskRouter::new(
+            h,
+            config.policy,
+            config.desks.clone(),
+            config.directory.clone(),
+        )?;
+        let addresses = h
+            .addresses()
+            .map_err(|e| StartError::Addresses(format!("address dictionary: {e}")))?;
+        Ok(Arc::new(Service {
+            h,
+            desks: RwLock::new(Arc::new(desks)),
+            desk_policy: config.desks,
+            directory: config.directory,
+            policy_file: config.policy_file,
+            directory_file: config.directory_file,
+            addresses,
+            store,
+            metrics: Metrics::default(),
+            keep_alive: config.keep_alive,
+            closing: tokio::sync::watch::channel(false).0,
+        }))
+    }
+
+    /// The axum router of every route in [`ROUTES`].
+    ///
+    /// # Examples
+    ///
+    /// See [`Service::new`].
+    pub fn app(self: &Arc<Self>) -> axum::Router {
+        let mut router = axum::Router::new();
+        for &(method, path) in ROUTES {
+            router = router.route(path, handler(method, path));
+        }
+        router
+            .route_layer(axum::middleware::from_fn(metrics::tag_route))
+            .fallback(not_found)
+            .method_not_allowed_fallback(method_not_allowed)
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                metrics::observe,
+            ))
+            .with_state(self.clone())
+    }
+
+    /// The routers in force (a reload swaps them whole).
+    fn desks(&self) -> Arc<DeskRouter<&'static Hierarchy>> {
+        self.desks
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Reads the routing policy and the directory again from their files
+    /// and swaps them in once they load and fit; on any error the old ones
+    /// stay. Returns the policy's name and the directory's size.
+    ///
+    /// # Errors
+    ///
+    /// A [`StartError`] naming the file and what is wrong with it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let service = xzqh_server::Service::new(xzqh_server::Config::china(), None)?;
+    /// assert_eq!(service.reload()?, ("china-default".to_owned(), 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reload(&self) -> Result<(String, usize), StartError> {
+        let now = self.desks();
+        let policy = match &self.policy_file {
+            Some(p) => load_policy(p)?,
+            None => now.router().policy().policy().clone(),
+        };
+        let directory = match &self.directory_file {
+            Some(p) => load_directory(p)?,
+            None => self.directory.clone(),
+        };
+        let n = directory.entries().len();
+        let fresh = DeskRouter::new(self.h, policy, self.desk_policy.clone(), directory)?;
+        let name = fresh.router().policy().name().to_owned();
+        *self
+            .desks
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(fresh);
+        Ok((name, n))
+    }
+
+    /// Tells long-lived answers (the escalation stream) to end: the server
+    /// is shutting down.
+    pub fn close_streams(&self) {
+        let _ = self.closing.send(true);
+    }
+
+    /// The durable ledger, if the service has one.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
+    /// The request counters and histograms.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+}
+
+/// The handler of one route of [`ROUTES`].
+fn handler(method: &str, path: &str) -> axum::routing::MethodRouter<Arc<Service>> {
+    match (method, path) {
+        ("GET", "/health") => get(health),
+        ("GET", "/units") => get(search_units),
+        ("GET", "/units/{code}") => get(unit),
+        ("GET", "/units/{code}/desks") => get(unit_desks),
+        ("GET", "/resolve") => get(resolve),
+        ("GET", "/governs") => get(governs),
+        ("POST", "/route") => post(route),
+        ("POST", "/route/desk") => post(route_desk),
+        ("POST", "/events") => post(ledger_api::post_events),
+        ("GET", "/matters") => get(ledger_api::matters),
+        ("GET", "/matters/{key}") => get(ledger_api::matter),
+        ("GET", "/rollup/{code}") => get(ledger_api::rollup),
+        ("GET", "/escalations") => get(ledger_api::escalations),
+        ("GET", "/escalations/stream") => get(ledger_api::stream),
+        ("POST", "/admin/reload") => post(admin_reload),
+        ("GET", "/metrics") => get(metrics::metrics),
+        ("GET", "/openapi.json") => get(openapi),
+        ("GET", "/") => get(assets::index),
+        ("GET", "/assets/{file}") => get(assets::file),
+        _ => unreachable!("every route of ROUTES has a handler: {method} {path}"),
+    }
+}
+
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, StartError> {
+    // Policy and directory files are small; a bound keeps a wrong path
+    // (a disk image) from being read whole.
+    const MAX: u64 = 64 << 20;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| StartError::File(format!("{}: {e}", path.display())))?;
+    if meta.len() > MAX {
+        return Err(StartError::File(format!(
+            "{}: {} bytes, beyond {MAX}",
+            path.display(),
+            meta.len()
+        )));
+    }
+    std::fs::read(path).map_err(|e| StartError::File(format!("{}: {e}", path.display())))
+}
+
+fn extension(path: &std::path::Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// A routing policy from a TOML or JSON file.
 ///
 /// # Errors
 ///
-/// The policy's error if it does not fit the hierarchy.
-pub fn app(hierarchy: &'static Hierarchy, policy: Policy) -> Result<axum::Router, PolicyError> {
-    let service = Arc::new(Service {
-        h: hierarchy,
-        router: Router::new(hierarchy, policy)?,
-    });
-    Ok(axum::Router::new()
-        .route("/health", get(health))
-        .route("/units", get(search_units))
-        .route("/units/{code}", get(unit))
-        .route("/governs", get(governs))
-        .route("/route", post(route))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .with_state(service))
+/// A [`StartError::File`] naming the file.
+///
+/// # Examples
+///
+/// ```
+/// let err = xzqh_server::load_policy("no/such/policy.toml".as_ref()).unwrap_err();
+/// assert!(err.to_string().starts_with("no/such/policy.toml: "));
+/// ```
+pub fn load_policy(path: &std::path::Path) -> Result<Policy, StartError> {
+    let bytes = read_file(path)?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| StartError::File(format!("{}: {e}", path.display())))?;
+    let parsed = match extension(path).as_str() {
+        "json" => Policy::from_json(text),
+        _ => Policy::from_toml(text),
+    };
+    parsed.map_err(|e| StartError::File(format!("{}: {e}", path.display())))
+}
+
+/// A directory of bodies from a CSV or JSON file.
+///
+/// # Errors
+///
+/// A [`StartError::File`] naming the file.
+///
+/// # Examples
+///
+/// ```
+/// let err = xzqh_server::load_directory("no/such/directory.csv".as_ref()).unwrap_err();
+/// assert!(err.to_string().starts_with("no/such/directory.csv: "));
+/// ```
+pub fn load_directory(path: &std::path::Path) -> Result<Directory, StartError> {
+    let bytes = read_file(path)?;
+    let limits = xzqh::LoadLimits::default();
+    let name = path.display().to_string();
+    let parsed = match extension(path).as_str() {
+        "json" => Directory::from_json(&bytes, &limits),
+        _ => Directory::from_csv(&name, &bytes, &limits),
+    };
+    parsed.map_err(|e| StartError::File(format!("{name}: {e}")))
+}
+
+/// The service for `hierarchy` under `policy` (China's desk policy, no
+/// ledger): an axum router ready to serve.
+///
+/// # Errors
+///
+/// A [`StartError`] if the policy does not fit the hierarchy.
+///
+/// # Examples
+///
+/// ```
+/// let app = xzqh_server::app(xzqh::china(), xzqh::china::policy())?;
+/// # drop(app);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn app(hierarchy: &'static Hierarchy, policy: Policy) -> Result<axum::Router, StartError> {
+    let config = Config {
+        hierarchy,
+        policy,
+        ..Config::china()
+    };
+    Ok(Service::new(config, None)?.app())
 }
 
 // ---- errors ----
 
-/// A 4xx answer: `{"error": message, "kind": kind}`.
+/// A 4xx (or 503) answer: `{"error": message, "kind": kind}`, and the
+/// `index` of the event it is about for the ledger's refusals.
+///
+/// # Examples
+///
+/// ```
+/// let err = xzqh_server::decode_events(b"{").unwrap_err();
+/// assert_eq!((err.status(), err.kind()), (400, "malformed_json"));
+/// ```
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
     kind: &'static str,
     message: String,
+    index: Option<usize>,
 }
 
 impl ApiError {
@@ -94,6 +478,7 @@ impl ApiError {
             status,
             kind,
             message: message.into(),
+            index: None,
         }
     }
 
@@ -104,12 +489,50 @@ impl ApiError {
     fn unprocessable(kind: &'static str, message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, kind, message)
     }
+
+    /// The same error about event `index` of a request.
+    fn at(mut self, index: usize) -> Self {
+        self.index = Some(index);
+        self
+    }
+
+    /// The HTTP status.
+    ///
+    /// # Examples
+    ///
+    /// See [`ApiError`].
+    pub fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// The error's kind, a snake_case word.
+    ///
+    /// # Examples
+    ///
+    /// See [`ApiError`].
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The message (unbounded; the answer cuts it to [`MAX_ERROR_BYTES`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = xzqh_server::decode_events(b"[]").unwrap_err();
+    /// assert_eq!(err.message(), "an empty array of events");
+    /// ```
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 #[derive(Serialize)]
 struct ErrorBody<'a> {
     error: &'a str,
     kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
 }
 
 /// The longest error message a response carries, in bytes: longer ones
@@ -135,6 +558,7 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: &bounded(&self.message),
             kind: self.kind,
+            index: self.index,
         };
         (self.status, Json(body)).into_response()
     }
@@ -209,13 +633,17 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
 
 // ---- JSON shapes ----
 
-/// A unit in brief, as it appears inside other answers.
+/// A unit as it appears inside every answer (`UnitRef` in the API
+/// document): code, name, kind, the kind's label, the level's rank (0 for
+/// the root) and the level's name.
 #[derive(Serialize)]
 pub struct Brief {
     code: &'static str,
     name: &'static str,
     kind: &'static str,
-    level: &'static str,
+    kind_label: &'static str,
+    level: u8,
+    level_name: &'static str,
 }
 
 fn brief(u: Unit<'static>) -> Brief {
@@ -223,8 +651,16 @@ fn brief(u: Unit<'static>) -> Brief {
         code: u.code(),
         name: u.name(),
         kind: u.kind().name(),
-        level: level_name(u),
+        kind_label: u.kind().label(),
+        level: u.level().rank(),
+        level_name: level_name(u),
     }
+}
+
+/// The 'static unit of the hierarchy with the same id (answers borrow
+/// the ledger or the router for a while; the hierarchy lives for ever).
+fn fixed(h: &'static Hierarchy, u: Unit<'_>) -> Unit<'static> {
+    h.get(u.id()).expect("units come from the served hierarchy")
 }
 
 fn level_name(u: Unit<'static>) -> &'static str {
@@ -303,7 +739,8 @@ struct Health {
 
 async fn health(State(s): State<Arc<Service>>) -> Json<Health> {
     let h = s.h;
-    let policy = s.router.policy();
+    let desks = s.desks();
+    let policy = desks.router().policy();
     Json(Health {
         status: "ok",
         data_version: h.data_version(),
@@ -458,10 +895,10 @@ struct RouteAnswer {
     trace: Vec<String>,
 }
 
-async fn route(State(s): State<Arc<Service>>, body: Bytes) -> Result<Json<RouteAnswer>, ApiError> {
+fn route_body(body: &[u8]) -> Result<RouteBody, ApiError> {
     // Parsed by hand rather than with axum's `Json` extractor, so every
     // failure is our JSON error and a missing content type is no failure.
-    let body: RouteBody = serde_json::from_slice(&body).map_err(|e| {
+    let body: RouteBody = serde_json::from_slice(body).map_err(|e| {
         if e.is_data() {
             ApiError::unprocessable("invalid_body", e.to_string())
         } else {
@@ -477,27 +914,27 @@ async fn route(State(s): State<Arc<Service>>, body: Bytes) -> Result<Json<RouteA
             ),
         ));
     }
-    let places: Vec<Place<'_>> = body.places.iter().map(|p| Place::Code(p)).collect();
-    let mut case = Case::new(&places, &body.category);
+    Ok(body)
+}
+
+fn case_of<'a>(body: &'a RouteBody, places: &'a [Place<'a>]) -> Case<'a> {
+    let mut case = Case::new(places, &body.category);
     if let Some(sev) = body.severity.as_deref() {
         case = case.severity(sev);
     }
     if let Some(people) = body.people {
         case = case.people(people);
     }
-    let d = s.router.route(&case)?;
-    let h = s.h;
+    case
+}
+
+fn route_answer(h: &'static Hierarchy, d: &xzqh::routing::Decision<'_>) -> RouteAnswer {
     // The decision borrows the router; its units are the 'static
     // hierarchy's, so take them from it by id.
-    let unit = |u: Unit<'_>| {
-        brief(
-            h.get(u.id())
-                .expect("a decision's units are the hierarchy's"),
-        )
-    };
+    let unit = |u: Unit<'_>| brief(fixed(h, u));
     let handler = d.handler();
     let schema: &'static xzqh::Schema = h.schema();
-    Ok(Json(RouteAnswer {
+    RouteAnswer {
         handler: unit(handler),
         level: schema.levels()[handler.level().rank() as usize].name(),
         tiers: handler.tiers(),
@@ -510,5 +947,235 @@ async fn route(State(s): State<Arc<Service>>, body: Bytes) -> Result<Json<RouteA
         parties: d.parties().map(unit).collect(),
         policy: d.policy().map(|p| p.name().to_owned()),
         trace: d.explain().to_string().lines().map(str::to_owned).collect(),
+    }
+}
+
+async fn route(State(s): State<Arc<Service>>, body: Bytes) -> Result<Json<RouteAnswer>, ApiError> {
+    let body = route_body(&body)?;
+    let places: Vec<Place<'_>> = body.places.iter().map(|p| Place::Code(p)).collect();
+    let case = case_of(&body, &places);
+    let desks = s.desks();
+    let d = desks.router().route(&case)?;
+    Ok(Json(route_answer(s.h, &d)))
+}
+
+/// A handling body as the API writes it.
+#[derive(Serialize)]
+struct BodyJson {
+    name: String,
+    kind: String,
+    label: String,
+    unit: Brief,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+}
+
+fn body_json(h: &'static Hierarchy, b: &xzqh::desks::Body<'_>) -> BodyJson {
+    BodyJson {
+        name: b.name(),
+        kind: b.kind().name.clone(),
+        label: b.kind().label.clone(),
+        unit: brief(fixed(h, b.unit())),
+        phone: b.entry().and_then(|e| e.phone.clone()),
+        email: b.entry().and_then(|e| e.email.clone()),
+    }
+}
+
+#[derive(Serialize)]
+struct DeskAnswer {
+    #[serde(flatten)]
+    route: RouteAnswer,
+    lead: BodyJson,
+    co_handlers: Vec<BodyJson>,
+    desk_trace: Vec<String>,
+}
+
+async fn route_desk(
+    State(s): State<Arc<Service>>,
+    body: Bytes,
+) -> Result<Json<DeskAnswer>, ApiError> {
+    let body = route_body(&body)?;
+    let places: Vec<Place<'_>> = body.places.iter().map(|p| Place::Code(p)).collect();
+    let case = case_of(&body, &places);
+    let desks = s.desks();
+    let desk = desks.route(&case).map_err(|e| match e {
+        DeskError::Route(e) => ApiError::from(e),
+        e => ApiError::unprocessable("desk_error", e.to_string()),
+    })?;
+    let route = route_answer(s.h, desk.decision());
+    // The desk's explanation is the decision's trace, then its own steps.
+    let desk_trace = desk
+        .explain()
+        .lines()
+        .skip(route.trace.len())
+        .map(str::to_owned)
+        .collect();
+    Ok(Json(DeskAnswer {
+        route,
+        lead: body_json(s.h, &desk.lead()),
+        co_handlers: desk
+            .co_handlers()
+            .iter()
+            .map(|b| body_json(s.h, b))
+            .collect(),
+        desk_trace,
     }))
+}
+
+#[derive(Serialize)]
+struct UnitDesks {
+    unit: Brief,
+    desks: Vec<BodyJson>,
+}
+
+async fn unit_desks(
+    State(s): State<Arc<Service>>,
+    code: Result<Path<String>, PathRejection>,
+) -> Result<Json<UnitDesks>, ApiError> {
+    let Path(code) = code.map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))?;
+    let u = find(s.h, &code)?;
+    let desks = s.desks();
+    Ok(Json(UnitDesks {
+        unit: brief(u),
+        desks: desks
+            .bodies_of(u)
+            .iter()
+            .map(|b| body_json(s.h, b))
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct TextQuery {
+    text: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SpanJson {
+    start: usize,
+    end: usize,
+    text: String,
+    unit: Brief,
+}
+
+#[derive(Serialize)]
+struct ResolveAnswer {
+    text: String,
+    outcome: &'static str,
+    unit: Option<Brief>,
+    chain: Vec<Brief>,
+    candidates: Vec<Brief>,
+    explanations: Vec<String>,
+    spans: Vec<SpanJson>,
+    remainder: String,
+    truncated: bool,
+}
+
+async fn resolve(
+    State(s): State<Arc<Service>>,
+    q: Result<Query<TextQuery>, QueryRejection>,
+) -> Result<Json<ResolveAnswer>, ApiError> {
+    let q = query(q)?;
+    let text = required(&q.text, "text")?;
+    let max = AddressResolver::MAX_TEXT_BYTES;
+    if text.len() > max {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "text_too_long",
+            format!("a text of {} bytes: at most {max}", text.len()),
+        ));
+    }
+    let h = s.h;
+    let r = s.addresses.resolve(text);
+    let (outcome, candidates) = match r.outcome() {
+        Outcome::Resolved(_) => ("resolved", &[][..]),
+        Outcome::Ambiguous(c) => ("ambiguous", &c[..]),
+        Outcome::Conflict(c) => ("conflict", &c[..]),
+        Outcome::NotFound => ("unresolved", &[][..]),
+        _ => ("unresolved", &[][..]),
+    };
+    Ok(Json(ResolveAnswer {
+        text: text.to_owned(),
+        outcome,
+        unit: r.unit().map(|u| brief(fixed(h, u))),
+        chain: r.chain().iter().map(|&u| brief(fixed(h, u))).collect(),
+        candidates: candidates.iter().map(|c| brief(fixed(h, c.unit))).collect(),
+        explanations: candidates.iter().map(|c| c.explain()).collect(),
+        spans: r
+            .spans()
+            .iter()
+            .map(|sp| SpanJson {
+                start: sp.range.start,
+                end: sp.range.end,
+                text: sp.text.to_owned(),
+                unit: brief(fixed(h, sp.unit)),
+            })
+            .collect(),
+        remainder: r.remainder().to_owned(),
+        truncated: r.is_truncated(),
+    }))
+}
+
+#[derive(Serialize)]
+struct Reloaded {
+    reloaded: bool,
+    policy: String,
+    directory_entries: usize,
+}
+
+async fn admin_reload(State(s): State<Arc<Service>>) -> Result<Json<Reloaded>, ApiError> {
+    reload_logged(&s)
+        .map(|(policy, directory_entries)| {
+            Json(Reloaded {
+                reloaded: true,
+                policy,
+                directory_entries,
+            })
+        })
+        .map_err(|e| ApiError::unprocessable("reload_failed", e.to_string()))
+}
+
+/// [`Service::reload`], logged and counted (for SIGHUP and the endpoint).
+///
+/// # Errors
+///
+/// As [`Service::reload`].
+///
+/// # Examples
+///
+/// ```
+/// let service = xzqh_server::Service::new(xzqh_server::Config::china(), None)?;
+/// assert!(xzqh_server::reload_logged(&service).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn reload_logged(s: &Service) -> Result<(String, usize), StartError> {
+    match s.reload() {
+        Ok((policy, entries)) => {
+            s.metrics
+                .reloads_ok
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tracing::info!(policy = %policy, directory_entries = entries, "reloaded the routing policy and the directory");
+            Ok((policy, entries))
+        }
+        Err(e) => {
+            s.metrics
+                .reloads_failed
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tracing::error!(error = %e, "reload refused: the routing policy and the directory in force stay");
+            Err(e)
+        }
+    }
+}
+
+/// The OpenAPI 3.1 document of every route (`server/openapi.json`).
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+async fn openapi() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+        .into_response()
 }

@@ -10,13 +10,19 @@
 //! - **request timeout**: reading the body and answering must finish in
 //!   [`Limits::request_timeout`], else the answer is a 408 and the
 //!   connection closes (a stalled body is dropped);
+//! - **write timeout**: a connection that leaves an answer unread for
+//!   [`Limits::write_timeout`] (its socket buffer full) is dropped: a
+//!   stalled reader, or a stream client that does not keep up;
 //! - **body limit**: [`Limits::max_body_bytes`], else a 413;
 //! - **connection cap**: at most [`Limits::max_connections`] at once; more
 //!   wait in the listen backlog until one ends;
 //! - headers are capped at 64 KiB by hyper's read buffer.
 
 use std::future::Future;
+use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -25,7 +31,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
@@ -46,6 +53,8 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// Longest time to read a request's body and answer it.
     pub request_timeout: Duration,
+    /// Longest a write may wait for the client to read.
+    pub write_timeout: Duration,
     /// Most connections served at once.
     pub max_connections: usize,
     /// Largest request body in bytes.
@@ -57,6 +66,7 @@ impl Default for Limits {
         Limits {
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
             max_connections: 1024,
             max_body_bytes: 256 << 10,
         }
@@ -67,8 +77,9 @@ impl Default for Limits {
 const MAX_HEAD_BYTES: usize = 64 << 10;
 
 /// Serves `app` on `listener` within `limits` until `shutdown` completes;
-/// then stops accepting, lets each connection finish its request (within
-/// the header timeout) and returns.
+/// then stops accepting, lets each connection finish the request in
+/// flight (within the longer of the header and request timeouts) and
+/// returns.
 ///
 /// # Errors
 ///
@@ -109,6 +120,12 @@ pub async fn serve(
         let service = TowerToHyperService::new(app.clone());
         let mut stopped = stopped.clone();
         let header_timeout = limits.header_timeout;
+        let drain = limits.header_timeout.max(limits.request_timeout);
+        let stream = Timed {
+            io: stream,
+            limit: limits.write_timeout,
+            deadline: None,
+        };
         tasks.spawn(async move {
             let _permit = permit;
             let mut http = hyper::server::conn::http1::Builder::new();
@@ -121,7 +138,7 @@ pub async fn serve(
                 _ = conn.as_mut() => {}
                 _ = stopped.changed() => {
                     conn.as_mut().graceful_shutdown();
-                    let _ = tokio::time::timeout(header_timeout, conn).await;
+                    let _ = tokio::time::timeout(drain, conn).await;
                 }
             }
         });
@@ -146,5 +163,86 @@ async fn request_timeout(State(limit): State<Duration>, req: Request, next: Next
             ),
         )
         .into_response(),
+    }
+}
+
+/// A connection whose writes fail once one has waited longer than `limit`
+/// for the client to read.
+struct Timed {
+    io: TcpStream,
+    limit: Duration,
+    /// Armed while a write waits.
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Timed {
+    fn waiting<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+        let limit = self.limit;
+        let deadline = self
+            .deadline
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client did not read the answer in time",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn done<T>(&mut self, r: Poll<io::Result<T>>, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+        match r {
+            Poll::Ready(r) => {
+                self.deadline = None;
+                Poll::Ready(r)
+            }
+            Poll::Pending => self.waiting(cx),
+        }
+    }
+}
+
+impl AsyncRead for Timed {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Timed {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let r = Pin::new(&mut this.io).poll_write(cx, buf);
+        this.done(r, cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let r = Pin::new(&mut this.io).poll_write_vectored(cx, bufs);
+        this.done(r, cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let r = Pin::new(&mut this.io).poll_flush(cx);
+        this.done(r, cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
     }
 }

@@ -28,7 +28,8 @@ impl<'h> Ledger<'h> {
         })
     }
 
-    /// Every matter, in the order they opened.
+    /// Every matter, in the order they opened (`.rev()` for the newest
+    /// first).
     ///
     /// # Examples
     ///
@@ -38,13 +39,14 @@ impl<'h> Ledger<'h> {
     /// assert_eq!(ledger.matters().count(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn matters(&self) -> impl ExactSizeIterator<Item = Matter<'_>> + '_ {
+    pub fn matters(&self) -> impl ExactSizeIterator<Item = Matter<'_>> + DoubleEndedIterator + '_ {
         self.matters
             .iter()
             .map(move |rec| Matter { ledger: self, rec })
     }
 
-    /// Every escalation, in the order they happened.
+    /// Every escalation, in the order they happened (`.rev()` for the
+    /// newest first).
     ///
     /// # Examples
     ///
@@ -56,7 +58,9 @@ impl<'h> Ledger<'h> {
     /// assert_eq!(ledger.escalations().len(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn escalations(&self) -> impl ExactSizeIterator<Item = Escalation<'_>> + '_ {
+    pub fn escalations(
+        &self,
+    ) -> impl ExactSizeIterator<Item = Escalation<'_>> + DoubleEndedIterator + '_ {
         self.escalations
             .iter()
             .map(move |rec| Escalation { ledger: self, rec })
@@ -384,6 +388,36 @@ impl<'l> Matter<'l> {
     pub fn escalations(&self) -> impl ExactSizeIterator<Item = Escalation<'l>> + 'l {
         let i = self.ledger.matter_index[&self.rec.key];
         self.ledger.escalations_of(i)
+    }
+    /// Its cases, in the order they arrived: a walk of the matter's own
+    /// list, so its cost is the matter's size, not the ledger's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use xzqh::matters::{Arrival, Ledger};
+    /// use xzqh::routing::{Place, Router};
+    /// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+    /// let mut ledger = Ledger::new(&router, xzqh::china::matter_rules())?;
+    /// let a = [Place::Code("110105")];
+    /// ledger.arrive(Arrival::new("c1", "m", "petition", &a, 0))?;
+    /// ledger.arrive(Arrival::new("c2", "other", "petition", &a, 0))?;
+    /// ledger.arrive(Arrival::new("c3", "m", "petition", &a, 0))?;
+    /// let m = ledger.matter("m").unwrap();
+    /// let ids: Vec<_> = m.case_entries().map(|c| c.id()).collect();
+    /// assert_eq!(ids, ["c1", "c3"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn case_entries(&self) -> impl Iterator<Item = CaseEntry<'l>> + 'l {
+        let ledger = self.ledger;
+        let mut c = self.rec.first_case;
+        std::iter::from_fn(move || {
+            (c != NONE).then(|| {
+                let rec = &ledger.cases[c as usize];
+                c = rec.next;
+                CaseEntry { ledger, rec }
+            })
+        })
     }
 }
 

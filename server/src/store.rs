@@ -1,0 +1,569 @@
+//! The durable ledger: events in SQLite (WAL), a writer thread that
+//! commits the events of many requests in one transaction, and the ledger
+//! readers see.
+//!
+//! # The write path
+//!
+//! Requests hand their events to the writer thread over a bounded channel
+//! and wait for its answer. The writer takes every request waiting (up to
+//! [`MAX_GROUP_EVENTS`] events) as one group and, for each request in
+//! turn, applies its events to a **trial** ledger the writer alone holds:
+//! an event the ledger refuses refuses its whole request (the trial ledger
+//! is restored from the live one and the group's earlier requests applied
+//! again when the refused event was not the request's first: nothing is
+//! half-applied). The accepted requests' events are then written to SQLite
+//! in one transaction, and only once it is committed are they applied to
+//! the **live** ledger (behind a read-write lock: readers never see an
+//! event that is not durable) and the requests answered. One commit (one
+//! `fsync` with `synchronous = FULL`) serves every request of the group.
+//!
+//! # The state on start
+//!
+//! The latest snapshot (the ledger's own JSON, [`Ledger::to_json`]) and
+//! every event after it, replayed. A snapshot is written every
+//! `snapshot_every` events, in its own transaction.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::time::Instant;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use tokio::sync::{broadcast, mpsc, oneshot};
+use xzqh::Hierarchy;
+use xzqh::matters::{EventRecord, Ledger, LedgerError, MatterRules};
+use xzqh::routing::Router;
+
+/// Most events the writer commits in one transaction.
+pub const MAX_GROUP_EVENTS: usize = 8192;
+/// Requests waiting for the writer at most; more wait for room.
+const QUEUE: usize = 1024;
+/// Escalations the stream keeps for slow subscribers: one that falls
+/// further behind is dropped.
+pub const STREAM_BUFFER: usize = 1024;
+
+/// Where and how the ledger is kept.
+///
+/// # Examples
+///
+/// ```
+/// let o = xzqh_server::StoreOptions::new("ledger.sqlite3");
+/// assert_eq!(o.snapshot_every, 100_000);
+/// ```
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// The SQLite database file (created if missing).
+    pub path: PathBuf,
+    /// Write a snapshot every this many events (0: never).
+    pub snapshot_every: u64,
+    /// The ledger's rules.
+    pub rules: MatterRules,
+}
+
+impl StoreOptions {
+    /// The database at `path`, a snapshot every 100,000 events, China's
+    /// matter rules.
+    ///
+    /// # Examples
+    ///
+    /// See [`StoreOptions`].
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        StoreOptions {
+            path: path.into(),
+            snapshot_every: 100_000,
+            rules: xzqh::china::matter_rules(),
+        }
+    }
+}
+
+/// Why the store could not open.
+#[derive(Debug)]
+pub enum StoreError {
+    /// SQLite's error.
+    Db(rusqlite::Error),
+    /// The database holds something this build cannot take.
+    Invalid(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Db(e) => write!(f, "database: {e}"),
+            StoreError::Invalid(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Db(e)
+    }
+}
+
+/// Why a request's events were not taken.
+#[derive(Debug)]
+pub enum IngestError {
+    /// The ledger refused event `index` of the request.
+    Refused {
+        /// Its index in the request.
+        index: usize,
+        /// The ledger's reason.
+        error: LedgerError,
+    },
+    /// The database failed; nothing of the request was kept.
+    Unavailable(String),
+}
+
+/// What a request's events did, once durable.
+#[derive(Debug)]
+pub struct Committed {
+    /// Events taken.
+    pub accepted: usize,
+    /// The sequence number of the last one.
+    pub seq: u64,
+    /// The escalations they caused, as JSON objects.
+    pub escalations: Vec<Arc<str>>,
+}
+
+struct Job {
+    events: Vec<EventRecord>,
+    reply: oneshot::Sender<Result<Committed, IngestError>>,
+}
+
+/// Counters the metrics endpoint reads.
+#[derive(Debug, Default)]
+pub struct StoreStats {
+    /// Events durable in the database.
+    pub events: AtomicU64,
+    /// Transactions committed.
+    pub commits: AtomicU64,
+    /// Requests refused by the ledger.
+    pub refused: AtomicU64,
+    /// Snapshots written.
+    pub snapshots: AtomicU64,
+    /// Sequence number of the latest snapshot.
+    pub snapshot_seq: AtomicU64,
+    /// Escalations since start.
+    pub escalations: AtomicU64,
+    /// Commit time, microseconds, summed.
+    pub commit_micros: AtomicU64,
+}
+
+/// The durable ledger: the live ledger for readers, the writer thread for
+/// events, and the escalation broadcast.
+pub struct Store {
+    live: Arc<RwLock<Ledger<'static>>>,
+    jobs: Option<mpsc::Sender<Job>>,
+    writer: Option<std::thread::JoinHandle<()>>,
+    escalations: broadcast::Sender<Arc<str>>,
+    stats: Arc<StoreStats>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn open(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a committed transaction survives a power cut, not only a
+    // crash of the process.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);",
+    )?;
+    let format: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match format.as_deref() {
+        None => {
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('format', 'xzqh-ledger-1')",
+                [],
+            )?;
+        }
+        Some("xzqh-ledger-1") => {}
+        Some(other) => {
+            return Err(StoreError::Invalid(format!(
+                "{}: a database of format `{other}`, not xzqh-ledger-1",
+                path.display()
+            )));
+        }
+    }
+    Ok(conn)
+}
+
+/// The ledger the database holds: its latest snapshot and the events
+/// after it. Returns the ledger and the last sequence number.
+fn recover(
+    conn: &Connection,
+    router: &'static Router<&'static Hierarchy>,
+    rules: &MatterRules,
+) -> Result<(Ledger<'static>, u64), StoreError> {
+    let snapshot: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, body FROM snapshots ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let limits = xzqh::LoadLimits::default().with_max_bytes(usize::MAX);
+    let (mut ledger, from) = match snapshot {
+        Some((seq, body)) => match Ledger::from_json(router, body.as_bytes(), &limits) {
+            Ok(l) => (l, seq),
+            Err(e) => {
+                tracing::warn!(seq, error = %e, "snapshot unreadable: replaying every event");
+                (new_ledger(router, rules)?, 0)
+            }
+        },
+        None => (new_ledger(router, rules)?, 0),
+    };
+    let mut stmt = conn.prepare("SELECT seq, body FROM events WHERE seq > ?1 ORDER BY seq")?;
+    let mut rows = stmt.query(params![from])?;
+    let mut last = from;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let body: String = row.get(1)?;
+        let record: EventRecord = serde_json::from_str(&body)
+            .map_err(|e| StoreError::Invalid(format!("event {seq}: {e}")))?;
+        ledger.apply_record(&record).map_err(|e| {
+            StoreError::Invalid(format!(
+                "event {seq} no longer applies ({e}): start with the policy and rules the ledger was written under"
+            ))
+        })?;
+        last = seq;
+    }
+    Ok((ledger, last as u64))
+}
+
+fn new_ledger(
+    router: &'static Router<&'static Hierarchy>,
+    rules: &MatterRules,
+) -> Result<Ledger<'static>, StoreError> {
+    Ledger::new(router, rules.clone())
+        .map_err(|e| StoreError::Invalid(format!("matter rules: {e}")))
+}
+
+impl Store {
+    /// Opens (or creates) the database and rebuilds the ledger from it;
+    /// starts the writer thread.
+    ///
+    /// # Errors
+    ///
+    /// SQLite's errors; a database of another format; an event that the
+    /// ledger (under this router's policy and these rules) refuses.
+    pub fn open(
+        router: &'static Router<&'static Hierarchy>,
+        options: &StoreOptions,
+    ) -> Result<Store, StoreError> {
+        let started = Instant::now();
+        let conn = open(&options.path)?;
+        let (ledger, seq) = recover(&conn, router, &options.rules)?;
+        let stats = Arc::new(StoreStats::default());
+        stats.events.store(seq, Ordering::Relaxed);
+        let snapshot_seq: Option<i64> = conn
+            .query_row("SELECT max(seq) FROM snapshots", [], |r| r.get(0))
+            .optional()?
+            .flatten();
+        stats
+            .snapshot_seq
+            .store(snapshot_seq.unwrap_or(0) as u64, Ordering::Relaxed);
+        tracing::info!(
+            db = %options.path.display(),
+            seq,
+            matters = ledger.matters().len(),
+            cases = ledger.cases().len(),
+            millis = started.elapsed().as_millis() as u64,
+            "ledger recovered"
+        );
+        let trial = ledger.clone();
+        let live = Arc::new(RwLock::new(ledger));
+        let (jobs, rx) = mpsc::channel(QUEUE);
+        let (escalations, _) = broadcast::channel(STREAM_BUFFER);
+        let writer = Writer {
+            conn,
+            live: live.clone(),
+            trial,
+            next_seq: seq + 1,
+            since_snapshot: seq - snapshot_seq.unwrap_or(0) as u64,
+            snapshot_every: options.snapshot_every,
+            escalations: escalations.clone(),
+            stats: stats.clone(),
+        };
+        let writer = std::thread::Builder::new()
+            .name("ledger-writer".into())
+            .spawn(move || writer.run(rx))
+            .map_err(|e| StoreError::Invalid(format!("cannot start the writer: {e}")))?;
+        Ok(Store {
+            live,
+            jobs: Some(jobs),
+            writer: Some(writer),
+            escalations,
+            stats,
+            path: options.path.clone(),
+        })
+    }
+
+    /// Makes `events` durable and applies them, all or none; answers once
+    /// they are committed.
+    ///
+    /// # Errors
+    ///
+    /// [`IngestError::Refused`] with the first event the ledger refuses
+    /// (nothing of the request is kept); [`IngestError::Unavailable`] if
+    /// the database fails or the store is closing.
+    pub async fn ingest(&self, events: Vec<EventRecord>) -> Result<Committed, IngestError> {
+        let (reply, answer) = oneshot::channel();
+        let jobs = self
+            .jobs
+            .as_ref()
+            .ok_or_else(|| IngestError::Unavailable("the ledger is closing".into()))?;
+        jobs.send(Job { events, reply })
+            .await
+            .map_err(|_| IngestError::Unavailable("the ledger is closing".into()))?;
+        answer
+            .await
+            .map_err(|_| IngestError::Unavailable("the ledger writer stopped".into()))?
+    }
+
+    /// The live ledger, for reading.
+    pub fn read(&self) -> RwLockReadGuard<'_, Ledger<'static>> {
+        self.live
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A receiver of every escalation from now on (JSON objects).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<str>> {
+        self.escalations.subscribe()
+    }
+
+    /// Subscribers of the escalation stream.
+    pub fn subscribers(&self) -> usize {
+        self.escalations.receiver_count()
+    }
+
+    /// The counters.
+    pub fn stats(&self) -> &StoreStats {
+        &self.stats
+    }
+
+    /// Stops taking events, lets the writer finish what it holds, and
+    /// waits for it.
+    pub fn close(&mut self) {
+        self.jobs = None;
+        if let Some(w) = self.writer.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// The writer thread's state.
+struct Writer {
+    conn: Connection,
+    live: Arc<RwLock<Ledger<'static>>>,
+    /// Equal to the live ledger between groups; events are tried on it.
+    trial: Ledger<'static>,
+    next_seq: u64,
+    since_snapshot: u64,
+    snapshot_every: u64,
+    escalations: broadcast::Sender<Arc<str>>,
+    stats: Arc<StoreStats>,
+}
+
+impl Writer {
+    fn run(mut self, mut rx: mpsc::Receiver<Job>) {
+        while let Some(first) = rx.blocking_recv() {
+            let mut group = vec![first];
+            let mut size = group[0].events.len();
+            while size < MAX_GROUP_EVENTS {
+                match rx.try_recv() {
+                    Ok(job) => {
+                        size += job.events.len();
+                        group.push(job);
+                    }
+                    Err(_) => break,
+                }
+            }
+            self.group(group);
+        }
+        tracing::info!(seq = self.next_seq - 1, "ledger writer stopped");
+    }
+
+    fn live(&self) -> std::sync::RwLockWriteGuard<'_, Ledger<'static>> {
+        self.live
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The trial ledger made equal to the live one again, with `jobs`
+    /// (already tried and accepted) applied.
+    fn restore(&mut self, jobs: &[Job]) {
+        self.trial = self
+            .live
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        for job in jobs {
+            for e in &job.events {
+                self.trial
+                    .apply_record(e)
+                    .expect("an event the trial ledger took applies again");
+            }
+        }
+    }
+
+    fn group(&mut self, group: Vec<Job>) {
+        let mut accepted: Vec<Job> = Vec::with_capacity(group.len());
+        for job in group {
+            let mut refused = None;
+            for (index, e) in job.events.iter().enumerate() {
+                if let Err(error) = self.trial.apply_record(e) {
+                    refused = Some((index, error));
+                    break;
+                }
+            }
+            match refused {
+                None => accepted.push(job),
+                Some((index, error)) => {
+                    if index > 0 {
+                        self.restore(&accepted);
+                    }
+                    self.stats.refused.fetch_add(1, Ordering::Relaxed);
+                    let _ = job.reply.send(Err(IngestError::Refused { index, error }));
+                }
+            }
+        }
+        if accepted.is_empty() {
+            return;
+        }
+        let started = Instant::now();
+        if let Err(e) = self.commit(&accepted) {
+            tracing::error!(error = %e, "commit failed: the group's requests are refused");
+            self.restore(&[]);
+            for job in accepted {
+                let _ = job
+                    .reply
+                    .send(Err(IngestError::Unavailable(format!("database: {e}"))));
+            }
+            return;
+        }
+        let micros = started.elapsed().as_micros() as u64;
+        self.stats.commits.fetch_add(1, Ordering::Relaxed);
+        self.stats
+            .commit_micros
+            .fetch_add(micros, Ordering::Relaxed);
+        let mut answers = Vec::with_capacity(accepted.len());
+        let mut seq = self.next_seq;
+        {
+            let mut live = self.live();
+            for job in &accepted {
+                let before = live.escalations().len();
+                for e in &job.events {
+                    live.apply_record(e)
+                        .expect("an event the trial ledger took applies to the live one");
+                }
+                seq += job.events.len() as u64;
+                let escalations: Vec<Arc<str>> = live
+                    .escalations()
+                    .skip(before)
+                    .enumerate()
+                    .map(|(i, e)| {
+                        Arc::from(crate::ledger_api::escalation_json(
+                            live.hierarchy(),
+                            &e,
+                            before + i,
+                        ))
+                    })
+                    .collect();
+                answers.push(Committed {
+                    accepted: job.events.len(),
+                    seq: seq - 1,
+                    escalations,
+                });
+            }
+        }
+        let n = seq - self.next_seq;
+        self.next_seq = seq;
+        self.stats.events.store(seq - 1, Ordering::Relaxed);
+        for (job, answer) in accepted.into_iter().zip(answers) {
+            self.stats
+                .escalations
+                .fetch_add(answer.escalations.len() as u64, Ordering::Relaxed);
+            for e in &answer.escalations {
+                // No subscriber is no error.
+                let _ = self.escalations.send(e.clone());
+            }
+            let _ = job.reply.send(Ok(answer));
+        }
+        self.since_snapshot += n;
+        if self.snapshot_every > 0 && self.since_snapshot >= self.snapshot_every {
+            self.snapshot();
+        }
+    }
+
+    fn commit(&mut self, jobs: &[Job]) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached("INSERT INTO events (seq, body) VALUES (?1, ?2)")?;
+            let mut seq = self.next_seq;
+            for job in jobs {
+                for e in &job.events {
+                    let body = serde_json::to_string(e).expect("an event record serializes");
+                    insert.execute(params![seq as i64, body])?;
+                    seq += 1;
+                }
+            }
+        }
+        tx.commit()
+    }
+
+    /// Writes the trial ledger (equal to the live one between groups) as
+    /// the latest snapshot and drops the older ones.
+    fn snapshot(&mut self) {
+        let started = Instant::now();
+        let seq = self.next_seq - 1;
+        let body = self.trial.to_json();
+        let written = (|| -> rusqlite::Result<()> {
+            let tx = self.conn.transaction()?;
+            tx.execute(
+                "INSERT OR REPLACE INTO snapshots (seq, body) VALUES (?1, ?2)",
+                params![seq as i64, body],
+            )?;
+            tx.execute("DELETE FROM snapshots WHERE seq < ?1", params![seq as i64])?;
+            tx.commit()
+        })();
+        match written {
+            Ok(()) => {
+                self.since_snapshot = 0;
+                self.stats.snapshots.fetch_add(1, Ordering::Relaxed);
+                self.stats.snapshot_seq.store(seq, Ordering::Relaxed);
+                tracing::info!(
+                    seq,
+                    bytes = body.len(),
+                    millis = started.elapsed().as_millis() as u64,
+                    "snapshot written"
+                );
+            }
+            Err(e) => {
+                tracing::error!(seq, error = %e, "snapshot failed; the events keep the state")
+            }
+        }
+    }
+}
