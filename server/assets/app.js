@@ -149,9 +149,17 @@
     }
   }
 
+  // A level's name (`township`) as read; a bare number as a rank.
   const levelText = (l) => (typeof l === 'string' ? LEVEL_LABELS[l] || l : l === undefined ? '' : `第 ${l} 级`);
   const unitName = (u) => (u ? u.name || u.code : '？');
   const ruleName = (r) => (r && typeof r === 'object' ? r.rule : r) || '';
+  // An escalation's rule as read: a deadline says which one it missed.
+  function ruleLabel(e) {
+    const rule = ruleName(e.rule);
+    if (rule === 'deadline' && e.deadline === 'accept') return RULE_LABELS.accept_overdue;
+    if (rule === 'deadline' && e.deadline === 'resolve') return RULE_LABELS.resolve_overdue;
+    return RULE_LABELS[rule] || rule;
+  }
 
   // ---- the treemap ----
 
@@ -386,7 +394,7 @@
 
   // ---- escalations ----
 
-  const esc = { keys: new Set(), queue: [], timer: null, source: null, opened: false };
+  const esc = { keys: new Set(), queue: [], timer: null, source: null, opened: false, local: 0 };
 
   const escKey = (e) => `${e.matter}|${e.at}|${e.from?.code}|${e.to?.code}|${ruleName(e.rule)}`;
 
@@ -403,7 +411,7 @@
       'li',
       { class: fresh ? 'new' : null, 'data-matter': e.matter, 'data-rule': rule },
       el('span', { class: 'when', text: when(e.at) }),
-      el('span', { class: `rule rule-${rule.replace(/[^a-z_]/g, '')}`, text: RULE_LABELS[rule] || rule }),
+      el('span', { class: `rule rule-${rule.replace(/[^a-z_]/g, '')}`, text: ruleLabel(e) }),
       el(
         'div',
         { class: 'move' },
@@ -411,7 +419,7 @@
         ' → ',
         el('button', { type: 'button', class: 'link', onclick: () => showUnit(e.to.code), text: unitName(e.to) }),
       ),
-      el('p', { class: 'reason', text: clip(e.reason, 300) }),
+      el('p', { class: 'reason', text: clip(e.reason, 300) + (Number.isFinite(e.due) ? `（期限 ${when(e.due)}）` : '') }),
       el('small', { class: 'muted', text: `事项 ${clip(e.matter, 80)}` }),
     );
     return li;
@@ -430,14 +438,21 @@
       rows.push(e);
     }
     if (!rows.length) return;
-    rows.sort((a, b) => (a.at || 0) - (b.at || 0));
+    // Order by time, then by the ledger's id (an escalation without one
+    // counts as newer than those before it).
+    for (const e of rows) e.order = Number.isFinite(e.id) ? e.id : 1e15 + ++esc.local;
+    const older = (a, b) => (a.at || 0) - (b.at || 0) || a.order - b.order;
+    rows.sort(older);
     for (const e of rows.slice(-MAX_ESCALATIONS)) {
-      // keep the list ordered by time even if an older one arrives late
+      // keep the list in order even if an older one arrives late
       const li = escRow(e, fresh);
       li.dataset.at = String(e.at || 0);
+      li.dataset.order = String(e.order);
       li.dataset.key = escKey(e);
       let before = ol.firstElementChild;
-      while (before && Number(before.dataset.at) > (e.at || 0)) before = before.nextElementSibling;
+      while (before && older(e, { at: Number(before.dataset.at), order: Number(before.dataset.order) }) < 0) {
+        before = before.nextElementSibling;
+      }
       ol.insertBefore(li, before);
     }
     while (ol.children.length > MAX_ESCALATIONS) {
@@ -592,9 +607,9 @@
     const row = (k, v) => dl.append(el('dt', { text: k }), el('dd', { text: v }));
     row('代码', u.code);
     row('类型', `${u.kind_label || ''}${u.kind ? `（${u.kind}）` : ''}`);
-    row('级别', levelText(u.level));
-    if (u.tiers !== undefined) row('层级', `第 ${u.tiers} 级`);
-    if (u.administrative_levels !== undefined) row('行政层级', String(u.administrative_levels));
+    row('级别', levelText(u.level_name || u.level));
+    if (u.tiers !== undefined) row('政府层级数', String(u.tiers));
+    if (u.administrative_levels !== undefined) row('行政层级数', String(u.administrative_levels));
     row('特别授权', designations);
     if (u.children !== undefined) row('下级', `${num(Array.isArray(u.children) ? u.children.length : u.children)} 个`);
 
@@ -620,6 +635,7 @@
       for (const d of list.slice(0, MAX_DESKS)) {
         const contact = [d.phone, d.email].filter(Boolean).join(' · ');
         ul.append(el('li', null, el('strong', { text: d.name }),
+          d.label && !d.name.endsWith(d.label) ? `（${d.label}）` : '',
           d.unit && d.unit.code !== u.code ? ` （${d.unit.name}）` : '',
           contact ? el('span', { class: 'muted', text: ` ${contact}` }) : null));
       }
@@ -692,7 +708,7 @@
       }
       const nodes = [
         el('p', { class: 'decision' }, '承办：', el('strong', { 'data-code': d.handler.code, text: d.handler.name }),
-          ` （${levelText(d.level)}${d.required_level ? `，至少 ${levelText(d.required_level)}` : ''}）`),
+          ` （${levelText(d.level)}${d.required_level ? `；类别要求${levelText(d.required_level)}以上` : ''}）`),
       ];
       const notes = places.map((p) => p.note).filter(Boolean);
       if (notes.length) nodes.push(el('p', { class: 'muted', text: `地点：${notes.join('；')}` }));
