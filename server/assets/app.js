@@ -8,7 +8,7 @@
 
 (() => {
   const MAX_TILES = 500; // tiles drawn for one level (a level has ~60 at most)
-  const MAX_ESCALATIONS = 100; // rows kept in the live list
+  const MAX_ESCALATIONS = 50; // rows kept in the live list
   const MAX_CANDIDATES = 30; // units listed for an ambiguous search
   const MAX_DESKS = 60;
   const MAX_TRACE = 200;
@@ -394,7 +394,7 @@
 
   // ---- escalations ----
 
-  const esc = { keys: new Set(), queue: [], timer: null, source: null, opened: false, local: 0 };
+  const esc = { keys: new Set(), queue: [], timer: null, source: null, local: 0 };
 
   const escKey = (e) => `${e.matter}|${e.at}|${e.from?.code}|${e.to?.code}|${ruleName(e.rule)}`;
 
@@ -496,9 +496,9 @@
     esc.source = es;
     es.addEventListener('open', () => {
       setLive('open', '升级动态：实时');
-      // after a reconnection, fill what the gap missed
-      if (esc.opened) loadEscalations();
-      esc.opened = true;
+      // fill what came before the stream opened (it starts after the first
+      // paint) or while it was reconnecting
+      loadEscalations();
     });
     es.addEventListener('escalation', (m) => {
       let e;
@@ -753,13 +753,15 @@
     });
     $('route-form').addEventListener('submit', routeCase);
 
-    startStream();
     const ready = Promise.all([loadMap(hashCode()), loadEscalations(), fillCategories()]);
     // Ready once the first level, the escalations and the form are in the
     // page and the frame that shows them has been painted.
+    // The live stream starts then: its connection and first answer stay
+    // off the first paint's path.
     ready.then(() => requestAnimationFrame(() => setTimeout(() => {
       performance.mark('xzqh-ready');
       document.body.dataset.ready = '1';
+      startStream();
     }, 0)));
   }
 
