@@ -221,14 +221,15 @@
     return out;
   }
 
-  // Colour: lightness by open matters (log scale against the busiest
-  // sibling), hue from amber to red by the share of open cases overdue.
+  // Colour: lightness by open matters (square root of the share of the
+  // busiest sibling's), hue from amber to red by the share of open cases
+  // overdue (red from half of them).
   function tileColour(c, maxOpen) {
     const open = c.open_matters || 0;
     if (open <= 0) return { fill: '#e4ece4', ink: '#1d232b' };
     const share = c.open_cases ? Math.min(1, (c.overdue_cases || 0) / c.open_cases) : 0;
     const hue = Math.round(48 * (1 - Math.min(1, share * 2)));
-    const t = maxOpen > 0 ? Math.log1p(open) / Math.log1p(maxOpen) : 0;
+    const t = maxOpen > 0 ? Math.sqrt(open / maxOpen) : 0;
     const light = Math.round(84 - 36 * t - (share > 0 ? 4 : 0));
     return { fill: `hsl(${hue} 85% ${light}%)`, ink: light < 58 ? '#fff' : '#1d232b' };
   }
@@ -243,12 +244,11 @@
     seq: 0, // guards against an older answer drawing over a newer one
   };
 
-  function mapSize() {
-    const box = $('map');
-    const w = Math.max(280, Math.floor(box.clientWidth || 800));
-    const h = w < 600 ? Math.round(w * 1.25) : Math.round(Math.min(640, Math.max(360, w * 0.6)));
-    return { w, h };
-  }
+  // The picture's coordinates: wide, or tall on a narrow screen. The SVG
+  // scales to its box, so nothing is measured (a forced layout before the
+  // first paint cost more than the drawing).
+  const narrow = window.matchMedia('(max-width: 599px)');
+  const mapSize = () => (narrow.matches ? { w: 360, h: 450 } : { w: 900, h: 540 });
 
   function drawMap() {
     const d = map.data;
@@ -342,9 +342,9 @@
 
   const isRoot = (u) => u && (u.code === '0' || u.code === 'root' || u.level === 0 || u.level === 'national');
 
-  async function loadMap(code) {
+  async function loadMap(code, quiet) {
     const seq = ++map.seq;
-    $('map-summary').textContent = '加载中…';
+    if (!quiet) $('map-summary').textContent = '加载中…';
     try {
       const d = await api(`/rollup/${encodeURIComponent(code)}`);
       if (seq !== map.seq) return;
@@ -378,8 +378,14 @@
     const g = target.closest && target.closest('.tile');
     if (!g) return;
     const code = g.getAttribute('data-code');
-    if (g.classList.contains('leaf')) showUnit(code);
+    if (g.classList.contains('leaf')) reveal(showUnit(code));
     else go(code);
+  }
+
+  // Brings the unit card into view once shown (on a phone it is far below
+  // the map and the escalations).
+  function reveal(shown) {
+    shown.then(() => $('search-result').scrollIntoView({ block: 'nearest' }), () => {});
   }
 
   // A refresh of the drawn level when matters change, at most every 3 s.
@@ -388,7 +394,7 @@
     if (refreshTimer || map.code === null) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = null;
-      if (map.code !== null && !document.hidden) loadMap(map.code);
+      if (map.code !== null && !document.hidden) loadMap(map.code, true);
     }, 3000);
   }
 
@@ -415,9 +421,9 @@
       el(
         'div',
         { class: 'move' },
-        el('button', { type: 'button', class: 'link', onclick: () => showUnit(e.from.code), text: unitName(e.from) }),
+        el('button', { type: 'button', class: 'link', onclick: () => reveal(showUnit(e.from.code)), text: unitName(e.from) }),
         ' → ',
-        el('button', { type: 'button', class: 'link', onclick: () => showUnit(e.to.code), text: unitName(e.to) }),
+        el('button', { type: 'button', class: 'link', onclick: () => reveal(showUnit(e.to.code)), text: unitName(e.to) }),
       ),
       el('p', { class: 'reason', text: clip(e.reason, 300) + (Number.isFinite(e.due) ? `（期限 ${when(e.due)}）` : '') }),
       el('small', { class: 'muted', text: `事项 ${clip(e.matter, 80)}` }),
@@ -622,7 +628,7 @@
       chainView(chain),
       dl,
       target !== null
-        ? el('button', { type: 'button', class: 'link', onclick: () => go(target), text: hasKids ? '在层级图中查看下级' : '在层级图中查看所在层级' })
+        ? el('button', { type: 'button', class: 'link', onclick: () => { go(target); $('map-panel').scrollIntoView({ block: 'nearest' }); }, text: hasKids ? '在层级图中查看下级' : '在层级图中查看所在层级' })
         : null,
     );
     box.append(el('h3', { text: '政府部门' }));
@@ -735,17 +741,7 @@
         onTile(e.target);
       }
     });
-    let resizeTimer = null;
-    let lastWidth = m.clientWidth;
-    window.addEventListener('resize', () => {
-      clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => {
-        if (m.clientWidth !== lastWidth) {
-          lastWidth = m.clientWidth;
-          drawMap();
-        }
-      }, 120);
-    });
+    narrow.addEventListener('change', drawMap);
     window.addEventListener('hashchange', () => loadMap(hashCode()));
     $('search-form').addEventListener('submit', (e) => {
       e.preventDefault();

@@ -383,7 +383,14 @@ for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
         ['深圳市', '全国 › 广东省 › 深圳市'],
         ['南山区', '全国 › 广东省 › 深圳市 › 南山区'],
       ]) {
-        await page.getByRole('button', { name: new RegExp(`^${name}：`) }).click();
+        const tile = page.getByRole('button', { name: new RegExp(`^${name}：`) });
+        if (name === '深圳市') {
+          // the keyboard works too
+          await tile.focus();
+          await page.keyboard.press('Enter');
+        } else {
+          await tile.click();
+        }
         await page.waitForFunction(`(${crumbText})() === ${JSON.stringify(expect)}`, null, { timeout: 5000 });
         assert.equal(await crumbs(), expect);
       }
@@ -459,22 +466,41 @@ test('a matter spreading across two districts of a city shows its escalation to 
   });
 });
 
-test(`page load on loopback with ${seedMatters} open matters`, async () => {
-  const times = [];
-  for (let i = 0; i < 7; i++) {
-    const { page, problems } = await openPage(DESKTOP, `/?load=${i}`);
-    try {
-      const ready = await page.evaluate(() => performance.getEntriesByName('xzqh-ready')[0]?.startTime);
-      assert.ok(Number.isFinite(ready), 'the page marks when it is ready');
-      times.push(Math.round(ready));
-      assert.deepEqual(problems, []);
-    } finally {
-      await page.close();
-    }
+// The time from navigation to the `xzqh-ready` mark (first level,
+// escalations and form in the page, and painted) of `pathAndQuery`.
+async function readyTime(pathAndQuery) {
+  const { page, problems } = await openPage(DESKTOP, pathAndQuery);
+  try {
+    const ready = await page.evaluate(() => performance.getEntriesByName('xzqh-ready')[0]?.startTime);
+    assert.ok(Number.isFinite(ready), 'the page marks when it is ready');
+    assert.deepEqual(problems, []);
+    return Math.round(ready);
+  } finally {
+    await page.close();
   }
-  figures.load_ms = { first: times[0], median: median(times), max: Math.max(...times), all: times };
-  console.log(`# page loads (navigation start to treemap, escalations and form filled): ${times.join(', ')} ms`);
-  report('page load, median of 7', median(times), 'ms', TARGET_LOAD_MS);
+}
+
+test(`page load on loopback with ${seedMatters} open matters`, async () => {
+  const loads = 11;
+  const times = [];
+  for (let i = 0; i < loads; i++) times.push(await readyTime(`/?load=${i}`));
+  // The same browser's floor on this machine now: a page of one heading
+  // of Chinese text, no script file, no request to the API.
+  const floorPage = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>floor</title>' +
+    '<body style="font-family:\'Noto Sans CJK SC\',sans-serif"><h1>指挥中心 广东省 深圳市 南山区 粤海街道</h1>' +
+    '<script>requestAnimationFrame(() => setTimeout(() => { performance.mark("xzqh-ready"); ' +
+    'document.body.dataset.ready = "1"; }, 0));</script>';
+  await context.route(`${base}/floor*`, (r) => r.fulfill({ body: floorPage, contentType: 'text/html; charset=utf-8' }));
+  const floor = [];
+  try {
+    for (let i = 0; i < loads; i++) floor.push(await readyTime(`/floor?${i}`));
+  } finally {
+    await context.unroute(`${base}/floor*`);
+  }
+  figures.load_ms = { first: times[0], median: median(times), max: Math.max(...times), all: times, floor_median: median(floor) };
+  console.log(`# page loads (navigation start to the first level, escalations and form painted): ${times.join(', ')} ms`);
+  console.log(`# the browser's floor on this machine now (a static heading of Chinese): median ${median(floor)} ms; load average ${os.loadavg()[0].toFixed(1)}`);
+  report(`page load, median of ${loads}`, median(times), 'ms', TARGET_LOAD_MS);
 });
 
 test('the largest picture stays small', async () => {
