@@ -280,6 +280,11 @@ pub(crate) async fn post_events(
             let (status, kind) = ledger_kind(&error);
             Err(ApiError::new(status, kind, format!("event {index}: {error}")).at(index))
         }
+        Err(IngestError::Internal(m)) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            m,
+        )),
         Err(IngestError::Unavailable(m)) => Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",

@@ -423,11 +423,14 @@ pub fn load_directory(path: &std::path::Path) -> Result<Directory, StartError> {
     let bytes = read_file(path)?;
     let limits = xzqh::LoadLimits::default();
     let name = path.display().to_string();
-    let parsed = match extension(path).as_str() {
-        "json" => Directory::from_json(&bytes, &limits),
-        _ => Directory::from_csv(&name, &bytes, &limits),
-    };
-    parsed.map_err(|e| StartError::File(format!("{name}: {e}")))
+    match extension(path).as_str() {
+        "json" => Directory::from_json(&bytes, &limits)
+            .map_err(|e| StartError::File(format!("{name}: {e}"))),
+        // The CSV reader names the file itself.
+        _ => {
+            Directory::from_csv(&name, &bytes, &limits).map_err(|e| StartError::File(e.to_string()))
+        }
+    }
 }
 
 /// The service for `hierarchy` under `policy` (China's desk policy, no

@@ -154,15 +154,12 @@ pub(crate) async fn observe(State(s): State<Arc<Service>>, req: Request, next: N
         None => HeaderValue::from_str(&s.metrics.next_request_id())
             .expect("hex digits are a header value"),
     };
-    let path = req.uri().path();
-    let path = &path[..path.floor_char_boundary_compat(200)];
-    let span = tracing::info_span!(
-        "request",
-        id = %id.to_str().unwrap_or(""),
-        method = %req.method(),
-        path = %path,
-    );
-    let mut response = next.run(req).instrument(span.clone()).await;
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    // Handlers' own events carry the id through this span (at debug
+    // level: a span per request costs a fifth of a lookup's time).
+    let span = tracing::debug_span!("request", id = %id.to_str().unwrap_or(""));
+    let mut response = next.run(req).instrument(span).await;
     let micros = started.elapsed().as_micros() as u64;
     let status = response.status().as_u16();
     let route = response
@@ -170,11 +167,15 @@ pub(crate) async fn observe(State(s): State<Arc<Service>>, req: Request, next: N
         .get::<RouteIndex>()
         .map_or(ROUTES.len(), |r| r.0);
     s.metrics.record(route, status, micros);
-    span.in_scope(|| match status {
-        500.. => tracing::error!(status, micros, "answered"),
-        400.. => tracing::info!(status, micros, "answered"),
-        _ => tracing::debug!(status, micros, "answered"),
-    });
+    // The fields are only formatted when the line is logged.
+    let path = uri.path();
+    let path = &path[..path.floor_char_boundary_compat(200)];
+    let rid = id.to_str().unwrap_or("");
+    match status {
+        500.. => tracing::error!(request_id = rid, %method, path, status, micros, "answered"),
+        400.. => tracing::info!(request_id = rid, %method, path, status, micros, "answered"),
+        _ => tracing::debug!(request_id = rid, %method, path, status, micros, "answered"),
+    }
     response.headers_mut().insert("x-request-id", id);
     response
 }

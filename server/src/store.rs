@@ -9,19 +9,23 @@
 //! [`MAX_GROUP_EVENTS`] events) as one group and, for each request in
 //! turn, applies its events to a **trial** ledger the writer alone holds:
 //! an event the ledger refuses refuses its whole request (the trial ledger
-//! is restored from the live one and the group's earlier requests applied
-//! again when the refused event was not the request's first: nothing is
-//! half-applied). The accepted requests' events are then written to SQLite
-//! in one transaction, and only once it is committed are they applied to
-//! the **live** ledger (behind a read-write lock: readers never see an
-//! event that is not durable) and the requests answered. One commit (one
-//! `fsync` with `synchronous = FULL`) serves every request of the group.
+//! is rebuilt from the live one when the refused event was not the
+//! request's first: nothing is half-applied). The accepted requests'
+//! events are then written to SQLite in one transaction, and only once it
+//! is committed are the requests answered (with the escalations the trial
+//! ledger saw) and the events applied to the **live** ledger, behind a
+//! read-write lock: readers never see an event that is not durable. One
+//! commit (one `fsync` with `synchronous = FULL`) serves every request of
+//! the group.
 //!
-//! # The state on start
+//! # Snapshots and the state on start
 //!
-//! The latest snapshot (the ledger's own JSON, [`Ledger::to_json`]) and
-//! every event after it, replayed. A snapshot is written every
-//! `snapshot_every` events, in its own transaction.
+//! Every `snapshot_every` events a thread serializes the live ledger (the
+//! ledger's own JSON, [`Ledger::to_json`]) while readers go on reading it;
+//! meanwhile ingestion goes on and the live ledger lags behind the
+//! acknowledged events, which it takes once the snapshot is made. The
+//! writer stores the snapshot in its own transaction. On start the state
+//! is the latest snapshot and every event after it, replayed.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -114,6 +118,9 @@ pub enum IngestError {
     },
     /// The database failed; nothing of the request was kept.
     Unavailable(String),
+    /// The ledger failed on an event (a bug); nothing of the request was
+    /// kept.
+    Internal(String),
 }
 
 /// What a request's events did, once durable.
@@ -155,7 +162,7 @@ pub struct StoreStats {
 /// events, and the escalation broadcast.
 pub struct Store {
     live: Arc<RwLock<Ledger<'static>>>,
-    jobs: Option<mpsc::Sender<Job>>,
+    jobs: Option<mpsc::Sender<Msg>>,
     writer: Option<std::thread::JoinHandle<()>>,
     escalations: broadcast::Sender<Arc<str>>,
     stats: Arc<StoreStats>,
@@ -174,11 +181,16 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
     // FULL: a committed transaction survives a power cut, not only a
     // crash of the process.
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // The snapshot thread's connection writes between the writer's
+    // commits: each waits for the other's short transactions.
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
          CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
-         CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);",
+         CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, parts INTEGER NOT NULL);
+         CREATE TABLE IF NOT EXISTS snapshot_parts (
+             seq INTEGER NOT NULL, part INTEGER NOT NULL, body BLOB NOT NULL,
+             PRIMARY KEY (seq, part));",
     )?;
     let format: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
@@ -192,7 +204,13 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
                 [],
             )?;
         }
-        Some("xzqh-ledger-1") => {}
+        Some("xzqh-ledger-1") => {
+            // The parts of a snapshot a crash left unfinished.
+            conn.execute(
+                "DELETE FROM snapshot_parts WHERE seq NOT IN (SELECT seq FROM snapshots)",
+                [],
+            )?;
+        }
         Some(other) => {
             return Err(StoreError::Invalid(format!(
                 "{}: a database of format `{other}`, not xzqh-ledger-1",
@@ -210,16 +228,27 @@ fn recover(
     router: &'static Router<&'static Hierarchy>,
     rules: &MatterRules,
 ) -> Result<(Ledger<'static>, u64), StoreError> {
-    let snapshot: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, body FROM snapshots ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let latest: Option<i64> = conn
+        .query_row("SELECT max(seq) FROM snapshots", [], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let snapshot = match latest {
+        None => None,
+        Some(seq) => {
+            let mut body = Vec::new();
+            let mut stmt =
+                conn.prepare("SELECT body FROM snapshot_parts WHERE seq = ?1 ORDER BY part")?;
+            let mut rows = stmt.query(params![seq])?;
+            while let Some(row) = rows.next()? {
+                let part: Vec<u8> = row.get(0)?;
+                body.extend_from_slice(&part);
+            }
+            Some((seq, body))
+        }
+    };
     let limits = xzqh::LoadLimits::default().with_max_bytes(usize::MAX);
     let (mut ledger, from) = match snapshot {
-        Some((seq, body)) => match Ledger::from_json(router, body.as_bytes(), &limits) {
+        Some((seq, body)) => match Ledger::from_json(router, &body, &limits) {
             Ok(l) => (l, seq),
             Err(e) => {
                 tracing::warn!(seq, error = %e, "snapshot unreadable: replaying every event");
@@ -292,11 +321,17 @@ impl Store {
         let (escalations, _) = broadcast::channel(STREAM_BUFFER);
         let writer = Writer {
             conn,
+            h: router.hierarchy(),
             live: live.clone(),
             trial,
+            lagging: Vec::new(),
             next_seq: seq + 1,
             since_snapshot: seq - snapshot_seq.unwrap_or(0) as u64,
             snapshot_every: options.snapshot_every,
+            snapshotting: false,
+            path: options.path.clone(),
+            snapshot_thread: None,
+            wake: jobs.downgrade(),
             escalations: escalations.clone(),
             stats: stats.clone(),
         };
@@ -328,7 +363,7 @@ impl Store {
             .jobs
             .as_ref()
             .ok_or_else(|| IngestError::Unavailable("the ledger is closing".into()))?;
-        jobs.send(Job { events, reply })
+        jobs.send(Msg::Events(Job { events, reply }))
             .await
             .map_err(|_| IngestError::Unavailable("the ledger is closing".into()))?;
         answer
@@ -374,79 +409,154 @@ impl Drop for Store {
     }
 }
 
+/// What the writer receives.
+enum Msg {
+    /// A request's events.
+    Events(Job),
+    /// The snapshot thread has read the live ledger: it may take events
+    /// again.
+    SnapshotRead,
+}
+
 /// The writer thread's state.
 struct Writer {
     conn: Connection,
+    h: &'static Hierarchy,
     live: Arc<RwLock<Ledger<'static>>>,
-    /// Equal to the live ledger between groups; events are tried on it.
+    /// The live ledger with [`Writer::lagging`] applied, between groups;
+    /// events are tried on it.
     trial: Ledger<'static>,
+    /// Committed events the live ledger does not have yet: it is not
+    /// written to while a snapshot of it is being made.
+    lagging: Vec<EventRecord>,
     next_seq: u64,
     since_snapshot: u64,
     snapshot_every: u64,
+    /// A snapshot thread is reading the live ledger.
+    snapshotting: bool,
+    /// The database, for the snapshot thread's own connection.
+    path: PathBuf,
+    snapshot_thread: Option<std::thread::JoinHandle<()>>,
+    /// For the snapshot thread's answer (weak: the channel closes when the
+    /// store drops its sender).
+    wake: mpsc::WeakSender<Msg>,
     escalations: broadcast::Sender<Arc<str>>,
     stats: Arc<StoreStats>,
 }
 
 impl Writer {
-    fn run(mut self, mut rx: mpsc::Receiver<Job>) {
+    fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
         while let Some(first) = rx.blocking_recv() {
-            let mut group = vec![first];
-            let mut size = group[0].events.len();
-            while size < MAX_GROUP_EVENTS {
-                match rx.try_recv() {
-                    Ok(job) => {
+            let mut group = Vec::new();
+            let mut size = 0;
+            let mut next = Some(first);
+            while let Some(msg) = next.take() {
+                match msg {
+                    Msg::Events(job) => {
                         size += job.events.len();
                         group.push(job);
                     }
-                    Err(_) => break,
+                    Msg::SnapshotRead => self.snapshotting = false,
+                }
+                if size < MAX_GROUP_EVENTS {
+                    next = rx.try_recv().ok();
                 }
             }
-            self.group(group);
+            if !group.is_empty() {
+                self.group(group);
+            }
+            self.catch_up();
+            self.maybe_snapshot();
+        }
+        if let Some(t) = self.snapshot_thread.take() {
+            let _ = t.join();
         }
         tracing::info!(seq = self.next_seq - 1, "ledger writer stopped");
     }
 
-    fn live(&self) -> std::sync::RwLockWriteGuard<'_, Ledger<'static>> {
-        self.live
+    /// Applies the lagging events to the live ledger, unless a snapshot is
+    /// reading it.
+    fn catch_up(&mut self) {
+        if self.lagging.is_empty() || self.snapshotting {
+            return;
+        }
+        let mut live = self
+            .live
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for e in self.lagging.drain(..) {
+            live.apply_record(&e)
+                .expect("an event the trial ledger took applies to the live one");
+        }
     }
 
-    /// The trial ledger made equal to the live one again, with `jobs`
-    /// (already tried and accepted) applied.
-    fn restore(&mut self, jobs: &[Job]) {
+    /// The trial ledger made equal to the live one with the lagging events
+    /// again, with `jobs` (already tried and accepted) applied.
+    fn restore(&mut self, jobs: &[(Job, Vec<Arc<str>>)]) {
         self.trial = self
             .live
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
-        for job in jobs {
-            for e in &job.events {
-                self.trial
-                    .apply_record(e)
-                    .expect("an event the trial ledger took applies again");
-            }
+        let again = self
+            .lagging
+            .iter()
+            .chain(jobs.iter().flat_map(|j| &j.0.events));
+        for e in again {
+            self.trial
+                .apply_record(e)
+                .expect("an event the trial ledger took applies again");
         }
     }
 
     fn group(&mut self, group: Vec<Job>) {
-        let mut accepted: Vec<Job> = Vec::with_capacity(group.len());
+        let mut accepted: Vec<(Job, Vec<Arc<str>>)> = Vec::with_capacity(group.len());
         for job in group {
+            let before = self.trial.escalations().len();
             let mut refused = None;
             for (index, e) in job.events.iter().enumerate() {
-                if let Err(error) = self.trial.apply_record(e) {
-                    refused = Some((index, error));
-                    break;
+                // A panic in the ledger (a bug) must not take the writer,
+                // and every request after it, down: the request gets a 500
+                // and the trial ledger is rebuilt.
+                let tried = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    self.trial.apply_record(e)
+                }));
+                match tried {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(error)) => {
+                        refused = Some((index, IngestError::Refused { index, error }));
+                        break;
+                    }
+                    Err(_) => {
+                        tracing::error!(index, "the ledger panicked on an event: refused");
+                        let e = IngestError::Internal(format!("event {index}: the ledger failed"));
+                        refused = Some((usize::MAX, e));
+                        break;
+                    }
                 }
             }
             match refused {
-                None => accepted.push(job),
+                None => {
+                    let h = self.h;
+                    let escalations = self
+                        .trial
+                        .escalations()
+                        .skip(before)
+                        .enumerate()
+                        .map(|(i, e)| {
+                            Arc::from(crate::ledger_api::escalation_json(h, &e, before + i))
+                        })
+                        .collect();
+                    accepted.push((job, escalations));
+                }
                 Some((index, error)) => {
+                    // The first event refused leaves the trial ledger as it
+                    // was; a later one, or a panic, does not.
                     if index > 0 {
                         self.restore(&accepted);
                     }
                     self.stats.refused.fetch_add(1, Ordering::Relaxed);
-                    let _ = job.reply.send(Err(IngestError::Refused { index, error }));
+                    let _ = job.reply.send(Err(error));
                 }
             }
         }
@@ -457,7 +567,7 @@ impl Writer {
         if let Err(e) = self.commit(&accepted) {
             tracing::error!(error = %e, "commit failed: the group's requests are refused");
             self.restore(&[]);
-            for job in accepted {
+            for (job, _) in accepted {
                 let _ = job
                     .reply
                     .send(Err(IngestError::Unavailable(format!("database: {e}"))));
@@ -469,61 +579,44 @@ impl Writer {
         self.stats
             .commit_micros
             .fetch_add(micros, Ordering::Relaxed);
-        let mut answers = Vec::with_capacity(accepted.len());
         let mut seq = self.next_seq;
-        {
-            let mut live = self.live();
-            for job in &accepted {
-                let before = live.escalations().len();
-                for e in &job.events {
-                    live.apply_record(e)
-                        .expect("an event the trial ledger took applies to the live one");
-                }
-                seq += job.events.len() as u64;
-                let escalations: Vec<Arc<str>> = live
-                    .escalations()
-                    .skip(before)
-                    .enumerate()
-                    .map(|(i, e)| {
-                        Arc::from(crate::ledger_api::escalation_json(
-                            live.hierarchy(),
-                            &e,
-                            before + i,
-                        ))
-                    })
-                    .collect();
-                answers.push(Committed {
-                    accepted: job.events.len(),
-                    seq: seq - 1,
-                    escalations,
-                });
-            }
-        }
-        let n = seq - self.next_seq;
-        self.next_seq = seq;
-        self.stats.events.store(seq - 1, Ordering::Relaxed);
-        for (job, answer) in accepted.into_iter().zip(answers) {
+        let mut answers = Vec::with_capacity(accepted.len());
+        for (job, escalations) in accepted {
+            let n = job.events.len() as u64;
+            seq += n;
+            self.since_snapshot += n;
             self.stats
                 .escalations
-                .fetch_add(answer.escalations.len() as u64, Ordering::Relaxed);
-            for e in &answer.escalations {
+                .fetch_add(escalations.len() as u64, Ordering::Relaxed);
+            for e in &escalations {
                 // No subscriber is no error.
                 let _ = self.escalations.send(e.clone());
             }
-            let _ = job.reply.send(Ok(answer));
+            let Job { events, reply } = job;
+            self.lagging.extend(events);
+            let answer = Committed {
+                accepted: n as usize,
+                seq: seq - 1,
+                escalations,
+            };
+            answers.push((reply, answer));
         }
-        self.since_snapshot += n;
-        if self.snapshot_every > 0 && self.since_snapshot >= self.snapshot_every {
-            self.snapshot();
+        self.next_seq = seq;
+        self.stats.events.store(seq - 1, Ordering::Relaxed);
+        // A client reads its own events once answered (unless a snapshot
+        // holds the live ledger: then they follow when it is made).
+        self.catch_up();
+        for (reply, answer) in answers {
+            let _ = reply.send(Ok(answer));
         }
     }
 
-    fn commit(&mut self, jobs: &[Job]) -> rusqlite::Result<()> {
+    fn commit(&mut self, jobs: &[(Job, Vec<Arc<str>>)]) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
         {
             let mut insert = tx.prepare_cached("INSERT INTO events (seq, body) VALUES (?1, ?2)")?;
             let mut seq = self.next_seq;
-            for job in jobs {
+            for (job, _) in jobs {
                 for e in &job.events {
                     let body = serde_json::to_string(e).expect("an event record serializes");
                     insert.execute(params![seq as i64, body])?;
@@ -534,36 +627,99 @@ impl Writer {
         tx.commit()
     }
 
-    /// Writes the trial ledger (equal to the live one between groups) as
-    /// the latest snapshot and drops the older ones.
-    fn snapshot(&mut self) {
-        let started = Instant::now();
+    /// Starts a snapshot when one is due and the last one is written: a
+    /// thread serializes the live ledger (readers go on; the live ledger
+    /// takes no events meanwhile, they wait in `lagging`), then writes it
+    /// in parts of 4 MiB, each its own transaction, so the writer's commits
+    /// go on between them; the last transaction makes it the latest.
+    fn maybe_snapshot(&mut self) {
+        if self.snapshot_every == 0
+            || self.since_snapshot < self.snapshot_every
+            || self.snapshotting
+            || !self.lagging.is_empty()
+            || self
+                .snapshot_thread
+                .as_ref()
+                .is_some_and(|t| !t.is_finished())
+        {
+            return;
+        }
+        let Some(wake) = self.wake.upgrade() else {
+            return;
+        };
+        if let Some(t) = self.snapshot_thread.take() {
+            let _ = t.join();
+        }
         let seq = self.next_seq - 1;
-        let body = self.trial.to_json();
-        let written = (|| -> rusqlite::Result<()> {
-            let tx = self.conn.transaction()?;
-            tx.execute(
-                "INSERT OR REPLACE INTO snapshots (seq, body) VALUES (?1, ?2)",
-                params![seq as i64, body],
-            )?;
-            tx.execute("DELETE FROM snapshots WHERE seq < ?1", params![seq as i64])?;
-            tx.commit()
-        })();
-        match written {
-            Ok(()) => {
+        let live = self.live.clone();
+        let path = self.path.clone();
+        let stats = self.stats.clone();
+        let spawned = std::thread::Builder::new()
+            .name("ledger-snapshot".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let body = live
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .to_json();
+                let read = started.elapsed();
+                let _ = wake.blocking_send(Msg::SnapshotRead);
+                drop(wake);
+                match write_snapshot(&path, seq, body.as_bytes()) {
+                    Ok(()) => {
+                        stats.snapshots.fetch_add(1, Ordering::Relaxed);
+                        stats.snapshot_seq.store(seq, Ordering::Relaxed);
+                        tracing::info!(
+                            seq,
+                            bytes = body.len(),
+                            read_millis = read.as_millis() as u64,
+                            millis = started.elapsed().as_millis() as u64,
+                            "snapshot written"
+                        );
+                    }
+                    Err(e) => {
+                        tracing::error!(seq, error = %e, "snapshot failed; the events keep the state")
+                    }
+                }
+            });
+        match spawned {
+            Ok(t) => {
+                self.snapshotting = true;
                 self.since_snapshot = 0;
-                self.stats.snapshots.fetch_add(1, Ordering::Relaxed);
-                self.stats.snapshot_seq.store(seq, Ordering::Relaxed);
-                tracing::info!(
-                    seq,
-                    bytes = body.len(),
-                    millis = started.elapsed().as_millis() as u64,
-                    "snapshot written"
-                );
+                self.snapshot_thread = Some(t);
             }
-            Err(e) => {
-                tracing::error!(seq, error = %e, "snapshot failed; the events keep the state")
-            }
+            Err(e) => tracing::error!(error = %e, "cannot start a snapshot thread"),
         }
     }
+}
+
+/// Bytes of a snapshot part: one transaction's worth.
+const SNAPSHOT_PART: usize = 4 << 20;
+
+/// Writes a snapshot in parts, then makes it the latest and drops the
+/// older ones.
+fn write_snapshot(path: &Path, seq: u64, body: &[u8]) -> rusqlite::Result<()> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    let mut parts = 0i64;
+    for part in body.chunks(SNAPSHOT_PART) {
+        conn.execute(
+            "INSERT OR REPLACE INTO snapshot_parts (seq, part, body) VALUES (?1, ?2, ?3)",
+            params![seq as i64, parts, part],
+        )?;
+        parts += 1;
+    }
+    let mut conn = conn;
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT OR REPLACE INTO snapshots (seq, parts) VALUES (?1, ?2)",
+        params![seq as i64, parts],
+    )?;
+    tx.execute("DELETE FROM snapshots WHERE seq < ?1", params![seq as i64])?;
+    tx.execute(
+        "DELETE FROM snapshot_parts WHERE seq < ?1",
+        params![seq as i64],
+    )?;
+    tx.commit()
 }

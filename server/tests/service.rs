@@ -1,17 +1,17 @@
 //! The HTTP service over real HTTP: started in-process on
-//! 127.0.0.1 with an ephemeral port, every endpoint exercised with good and
-//! bad input by a plain HTTP/1.1 client on `std::net::TcpStream`, then shut
-//! down. Bounded: one connection per request, 10 s timeouts, loopback only.
-//!
-//! The client is hand-written rather than a crate: the test needs one
-//! request per connection and a status line, headers and a body back, and a
-//! client crate would add a second HTTP stack to the build for that.
+//! 127.0.0.1 with an ephemeral port, the lookup and routing endpoints
+//! exercised with good and bad input by the plain HTTP/1.1 client of
+//! `support`, and hostile clients, then shut down. Bounded: one connection
+//! per request, 10 s timeouts, loopback only. `binary.rs` starts the real
+//! binary with its ledger.
 
-use std::io::{Read, Write};
+mod support;
+
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use serde_json::Value;
+use support::{Client, codes, encode, error_kind, read_until_closed};
 
 /// The service running on a background runtime; dropping it shuts it down.
 struct Server {
@@ -71,152 +71,10 @@ impl Drop for Server {
     }
 }
 
-/// A response: status code, headers (lowercase names) and body.
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+impl Client for Server {
+    fn addr(&self) -> SocketAddr {
+        self.addr
     }
-
-    #[track_caller]
-    fn json(&self) -> Value {
-        assert_eq!(
-            self.header("content-type"),
-            Some("application/json"),
-            "status {}",
-            self.status
-        );
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("{e}: {}", String::from_utf8_lossy(&self.body));
-        })
-    }
-}
-
-/// Percent-encodes a query value (UTF-8 bytes; unreserved characters kept).
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Decodes a chunked body.
-fn dechunk(mut raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = raw
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .expect("a chunk size line");
-        let size_text = std::str::from_utf8(&raw[..line_end]).expect("ascii chunk size");
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
-            .expect("a hex chunk size");
-        raw = &raw[line_end + 2..];
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&raw[..size]);
-        raw = &raw[size + 2..];
-    }
-}
-
-impl Server {
-    /// One request on a fresh connection (`Connection: close`).
-    fn request(&self, method: &str, target: &str, body: Option<&str>) -> Reply {
-        let mut stream = TcpStream::connect(self.addr).expect("connect to the service");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        stream
-            .set_write_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let mut req = format!(
-            "{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.addr
-        );
-        if let Some(b) = body {
-            req.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                b.len()
-            ));
-        }
-        req.push_str("\r\n");
-        req.push_str(body.unwrap_or(""));
-        stream.write_all(req.as_bytes()).expect("send the request");
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read the response");
-
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("a header block");
-        let head = std::str::from_utf8(&raw[..split]).expect("ascii headers");
-        let mut lines = head.split("\r\n");
-        let status_line = lines.next().expect("a status line");
-        let status = status_line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-            .collect();
-        let mut reply = Reply {
-            status,
-            headers,
-            body: raw[split + 4..].to_vec(),
-        };
-        if reply.header("transfer-encoding") == Some("chunked") {
-            reply.body = dechunk(&reply.body);
-        }
-        reply
-    }
-
-    #[track_caller]
-    fn get(&self, target: &str, status: u16) -> Value {
-        let r = self.request("GET", target, None);
-        let v = r.json();
-        assert_eq!(r.status, status, "GET {target}: {v}");
-        v
-    }
-
-    #[track_caller]
-    fn post(&self, target: &str, body: &str, status: u16) -> Value {
-        let r = self.request("POST", target, Some(body));
-        let v = r.json();
-        assert_eq!(r.status, status, "POST {target} {body}: {v}");
-        v
-    }
-}
-
-/// Asserts a JSON error body of this kind and returns its message.
-#[track_caller]
-fn error_kind(v: &Value, kind: &str) -> String {
-    assert_eq!(v["kind"], kind, "{v}");
-    let message = v["error"].as_str().expect("an error message");
-    assert!(!message.is_empty());
-    message.to_owned()
-}
-
-fn codes(v: &Value) -> Vec<&str> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("an array: {v}"))
-        .iter()
-        .map(|u| u["code"].as_str().expect("a code"))
-        .collect()
 }
 
 #[test]
@@ -509,19 +367,6 @@ fn stalled(s: &Server, bytes: &[u8]) -> TcpStream {
         .unwrap();
     stream.write_all(bytes).expect("send");
     stream
-}
-
-/// Reads until the server closes the connection; panics if it does not
-/// within the read timeout.
-#[track_caller]
-fn read_until_closed(stream: &mut TcpStream) -> Vec<u8> {
-    let mut out = Vec::new();
-    match stream.read_to_end(&mut out) {
-        Ok(_) => out,
-        // A reset is a close too.
-        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => out,
-        Err(e) => panic!("the server kept the connection open: {e}"),
-    }
 }
 
 #[test]
