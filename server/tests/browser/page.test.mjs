@@ -462,6 +462,9 @@ test('a matter spreading across two districts of a city shows its escalation to 
       const [a, b] = [order[i - 1], order[i]];
       assert.ok(a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]), `row ${i} is older than row ${i - 1}: ${a} then ${b}`);
     }
+    // the row's units open their cards
+    await row.getByRole('button', { name: '深圳市' }).click();
+    await page.locator('#search-result article.unit h3', { hasText: '深圳市' }).waitFor({ timeout: 5000 });
     report('escalation on the page after POST /events', delay, 'ms', TARGET_ESCALATION_MS);
   });
 });
