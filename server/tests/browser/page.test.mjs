@@ -203,6 +203,9 @@ async function seed(n) {
 // ---- the browser ----
 
 async function launch() {
+  if (!fs.existsSync(chromiumBin)) {
+    throw new Error(`no browser at ${chromiumBin}: install Debian's with \`apt-get install -y chromium\` (or set CHROMIUM)`);
+  }
   browserDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xzqh-chromium-'));
   context = await chromium.launchPersistentContext(browserDir, {
     executablePath: chromiumBin,
@@ -302,6 +305,9 @@ const median = (xs) => {
 // ---- setup ----
 
 before(async () => {
+  // screenshots of an earlier run's failures would mislead
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const f of fs.readdirSync(artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(artifacts, f));
   if (!base) await startServer();
   await seed(seedMatters);
   await launch();
