@@ -226,7 +226,9 @@
   // overdue (red from half of them).
   function tileColour(c, maxOpen) {
     const open = c.open_matters || 0;
-    if (open <= 0) return { fill: '#e4ece4', ink: '#1d232b' };
+    // grey only for a unit with nothing open at all (a unit's cases may be
+    // open under a matter handled above it)
+    if (open <= 0 && !(c.open_cases > 0)) return { fill: '#e4ece4', ink: '#1d232b' };
     const share = c.open_cases ? Math.min(1, (c.overdue_cases || 0) / c.open_cases) : 0;
     const hue = Math.round(48 * (1 - Math.min(1, share * 2)));
     const t = maxOpen > 0 ? Math.sqrt(open / maxOpen) : 0;
@@ -306,14 +308,17 @@
         if (r.h >= 34 && r.w >= 48) {
           const o = c.counts || {};
           const t2 = svgEl('text', { class: 'n', x: (r.x + 4).toFixed(1), y: (r.y + 30).toFixed(1), fill: col.ink });
-          t2.textContent = clip(`${num(o.open_matters)} 项 · 逾期 ${num(o.overdue_cases)}`, Math.floor((r.w - 8) / 6.5));
+          t2.textContent = clip(`${num(o.open_cases)} 件 · 逾期 ${num(o.overdue_cases)}`, Math.floor((r.w - 8) / 6.5));
           g.append(t2);
         }
       }
       frag.append(g);
     }
     svg.append(frag);
+    // a redraw (live refresh, rotation) keeps the keyboard on its tile
+    const focused = box.contains(document.activeElement) ? document.activeElement.getAttribute('data-code') : null;
     box.replaceChildren(svg);
+    if (focused) svg.querySelector(`[data-code="${CSS.escape(focused)}"]`)?.focus();
     if (children.length > shown.length) {
       box.append(el('p', { class: 'muted', text: `只画出未结案件最多的 ${shown.length} 个，共 ${children.length} 个下级。` }));
     } else if (!children.length) {
