@@ -257,10 +257,10 @@ fn check_event(e: &EventRecord) -> Result<(), String> {
 
 pub(crate) async fn post_events(
     State(s): State<Arc<Service>>,
-    body: Bytes,
+    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
     let store = s.store.as_ref().ok_or_else(no_ledger)?;
-    let events = decode_events(&body)?;
+    let events = decode_events(&crate::body(bytes)?)?;
     match store.ingest(events).await {
         Ok(c) => {
             let mut out = format!(

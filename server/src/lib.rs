@@ -67,7 +67,7 @@ pub use assets::asset_names;
 pub use ledger_api::{MAX_EVENTS, MAX_KEY_BYTES, MAX_LIST, decode_events};
 pub use metrics::Metrics;
 pub use serve::{Limits, serve};
-pub use store::{Store, StoreError, StoreOptions};
+pub use store::{Committed, IngestError, Store, StoreError, StoreOptions, StoreStats};
 
 /// Most places one case may name: a bound on work per request.
 pub const MAX_PLACES: usize = 1_000;
@@ -629,6 +629,22 @@ fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, ApiErr
     }
 }
 
+/// A request body, or our JSON error (413 beyond the body limit) where
+/// axum would answer in plain text.
+fn body(b: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Result<Bytes, ApiError> {
+    b.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                e.body_text(),
+            )
+        } else {
+            ApiError::bad_request("invalid_body", e.body_text())
+        }
+    })
+}
+
 fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(t)| t)
         .map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))
@@ -953,8 +969,11 @@ fn route_answer(h: &'static Hierarchy, d: &xzqh::routing::Decision<'_>) -> Route
     }
 }
 
-async fn route(State(s): State<Arc<Service>>, body: Bytes) -> Result<Json<RouteAnswer>, ApiError> {
-    let body = route_body(&body)?;
+async fn route(
+    State(s): State<Arc<Service>>,
+    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<RouteAnswer>, ApiError> {
+    let body = route_body(&body(bytes)?)?;
     let places: Vec<Place<'_>> = body.places.iter().map(|p| Place::Code(p)).collect();
     let case = case_of(&body, &places);
     let desks = s.desks();
@@ -997,9 +1016,9 @@ struct DeskAnswer {
 
 async fn route_desk(
     State(s): State<Arc<Service>>,
-    body: Bytes,
+    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<DeskAnswer>, ApiError> {
-    let body = route_body(&body)?;
+    let body = route_body(&body(bytes)?)?;
     let places: Vec<Place<'_>> = body.places.iter().map(|p| Place::Code(p)).collect();
     let case = case_of(&body, &places);
     let desks = s.desks();

@@ -81,6 +81,10 @@ impl StoreOptions {
 }
 
 /// Why the store could not open.
+///
+/// # Examples
+///
+/// See [`Store`].
 #[derive(Debug)]
 pub enum StoreError {
     /// SQLite's error.
@@ -107,6 +111,10 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Why a request's events were not taken.
+///
+/// # Examples
+///
+/// See [`Store`].
 #[derive(Debug)]
 pub enum IngestError {
     /// The ledger refused event `index` of the request.
@@ -124,6 +132,10 @@ pub enum IngestError {
 }
 
 /// What a request's events did, once durable.
+///
+/// # Examples
+///
+/// See [`Store`].
 #[derive(Debug)]
 pub struct Committed {
     /// Events taken.
@@ -140,6 +152,10 @@ struct Job {
 }
 
 /// Counters the metrics endpoint reads.
+///
+/// # Examples
+///
+/// See [`Store`].
 #[derive(Debug, Default)]
 pub struct StoreStats {
     /// Events durable in the database.
@@ -160,6 +176,25 @@ pub struct StoreStats {
 
 /// The durable ledger: the live ledger for readers, the writer thread for
 /// events, and the escalation broadcast.
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::matters::EventRecord;
+/// let router = Box::leak(Box::new(xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?));
+/// let path = std::env::temp_dir().join(format!("xzqh-store-doc-{}.sqlite3", std::process::id()));
+/// let store = xzqh_server::Store::open(router, &xzqh_server::StoreOptions::new(&path))?;
+/// let runtime = tokio::runtime::Runtime::new()?;
+/// let done = runtime
+///     .block_on(store.ingest(vec![EventRecord::Tick { at: 1_700_000_000 }]))
+///     .expect("a tick is taken");
+/// assert_eq!((done.accepted, done.seq), (1, 1));
+/// assert_eq!(store.read().now(), Some(1_700_000_000));
+/// assert_eq!(store.stats().events.load(std::sync::atomic::Ordering::Relaxed), 1);
+/// drop(store);
+/// # for end in ["", "-wal", "-shm"] { let _ = std::fs::remove_file(format!("{}{end}", path.display())); }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Store {
     live: Arc<RwLock<Ledger<'static>>>,
     jobs: Option<mpsc::Sender<Msg>>,
@@ -291,6 +326,10 @@ impl Store {
     ///
     /// SQLite's errors; a database of another format; an event that the
     /// ledger (under this router's policy and these rules) refuses.
+    ///
+    /// # Examples
+    ///
+    /// See [`Store`].
     pub fn open(
         router: &'static Router<&'static Hierarchy>,
         options: &StoreOptions,
@@ -357,6 +396,10 @@ impl Store {
     /// [`IngestError::Refused`] with the first event the ledger refuses
     /// (nothing of the request is kept); [`IngestError::Unavailable`] if
     /// the database fails or the store is closing.
+    ///
+    /// # Examples
+    ///
+    /// See [`Store`].
     pub async fn ingest(&self, events: Vec<EventRecord>) -> Result<Committed, IngestError> {
         let (reply, answer) = oneshot::channel();
         let jobs = self
@@ -372,6 +415,10 @@ impl Store {
     }
 
     /// The live ledger, for reading.
+    ///
+    /// # Examples
+    ///
+    /// See [`Store`].
     pub fn read(&self) -> RwLockReadGuard<'_, Ledger<'static>> {
         self.live
             .read()
@@ -379,22 +426,38 @@ impl Store {
     }
 
     /// A receiver of every escalation from now on (JSON objects).
+    ///
+    /// # Examples
+    ///
+    /// See [`Store`].
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<str>> {
         self.escalations.subscribe()
     }
 
     /// Subscribers of the escalation stream.
+    ///
+    /// # Examples
+    ///
+    /// See [`Store`].
     pub fn subscribers(&self) -> usize {
         self.escalations.receiver_count()
     }
 
     /// The counters.
+    ///
+    /// # Examples
+    ///
+    /// See [`Store`].
     pub fn stats(&self) -> &StoreStats {
         &self.stats
     }
 
     /// Stops taking events, lets the writer finish what it holds, and
     /// waits for it.
+    ///
+    /// # Examples
+    ///
+    /// See [`Store`].
     pub fn close(&mut self) {
         self.jobs = None;
         if let Some(w) = self.writer.take() {

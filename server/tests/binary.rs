@@ -230,6 +230,12 @@ fn every_endpoint_of_the_binary() {
         "time_backwards",
     );
     error_kind(&s.post("/events", "{", 400), "malformed_json");
+    let big = format!(
+        "[{}]",
+        vec![r#"{"event":"tick","at":1700000000}"#; 40_000].join(",")
+    );
+    error_kind(&s.post("/events", &big, 413), "body_too_large");
+    error_kind(&s.post("/route", &big, 413), "body_too_large");
     error_kind(&s.post("/events", "[]", 422), "no_events");
     error_kind(
         &s.post("/events", r#"{"event": "explode", "at": 1}"#, 422),
@@ -784,4 +790,68 @@ fn crash_test_every_acknowledged_event_survives_sigkill() {
             .unwrap();
     }
     assert!(restored == reference, "snapshot and replay differ");
+}
+
+/// Slow in a debug build (it sends ~6 MB of escalations, more than the
+/// loopback socket buffers hold): `cargo test --release -p xzqh-server
+/// --test binary -- --ignored`.
+#[test]
+#[ignore = "slow in debug builds: run with --release --ignored"]
+fn a_stream_client_that_does_not_read_is_dropped() {
+    let dir = TempDir::new("lagging");
+    let s = Binary::start(&dir.path("ledger.sqlite3"), &["--write-timeout-ms", "500"]);
+    let mut stream = support::connect(s.addr);
+    stream
+        .write_all(
+            support::request_bytes(s.addr, "GET", "/escalations/stream", None, &[]).as_bytes(),
+        )
+        .unwrap();
+    read_some(&mut stream, "retry:");
+    // Far more escalations than the stream keeps for a slow client (each
+    // matter spreads from 朝阳区 to 密云区 once), and than the socket holds.
+    // Keys near their bound make each escalation about 1 kB.
+    let long = "k".repeat(240);
+    for round in 0..16 {
+        let mut batch = Vec::new();
+        for m in 0..500 {
+            let matter = format!("{long}-r{round}-m{m}");
+            let at = T0 + round;
+            batch.push(arrive(
+                &format!("{matter}-a"),
+                &matter,
+                "petition",
+                "110105",
+                at,
+            ));
+            batch.push(arrive(
+                &format!("{matter}-b"),
+                &matter,
+                "petition",
+                "110118",
+                at,
+            ));
+        }
+        let v = s.post("/events", &Value::Array(batch).to_string(), 200);
+        assert_eq!(v["escalations"].as_array().unwrap().len(), 500);
+    }
+    // The client never read: the server has dropped it. What it sent is
+    // still readable, then the connection ends.
+    std::thread::sleep(Duration::from_millis(800));
+    let mut rest = Vec::new();
+    let closed = loop {
+        let mut buf = [0u8; 65536];
+        match stream.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(n) => rest.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(_) => break false,
+        }
+    };
+    assert!(closed, "the lagging client was kept");
+    let received = String::from_utf8_lossy(&rest)
+        .matches("event: escalation")
+        .count();
+    assert!(received < 8000, "all {received} escalations were delivered");
+    let metrics = s.request("GET", "/metrics", None).text();
+    assert!(metrics.contains("xzqh_stream_clients 0"), "{metrics}");
 }

@@ -476,4 +476,5 @@ fn error_bodies_are_bounded() {
     );
     let r = s.request("POST", "/route", Some(&big));
     assert_eq!(r.status, 413);
+    error_kind(&r.json(), "body_too_large");
 }

@@ -88,6 +88,11 @@ pub const TARGETS: &[Target] = &[
         run: desk_directory,
         seeds: seeds::directories,
     },
+    Target {
+        name: "ledger_events",
+        run: ledger_events,
+        seeds: seeds::events,
+    },
 ];
 
 /// The target named `name`.
@@ -421,5 +426,55 @@ pub fn desk_directory(data: &[u8]) {
             }
             Err(e) => check_message(&e),
         }
+    }
+}
+
+/// Most events one request body holds (the server's `MAX_EVENTS`).
+const MAX_EVENTS: usize = 10_000;
+
+/// A request body of ledger events, read as the server's `POST /events`
+/// reads it (one event object or an array of them), applied to a ledger
+/// on China's data: every event is taken or refused with a bounded
+/// message, a refused one leaves the ledger as it was, and the ledger's
+/// snapshot loads back to the same ledger.
+pub fn ledger_events(data: &[u8]) {
+    use xzqh::matters::{EventRecord, Ledger};
+    let first = data.iter().find(|b| !b.is_ascii_whitespace());
+    let parsed = bounded(data.len(), || {
+        if first == Some(&b'[') {
+            serde_json::from_slice::<Vec<EventRecord>>(data)
+        } else {
+            serde_json::from_slice::<EventRecord>(data).map(|e| vec![e])
+        }
+    });
+    let Ok(events) = parsed else {
+        return;
+    };
+    let router = &fixtures().router;
+    let mut ledger =
+        Ledger::new(router, xzqh::china::matter_rules()).expect("China's matter rules compile");
+    let root = xzqh::china().root();
+    let state = |l: &Ledger<'_>| {
+        (
+            l.now(),
+            l.matters().len(),
+            l.cases().len(),
+            l.escalations().len(),
+            l.counts(root),
+            l.pending_deadlines(),
+        )
+    };
+    for e in events.iter().take(MAX_EVENTS) {
+        let before = state(&ledger);
+        if let Err(err) = ledger.apply_record(e) {
+            check_message(&err);
+            assert_eq!(state(&ledger), before, "a refused event changed the ledger");
+        }
+    }
+    if ledger.matters().len() > 0 {
+        let limits = xzqh::LoadLimits::default().with_max_bytes(usize::MAX);
+        let again = Ledger::from_json(router, ledger.to_json().as_bytes(), &limits)
+            .expect("a ledger's snapshot loads");
+        assert!(again == ledger, "snapshot round trip");
     }
 }

@@ -168,3 +168,21 @@ pub fn directories() -> Vec<Vec<u8>> {
             .to_vec(),
     ]
 }
+
+/// Request bodies of ledger events: arrivals that spread and burst,
+/// acceptances, resolutions, reopenings, a close, a hand-down and a tick.
+pub fn events() -> Vec<Vec<u8>> {
+    vec![
+        br#"{"event": "arrive", "case": "c1", "matter": "m", "category": "petition", "places": [{"code": "110105021"}], "people": 40, "at": 1700000000}"#.to_vec(),
+        r#"[{"event": "arrive", "case": "c1", "matter": "wages", "category": "public_complaint", "severity": "major", "places": [{"code": "440305007"}, {"text": "深圳市宝安区西乡街道"}], "at": 1700000000},
+            {"event": "arrive", "case": "c2", "matter": "wages", "category": "public_complaint", "places": [{"id": 7}], "at": 1700000060},
+            {"event": "accept", "case": "c1", "at": 1700000120},
+            {"event": "resolve", "case": "c1", "at": 1700000180},
+            {"event": "reopen", "case": "c1", "at": 1700000240},
+            {"event": "deescalate", "matter": "wages", "to": {"code": "4403"}, "at": 1700000300},
+            {"event": "tick", "at": 1702000000},
+            {"event": "close", "matter": "wages", "at": 1702000060}]"#
+            .as_bytes()
+            .to_vec(),
+    ]
+}
