@@ -291,8 +291,8 @@ function crumbText() {
   return [...document.querySelectorAll('#crumbs li')].map((li) => li.textContent.trim()).join(' › ');
 }
 
-function report(name, value, unit, target, better = 'lower') {
-  const ok = better === 'lower' ? value <= target : value >= target;
+function report(name, value, unit, target) {
+  const ok = value <= target;
   console.log(`# ${name}: ${value} ${unit} (target ≤ ${target} ${unit}: ${ok ? 'met' : 'MISSED'})`);
   if (strict) assert.ok(ok, `${name} ${value} ${unit} misses its target of ${target} ${unit}`);
 }
@@ -366,6 +366,8 @@ for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       assert.equal(chain, '广东省 › 深圳市 › 南山区 › 粤海街道');
       assert.match(await card.innerText(), /街道/, 'the kind is shown');
       await card.getByRole('heading', { name: '政府部门' }).waitFor();
+      const desks = await card.locator('ul.desks li').allInnerTexts();
+      assert.ok(desks.length >= 1 && desks.every((d) => d.includes('粤海街道')), `the street office's desks: ${desks.join('; ')}`);
 
       // a code goes straight to the unit
       await page.getByLabel('代码、名称或地址').fill('440305');
