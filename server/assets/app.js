@@ -244,6 +244,7 @@
     code: null,
     data: null,
     seq: 0, // guards against an older answer drawing over a newer one
+    focusNext: false,
   };
 
   // The picture's coordinates: wide, or tall on a narrow screen. The SVG
@@ -361,6 +362,10 @@
       $('map-summary').textContent = `${unitName(d.unit)}：${countsText(c)}；下级 ${num(n)} 个`;
       drawMap();
       document.body.dataset.mapCode = d.unit.code;
+      // after a drill by keyboard or click, the keyboard goes on from the
+      // new level's first unit (the one it was on is gone)
+      if (map.focusNext) $('map').querySelector('.tile')?.focus({ preventScroll: true });
+      map.focusNext = false;
     } catch (e) {
       if (seq !== map.seq) return;
       $('map-summary').textContent = '';
@@ -371,6 +376,7 @@
   // Navigation lives in the hash (#/440305) so back and forward work.
   function go(code) {
     const h = `#/${code}`;
+    map.focusNext = document.activeElement && document.activeElement !== document.body;
     if (location.hash === h) loadMap(code);
     else location.hash = h;
   }
@@ -405,7 +411,7 @@
 
   // ---- escalations ----
 
-  const esc = { keys: new Set(), queue: [], timer: null, source: null, local: 0 };
+  const esc = { keys: new Set(), queue: [], timer: null, local: 0 };
 
   const escKey = (e) => `${e.matter}|${e.at}|${e.from?.code}|${e.to?.code}|${ruleName(e.rule)}`;
 
@@ -505,7 +511,6 @@
       return;
     }
     const es = new EventSource('/escalations/stream');
-    esc.source = es;
     es.addEventListener('open', () => {
       setLive('open', '升级动态：实时');
       // fill what came before the stream opened (it starts after the first

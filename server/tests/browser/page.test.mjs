@@ -401,6 +401,10 @@ for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
         }
         await page.waitForFunction(`(${crumbText})() === ${JSON.stringify(expect)}`, null, { timeout: 5000 });
         assert.equal(await crumbs(), expect);
+        if (name === '深圳市') {
+          const focus = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') || '');
+          assert.match(focus, /区：/, `the keyboard goes on from a district of the new level (focus: ${focus})`);
+        }
       }
       // a township has no level below: its tile opens the unit
       await page.getByRole('button', { name: /^粤海街道：/ }).click();
