@@ -327,7 +327,7 @@ fn resolve(text: &str) -> PyResult<Resolution> {
 
 /// Where a case goes: the unit that handles it and the escalation above.
 ///
-/// >>> d = xzqh.route(["440305007"], "noise")
+/// >>> d = xzqh.route(["440305007"], "urban_management")
 /// >>> d.handler.code
 /// '440305007'
 #[pyclass(frozen, module = "xzqh", name = "Decision")]
@@ -397,7 +397,7 @@ pub(crate) fn route_one(
 /// policy. `places` is a list of codes (or one string of codes separated by
 /// spaces).
 ///
-/// >>> xzqh.route("440305007", "noise").handler.name
+/// >>> xzqh.route("440305007", "urban_management").handler.name
 /// '粤海街道'
 #[pyfunction]
 #[pyo3(signature = (places, category, severity=None, people=None))]

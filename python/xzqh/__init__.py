@@ -151,7 +151,7 @@ def route_batch(places, categories, severities=None, *, threads: int = 0):
     ``escalation`` (codes separated by spaces) and ``error`` (the message
     :func:`route` would raise).
 
-    >>> t = xzqh.route_batch(["440305007", "999999"], ["noise", "noise"])
+    >>> t = xzqh.route_batch(["440305007", "999999"], ["urban_management"] * 2)
     >>> t.column("handler_code").to_pylist()
     ['440305007', None]
     >>> t.column("error").to_pylist()
