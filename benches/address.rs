@@ -35,7 +35,7 @@ use std::time::Instant;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
-use xzqh::china::{COUNTY, PREFECTURAL, PROVINCIAL, TOWNSHIP, short_forms};
+use xzqh::china::{TOWNSHIP, short_forms};
 use xzqh::{Hierarchy, Unit, UnitId};
 
 use xzqh_benches::address_set::{STREETS, Splitmix as Rng, address, addresses};
