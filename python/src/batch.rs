@@ -109,8 +109,7 @@ impl ResolveColumns {
         let unit = r.unit();
         self.code.append_option(unit.map(|u| u.code()));
         self.name.append_option(unit.map(|u| u.name()));
-        self.level
-            .append_option(unit.map(|u| level_name(crate::objects::restatic(u))));
+        self.level.append_option(unit.map(level_name));
         let county = county_of(r.chain());
         self.county_code.append_option(county.map(|u| u.code()));
         self.county.append_option(county.map(|u| u.name()));
@@ -121,20 +120,28 @@ impl ResolveColumns {
             self.chain.write_str(u.name()).ok();
         }
         self.chain.append_value("");
-        // Spans as `start-end:code` in str (character) indices.
+        // Spans as `start-end:code` in str (character) indices, counted
+        // from one span to the next (spans go left to right).
         let (mut at_byte, mut at_char) = (0, 0);
         let mut chars_to = |b: usize| {
-            at_char += text.get(at_byte..b).map_or(0, |s| s.chars().count());
-            at_byte = b.max(at_byte);
+            if b > at_byte {
+                at_char += text.get(at_byte..b).map_or(0, |s| s.chars().count());
+                at_byte = b;
+            }
             at_char
         };
+        let mut num = itoa::Buffer::new();
         for (i, s) in r.spans().iter().enumerate() {
             if i > 0 {
                 self.spans.write_char(' ').ok();
             }
-            let start = chars_to(s.range.start);
-            let end = chars_to(s.range.end);
-            write!(self.spans, "{start}-{end}:{}", s.unit.code()).ok();
+            self.spans
+                .write_str(num.format(chars_to(s.range.start)))
+                .ok();
+            self.spans.write_char('-').ok();
+            self.spans.write_str(num.format(chars_to(s.range.end))).ok();
+            self.spans.write_char(':').ok();
+            self.spans.write_str(s.unit.code()).ok();
         }
         self.spans.append_value("");
         self.remainder.append_value(r.remainder());

@@ -36,8 +36,8 @@ pub(crate) fn router() -> PyResult<&'static Router<&'static Hierarchy>> {
 }
 
 /// The level's name in the schema (`"county"`), for the life of the process.
-pub(crate) fn level_name(u: RustUnit<'static>) -> &'static str {
-    let schema: &'static xzqh::Schema = u.hierarchy().schema();
+pub(crate) fn level_name<'h>(u: RustUnit<'h>) -> &'h str {
+    let schema: &'h xzqh::Schema = u.hierarchy().schema();
     schema
         .levels()
         .get(u.level().rank() as usize)
