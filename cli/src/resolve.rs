@@ -204,7 +204,7 @@ fn format_run(
     buf: &mut Vec<u8>,
 ) -> io::Result<bool> {
     buf.clear();
-    let text = std::str::from_utf8(run).map_err(|e| {
+    let text = simdutf8::compat::from_utf8(run).map_err(|e| {
         let before = &run[..e.valid_up_to()];
         let line = start + before.iter().filter(|&&b| b == b'\n').count() as u64;
         io::Error::new(
