@@ -346,10 +346,10 @@ fn render(groups: &BTreeMap<String, Group>, note: Option<&str>) -> String {
 fn render_python(v: &Value) -> String {
     let f = |k: &str| v[k].as_f64();
     let n = f("addresses").unwrap_or(0.0);
-    let rate = |k: &str| f(k).map_or("–".to_owned(), |r| format!("{:.0}", r));
+    let rate = |k: &str| f(k).map_or("–".to_owned(), |r| thousands(r));
     let us = |k: &str| f(k).map_or("–".to_owned(), |u| format!("{u:.2} µs"));
     let pct = |k: &str| f(k).map_or("–".to_owned(), |a| format!("{:.2} %", a * 100.0));
-    let count = |k: &str| f(k).map_or(format!("{n:.0}"), |c| format!("{c:.0}"));
+    let count = |k: &str| thousands(f(k).unwrap_or(n));
     let met = |ok: Option<bool>| match ok {
         Some(true) => "yes",
         Some(false) => "**no**",
@@ -360,17 +360,17 @@ fn render_python(v: &Value) -> String {
     let _ = writeln!(
         s,
         "Written by `python/bench/compare.py` into `benches/python.json` (its module docs give the \
-         commands) on {} {} generated addresses (`xzqh_benches::address_set`: real townships in \
+         commands) on {} generated addresses (`xzqh_benches::address_set`: real townships in \
          six written forms with street text, labelled with their county-level unit); Python {}, \
          {}. *Wall* is addresses per second of elapsed time; *CPU* is the process's CPU time \
          (all threads) per address, the steadier figure on a shared machine. County-level \
          accuracy: the answer names the labelled county (the prefecture for townships with no \
          county above them); cpca and JioNLP are timed and judged on the first addresses of the \
-         same set.\n",
-        v["when"].as_str().unwrap_or("?"),
-        n,
+         same set. Run {}.\n",
+        thousands(n),
         v["python"].as_str().unwrap_or("?"),
         v["machine"].as_str().unwrap_or("?"),
+        v["when"].as_str().unwrap_or("?"),
     );
     let _ = writeln!(
         s,
@@ -449,6 +449,19 @@ fn render_python(v: &Value) -> String {
         );
     }
     s
+}
+
+/// A whole number with thousands separators: 1,000,000.
+fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// CPU model and logical core count from /proc/cpuinfo.
