@@ -346,7 +346,7 @@ fn render(groups: &BTreeMap<String, Group>, note: Option<&str>) -> String {
 fn render_python(v: &Value) -> String {
     let f = |k: &str| v[k].as_f64();
     let n = f("addresses").unwrap_or(0.0);
-    let rate = |k: &str| f(k).map_or("–".to_owned(), |r| thousands(r));
+    let rate = |k: &str| f(k).map_or("–".to_owned(), thousands);
     let us = |k: &str| f(k).map_or("–".to_owned(), |u| format!("{u:.2} µs"));
     let pct = |k: &str| f(k).map_or("–".to_owned(), |a| format!("{:.2} %", a * 100.0));
     let count = |k: &str| thousands(f(k).unwrap_or(n));
