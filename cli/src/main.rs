@@ -58,6 +58,7 @@ enum Command {
     /// Resolve free-text addresses, one per line, to units: CSV or JSON lines out.
     #[command(
         after_help = "Columns: line, outcome, code, name, level, county_code, county, chain, spans, remainder, text.\n\
+        outcome is resolved, ambiguous, not_found or conflict (two places that disagree); spans are start-end:code in bytes.\n\
         Uses every core; a progress bar goes to standard error when it is a terminal.\n\n\
         Examples:\n  xzqh resolve addresses.txt > out.csv\n  xzqh resolve - --format jsonl < addresses.txt"
     )]

@@ -231,7 +231,7 @@ fn outcome(r: &Resolution<'_>) -> &'static str {
         Outcome::Resolved(_) => "resolved",
         Outcome::Ambiguous(_) => "ambiguous",
         Outcome::NotFound => "not_found",
-        _ => "unresolved",
+        _ => "conflict",
     }
 }
 

@@ -80,6 +80,17 @@ fn many_lines_keep_their_order_across_threads() {
 }
 
 #[test]
+fn two_addresses_in_one_text_are_a_conflict() {
+    let out = xzqh(
+        &["resolve"],
+        "广东省深圳市宝安区西乡街道 寄 浙江省杭州市余杭区\n",
+    );
+    let lines: Vec<&str> = text(&out.stdout).lines().collect();
+    assert!(lines[1].starts_with("1,conflict,,"), "{}", lines[1]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn crlf_lines_a_last_line_without_break_and_bad_utf8() {
     let out = xzqh(&["resolve"], "北京朝阳区\r\n深圳南山区");
     let lines: Vec<&str> = text(&out.stdout).lines().skip(1).collect();
