@@ -3,6 +3,7 @@
 //! ```text
 //! cargo bench -p xzqh-benches
 //! cargo run -p xzqh-benches --bin report [-- --note "text"] [--out PATH]
+//! cargo run -p xzqh-benches --bin report -- --python   # that section alone, to stdout
 //! ```
 //!
 //! Reads `target/criterion/**/new/{benchmark,estimates}.json` (or under
@@ -13,6 +14,10 @@
 //! machine (CPU model and logical cores from /proc/cpuinfo, the load
 //! average) and the date go in the header; `benches/analysis.md` (where the
 //! time goes, from callgrind) follows the table.
+//!
+//! `benches/python.json`, when present, adds the section on the Python
+//! package and the command-line tool beside cpca and JioNLP; it is written
+//! by `python/bench/compare.py` (its module docs give the commands).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -123,13 +128,15 @@ type Group = BTreeMap<String, f64>;
 fn main() {
     let mut note = None;
     let mut out = None;
+    let mut python_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--note" => note = args.next(),
             "--out" => out = args.next().map(PathBuf::from),
+            "--python" => python_only = true,
             _ => {
-                eprintln!("usage: report [--note TEXT] [--out PATH]");
+                eprintln!("usage: report [--note TEXT] [--out PATH] [--python]");
                 std::process::exit(2);
             }
         }
@@ -141,6 +148,19 @@ fn main() {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("python.json");
+    let python = std::fs::read_to_string(&python)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .map(|v| render_python(&v));
+    if python_only {
+        let Some(section) = python else {
+            eprintln!("no benches/python.json: run python/bench/compare.py first");
+            std::process::exit(1);
+        };
+        print!("{section}");
+        return;
+    }
     let criterion = target.join("criterion");
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     collect(&criterion, &mut groups);
@@ -153,6 +173,10 @@ fn main() {
         std::process::exit(1);
     }
     let mut text = render(&groups, note.as_deref());
+    if let Some(section) = python {
+        text.push('\n');
+        text.push_str(&section);
+    }
     // The hand-written analysis (instruction and miss counts) follows the table.
     let analysis = Path::new(env!("CARGO_MANIFEST_DIR")).join("analysis.md");
     if let Ok(a) = std::fs::read_to_string(&analysis) {
@@ -315,6 +339,129 @@ fn render(groups: &BTreeMap<String, Group>, note: Option<&str>) -> String {
         );
     }
     s
+}
+
+/// The section of `benches/python.json`: xzqh from Python and from the
+/// command line beside cpca and JioNLP on the same generated addresses.
+fn render_python(v: &Value) -> String {
+    let f = |k: &str| v[k].as_f64();
+    let n = f("addresses").unwrap_or(0.0);
+    let rate = |k: &str| f(k).map_or("–".to_owned(), thousands);
+    let us = |k: &str| f(k).map_or("–".to_owned(), |u| format!("{u:.2} µs"));
+    let pct = |k: &str| f(k).map_or("–".to_owned(), |a| format!("{:.2} %", a * 100.0));
+    let count = |k: &str| thousands(f(k).unwrap_or(n));
+    let met = |ok: Option<bool>| match ok {
+        Some(true) => "yes",
+        Some(false) => "**no**",
+        None => "",
+    };
+    let mut s = String::new();
+    let _ = writeln!(s, "## From Python and the command line\n");
+    let _ = writeln!(
+        s,
+        "Written by `python/bench/compare.py` into `benches/python.json` (its module docs give the \
+         commands) on {} generated addresses (`xzqh_benches::address_set`: real townships in \
+         six written forms with street text, labelled with their county-level unit); Python {}, \
+         {}. *Wall* is addresses per second of elapsed time; *CPU* is the process's CPU time \
+         (all threads) per address, the steadier figure on a shared machine. County-level \
+         accuracy: the answer names the labelled county (the prefecture for townships with no \
+         county above them); cpca and JioNLP are timed and judged on the first addresses of the \
+         same set. Run {}.\n",
+        thousands(n),
+        v["python"].as_str().unwrap_or("?"),
+        v["machine"].as_str().unwrap_or("?"),
+        v["when"].as_str().unwrap_or("?"),
+    );
+    let _ = writeln!(
+        s,
+        "| what | addresses | wall (per s) | CPU per address | county-level accuracy | target | met |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---|---|");
+    let rows = [
+        (
+            "xzqh `resolve_batch`, pyarrow array in, every core",
+            count("addresses"),
+            rate("batch_arrow_per_s"),
+            us("batch_arrow_cpu_us"),
+            pct("xzqh_county_accuracy"),
+            "≥ 1,000,000 / s",
+            met(f("batch_arrow_per_s").map(|r| r >= 1e6)),
+        ),
+        (
+            "xzqh `resolve_batch`, pyarrow array in, one thread",
+            count("addresses"),
+            rate("batch_arrow_one_thread_per_s"),
+            us("batch_arrow_one_thread_cpu_us"),
+            String::new(),
+            "",
+            "",
+        ),
+        (
+            "xzqh `resolve_batch`, list of str in, every core",
+            count("addresses"),
+            rate("batch_list_per_s"),
+            us("batch_list_cpu_us"),
+            String::new(),
+            "",
+            "",
+        ),
+        (
+            "xzqh `resolve`, one call from Python",
+            count("single_sample"),
+            rate("single_per_s"),
+            us("single_cpu_us"),
+            String::new(),
+            "≤ 2 µs a call",
+            met(f("single_us").map(|u| u <= 2.0)),
+        ),
+        (
+            "`xzqh resolve FILE > CSV` (CLI, end to end, every core)",
+            count("addresses"),
+            rate("cli_per_s"),
+            us("cli_cpu_us"),
+            String::new(),
+            "≥ 1,000,000 / s",
+            met(f("cli_per_s").map(|r| r >= 1e6)),
+        ),
+        (
+            "cpca `transform` (batch call)",
+            count("cpca_sample"),
+            rate("cpca_per_s"),
+            us("cpca_cpu_us"),
+            pct("cpca_county_accuracy"),
+            "",
+            "",
+        ),
+        (
+            "JioNLP `parse_location`",
+            count("jionlp_sample"),
+            rate("jionlp_per_s"),
+            us("jionlp_cpu_us"),
+            pct("jionlp_county_accuracy"),
+            "",
+            "",
+        ),
+    ];
+    for (what, n, wall, cpu, acc, target, ok) in rows {
+        let _ = writeln!(
+            s,
+            "| {what} | {n} | {wall} | {cpu} | {acc} | {target} | {ok} |"
+        );
+    }
+    s
+}
+
+/// A whole number with thousands separators: 1,000,000.
+fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// CPU model and logical core count from /proc/cpuinfo.

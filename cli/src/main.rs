@@ -58,6 +58,7 @@ enum Command {
     /// Resolve free-text addresses, one per line, to units: CSV or JSON lines out.
     #[command(
         after_help = "Columns: line, outcome, code, name, level, county_code, county, chain, spans, remainder, text.\n\
+        outcome is resolved, ambiguous, not_found or conflict (two places that disagree); spans are start-end:code in bytes.\n\
         Uses every core; a progress bar goes to standard error when it is a terminal.\n\n\
         Examples:\n  xzqh resolve addresses.txt > out.csv\n  xzqh resolve - --format jsonl < addresses.txt"
     )]
@@ -171,21 +172,33 @@ fn find<'h>(h: &'h Hierarchy, query: &str) -> Result<Unit<'h>, String> {
 
 /// A JSON string literal.
 pub(crate) fn json_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    let mut out = Vec::with_capacity(s.len() + 2);
+    json_into(&mut out, s);
+    String::from_utf8(out).expect("escaping keeps UTF-8")
+}
+
+/// Appends `s` as a JSON string literal.
+pub(crate) fn json_into(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| b < 0x20 || b == b'"' || b == b'\\')
+    {
+        out.extend_from_slice(&rest.as_bytes()[..i]);
+        let b = rest.as_bytes()[i];
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
         }
+        rest = &rest[i + 1..];
     }
-    out.push('"');
-    out
+    out.extend_from_slice(rest.as_bytes());
+    out.push(b'"');
 }
 
 fn unit(h: &Hierarchy, queries: &[String], json: bool) -> io::Result<bool> {

@@ -1,21 +1,29 @@
 //! `xzqh resolve`: free-text addresses in bulk, on every core.
 //!
-//! The input is read in chunks of lines; each chunk is cut into one slice
-//! per thread, every thread resolves and formats its slice into its own
-//! buffer, and the buffers are written in order, so the output keeps the
-//! input's order whatever the threads do.
+//! The input is read in blocks of a few MiB cut at a line break. Each block
+//! is split into one run of lines per thread; every thread checks its
+//! run's UTF-8, resolves its lines (borrowed from the block: no string per
+//! line) and writes their records into its own byte buffer, kept from one
+//! block to the next. While the threads work on a block, the main thread
+//! writes the previous block's buffers, in order, and reads the next
+//! block, so reading and writing overlap resolving and the output keeps
+//! the input's order whatever the threads do.
 
-use std::fmt::Write as _;
-use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 
 use xzqh::Hierarchy;
 use xzqh::address::{AddressResolver, Outcome, Resolution};
 
-use crate::{Format, json_str};
+use crate::{Format, json_into};
 
-/// Lines per chunk: enough to keep every thread busy, little enough to
-/// start writing early.
-const CHUNK: usize = 1 << 16;
+/// Bytes read per block: enough to keep every thread busy for a few
+/// milliseconds, little enough to start writing early.
+const BLOCK: usize = 4 << 20;
+
+/// The longest line read: the resolver reads at most 4 KiB of a text, and
+/// a line longer than this is not an address (a binary file, a file with
+/// no line breaks).
+const MAX_LINE: usize = 16 << 20;
 
 const HEADER: &str = "line,outcome,code,name,level,county_code,county,chain,spans,remainder,text\n";
 
@@ -34,53 +42,63 @@ pub(crate) fn run(
         .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
         .unwrap_or(1)
         .max(1);
-    let mut reader = BufReader::with_capacity(1 << 20, crate::input(file)?);
-    let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
+    let mut input = Blocks::new(crate::input(file)?, BLOCK, MAX_LINE);
+    let mut out = io::stdout().lock();
     if format == Format::Csv {
         out.write_all(HEADER.as_bytes())?;
     }
     let progress = io::stderr().is_terminal();
-    let (mut first_line, mut all, mut done) = (1u64, true, 0u64);
-    let mut lines: Vec<String> = Vec::with_capacity(CHUNK);
-    loop {
-        lines.clear();
-        for _ in 0..CHUNK {
-            let mut line = String::new();
-            if reader.read_line(&mut line)? == 0 {
-                break;
-            }
-            let trimmed = line.trim_end_matches(['\n', '\r']).len();
-            line.truncate(trimmed);
-            lines.push(line);
+    let (mut first_line, mut all) = (1u64, true);
+    // Two blocks (the threads read one while the next is filled) and two
+    // sets of output buffers (the threads fill one while the other is
+    // written), all kept from block to block.
+    let (mut block, mut next) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
+    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); threads];
+    let mut ready: Vec<Vec<u8>> = vec![Vec::new(); threads];
+    input.fill(&mut block)?;
+    while !block.is_empty() {
+        let runs = split(&block, threads);
+        let mut starts = Vec::with_capacity(runs.len());
+        for run in &runs {
+            starts.push(first_line);
+            first_line += lines_in(run);
         }
-        if lines.is_empty() {
-            break;
-        }
-        let per = lines.len().div_ceil(threads);
-        let results: Vec<(String, bool)> = std::thread::scope(|s| {
-            let workers: Vec<_> = lines
-                .chunks(per)
-                .enumerate()
-                .map(|(k, slice)| {
-                    let addresses = addresses.clone();
-                    let start = first_line + (k * per) as u64;
-                    s.spawn(move || format_slice(&addresses, slice, start, format))
+        let (results, io) = std::thread::scope(|s| {
+            let workers: Vec<_> = runs
+                .iter()
+                .zip(starts)
+                .zip(bufs.iter_mut())
+                .map(|((run, start), buf)| {
+                    let addresses = &addresses;
+                    s.spawn(move || format_run(addresses, run, start, format, buf))
                 })
                 .collect();
-            workers
+            // Meanwhile: the previous block's records out, the next block in.
+            let io = ready
+                .iter()
+                .try_for_each(|b| out.write_all(b))
+                .and_then(|()| input.fill(&mut next));
+            let results: Vec<_> = workers
                 .into_iter()
                 .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
+                .collect();
+            (results, io)
         });
-        for (text, ok) in results {
-            out.write_all(text.as_bytes())?;
-            all &= ok;
+        io?;
+        for r in results {
+            all &= r?;
         }
-        first_line += lines.len() as u64;
-        done += lines.len() as u64;
+        std::mem::swap(&mut bufs, &mut ready);
+        for b in &mut bufs {
+            b.clear();
+        }
+        std::mem::swap(&mut block, &mut next);
         if progress {
-            eprint!("\r{done} addresses");
+            eprint!("\r{} addresses", first_line - 1);
         }
+    }
+    for b in &ready {
+        out.write_all(b)?;
     }
     if progress {
         eprintln!();
@@ -89,25 +107,122 @@ pub(crate) fn run(
     Ok(all)
 }
 
-/// Resolves a slice of lines numbered from `start` into one buffer;
-/// whether every line resolved.
-fn format_slice(
-    addresses: &AddressResolver<'_>,
-    lines: &[String],
-    start: u64,
-    format: Format,
-) -> (String, bool) {
-    let mut buf = String::with_capacity(lines.len() * 160);
-    let mut all = true;
-    for (i, text) in lines.iter().enumerate() {
-        let r = addresses.resolve(text);
-        all &= r.unit().is_some();
-        match format {
-            Format::Csv => csv_record(&mut buf, start + i as u64, &r),
-            Format::Jsonl => json_record(&mut buf, start + i as u64, &r),
+/// The input in blocks of whole lines.
+struct Blocks {
+    input: Box<dyn Read>,
+    /// Bytes to read per block.
+    block: usize,
+    /// The longest line accepted.
+    max_line: usize,
+    /// The start of a line that the last block cut.
+    carry: Vec<u8>,
+    eof: bool,
+}
+
+impl Blocks {
+    fn new(input: Box<dyn Read>, block: usize, max_line: usize) -> Self {
+        Blocks {
+            input,
+            block,
+            max_line,
+            carry: Vec::new(),
+            eof: false,
         }
     }
-    (buf, all)
+
+    /// Fills `block` with the next lines (about `self.block` bytes, ending
+    /// at a line break unless the input ends); empty at the end of the input.
+    fn fill(&mut self, block: &mut Vec<u8>) -> io::Result<()> {
+        block.clear();
+        block.append(&mut self.carry);
+        loop {
+            if !self.eof {
+                let want = self
+                    .block
+                    .saturating_sub(block.len())
+                    .max(self.block / 16)
+                    .max(1);
+                let got = (&mut self.input).take(want as u64).read_to_end(block)?;
+                self.eof = got == 0;
+            }
+            if self.eof {
+                return Ok(());
+            }
+            if let Some(end) = block.iter().rposition(|&b| b == b'\n') {
+                self.carry.extend_from_slice(&block[end + 1..]);
+                block.truncate(end + 1);
+                return Ok(());
+            }
+            if block.len() > self.max_line {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("a line is longer than {} bytes", self.max_line),
+                ));
+            }
+        }
+    }
+}
+
+/// `block` cut into at most `n` runs of whole lines of about equal size.
+fn split(block: &[u8], n: usize) -> Vec<&[u8]> {
+    let mut runs = Vec::with_capacity(n);
+    let mut rest = block;
+    for k in (1..=n).rev() {
+        if rest.is_empty() {
+            break;
+        }
+        let cut = if k == 1 {
+            rest.len()
+        } else {
+            let at = rest.len() / k;
+            rest[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |p| at + p + 1)
+        };
+        let (run, tail) = rest.split_at(cut);
+        runs.push(run);
+        rest = tail;
+    }
+    runs
+}
+
+/// The lines of a run: its line breaks, and one more if the input ended
+/// without one.
+fn lines_in(run: &[u8]) -> u64 {
+    let breaks = run.iter().filter(|&&b| b == b'\n').count() as u64;
+    breaks + u64::from(run.last().is_some_and(|&b| b != b'\n'))
+}
+
+/// Resolves a run of lines numbered from `start` into `buf`: whether
+/// every one resolved.
+fn format_run(
+    addresses: &AddressResolver<'_>,
+    run: &[u8],
+    start: u64,
+    format: Format,
+    buf: &mut Vec<u8>,
+) -> io::Result<bool> {
+    buf.clear();
+    let text = simdutf8::compat::from_utf8(run).map_err(|e| {
+        let before = &run[..e.valid_up_to()];
+        let line = start + before.iter().filter(|&&b| b == b'\n').count() as u64;
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("line {line}: not valid UTF-8"),
+        )
+    })?;
+    let mut all = true;
+    for (i, line) in text.split_terminator('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let r = addresses.resolve(line);
+        all &= r.unit().is_some();
+        match format {
+            Format::Csv => csv_record(buf, start + i as u64, &r),
+            Format::Jsonl => json_record(buf, start + i as u64, &r),
+        }
+    }
+    Ok(all)
 }
 
 /// The outcome's name in the output.
@@ -116,19 +231,18 @@ fn outcome(r: &Resolution<'_>) -> &'static str {
         Outcome::Resolved(_) => "resolved",
         Outcome::Ambiguous(_) => "ambiguous",
         Outcome::NotFound => "not_found",
-        _ => "unresolved",
+        _ => "conflict",
     }
 }
 
-/// The fields every format writes.
+/// The fields every format writes, borrowed from the resolution and the
+/// hierarchy.
 struct Fields<'a> {
     code: &'a str,
     name: &'a str,
     level: &'a str,
     county_code: &'a str,
     county: &'a str,
-    chain: String,
-    spans: String,
 }
 
 fn fields<'a>(r: &Resolution<'a>) -> Fields<'a> {
@@ -137,20 +251,6 @@ fn fields<'a>(r: &Resolution<'a>) -> Fields<'a> {
         .chain()
         .iter()
         .find(|u| u.level().rank() == xzqh::china::COUNTY.rank());
-    let mut chain = String::new();
-    for (i, u) in r.chain().iter().enumerate() {
-        if i > 0 {
-            chain.push('/');
-        }
-        chain.push_str(u.name());
-    }
-    let mut spans = String::new();
-    for (i, s) in r.spans().iter().enumerate() {
-        if i > 0 {
-            spans.push(' ');
-        }
-        let _ = write!(spans, "{}-{}:{}", s.range.start, s.range.end, s.unit.code());
-    }
     Fields {
         code: unit.map_or("", |u| u.code()),
         name: unit.map_or("", |u| u.name()),
@@ -160,56 +260,175 @@ fn fields<'a>(r: &Resolution<'a>) -> Fields<'a> {
         }),
         county_code: county.map_or("", |u| u.code()),
         county: county.map_or("", |u| u.name()),
-        chain,
-        spans,
     }
+}
+
+/// Writes the chain's names joined by `/` through `put`.
+fn chain(r: &Resolution<'_>, buf: &mut Vec<u8>, put: fn(&mut Vec<u8>, &str)) {
+    for (i, u) in r.chain().iter().enumerate() {
+        if i > 0 {
+            buf.push(b'/');
+        }
+        put(buf, u.name());
+    }
+}
+
+/// The spans as `start-end:code` (byte offsets), separated by spaces.
+fn spans(r: &Resolution<'_>, buf: &mut Vec<u8>) {
+    let mut num = itoa::Buffer::new();
+    for (i, s) in r.spans().iter().enumerate() {
+        if i > 0 {
+            buf.push(b' ');
+        }
+        buf.extend_from_slice(num.format(s.range.start).as_bytes());
+        buf.push(b'-');
+        buf.extend_from_slice(num.format(s.range.end).as_bytes());
+        buf.push(b':');
+        buf.extend_from_slice(s.unit.code().as_bytes());
+    }
+}
+
+/// Whether a CSV field must be quoted. A fold without an early exit, so
+/// that the compiler checks many bytes at once: fields are short and
+/// almost never need quotes.
+fn needs_quotes(s: &str) -> bool {
+    s.bytes()
+        .fold(false, |q, b| q | matches!(b, b',' | b'"' | b'\n' | b'\r'))
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
-fn csv_field(buf: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        buf.push('"');
-        buf.push_str(&s.replace('"', "\"\""));
-        buf.push('"');
+fn csv_field(buf: &mut Vec<u8>, s: &str) {
+    if needs_quotes(s) {
+        buf.push(b'"');
+        for part in s.split_inclusive('"') {
+            buf.extend_from_slice(part.as_bytes());
+            if part.ends_with('"') {
+                buf.push(b'"');
+            }
+        }
+        buf.push(b'"');
     } else {
-        buf.push_str(s);
+        buf.extend_from_slice(s.as_bytes());
     }
 }
 
-fn csv_record(buf: &mut String, line: u64, r: &Resolution<'_>) {
+/// Writes without quoting: the names of a chain never hold a quote, but a
+/// comma in one quotes the whole chain field (see [`csv_record`]).
+fn raw(buf: &mut Vec<u8>, s: &str) {
+    buf.extend_from_slice(s.as_bytes());
+}
+
+fn csv_record(buf: &mut Vec<u8>, line: u64, r: &Resolution<'_>) {
     let f = fields(r);
-    let _ = write!(buf, "{line},{},", outcome(r));
-    for field in [
-        f.code,
-        f.name,
-        f.level,
-        f.county_code,
-        f.county,
-        &f.chain,
-        &f.spans,
-        r.remainder(),
-    ] {
+    buf.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+    buf.push(b',');
+    buf.extend_from_slice(outcome(r).as_bytes());
+    for field in [f.code, f.name, f.level, f.county_code, f.county] {
+        buf.push(b',');
         csv_field(buf, field);
-        buf.push(',');
     }
+    buf.push(b',');
+    if r.chain().iter().any(|u| needs_quotes(u.name())) {
+        let mut names = Vec::new();
+        chain(r, &mut names, raw);
+        csv_field(buf, &String::from_utf8_lossy(&names));
+    } else {
+        chain(r, buf, raw);
+    }
+    buf.push(b',');
+    spans(r, buf);
+    buf.push(b',');
+    csv_field(buf, r.remainder());
+    buf.push(b',');
     csv_field(buf, r.text());
-    buf.push('\n');
+    buf.push(b'\n');
 }
 
-fn json_record(buf: &mut String, line: u64, r: &Resolution<'_>) {
+fn json_record(buf: &mut Vec<u8>, line: u64, r: &Resolution<'_>) {
     let f = fields(r);
-    let _ = writeln!(
-        buf,
-        "{{\"line\":{line},\"outcome\":\"{}\",\"code\":{},\"name\":{},\"level\":{},\"county_code\":{},\"county\":{},\"chain\":{},\"spans\":{},\"remainder\":{},\"text\":{}}}",
-        outcome(r),
-        json_str(f.code),
-        json_str(f.name),
-        json_str(f.level),
-        json_str(f.county_code),
-        json_str(f.county),
-        json_str(&f.chain),
-        json_str(&f.spans),
-        json_str(r.remainder()),
-        json_str(r.text()),
-    );
+    buf.extend_from_slice(b"{\"line\":");
+    buf.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+    buf.extend_from_slice(b",\"outcome\":\"");
+    buf.extend_from_slice(outcome(r).as_bytes());
+    buf.push(b'"');
+    for (key, value) in [
+        ("code", f.code),
+        ("name", f.name),
+        ("level", f.level),
+        ("county_code", f.county_code),
+        ("county", f.county),
+    ] {
+        buf.extend_from_slice(b",\"");
+        buf.extend_from_slice(key.as_bytes());
+        buf.extend_from_slice(b"\":");
+        json_into(buf, value);
+    }
+    buf.extend_from_slice(b",\"chain\":\"");
+    chain(r, buf, json_body);
+    buf.extend_from_slice(b"\",\"spans\":\"");
+    spans(r, buf);
+    buf.extend_from_slice(b"\",\"remainder\":");
+    json_into(buf, r.remainder());
+    buf.extend_from_slice(b",\"text\":");
+    json_into(buf, r.text());
+    buf.extend_from_slice(b"}\n");
+}
+
+/// A JSON string's body (no quotes).
+fn json_body(buf: &mut Vec<u8>, s: &str) {
+    let mut quoted = Vec::with_capacity(s.len() + 2);
+    json_into(&mut quoted, s);
+    buf.extend_from_slice(&quoted[1..quoted.len() - 1]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(input: &str, block: usize, max_line: usize) -> io::Result<Vec<String>> {
+        let mut b = Blocks::new(Box::new(io::Cursor::new(input.to_owned())), block, max_line);
+        let mut out = Vec::new();
+        let mut buf = Vec::new();
+        loop {
+            b.fill(&mut buf)?;
+            if buf.is_empty() {
+                return Ok(out);
+            }
+            out.push(String::from_utf8(buf.clone()).expect("the input is UTF-8"));
+        }
+    }
+
+    #[test]
+    fn blocks_hold_whole_lines_and_lose_nothing() {
+        let input = "ab\ncd\r\nefghijk\n\nl";
+        for size in 1..=input.len() + 1 {
+            let got = blocks(input, size, 100).expect("no line is too long");
+            assert_eq!(got.concat(), input, "block size {size}");
+            for b in &got[..got.len() - 1] {
+                assert!(b.ends_with('\n'), "block size {size}: {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_an_error() {
+        let e = blocks("0123456789abcdef\nx\n", 4, 8).unwrap_err();
+        assert_eq!(e.to_string(), "a line is longer than 8 bytes");
+        assert!(blocks("0123456\nx\n", 4, 8).is_ok());
+    }
+
+    #[test]
+    fn runs_cut_at_line_breaks_and_count_their_lines() {
+        let block = b"a\nbb\nccc\ndddd\ne";
+        for n in 1..=8 {
+            let runs = split(block, n);
+            assert!(runs.len() <= n);
+            assert_eq!(runs.concat(), block);
+            for r in &runs[..runs.len() - 1] {
+                assert!(r.ends_with(b"\n"));
+            }
+            assert_eq!(runs.iter().map(|r| lines_in(r)).sum::<u64>(), 5);
+        }
+        assert!(split(b"", 3).is_empty());
+    }
 }

@@ -5,6 +5,10 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn xzqh(args: &[&str], stdin: &str) -> Output {
+    xzqh_bytes(args, stdin.as_bytes())
+}
+
+fn xzqh_bytes(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xzqh"))
         .args(args)
         .stdin(Stdio::piped())
@@ -16,7 +20,7 @@ fn xzqh(args: &[&str], stdin: &str) -> Output {
         .stdin
         .take()
         .expect("a pipe")
-        .write_all(stdin.as_bytes())
+        .write_all(stdin)
         .expect("write stdin");
     child.wait_with_output().expect("the binary ends")
 }
@@ -73,6 +77,37 @@ fn many_lines_keep_their_order_across_threads() {
         assert!(l.starts_with(&format!("{},", i + 1)), "{l}");
         assert!(l.ends_with(&format!("{}{i}号", cities[i % 4])), "{l}");
     }
+}
+
+#[test]
+fn two_addresses_in_one_text_are_a_conflict() {
+    let out = xzqh(
+        &["resolve"],
+        "广东省深圳市宝安区西乡街道 寄 浙江省杭州市余杭区\n",
+    );
+    let lines: Vec<&str> = text(&out.stdout).lines().collect();
+    assert!(lines[1].starts_with("1,conflict,,"), "{}", lines[1]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn crlf_lines_a_last_line_without_break_and_bad_utf8() {
+    let out = xzqh(&["resolve"], "北京朝阳区\r\n深圳南山区");
+    let lines: Vec<&str> = text(&out.stdout).lines().skip(1).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with("1,resolved,110105,"));
+    assert!(
+        lines[0].ends_with(",北京朝阳区"),
+        "the \\r is not part of the text"
+    );
+    assert!(lines[1].starts_with("2,resolved,440305,"));
+    assert_eq!(out.status.code(), Some(0));
+
+    let mut input = "北京朝阳区\n深圳\n".as_bytes().to_vec();
+    input.extend_from_slice(b"\xff\xfe\n");
+    let out = xzqh_bytes(&["resolve", "--threads", "1"], &input);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(text(&out.stderr).trim(), "xzqh: line 3: not valid UTF-8");
 }
 
 #[test]
