@@ -35,111 +35,9 @@ use std::time::Instant;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
-use xzqh::china::{COUNTY, PREFECTURAL, PROVINCIAL, TOWNSHIP, short_forms};
+use xzqh::china::{TOWNSHIP, short_forms};
 use xzqh::{Hierarchy, Unit, UnitId};
-
-/// splitmix64.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) % n as u64) as usize
-    }
-}
-
-const STREETS: [&str; 6] = [
-    "科技园路12号",
-    "人民路88号3栋201室",
-    "建设大道5号",
-    "幸福小区7栋",
-    "",
-    "解放路101号",
-];
-
-fn short(u: Unit<'_>) -> String {
-    short_forms(u.name())
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| u.name().to_owned())
-}
-
-/// A township written in form `form` (0..6), then street text.
-fn address(t: Unit<'_>, form: usize, street: &str) -> String {
-    let mut chain: Vec<Unit<'_>> = t.ancestors().filter(|a| a.parent().is_some()).collect();
-    chain.reverse();
-    chain.push(t);
-    let mut s = String::new();
-    for u in &chain {
-        let l = u.level();
-        let part = match form {
-            0 => u.name().to_owned(),
-            1 if l == PROVINCIAL => continue,
-            1 => u.name().to_owned(),
-            2 if l == PROVINCIAL => continue,
-            2 if l == PREFECTURAL => short(*u),
-            3 if l == PROVINCIAL || l == PREFECTURAL => short(*u),
-            4 if l < COUNTY => continue,
-            5 if l < COUNTY => continue,
-            5 if l == COUNTY => short(*u),
-            _ => u.name().to_owned(),
-        };
-        s.push_str(&part);
-    }
-    s.push_str(street);
-    s
-}
-
-fn addresses(h: &Hierarchy, n: usize) -> Vec<String> {
-    let towns: Vec<Unit<'_>> = h.units().filter(|u| u.level() == TOWNSHIP).collect();
-    let mut rng = Rng(7);
-    (0..n)
-        .map(|i| {
-            let t = towns[rng.below(towns.len())];
-            address(t, i % 6, STREETS[rng.below(STREETS.len())])
-        })
-        .collect()
-}
-
-const COMPOUNDS: [&str; 6] = [
-    "阳光花园",
-    "华润城",
-    "万科城市花园",
-    "碧桂园",
-    "幸福家园",
-    "金地名郡",
-];
-const NAMES: [&str; 6] = ["张伟", "王芳", "李娜", "赵敏强", "陈静", "刘洋"];
-
-/// Delivery-style texts: a township in one of the six forms, then a road,
-/// a compound, building and room, a name and a phone number.
-fn delivery(h: &Hierarchy, n: usize) -> Vec<String> {
-    let towns: Vec<Unit<'_>> = h.units().filter(|u| u.level() == TOWNSHIP).collect();
-    let mut rng = Rng(11);
-    (0..n)
-        .map(|i| {
-            let t = towns[rng.below(towns.len())];
-            let road = STREETS[rng.below(4)];
-            let mut s = address(t, i % 6, road);
-            s.push_str(COMPOUNDS[rng.below(COMPOUNDS.len())]);
-            s.push_str(&format!(
-                "{}栋{}室 ",
-                1 + rng.below(30),
-                101 + rng.below(2800)
-            ));
-            s.push_str(NAMES[rng.below(NAMES.len())]);
-            s.push_str(&format!(
-                " 1{}{:09}",
-                3 + rng.below(7),
-                rng.below(1_000_000_000)
-            ));
-            s
-        })
-        .collect()
-}
+use xzqh_benches::address_texts::{SplitMix, addresses, delivery};
 
 /// The best simple alternative: every name and short form in one
 /// Aho-Corasick automaton (leftmost-longest), then the matched unit with
@@ -209,7 +107,7 @@ fn repeated(unit: &str, bytes: usize) -> String {
 /// Random unit names (any level to township) back to back, to `bytes`.
 fn random_names(h: &Hierarchy, bytes: usize) -> String {
     let units: Vec<Unit<'_>> = h.units().skip(1).collect();
-    let mut rng = Rng(5);
+    let mut rng = SplitMix(5);
     let mut s = String::with_capacity(bytes + 64);
     while s.len() < bytes {
         s.push_str(units[rng.below(units.len())].name());

@@ -9,6 +9,8 @@
 //! in an afternoon), `peer:<crate>` (an existing crate doing the same job)
 //! and `extra:<label>` (anything else, shown as a note).
 
+pub mod address_texts;
+
 #[path = "../../tests/suite/common/sample.rs"]
 mod sample;
 

@@ -54,7 +54,7 @@ impl<'h> AddressResolver<'h> {
     where
         'h: 't,
     {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(6);
         while n != NONE {
             let x = &nodes[n as usize];
             let range = x.start as usize..x.end as usize;
@@ -213,38 +213,52 @@ impl<'h> AddressResolver<'h> {
         let unit = nodes[n as usize].unit;
         // The reading's spans, and whether each reads its words as a full
         // name: a name written in full that the reading takes as another
-        // unit's short form is not read as written.
-        let mut read: Vec<(u32, u32, bool)> = Vec::new();
+        // unit's short form is not read as written. (On the stack: a
+        // reading has a node per level at most, and few hierarchies have
+        // more than eight.)
+        let mut stack = [(0u32, 0u32, false); 8];
+        let mut heap: Vec<(u32, u32, bool)> = Vec::new();
+        let mut len = 0;
         let mut k = n;
         while k != NONE {
             let x = &nodes[k as usize];
-            read.push((x.start, x.end, matches!(x.via, Via::Full | Via::Generic)));
+            let span = (x.start, x.end, matches!(x.via, Via::Full | Via::Generic));
+            if len < stack.len() {
+                stack[len] = span;
+            } else {
+                if heap.is_empty() {
+                    heap.extend_from_slice(&stack);
+                }
+                heap.push(span);
+            }
+            len += 1;
             k = x.prev;
         }
+        let read: &[(u32, u32, bool)] = if heap.is_empty() {
+            &stack[..len]
+        } else {
+            &heap
+        };
         let related = |u: u32| {
             (u <= unit && unit < h.end[u as usize]) || (unit < u && u < h.end[unit as usize])
         };
-        let contradicted: Vec<&Explicit> = explicit
-            .iter()
-            .filter(|x| {
-                // Read otherwise: its words lie in the reading's spans (阳新县
-                // in 信阳新县), unless the reading takes exactly those words
-                // as a short form (南山区 as 南山区街道's).
-                let exact = read.iter().find(|&&(a, b, _)| a == x.start && b == x.end);
-                match exact {
-                    Some(&(_, _, full)) => !full,
-                    None => !covered_by(&read, x.start, x.end),
-                }
-            })
-            .filter(|x| {
-                // Not when any unit the words name, in any form, is on the
-                // reading's line (永兴 after 京山市永兴街道 is that 永兴街道's
-                // short form, though also a township's full name elsewhere).
-                let (a, b) = self.split(&x.pat);
-                !a.iter().chain(b).any(|e| related(e.unit))
-                    && a.iter().chain(b).any(|e| self.written(e, unit))
-            })
-            .collect();
+        let contradicts = |x: &&Explicit| {
+            // Read otherwise: its words lie in the reading's spans (阳新县
+            // in 信阳新县), unless the reading takes exactly those words
+            // as a short form (南山区 as 南山区街道's).
+            let exact = read.iter().find(|&&(a, b, _)| a == x.start && b == x.end);
+            let read_otherwise = match exact {
+                Some(&(_, _, full)) => !full,
+                None => !covered_by(read, x.start, x.end),
+            };
+            // Not when any unit the words name, in any form, is on the
+            // reading's line (永兴 after 京山市永兴街道 is that 永兴街道's
+            // short form, though also a township's full name elsewhere).
+            let (a, b) = self.split(&x.pat);
+            read_otherwise
+                && !a.iter().chain(b).any(|e| related(e.unit))
+                && a.iter().chain(b).any(|e| self.written(e, unit))
+        };
         let plain = |this: &Self| Resolution {
             text,
             outcome: Outcome::Resolved(this.unit(unit)),
@@ -254,9 +268,10 @@ impl<'h> AddressResolver<'h> {
             secondary: Vec::new(),
             read: text.len(),
         };
-        if contradicted.is_empty() {
+        if !explicit.iter().any(|x| contradicts(&x)) {
             return plain(self);
         }
+        let contradicted: Vec<&Explicit> = explicit.iter().filter(contradicts).collect();
         // The best reading through each span written in full (one pass
         // over the readings: each one's chain, at most the depth).
         let mut through: std::collections::HashMap<(u32, u32), u32> =
