@@ -23,6 +23,16 @@ fn covered_by(spans: &[(u32, u32, bool)], start: u32, end: u32) -> bool {
     at >= end
 }
 
+/// Whether `a` governs `b`, or a unit above it, by a secondary relation
+/// (the Corps an XPCC city, or a township of one), and is not above it in
+/// the tree.
+fn co_governs(h: &crate::Hierarchy, a: u32, b: u32) -> bool {
+    !(a <= b && b < h.end[a as usize])
+        && h.secondary_from(a)
+            .iter()
+            .any(|s| s.to <= b && b < h.end[s.to as usize])
+}
+
 /// The best node, and whether the reading of another unit scores as well.
 fn best(nodes: &[Node]) -> Option<(Score, u32, bool)> {
     let mut best: Option<(Score, u32)> = None;
@@ -240,7 +250,9 @@ impl<'h> AddressResolver<'h> {
             &heap
         };
         let related = |u: u32| {
-            (u <= unit && unit < h.end[u as usize]) || (unit < u && u < h.end[unit as usize])
+            (u <= unit && unit < h.end[u as usize])
+                || (unit < u && u < h.end[unit as usize])
+                || co_governs(h, u, unit)
         };
         let contradicts = |x: &&Explicit| {
             // Read otherwise: its words lie in the reading's spans (阳新县
@@ -328,6 +340,15 @@ impl<'h> AddressResolver<'h> {
         if others.is_empty() {
             return plain(self);
         }
+        // A unit that governs another by a secondary relation, beside it in
+        // the text (新疆生产建设兵团第八师石河子市: the Corps and a city it
+        // co-administers): one address, the unit governed with the
+        // governing one's reading as a secondary one.
+        if let [(other, k)] = &others[..]
+            && co_governs(h, unit, other.unit.id)
+        {
+            return self.beside(text, nodes, n, other, *k);
+        }
         // A township filed under a functional zone, beside the county
         // written in the zone's prefecture: the county is the answer.
         let zone = self
@@ -339,19 +360,7 @@ impl<'h> AddressResolver<'h> {
             && county.unit.parent() == zone.parent()
             && county.unit.level() == zone.level()
         {
-            let (chain, end) = match *k {
-                Some(k) => (self.chain(nodes, k), nodes[k as usize].end),
-                None => (self.path(county.unit.id), 0),
-            };
-            return Resolution {
-                text,
-                outcome: Outcome::Resolved(county.unit),
-                chain,
-                spans: county.spans.clone(),
-                rest: rest_from(text, nodes[n as usize].end.max(end)),
-                secondary: vec![self.candidate(text, nodes, n)],
-                read: text.len(),
-            };
+            return self.beside(text, nodes, n, county, *k);
         }
         // The same the other way round: the best reading is the county
         // written, the name left out a township of the zone beside it.
@@ -381,6 +390,38 @@ impl<'h> AddressResolver<'h> {
             spans,
             rest: rest_from(text, end),
             secondary: Vec::new(),
+            read: text.len(),
+        }
+    }
+
+    /// The resolution to `other`, a name the best reading (ending at node
+    /// `n`) leaves out, through its best reading (ending at node `k`, if
+    /// any), with the best reading as a secondary one.
+    fn beside<'t>(
+        &self,
+        text: &'t str,
+        nodes: &[Node],
+        n: u32,
+        other: &Candidate<'t>,
+        k: Option<u32>,
+    ) -> Resolution<'t>
+    where
+        'h: 't,
+    {
+        let (chain, end) = match k {
+            Some(k) => (self.chain(nodes, k), nodes[k as usize].end),
+            None => (
+                self.path(other.unit.id),
+                other.spans.last().map_or(0, |s| s.range.end as u32),
+            ),
+        };
+        Resolution {
+            text,
+            outcome: Outcome::Resolved(other.unit),
+            chain,
+            spans: other.spans.clone(),
+            rest: rest_from(text, nodes[n as usize].end.max(end)),
+            secondary: vec![self.candidate(text, nodes, n)],
             read: text.len(),
         }
     }

@@ -11,7 +11,7 @@ use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 use crate::address::resolver::AddressResolver;
 use crate::address::types::{AddressError, OldName};
-use crate::model::hierarchy::Hierarchy;
+use crate::model::hierarchy::{Hierarchy, NONE, UnitId};
 use crate::model::index::{HashIndex, StrTable};
 use crate::model::profile::{FormStrength, ShortForm};
 
@@ -479,23 +479,62 @@ impl Records {
             let is_deep = kind.level().rank() >= deep_rank;
             let name = h.name_str(id);
             let entry = |via| Entry::new(id, h.end[id as usize], via, NO_OLD);
-            r.push([name, ""], entry(Via::Full), is_deep);
-            forms.clear();
-            profile.short_forms(name, kind, &mut forms);
-            for f in &forms {
-                let via = match f.strength {
-                    FormStrength::Tail => Via::Tail,
-                    FormStrength::Major => Via::Major,
-                    FormStrength::Minor => Via::Minor,
-                };
-                r.push([f.stem, f.tail], entry(via), is_deep);
+            // A name that repeats its parent's in front (济源市沁园街道,
+            // 唐山市汉沽管理区) is written without it too, and the parent
+            // before it as the writer likes (济源沁园街道), when what is
+            // left is a name of its own: one the profile writes a short
+            // form of (沁园街道: 沁园), not a kind word (芒市镇: 镇) nor an
+            // everyday one (敦化市林业局: 林业局).
+            let parent = h.parent[id as usize];
+            let own = (parent != NONE && parent != 0)
+                .then(|| name.strip_prefix(h.name_str(parent)))
+                .flatten()
+                .filter(|rest| {
+                    forms.clear();
+                    profile.short_forms(rest, kind, &mut forms);
+                    forms.iter().any(|f| f.stem.chars().nth(1).is_some())
+                });
+            for name in std::iter::once(name).chain(own) {
+                r.push([name, ""], entry(Via::Full), is_deep);
+                forms.clear();
+                profile.short_forms(name, kind, &mut forms);
+                for f in &forms {
+                    let via = match f.strength {
+                        FormStrength::Tail => Via::Tail,
+                        FormStrength::Major => Via::Major,
+                        FormStrength::Minor => Via::Minor,
+                    };
+                    r.push([f.stem, f.tail], entry(via), is_deep);
+                }
             }
         }
         for (i, o) in old.iter().enumerate() {
             let name = o.name.trim();
-            for &u in &o.units {
+            // A unit split in several that one of them carries the name of
+            // on (水城县 → 水城区, with a part to 钟山区; 达县 → 达川区 and
+            // 通川区): the name reads first as the one whose name begins
+            // like it most, as a weaker old form as the others.
+            let alike = |u: &UnitId| {
+                name.chars()
+                    .zip(h.name_str(u.get()).chars())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            };
+            let most = o.units.iter().map(alike).max().unwrap_or(0);
+            let named: Vec<bool> = o
+                .units
+                .iter()
+                .map(|u| most > 0 && alike(u) == most)
+                .collect();
+            let some = named.iter().any(|&n| n) && !named.iter().all(|&n| n);
+            for (&u, &is_namesake) in o.units.iter().zip(&named) {
                 let entry = |via| Entry::new(u.get(), h.end[u.index()], via, i as u32);
-                r.push([name, ""], entry(Via::OldFull), false);
+                let full = if some && !is_namesake {
+                    Via::OldShort
+                } else {
+                    Via::OldFull
+                };
+                r.push([name, ""], entry(full), false);
                 forms.clear();
                 profile.short_forms(name, h.kind_def(u.get()), &mut forms);
                 for f in &forms {
