@@ -256,12 +256,19 @@ impl<'h> AddressResolver<'h> {
         };
         let contradicts = |x: &&Explicit| {
             // Read otherwise: its words lie in the reading's spans (阳新县
-            // in 信阳新县), unless the reading takes exactly those words
-            // as a short form (南山区 as 南山区街道's).
+            // in 信阳新县) or share characters with a name the reading reads
+            // in full (县开发区 in 滑县开发区银杏大街街道: the text cannot write
+            // both), unless the reading takes exactly those words as a
+            // short form (南山区 as 南山区街道's).
             let exact = read.iter().find(|&&(a, b, _)| a == x.start && b == x.end);
             let read_otherwise = match exact {
                 Some(&(_, _, full)) => !full,
-                None => !covered_by(read, x.start, x.end),
+                None => {
+                    !covered_by(read, x.start, x.end)
+                        && !read
+                            .iter()
+                            .any(|&(a, b, full)| full && a < x.end && x.start < b)
+                }
             };
             // Not when any unit the words name, in any form, is on the
             // reading's line (永兴 after 京山市永兴街道 is that 永兴街道's
@@ -304,10 +311,16 @@ impl<'h> AddressResolver<'h> {
             match through.get(&(x.start, x.end)) {
                 Some(&k) => others.push((self.candidate(text, nodes, k), Some(k))),
                 None => {
-                    let (full, _) = self.split(&x.pat);
+                    let (full, rest) = self.split(&x.pat);
                     let range = x.start as usize..x.end as usize;
-                    let (_, rest) = self.split(&x.pat);
-                    for e in full.iter().chain(rest).filter(|e| self.written(e, unit)) {
+                    // Of the units the name denotes, those nearest the
+                    // answer (海北镇 after 唐山市曹妃甸区: Tangshan's, in a zone
+                    // beside 曹妃甸区, not Heilongjiang's): the writer named
+                    // the units above.
+                    let near = |e: &Entry| h.depth[h.lca_raw(e.unit, unit) as usize];
+                    let written = || full.iter().chain(rest).filter(|e| self.written(e, unit));
+                    let nearest = written().map(near).max().unwrap_or(0);
+                    for e in written().filter(|e| near(e) == nearest) {
                         let c = Candidate {
                             unit: self.unit(e.unit),
                             chars: x.chars as usize,
