@@ -151,8 +151,43 @@ impl<'h> AddressResolver<'h> {
                 read: text.len(),
             },
             Some((_, n, false)) => self.resolved(text, nodes, n, explicit),
-            Some((best, _, true)) => self.ambiguous(text, nodes, best),
+            Some((best, _, true)) => self
+                .beside_all(text, nodes, best, explicit)
+                .unwrap_or_else(|| self.ambiguous(text, nodes, best)),
         }
+    }
+
+    /// A tie of readings that all leave out one unit written in full
+    /// beside their zone (垦利区 before 经济开发区直属乡镇, a name two zones
+    /// of 东营 use): that unit, with every tied reading as a secondary one.
+    fn beside_all<'t>(
+        &self,
+        text: &'t str,
+        nodes: &[Node],
+        best: Score,
+        explicit: &[Explicit],
+    ) -> Option<Resolution<'t>>
+    where
+        'h: 't,
+    {
+        let mut tied: Vec<u32> = (0..nodes.len() as u32)
+            .filter(|&k| nodes[k as usize].score == best && !nodes[k as usize].generic_alone())
+            .collect();
+        tied.sort_unstable_by_key(|&k| (nodes[k as usize].unit, k));
+        tied.dedup_by_key(|k| nodes[*k as usize].unit);
+        let mut out: Option<Resolution<'t>> = None;
+        for k in tied {
+            let r = self.resolved(text, nodes, k, explicit);
+            match (&mut out, r.outcome()) {
+                (_, Outcome::Resolved(_)) if r.secondary.is_empty() => return None,
+                (None, Outcome::Resolved(_)) => out = Some(r),
+                (Some(o), Outcome::Resolved(u)) if o.unit() == Some(*u) => {
+                    o.secondary.extend(r.secondary);
+                }
+                _ => return None,
+            }
+        }
+        out
     }
 
     /// Whether entry `e` counts as written in full against an answer
@@ -369,7 +404,6 @@ impl<'h> AddressResolver<'h> {
             .into_iter()
             .find(|u| u.kind().role() == Role::Functional);
         if let (Some(zone), [(county, k)]) = (zone, &others[..])
-            && zone.id != unit
             && county.unit.parent() == zone.parent()
             && county.unit.level() == zone.level()
         {
