@@ -11,6 +11,9 @@ use crate::model::hierarchy::NONE;
 use crate::model::schema::Role;
 use crate::model::unit::Unit;
 
+/// The most tied readings [`AddressResolver::beside_all`] checks.
+const MAX_BESIDE: usize = 8;
+
 /// Whether every byte of `start..end` lies in one of the `spans`
 /// (disjoint, in reverse text order).
 fn covered_by(spans: &[(u32, u32, bool)], start: u32, end: u32) -> bool {
@@ -175,6 +178,11 @@ impl<'h> AddressResolver<'h> {
             .collect();
         tied.sort_unstable_by_key(|&k| (nodes[k as usize].unit, k));
         tied.dedup_by_key(|k| nodes[*k as usize].unit);
+        // Each one is checked against the names written: a few, not the
+        // hundreds a text of one repeated name ties (城关镇 ×88).
+        if tied.len() > MAX_BESIDE {
+            return None;
+        }
         let mut out: Option<Resolution<'t>> = None;
         for k in tied {
             let r = self.resolved(text, nodes, k, explicit);
