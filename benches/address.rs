@@ -38,44 +38,7 @@ use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterio
 use xzqh::china::{TOWNSHIP, short_forms};
 use xzqh::{Hierarchy, Unit, UnitId};
 
-use xzqh_benches::address_set::{STREETS, Splitmix as Rng, address, addresses};
-
-const COMPOUNDS: [&str; 6] = [
-    "阳光花园",
-    "华润城",
-    "万科城市花园",
-    "碧桂园",
-    "幸福家园",
-    "金地名郡",
-];
-const NAMES: [&str; 6] = ["张伟", "王芳", "李娜", "赵敏强", "陈静", "刘洋"];
-
-/// Delivery-style texts: a township in one of the six forms, then a road,
-/// a compound, building and room, a name and a phone number.
-fn delivery(h: &Hierarchy, n: usize) -> Vec<String> {
-    let towns: Vec<Unit<'_>> = h.units().filter(|u| u.level() == TOWNSHIP).collect();
-    let mut rng = Rng(11);
-    (0..n)
-        .map(|i| {
-            let t = towns[rng.below(towns.len())];
-            let road = STREETS[rng.below(4)];
-            let mut s = address(t, i % 6, road);
-            s.push_str(COMPOUNDS[rng.below(COMPOUNDS.len())]);
-            s.push_str(&format!(
-                "{}栋{}室 ",
-                1 + rng.below(30),
-                101 + rng.below(2800)
-            ));
-            s.push_str(NAMES[rng.below(NAMES.len())]);
-            s.push_str(&format!(
-                " 1{}{:09}",
-                3 + rng.below(7),
-                rng.below(1_000_000_000)
-            ));
-            s
-        })
-        .collect()
-}
+use xzqh_benches::address_set::{Splitmix, addresses, delivery};
 
 /// The best simple alternative: every name and short form in one
 /// Aho-Corasick automaton (leftmost-longest), then the matched unit with
@@ -145,7 +108,7 @@ fn repeated(unit: &str, bytes: usize) -> String {
 /// Random unit names (any level to township) back to back, to `bytes`.
 fn random_names(h: &Hierarchy, bytes: usize) -> String {
     let units: Vec<Unit<'_>> = h.units().skip(1).collect();
-    let mut rng = Rng(5);
+    let mut rng = Splitmix(5);
     let mut s = String::with_capacity(bytes + 64);
     while s.len() < bytes {
         s.push_str(units[rng.below(units.len())].name());

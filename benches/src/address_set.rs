@@ -2,8 +2,10 @@
 //! embedded data, drawn at random (seeded), written in the six forms of
 //! `tests/suite/address_accuracy.rs` (广东省深圳市南山区粤海街道, 深圳市南山区…,
 //! 深圳南山区…, 广东深圳南山区…, 南山区…, 南山…) with street text after them.
-//! `benches/address.rs` times them; the `address-set` binary writes them with
-//! their labels for the CLI and Python measurements.
+//! [`delivery`] adds delivery-style texts (road, compound, room, name,
+//! phone). `benches/address.rs` and the `address_probe` example time them;
+//! the `gen-addresses` binary writes them with their labels for the CLI and
+//! Python measurements.
 
 use xzqh::china::{COUNTY, PREFECTURAL, PROVINCIAL, TOWNSHIP, short_forms};
 use xzqh::{Hierarchy, Unit};
@@ -83,6 +85,43 @@ pub fn labelled(h: &Hierarchy, n: usize) -> Vec<(String, Unit<'_>)> {
         .map(|i| {
             let t = towns[rng.below(towns.len())];
             (address(t, i % 6, STREETS[rng.below(STREETS.len())]), t)
+        })
+        .collect()
+}
+
+const COMPOUNDS: [&str; 6] = [
+    "阳光花园",
+    "华润城",
+    "万科城市花园",
+    "碧桂园",
+    "幸福家园",
+    "金地名郡",
+];
+const NAMES: [&str; 6] = ["张伟", "王芳", "李娜", "赵敏强", "陈静", "刘洋"];
+
+/// Delivery-style texts: a township in one of the six forms, then a road,
+/// a compound, building and room, a name and a phone number.
+pub fn delivery(h: &Hierarchy, n: usize) -> Vec<String> {
+    let towns: Vec<Unit<'_>> = h.units().filter(|u| u.level() == TOWNSHIP).collect();
+    let mut rng = Splitmix(11);
+    (0..n)
+        .map(|i| {
+            let t = towns[rng.below(towns.len())];
+            let road = STREETS[rng.below(4)];
+            let mut s = address(t, i % 6, road);
+            s.push_str(COMPOUNDS[rng.below(COMPOUNDS.len())]);
+            s.push_str(&format!(
+                "{}栋{}室 ",
+                1 + rng.below(30),
+                101 + rng.below(2800)
+            ));
+            s.push_str(NAMES[rng.below(NAMES.len())]);
+            s.push_str(&format!(
+                " 1{}{:09}",
+                3 + rng.below(7),
+                rng.below(1_000_000_000)
+            ));
+            s
         })
         .collect()
 }

@@ -11,6 +11,9 @@ use crate::model::hierarchy::NONE;
 use crate::model::schema::Role;
 use crate::model::unit::Unit;
 
+/// The most tied readings [`AddressResolver::beside_all`] checks.
+const MAX_BESIDE: usize = 8;
+
 /// Whether every byte of `start..end` lies in one of the `spans`
 /// (disjoint, in reverse text order).
 fn covered_by(spans: &[(u32, u32, bool)], start: u32, end: u32) -> bool {
@@ -21,6 +24,16 @@ fn covered_by(spans: &[(u32, u32, bool)], start: u32, end: u32) -> bool {
         }
     }
     at >= end
+}
+
+/// Whether `a` governs `b`, or a unit above it, by a secondary relation
+/// (the Corps an XPCC city, or a township of one), and is not above it in
+/// the tree.
+fn co_governs(h: &crate::Hierarchy, a: u32, b: u32) -> bool {
+    !(a <= b && b < h.end[a as usize])
+        && h.secondary_from(a)
+            .iter()
+            .any(|s| s.to <= b && b < h.end[s.to as usize])
 }
 
 /// The best node, and whether the reading of another unit scores as well.
@@ -54,7 +67,7 @@ impl<'h> AddressResolver<'h> {
     where
         'h: 't,
     {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(6);
         while n != NONE {
             let x = &nodes[n as usize];
             let range = x.start as usize..x.end as usize;
@@ -141,8 +154,48 @@ impl<'h> AddressResolver<'h> {
                 read: text.len(),
             },
             Some((_, n, false)) => self.resolved(text, nodes, n, explicit),
-            Some((best, _, true)) => self.ambiguous(text, nodes, best),
+            Some((best, _, true)) => self
+                .beside_all(text, nodes, best, explicit)
+                .unwrap_or_else(|| self.ambiguous(text, nodes, best)),
         }
+    }
+
+    /// A tie of readings that all leave out one unit written in full
+    /// beside their zone (垦利区 before 经济开发区直属乡镇, a name two zones
+    /// of 东营 use): that unit, with every tied reading as a secondary one.
+    fn beside_all<'t>(
+        &self,
+        text: &'t str,
+        nodes: &[Node],
+        best: Score,
+        explicit: &[Explicit],
+    ) -> Option<Resolution<'t>>
+    where
+        'h: 't,
+    {
+        let mut tied: Vec<u32> = (0..nodes.len() as u32)
+            .filter(|&k| nodes[k as usize].score == best && !nodes[k as usize].generic_alone())
+            .collect();
+        tied.sort_unstable_by_key(|&k| (nodes[k as usize].unit, k));
+        tied.dedup_by_key(|k| nodes[*k as usize].unit);
+        // Each one is checked against the names written: a few, not the
+        // hundreds a text of one repeated name ties (城关镇 ×88).
+        if tied.len() > MAX_BESIDE {
+            return None;
+        }
+        let mut out: Option<Resolution<'t>> = None;
+        for k in tied {
+            let r = self.resolved(text, nodes, k, explicit);
+            match (&mut out, r.outcome()) {
+                (_, Outcome::Resolved(_)) if r.secondary.is_empty() => return None,
+                (None, Outcome::Resolved(_)) => out = Some(r),
+                (Some(o), Outcome::Resolved(u)) if o.unit() == Some(*u) => {
+                    o.secondary.extend(r.secondary);
+                }
+                _ => return None,
+            }
+        }
+        out
     }
 
     /// Whether entry `e` counts as written in full against an answer
@@ -213,38 +266,61 @@ impl<'h> AddressResolver<'h> {
         let unit = nodes[n as usize].unit;
         // The reading's spans, and whether each reads its words as a full
         // name: a name written in full that the reading takes as another
-        // unit's short form is not read as written.
-        let mut read: Vec<(u32, u32, bool)> = Vec::new();
+        // unit's short form is not read as written. (On the stack: a
+        // reading has a node per level at most, and few hierarchies have
+        // more than eight.)
+        let mut stack = [(0u32, 0u32, false); 8];
+        let mut heap: Vec<(u32, u32, bool)> = Vec::new();
+        let mut len = 0;
         let mut k = n;
         while k != NONE {
             let x = &nodes[k as usize];
-            read.push((x.start, x.end, matches!(x.via, Via::Full | Via::Generic)));
+            let span = (x.start, x.end, matches!(x.via, Via::Full | Via::Generic));
+            if len < stack.len() {
+                stack[len] = span;
+            } else {
+                if heap.is_empty() {
+                    heap.extend_from_slice(&stack);
+                }
+                heap.push(span);
+            }
+            len += 1;
             k = x.prev;
         }
-        let related = |u: u32| {
-            (u <= unit && unit < h.end[u as usize]) || (unit < u && u < h.end[unit as usize])
+        let read: &[(u32, u32, bool)] = if heap.is_empty() {
+            &stack[..len]
+        } else {
+            &heap
         };
-        let contradicted: Vec<&Explicit> = explicit
-            .iter()
-            .filter(|x| {
-                // Read otherwise: its words lie in the reading's spans (阳新县
-                // in 信阳新县), unless the reading takes exactly those words
-                // as a short form (南山区 as 南山区街道's).
-                let exact = read.iter().find(|&&(a, b, _)| a == x.start && b == x.end);
-                match exact {
-                    Some(&(_, _, full)) => !full,
-                    None => !covered_by(&read, x.start, x.end),
+        let related = |u: u32| {
+            (u <= unit && unit < h.end[u as usize])
+                || (unit < u && u < h.end[unit as usize])
+                || co_governs(h, u, unit)
+        };
+        let contradicts = |x: &&Explicit| {
+            // Read otherwise: its words lie in the reading's spans (阳新县
+            // in 信阳新县) or share characters with a name the reading reads
+            // in full (县开发区 in 滑县开发区银杏大街街道: the text cannot write
+            // both), unless the reading takes exactly those words as a
+            // short form (南山区 as 南山区街道's).
+            let exact = read.iter().find(|&&(a, b, _)| a == x.start && b == x.end);
+            let read_otherwise = match exact {
+                Some(&(_, _, full)) => !full,
+                None => {
+                    !covered_by(read, x.start, x.end)
+                        && !read
+                            .iter()
+                            .any(|&(a, b, full)| full && a < x.end && x.start < b)
                 }
-            })
-            .filter(|x| {
-                // Not when any unit the words name, in any form, is on the
-                // reading's line (永兴 after 京山市永兴街道 is that 永兴街道's
-                // short form, though also a township's full name elsewhere).
-                let (a, b) = self.split(&x.pat);
-                !a.iter().chain(b).any(|e| related(e.unit))
-                    && a.iter().chain(b).any(|e| self.written(e, unit))
-            })
-            .collect();
+            };
+            // Not when any unit the words name, in any form, is on the
+            // reading's line (永兴 after 京山市永兴街道 is that 永兴街道's
+            // short form, though also a township's full name elsewhere).
+            let (a, b) = self.split(&x.pat);
+            read_otherwise
+                && !a.iter().chain(b).any(|e| related(e.unit))
+                && a.iter().chain(b).any(|e| self.written(e, unit))
+        };
         let plain = |this: &Self| Resolution {
             text,
             outcome: Outcome::Resolved(this.unit(unit)),
@@ -254,9 +330,10 @@ impl<'h> AddressResolver<'h> {
             secondary: Vec::new(),
             read: text.len(),
         };
-        if contradicted.is_empty() {
+        if !explicit.iter().any(|x| contradicts(&x)) {
             return plain(self);
         }
+        let contradicted: Vec<&Explicit> = explicit.iter().filter(contradicts).collect();
         // The best reading through each span written in full (one pass
         // over the readings: each one's chain, at most the depth).
         let mut through: std::collections::HashMap<(u32, u32), u32> =
@@ -277,10 +354,16 @@ impl<'h> AddressResolver<'h> {
             match through.get(&(x.start, x.end)) {
                 Some(&k) => others.push((self.candidate(text, nodes, k), Some(k))),
                 None => {
-                    let (full, _) = self.split(&x.pat);
+                    let (full, rest) = self.split(&x.pat);
                     let range = x.start as usize..x.end as usize;
-                    let (_, rest) = self.split(&x.pat);
-                    for e in full.iter().chain(rest).filter(|e| self.written(e, unit)) {
+                    // Of the units the name denotes, those nearest the
+                    // answer (海北镇 after 唐山市曹妃甸区: Tangshan's, in a zone
+                    // beside 曹妃甸区, not Heilongjiang's): the writer named
+                    // the units above.
+                    let near = |e: &Entry| h.depth[h.lca_raw(e.unit, unit) as usize];
+                    let written = || full.iter().chain(rest).filter(|e| self.written(e, unit));
+                    let nearest = written().map(near).max().unwrap_or(0);
+                    for e in written().filter(|e| near(e) == nearest) {
                         let c = Candidate {
                             unit: self.unit(e.unit),
                             chars: x.chars as usize,
@@ -313,6 +396,15 @@ impl<'h> AddressResolver<'h> {
         if others.is_empty() {
             return plain(self);
         }
+        // A unit that governs another by a secondary relation, beside it in
+        // the text (新疆生产建设兵团第八师石河子市: the Corps and a city it
+        // co-administers): one address, the unit governed with the
+        // governing one's reading as a secondary one.
+        if let [(other, k)] = &others[..]
+            && co_governs(h, unit, other.unit.id)
+        {
+            return self.beside(text, nodes, n, other, *k);
+        }
         // A township filed under a functional zone, beside the county
         // written in the zone's prefecture: the county is the answer.
         let zone = self
@@ -320,23 +412,10 @@ impl<'h> AddressResolver<'h> {
             .into_iter()
             .find(|u| u.kind().role() == Role::Functional);
         if let (Some(zone), [(county, k)]) = (zone, &others[..])
-            && zone.id != unit
             && county.unit.parent() == zone.parent()
             && county.unit.level() == zone.level()
         {
-            let (chain, end) = match *k {
-                Some(k) => (self.chain(nodes, k), nodes[k as usize].end),
-                None => (self.path(county.unit.id), 0),
-            };
-            return Resolution {
-                text,
-                outcome: Outcome::Resolved(county.unit),
-                chain,
-                spans: county.spans.clone(),
-                rest: rest_from(text, nodes[n as usize].end.max(end)),
-                secondary: vec![self.candidate(text, nodes, n)],
-                read: text.len(),
-            };
+            return self.beside(text, nodes, n, county, *k);
         }
         // The same the other way round: the best reading is the county
         // written, the name left out a township of the zone beside it.
@@ -366,6 +445,38 @@ impl<'h> AddressResolver<'h> {
             spans,
             rest: rest_from(text, end),
             secondary: Vec::new(),
+            read: text.len(),
+        }
+    }
+
+    /// The resolution to `other`, a name the best reading (ending at node
+    /// `n`) leaves out, through its best reading (ending at node `k`, if
+    /// any), with the best reading as a secondary one.
+    fn beside<'t>(
+        &self,
+        text: &'t str,
+        nodes: &[Node],
+        n: u32,
+        other: &Candidate<'t>,
+        k: Option<u32>,
+    ) -> Resolution<'t>
+    where
+        'h: 't,
+    {
+        let (chain, end) = match k {
+            Some(k) => (self.chain(nodes, k), nodes[k as usize].end),
+            None => (
+                self.path(other.unit.id),
+                other.spans.last().map_or(0, |s| s.range.end as u32),
+            ),
+        };
+        Resolution {
+            text,
+            outcome: Outcome::Resolved(other.unit),
+            chain,
+            spans: other.spans.clone(),
+            rest: rest_from(text, nodes[n as usize].end.max(end)),
+            secondary: vec![self.candidate(text, nodes, n)],
             read: text.len(),
         }
     }

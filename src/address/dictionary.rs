@@ -11,7 +11,7 @@ use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 use crate::address::resolver::AddressResolver;
 use crate::address::types::{AddressError, OldName};
-use crate::model::hierarchy::Hierarchy;
+use crate::model::hierarchy::{Hierarchy, NONE, UnitId};
 use crate::model::index::{HashIndex, StrTable};
 use crate::model::profile::{FormStrength, ShortForm};
 
@@ -251,13 +251,20 @@ pub(crate) struct Dictionary {
     /// level; China: townships), one bit each: in a text that names a unit
     /// above them, they are read only inside a unit read before.
     pub(super) scoped: Box<[u64]>,
-    /// The profile's street words (路, 街), ASCII in lower case.
-    pub(super) street: Vec<String>,
-    /// The first characters of the street words, sorted.
-    street_first: Box<[char]>,
-    /// The labels of the schema's kinds (街道, 镇): a street word where one
-    /// of them, longer, begins is no street word (湖州街道 is not 湖州街).
-    pub(super) kind_labels: Vec<String>,
+    /// The profile's street words (路, 街), ASCII in lower case, each with
+    /// the labels of the schema's kinds that are longer and start with it
+    /// (街道 for 街): where one of those begins, the word is no street
+    /// word (湖州街道 is not 湖州街).
+    /// Sorted by their first characters (first in each entry).
+    pub(super) street: Vec<(char, String, Vec<String>)>,
+    /// The first characters of the street words (in the Basic Multilingual
+    /// Plane: a word that starts past it is not read), one bit each.
+    street_first: Box<[u64]>,
+    /// Characters of the Basic Multilingual Plane the text is folded at,
+    /// one bit each: those the profile folds to another character of the
+    /// same length that names are not written with (see `keep`). The fold
+    /// is asked only for them, and for characters past that plane.
+    pub(super) folds: Box<[u64]>,
 }
 
 impl Dictionary {
@@ -269,19 +276,53 @@ impl Dictionary {
             .is_some_and(|w| w >> (unit % 64) & 1 == 1)
     }
 
-    /// Whether the text after a name, `rest`, starts with a street word.
-    pub(super) fn street_follows(&self, rest: &str) -> bool {
-        match rest.chars().next() {
-            Some(c) if self.street_first.binary_search(&c).is_ok() => {}
-            _ => return false,
-        }
-        self.street.iter().any(|w| {
-            rest.starts_with(w.as_str())
-                && !self
-                    .kind_labels
-                    .iter()
-                    .any(|k| k.len() > w.len() && rest.starts_with(k.as_str()))
-        })
+    /// Whether a street word starts at `rest`, whose first character is `c`.
+    #[inline]
+    pub(super) fn street_at(&self, c: char, rest: &str) -> bool {
+        (c as u32) < 0x1_0000
+            && self.street_first[c as usize / 64] >> (c as u32 % 64) & 1 == 1
+            && self.street_follows(rest)
+    }
+
+    /// Whether `rest` starts with a street word.
+    fn street_follows(&self, rest: &str) -> bool {
+        let Some(c) = rest.chars().next() else {
+            return false;
+        };
+        let from = self.street.partition_point(|(f, _, _)| *f < c);
+        self.street[from..]
+            .iter()
+            .take_while(|(f, _, _)| *f == c)
+            .any(|(_, w, longer)| {
+                rest.starts_with(w.as_str()) && !longer.iter().any(|k| rest.starts_with(k.as_str()))
+            })
+    }
+
+    /// The character the text is read as: the profile's fold where it
+    /// keeps the length (so that byte offsets hold) and the character is
+    /// not one names are written with (乾 in 乾安县 stays 乾, although OpenCC
+    /// folds it to 干), then ASCII in lower case.
+    #[inline]
+    pub(super) fn read_as(&self, c: char, profile: &dyn crate::Profile) -> char {
+        let n = c as usize;
+        let fold = match self.folds.get(n / 64) {
+            Some(w) => w >> (n % 64) & 1 == 1,
+            None => true,
+        };
+        let c = if fold {
+            match profile.fold(c) {
+                f if f != c
+                    && f.len_utf8() == c.len_utf8()
+                    && self.keep.binary_search(&c).is_err() =>
+                {
+                    f
+                }
+                _ => c,
+            }
+        } else {
+            c
+        };
+        c.to_ascii_lowercase()
     }
 }
 
@@ -313,22 +354,46 @@ impl Dictionary {
         keep.sort_unstable();
         let deep = (!recs.deep.is_empty()).then(|| Deep::build(&recs.buf, recs.deep));
         let profile = h.profile();
-        let street: Vec<String> = profile
-            .street_words()
-            .iter()
-            .map(|w| w.to_ascii_lowercase())
-            .filter(|w| !w.is_empty())
-            .collect();
-        let mut street_first: Vec<char> = street.iter().filter_map(|w| w.chars().next()).collect();
-        street_first.sort_unstable();
-        street_first.dedup();
-        let kind_labels = h
+        let kind_labels: Vec<String> = h
             .schema()
             .kinds()
             .iter()
             .map(|k| k.label().to_ascii_lowercase())
             .filter(|l| !l.is_empty())
             .collect();
+        let mut street: Vec<(char, String, Vec<String>)> = profile
+            .street_words()
+            .iter()
+            .map(|w| w.to_ascii_lowercase())
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let mut longer: Vec<String> = kind_labels
+                    .iter()
+                    .filter(|k| k.len() > w.len() && k.starts_with(w.as_str()))
+                    .cloned()
+                    .collect();
+                longer.sort_unstable();
+                longer.dedup();
+                (w.chars().next().unwrap_or_default(), w, longer)
+            })
+            .collect();
+        street.sort_unstable_by_key(|s| s.0);
+        let mut street_first = vec![0u64; 0x1_0000 / 64];
+        for &(c, _, _) in &street {
+            if (c as u32) < 0x1_0000 {
+                street_first[c as usize / 64] |= 1 << (c as u32 % 64);
+            }
+        }
+        // Every character of the plane is asked once, here, not per text.
+        let mut folds = vec![0u64; 0x1_0000 / 64];
+        for n in 0..0x1_0000u32 {
+            if let Some(c) = char::from_u32(n) {
+                let f = profile.fold(c);
+                if f != c && f.len_utf8() == c.len_utf8() && keep.binary_search(&c).is_err() {
+                    folds[n as usize / 64] |= 1 << (n % 64);
+                }
+            }
+        }
         Ok(Dictionary {
             ac,
             name_chars,
@@ -340,7 +405,7 @@ impl Dictionary {
             scoped,
             street,
             street_first: street_first.into_boxed_slice(),
-            kind_labels,
+            folds: folds.into_boxed_slice(),
         })
     }
 }
@@ -414,23 +479,62 @@ impl Records {
             let is_deep = kind.level().rank() >= deep_rank;
             let name = h.name_str(id);
             let entry = |via| Entry::new(id, h.end[id as usize], via, NO_OLD);
-            r.push([name, ""], entry(Via::Full), is_deep);
-            forms.clear();
-            profile.short_forms(name, kind, &mut forms);
-            for f in &forms {
-                let via = match f.strength {
-                    FormStrength::Tail => Via::Tail,
-                    FormStrength::Major => Via::Major,
-                    FormStrength::Minor => Via::Minor,
-                };
-                r.push([f.stem, f.tail], entry(via), is_deep);
+            // A name that repeats its parent's in front (济源市沁园街道,
+            // 唐山市汉沽管理区) is written without it too, and the parent
+            // before it as the writer likes (济源沁园街道), when what is
+            // left is a name of its own: one the profile writes a short
+            // form of (沁园街道: 沁园), not a kind word (芒市镇: 镇) nor an
+            // everyday one (敦化市林业局: 林业局).
+            let parent = h.parent[id as usize];
+            let own = (parent != NONE && parent != 0)
+                .then(|| name.strip_prefix(h.name_str(parent)))
+                .flatten()
+                .filter(|rest| {
+                    forms.clear();
+                    profile.short_forms(rest, kind, &mut forms);
+                    forms.iter().any(|f| f.stem.chars().nth(1).is_some())
+                });
+            for name in std::iter::once(name).chain(own) {
+                r.push([name, ""], entry(Via::Full), is_deep);
+                forms.clear();
+                profile.short_forms(name, kind, &mut forms);
+                for f in &forms {
+                    let via = match f.strength {
+                        FormStrength::Tail => Via::Tail,
+                        FormStrength::Major => Via::Major,
+                        FormStrength::Minor => Via::Minor,
+                    };
+                    r.push([f.stem, f.tail], entry(via), is_deep);
+                }
             }
         }
         for (i, o) in old.iter().enumerate() {
             let name = o.name.trim();
-            for &u in &o.units {
+            // A unit split in several that one of them carries the name of
+            // on (水城县 → 水城区, with a part to 钟山区; 达县 → 达川区 and
+            // 通川区): the name reads first as the one whose name begins
+            // like it most, as a weaker old form as the others.
+            let alike = |u: &UnitId| {
+                name.chars()
+                    .zip(h.name_str(u.get()).chars())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            };
+            let most = o.units.iter().map(alike).max().unwrap_or(0);
+            let named: Vec<bool> = o
+                .units
+                .iter()
+                .map(|u| most > 0 && alike(u) == most)
+                .collect();
+            let some = named.iter().any(|&n| n) && !named.iter().all(|&n| n);
+            for (&u, &is_namesake) in o.units.iter().zip(&named) {
                 let entry = |via| Entry::new(u.get(), h.end[u.index()], via, i as u32);
-                r.push([name, ""], entry(Via::OldFull), false);
+                let full = if some && !is_namesake {
+                    Via::OldShort
+                } else {
+                    Via::OldFull
+                };
+                r.push([name, ""], entry(full), false);
                 forms.clear();
                 profile.short_forms(name, h.kind_def(u.get()), &mut forms);
                 for f in &forms {

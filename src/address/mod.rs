@@ -60,7 +60,11 @@
 //! ([`Successions::old_names`](crate::Successions::old_names); China's:
 //! 莱芜市 for today's 济南) and any given to the
 //! [builder](AddressResolver::builder). One name may denote many units
-//! (朝阳区 ×2, 城关镇 ×88).
+//! (朝阳区 ×2, 城关镇 ×88). An old name of a unit split in several reads
+//! first as the one whose name begins most like it (水城县 as 水城区, a
+//! weaker old form of 钟山区, which took a part). A name that repeats its
+//! parent's in front (济源市沁园街道) is known without it too, when what is
+//! left has a short form of its own (沁园街道, 沁园; not 镇 of 芒市镇).
 //!
 //! **Matching.** One Aho-Corasick automaton (the `daachorse` crate's
 //! double array over characters, standard semantics, overlapping matches)
@@ -163,7 +167,13 @@
 //! name left out is a unit of the zone's level beside it (the county
 //! written, 裕华区, beside 石家庄高新区 whose 长江街道 the text names), the
 //! answer is the unit written and the zone's reading comes back as
-//! [`Resolution::secondary`].
+//! [`Resolution::secondary`]. The same when the best reading is of a unit
+//! that governs the name left out by a secondary relation and is not above
+//! it (新疆生产建设兵团…石河子市: the Corps co-administers the city): the
+//! answer is the unit governed. Of the units a name left out denotes, only
+//! those nearest the answer count (海北镇 after 唐山市曹妃甸区 is Tangshan's),
+//! and a name that shares characters with one the reading reads in full is
+//! not written (县开发区 in 滑县开发区银杏大街街道).
 //!
 //! **Deep names.** When the hierarchy has units at the profile's deep rank
 //! (China: villages), every substring (up to 24 characters) of the text

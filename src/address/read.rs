@@ -438,6 +438,7 @@ impl AddressResolver<'_> {
         let mut step = self.names.ac.find_overlapping_stepper();
         let profile = self.hierarchy().profile();
         let (mut run, mut after_sep, mut first) = (0u32, true, text.len() as u32);
+        let mut ended = 0;
         for (i, c) in text.char_indices() {
             let i = i as u32;
             let k = chars.len();
@@ -445,21 +446,19 @@ impl AddressResolver<'_> {
                 at: i,
                 lead: if after_sep { run } else { i },
             });
-            // The profile's fold (a traditional character to its
-            // simplified form), as the names were indexed; only to a
-            // character of the same length, so that byte offsets hold.
-            // Names keep the characters they are written with: 乾 in
-            // 乾安县 stays 乾, although OpenCC folds it to 干.
-            let c = match profile.fold(c) {
-                f if f != c
-                    && f.len_utf8() == c.len_utf8()
-                    && self.names.keep.binary_search(&c).is_err() =>
-                {
-                    f
+            // The matches that ended before this character: is theirs a
+            // street's name (湖州街, 北京路)?
+            if ended < hits.len() {
+                let street = self.names.street_at(c, &text[i as usize..]);
+                for m in &mut hits[ended..] {
+                    m.street = street;
                 }
-                _ => c,
-            };
-            step.consume(c.to_ascii_lowercase());
+                ended = hits.len();
+            }
+            // The profile's fold (a traditional character to its
+            // simplified form), as the names were indexed.
+            let c = self.names.read_as(c, profile);
+            step.consume(c);
             for m in step.matches() {
                 let from = m.start() as u32;
                 let mut a = k;
@@ -476,7 +475,7 @@ impl AddressResolver<'_> {
                     shadow: NONE,
                     longer: NONE,
                     dead: false,
-                    street: self.names.street_follows(&text[m.end()..]),
+                    street: false,
                     inside: false,
                 });
             }

@@ -702,8 +702,13 @@ fn delivery_addresses_per_class() {
         "class", "n", "right%", "wrong%", "other%"
     );
     let (mut n, mut right, mut wrong) = (0, 0, 0);
+    // XZQH_MISSES=all prints every miss, not four per class.
+    let shown = match std::env::var("XZQH_MISSES").as_deref() {
+        Ok("all") => usize::MAX,
+        _ => 4,
+    };
     for (class, j, misses) in &rows {
-        for m in misses.iter().take(4) {
+        for m in misses.iter().take(shown) {
             println!("  {m}");
         }
         println!(
