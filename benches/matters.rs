@@ -83,10 +83,29 @@ fn ingest(ledger: &mut Ledger<'_>, keys: &[String], calls: &[Call]) {
     }
 }
 
+/// The ingest of the first N calls alone, for callgrind: `XZQH_PROBE=N valgrind --tool=callgrind
+/// --cache-sim=yes --collect-atstart=no --toggle-collect='matters::op_*'
+/// target/release/deps/matters-<hash> --bench`, then divide the counts of
+/// `op_ingest` by the events (printed).
+#[inline(never)]
+fn op_ingest(ledger: &mut Ledger<'_>, keys: &[String], calls: &[Call]) {
+    ingest(ledger, keys, calls);
+}
+
 fn bench(c: &mut Criterion) {
     let h: &'static Hierarchy = xzqh::china_with_villages();
     let router = Router::new(h, xzqh::china::policy()).unwrap();
     let (keys, calls) = calls(h);
+    if let Some(n) = std::env::var("XZQH_PROBE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        let calls = &calls[..EVENTS.min(n)];
+        let mut ledger = Ledger::new(&router, xzqh::china::matter_rules()).unwrap();
+        op_ingest(&mut ledger, &keys, calls);
+        eprintln!("probe: {} events", calls.len());
+        return;
+    }
 
     // Memory, once.
     let mut ledger = Ledger::new(&router, xzqh::china::matter_rules()).unwrap();

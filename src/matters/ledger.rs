@@ -2,13 +2,14 @@
 
 use std::borrow::Borrow;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use crate::exchange::load::excerpt;
 use crate::matters::error::LedgerError;
 use crate::matters::escalation::{EscalationRec, Rule};
 use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
+use crate::matters::index::Index;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::{Compiled, MatterRules, RulesError};
 use crate::matters::state::{CaseRec, CaseState, MatterRec, Need, Pending, UNGRADED};
@@ -39,9 +40,9 @@ pub struct Ledger<'h> {
     /// The ledger's clock; `i64::MIN` before the first event.
     pub(crate) now: Timestamp,
     pub(crate) matters: Vec<MatterRec>,
-    pub(crate) matter_index: HashMap<Box<str>, u32>,
+    pub(crate) matter_index: Index,
     pub(crate) cases: Vec<CaseRec>,
-    pub(crate) case_index: HashMap<Box<str>, u32>,
+    pub(crate) case_index: Index,
     pub(crate) escalations: Vec<EscalationRec>,
     pub(crate) pending: BinaryHeap<Reverse<Pending>>,
     pub(crate) rollup: Rollup,
@@ -82,9 +83,9 @@ impl<'h> Ledger<'h> {
             compiled,
             now: i64::MIN,
             matters: Vec::new(),
-            matter_index: HashMap::new(),
+            matter_index: Index::default(),
             cases: Vec::new(),
-            case_index: HashMap::new(),
+            case_index: Index::default(),
             escalations: Vec::new(),
             pending: BinaryHeap::new(),
             rollup: Rollup::new(h.len()),
@@ -315,19 +316,27 @@ impl<'h> Ledger<'h> {
         self.now = t;
     }
 
+    /// The index of the case with id `case`.
+    #[inline]
+    pub(crate) fn case_id(&self, case: &str) -> Option<u32> {
+        self.case_index.get(case, |i| &self.cases[i as usize].id)
+    }
+
+    /// The index of the matter with key `key`.
+    #[inline]
+    pub(crate) fn matter_id(&self, key: &str) -> Option<u32> {
+        self.matter_index
+            .get(key, |i| &self.matters[i as usize].key)
+    }
+
     fn lookup_case(&self, case: &str) -> Result<u32, LedgerError> {
-        self.case_index
-            .get(case)
-            .copied()
-            .ok_or_else(|| LedgerError::UnknownCase {
-                case: excerpt(case),
-            })
+        self.case_id(case).ok_or_else(|| LedgerError::UnknownCase {
+            case: excerpt(case),
+        })
     }
 
     fn lookup_matter(&self, matter: &str) -> Result<u32, LedgerError> {
-        self.matter_index
-            .get(matter)
-            .copied()
+        self.matter_id(matter)
             .ok_or_else(|| LedgerError::UnknownMatter {
                 matter: excerpt(matter),
             })
@@ -348,7 +357,7 @@ impl<'h> Ledger<'h> {
 
     fn arrive_at(&mut self, a: &Arrival<'_>) -> Result<(), LedgerError> {
         let t = self.clock(a.at)?;
-        if self.case_index.contains_key(a.case) {
+        if self.case_id(a.case).is_some() {
             return Err(LedgerError::DuplicateCase {
                 case: excerpt(a.case),
             });
@@ -377,7 +386,7 @@ impl<'h> Ledger<'h> {
             None => None,
         };
         self.read(a.case, a.places)?;
-        let existing = self.matter_index.get(a.matter).copied();
+        let existing = self.matter_id(a.matter);
         if existing.is_none() && self.matters.len() >= u32::MAX as usize - 1 {
             return Err(LedgerError::Full {
                 what: "matters",
@@ -444,7 +453,7 @@ impl<'h> Ledger<'h> {
                     window_count: 0,
                     last_escalation: NONE,
                 });
-                self.matter_index.insert(a.matter.into(), mi);
+                self.matter_index.insert(a.matter, mi);
                 self.rollup
                     .add(self.h, cand, Field::Matters, c as u16, grade, 1);
                 mi
@@ -463,7 +472,7 @@ impl<'h> Ledger<'h> {
             overdue: false,
             next: NONE,
         });
-        self.case_index.insert(a.case.into(), ci);
+        self.case_index.insert(a.case, ci);
         self.rollup
             .add(self.h, place, Field::Cases, c as u16, grade, 1);
         let m = &mut self.matters[mi as usize];

@@ -88,6 +88,7 @@ mod calendar;
 mod error;
 mod escalation;
 mod event;
+mod index;
 mod ledger;
 mod query;
 mod rollup;

@@ -21,7 +21,7 @@ impl<'h> Ledger<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn matter(&self, key: &str) -> Option<Matter<'_>> {
-        let &i = self.matter_index.get(key)?;
+        let i = self.matter_id(key)?;
         Some(Matter {
             ledger: self,
             rec: &self.matters[i as usize],
@@ -75,7 +75,7 @@ impl<'h> Ledger<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn explain(&self, key: &str) -> Option<Explain<'_>> {
-        let &matter = self.matter_index.get(key)?;
+        let matter = self.matter_id(key)?;
         Some(Explain {
             ledger: self,
             matter,
@@ -153,7 +153,7 @@ impl<'h> Ledger<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn case(&self, id: &str) -> Option<CaseEntry<'_>> {
-        let &i = self.case_index.get(id)?;
+        let i = self.case_id(id)?;
         Some(CaseEntry {
             ledger: self,
             rec: &self.cases[i as usize],
@@ -204,13 +204,12 @@ impl<'h> Ledger<'h> {
     /// ```
     pub fn matter_bytes(&self) -> usize {
         let rec = std::mem::size_of::<MatterRec>();
-        let entry = std::mem::size_of::<(Box<str>, u32)>() + 1;
         self.matters.capacity() * rec
-            + self.matter_index.capacity() * entry
+            + self.matter_index.bytes()
             + self
                 .matters
                 .iter()
-                .map(|m| 2 * m.key.len() + 4 * m.places.capacity())
+                .map(|m| m.key.len() + 4 * m.places.capacity())
                 .sum::<usize>()
     }
 }
@@ -382,7 +381,10 @@ impl<'l> Matter<'l> {
     }
     /// Its escalations, in order.
     pub fn escalations(&self) -> impl ExactSizeIterator<Item = Escalation<'l>> + 'l {
-        let i = self.ledger.matter_index[&self.rec.key];
+        let i = self
+            .ledger
+            .matter_id(&self.rec.key)
+            .expect("every matter is in the index");
         self.ledger.escalations_of(i)
     }
 }

@@ -9,7 +9,7 @@
 //! the same name: hostile input fails with a [`LoadError`], never a panic.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use crate::exchange::load::{LoadError, LoadLimits};
 use crate::matters::escalation::EscalationRec;
@@ -164,23 +164,24 @@ impl<'h> Ledger<'h> {
                 rollup.add(h, c.place, Field::Overdue, c.category, c.severity, 1);
             }
         }
-        ledger.matter_index = doc
-            .matters
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.key.clone(), i as u32))
-            .collect::<HashMap<_, _>>();
-        ledger.case_index = doc
-            .cases
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.clone(), i as u32))
-            .collect::<HashMap<_, _>>();
-        if ledger.matter_index.len() != doc.matters.len() {
-            return Err(invalid("matters".into(), "two matters share a key"));
+        for (i, m) in doc.matters.iter().enumerate() {
+            let seen = ledger
+                .matter_index
+                .get(&m.key, |j| &doc.matters[j as usize].key);
+            if seen.is_some() {
+                return Err(invalid("matters".into(), "two matters share a key"));
+            }
+            ledger.matter_index.insert(&m.key, i as u32);
         }
-        if ledger.case_index.len() != doc.cases.len() {
-            return Err(invalid("cases".into(), "two cases share an id"));
+        for (i, c) in doc.cases.iter().enumerate() {
+            if ledger
+                .case_index
+                .get(&c.id, |j| &doc.cases[j as usize].id)
+                .is_some()
+            {
+                return Err(invalid("cases".into(), "two cases share an id"));
+            }
+            ledger.case_index.insert(&c.id, i as u32);
         }
         ledger.now = doc.now;
         ledger.matters = doc.matters;
