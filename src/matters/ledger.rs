@@ -12,7 +12,7 @@ use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
 use crate::matters::index::Index;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::{Compiled, MatterRules, RulesError};
-use crate::matters::state::{CaseRec, CaseState, MatterRec, Need, Pending, UNGRADED};
+use crate::matters::state::{CaseRec, CaseState, Interned, MatterRec, Need, Pending, UNGRADED};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::{CompiledPolicy, Decision, Place, RouteError, Router, read_places};
 
@@ -42,6 +42,8 @@ pub struct Ledger<'h> {
     pub(crate) matters: Vec<MatterRec>,
     pub(crate) matter_index: Index,
     pub(crate) cases: Vec<CaseRec>,
+    /// The cases' ids, end to end.
+    pub(crate) case_ids: Interned,
     pub(crate) case_index: Index,
     pub(crate) escalations: Vec<EscalationRec>,
     pub(crate) pending: BinaryHeap<Reverse<Pending>>,
@@ -85,6 +87,7 @@ impl<'h> Ledger<'h> {
             matters: Vec::new(),
             matter_index: Index::default(),
             cases: Vec::new(),
+            case_ids: Interned::default(),
             case_index: Index::default(),
             escalations: Vec::new(),
             pending: BinaryHeap::new(),
@@ -319,7 +322,8 @@ impl<'h> Ledger<'h> {
     /// The index of the case with id `case`.
     #[inline]
     pub(crate) fn case_id(&self, case: &str) -> Option<u32> {
-        self.case_index.get(case, |i| &self.cases[i as usize].id)
+        self.case_index
+            .get(case, |i| self.case_ids.get(self.cases[i as usize].id))
     }
 
     /// The index of the matter with key `key`.
@@ -366,6 +370,12 @@ impl<'h> Ledger<'h> {
             return Err(LedgerError::Full {
                 what: "cases",
                 max: u64::from(u32::MAX - 1),
+            });
+        }
+        if !self.case_ids.fits(a.case) {
+            return Err(LedgerError::Full {
+                what: "bytes of case ids",
+                max: u64::from(u32::MAX),
             });
         }
         let route_err = |source| LedgerError::Route {
@@ -459,8 +469,9 @@ impl<'h> Ledger<'h> {
                 mi
             }
         };
+        let id = self.case_ids.push(a.case).expect("checked above");
         self.cases.push(CaseRec {
-            id: a.case.into(),
+            id,
             matter: mi,
             place,
             category: c as u16,

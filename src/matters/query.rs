@@ -275,6 +275,7 @@ impl PartialEq for Ledger<'_> {
             && self.now == other.now
             && self.matters == other.matters
             && self.cases == other.cases
+            && self.case_ids == other.case_ids
             && self.escalations == other.escalations
             && self.rollup == other.rollup
             && pending(self) == pending(other)
@@ -411,7 +412,7 @@ pub struct CaseEntry<'l> {
 impl<'l> CaseEntry<'l> {
     /// The id.
     pub fn id(&self) -> &'l str {
-        &self.rec.id
+        self.ledger.case_ids.get(self.rec.id)
     }
     /// Its matter's key.
     pub fn matter(&self) -> &'l str {

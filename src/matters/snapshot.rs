@@ -16,7 +16,7 @@ use crate::matters::escalation::EscalationRec;
 use crate::matters::ledger::Ledger;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::MatterRules;
-use crate::matters::state::{CaseRec, MatterRec, Pending, UNGRADED};
+use crate::matters::state::{CaseRec, CaseState, Interned, MatterRec, Pending, UNGRADED};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::Router;
 
@@ -35,9 +35,62 @@ struct Doc {
     rules: MatterRules,
     now: i64,
     matters: Vec<MatterRec>,
-    cases: Vec<CaseRec>,
+    cases: Vec<CaseDoc>,
     escalations: Vec<EscalationRec>,
     pending: Vec<Pending>,
+}
+
+/// A case as the document holds it: its id written out.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseDoc {
+    id: String,
+    matter: u32,
+    place: u32,
+    category: u16,
+    severity: u16,
+    arrived: i64,
+    state: CaseState,
+    reopens: u32,
+    generation: u32,
+    overdue: bool,
+    next: u32,
+}
+
+impl CaseDoc {
+    fn new(c: &CaseRec, ids: &Interned) -> CaseDoc {
+        CaseDoc {
+            id: ids.get(c.id).to_owned(),
+            matter: c.matter,
+            place: c.place,
+            category: c.category,
+            severity: c.severity,
+            arrived: c.arrived,
+            state: c.state,
+            reopens: c.reopens,
+            generation: c.generation,
+            overdue: c.overdue,
+            next: c.next,
+        }
+    }
+
+    /// The record, its id interned into `ids` (the document's size, checked
+    /// against the limits, bounds their length).
+    fn rec(&self, ids: &mut Interned) -> Option<CaseRec> {
+        Some(CaseRec {
+            id: ids.push(&self.id)?,
+            matter: self.matter,
+            place: self.place,
+            category: self.category,
+            severity: self.severity,
+            arrived: self.arrived,
+            state: self.state,
+            reopens: self.reopens,
+            generation: self.generation,
+            overdue: self.overdue,
+            next: self.next,
+        })
+    }
 }
 
 fn invalid(path: String, reason: &str) -> LoadError {
@@ -75,7 +128,11 @@ impl<'h> Ledger<'h> {
             rules: self.rules.clone(),
             now: self.now,
             matters: self.matters.clone(),
-            cases: self.cases.clone(),
+            cases: self
+                .cases
+                .iter()
+                .map(|c| CaseDoc::new(c, &self.case_ids))
+                .collect(),
             escalations: self.escalations.clone(),
             pending,
         };
@@ -185,7 +242,14 @@ impl<'h> Ledger<'h> {
         }
         ledger.now = doc.now;
         ledger.matters = doc.matters;
-        ledger.cases = doc.cases;
+        let mut ids = Interned::default();
+        ledger.cases = doc
+            .cases
+            .iter()
+            .map(|c| c.rec(&mut ids))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
+        ledger.case_ids = ids;
         ledger.escalations = doc.escalations;
         ledger.pending = doc
             .pending
@@ -201,7 +265,7 @@ impl<'h> Ledger<'h> {
 fn check(
     l: &Ledger<'_>,
     matters: &[MatterRec],
-    cases: &[CaseRec],
+    cases: &[CaseDoc],
     escalations: &[EscalationRec],
     pending: &[Pending],
 ) -> Result<(), LoadError> {

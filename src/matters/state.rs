@@ -107,9 +107,10 @@ impl CaseState {
 
 /// One case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct CaseRec {
-    pub(crate) id: Box<str>,
+    /// Its id: a span of the ledger's case text, so arriving cases
+    /// allocate nothing of their own.
+    pub(crate) id: Span,
     pub(crate) matter: u32,
     /// The unit of its first place: where the roll-ups count it.
     pub(crate) place: u32,
@@ -170,4 +171,39 @@ pub(crate) struct Pending {
     /// 0 = accept, 1 = resolve.
     pub(crate) kind: u8,
     pub(crate) generation: u32,
+}
+
+/// A span `[start, end)` of an interned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+/// Ids kept end to end in one string: one allocation grows for them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Interned {
+    text: String,
+}
+
+impl Interned {
+    /// Adds `s`; `None` when the text would pass 4 GiB.
+    #[inline]
+    pub(crate) fn push(&mut self, s: &str) -> Option<Span> {
+        let start = u32::try_from(self.text.len()).ok()?;
+        let end = u32::try_from(self.text.len() + s.len()).ok()?;
+        self.text.push_str(s);
+        Some(Span { start, end })
+    }
+
+    /// The text of `span`.
+    #[inline]
+    pub(crate) fn get(&self, span: Span) -> &str {
+        &self.text[span.start as usize..span.end as usize]
+    }
+
+    /// Whether `s` fits.
+    pub(crate) fn fits(&self, s: &str) -> bool {
+        self.text.len() + s.len() <= u32::MAX as usize
+    }
 }
