@@ -83,7 +83,8 @@ fn ingest(ledger: &mut Ledger<'_>, keys: &[String], calls: &[Call]) {
     }
 }
 
-/// The ingest of the first N calls alone, for callgrind: `XZQH_PROBE=N valgrind --tool=callgrind
+/// The ingest of the last N calls alone (the ledger holding the others:
+/// the steady state), for callgrind: `XZQH_PROBE=N valgrind --tool=callgrind
 /// --cache-sim=yes --collect-atstart=no --toggle-collect='matters::op_*'
 /// target/release/deps/matters-<hash> --bench`, then divide the counts of
 /// `op_ingest` by the events (printed).
@@ -100,10 +101,12 @@ fn bench(c: &mut Criterion) {
         .ok()
         .and_then(|n| n.parse().ok())
     {
-        let calls = &calls[..EVENTS.min(n)];
+        // The last n calls, into a ledger that took the others first.
+        let (before, probed) = calls.split_at(EVENTS - EVENTS.min(n));
         let mut ledger = Ledger::new(&router, xzqh::china::matter_rules()).unwrap();
-        op_ingest(&mut ledger, &keys, calls);
-        eprintln!("probe: {} events", calls.len());
+        ingest(&mut ledger, &keys, before);
+        op_ingest(&mut ledger, &keys, probed);
+        eprintln!("probe: {} events after {}", probed.len(), before.len());
         return;
     }
 

@@ -414,9 +414,28 @@ impl<'h> Ledger<'h> {
             }
             None => (self.scratch.places[0], Need::ANY, 0),
         };
-        for &p in &self.scratch.places {
-            if !self.h.contains_raw(start, p) {
-                start = self.h.lca_raw(start, p);
+        match (self.compiled.spread, existing) {
+            // With a window, the start is the LCA of the places seen within
+            // it: of the least and greatest ids among them and the new ones.
+            (Some(w), Some(m)) => {
+                let cut = t.saturating_sub(w);
+                let places = &self.scratch.places;
+                let (mut lo, mut hi) = (places[0], places[0]);
+                for &p in places {
+                    (lo, hi) = (lo.min(p), hi.max(p));
+                }
+                let recent = self.matters[m as usize].recent.as_deref();
+                if let Some((l, h)) = recent.and_then(|r| r.bounds(cut)) {
+                    (lo, hi) = (lo.min(l), hi.max(h));
+                }
+                start = self.h.lca_raw(lo, hi);
+            }
+            _ => {
+                for &p in &self.scratch.places {
+                    if !self.h.contains_raw(start, p) {
+                        start = self.h.lca_raw(start, p);
+                    }
+                }
             }
         }
         let people = people0.saturating_add(a.people);
@@ -462,6 +481,7 @@ impl<'h> Ledger<'h> {
                     window_start: NONE,
                     window_count: 0,
                     last_escalation: NONE,
+                    recent: self.compiled.spread.map(|_| Box::default()),
                 });
                 self.matter_index.insert(a.matter, mi);
                 self.rollup
@@ -496,6 +516,12 @@ impl<'h> Ledger<'h> {
         for &p in &self.scratch.places {
             if let Err(at) = m.places.binary_search(&p) {
                 m.places.insert(at, p);
+            }
+        }
+        if let (Some(w), Some(r)) = (self.compiled.spread, m.recent.as_deref_mut()) {
+            r.expire(t.saturating_sub(w));
+            for &p in &self.scratch.places {
+                r.see(p, t);
             }
         }
         if !m.open {
@@ -547,7 +573,11 @@ impl<'h> Ledger<'h> {
             return;
         }
         let handler = m.handler;
-        let to = if cand != handler && self.h.contains_raw(cand, handler) {
+        let to = if !self.h.contains_raw(handler, start) {
+            // Only with a spread window: the places that took the handler
+            // where it is aged out, and the matter turned up elsewhere.
+            self.transfer(need, cand, handler)
+        } else if cand != handler && self.h.contains_raw(cand, handler) {
             cand
         } else if need.met_by(&self.policy, self.h, handler) {
             return;
@@ -569,6 +599,26 @@ impl<'h> Ledger<'h> {
             Rule::Category
         };
         self.move_handler(mi, to, rule, t, Box::new([ci]));
+    }
+
+    /// Where a matter goes when its places in the spread window lie
+    /// outside its handler's area: the first unit from `cand` (the climb's
+    /// answer for those places) upwards that may handle it and stands at
+    /// the handler's tier or above, so the handler never goes down a tier.
+    fn transfer(&self, need: Need, cand: u32, handler: u32) -> u32 {
+        let rank = |u: u32| self.h.kind_def(u).level().rank();
+        let tier = rank(handler);
+        let mut u = cand;
+        while u != NONE {
+            if rank(u) <= tier && need.met_by(&self.policy, self.h, u) {
+                return u;
+            }
+            u = self.h.parent[u as usize];
+        }
+        // No unit of that tier above the places may handle it: the
+        // handler's and the places' common ancestor climbs instead.
+        let common = self.h.lca_raw(handler, cand);
+        need.climb(&self.policy, self.h, common).unwrap_or(handler)
     }
 
     /// Moves matter `mi` to handler `to`, recording why.

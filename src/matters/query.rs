@@ -5,7 +5,7 @@ use crate::matters::escalation::{Escalation, Explain};
 use crate::matters::event::Timestamp;
 use crate::matters::ledger::Ledger;
 use crate::matters::rollup::Counts;
-use crate::matters::state::{CaseRec, MatterRec, Pending};
+use crate::matters::state::{CaseRec, MatterRec, Pending, Recent};
 use crate::model::hierarchy::NONE;
 use crate::model::unit::Unit;
 
@@ -209,7 +209,14 @@ impl<'h> Ledger<'h> {
             + self
                 .matters
                 .iter()
-                .map(|m| m.key.len() + 4 * m.places.capacity())
+                .map(|m| {
+                    let recent = m.recent.as_deref().map_or(0, |r| {
+                        std::mem::size_of::<Recent>()
+                            + std::mem::size_of::<(u32, i64)>()
+                                * (r.low.capacity() + r.high.capacity())
+                    });
+                    m.key.len() + 4 * m.places.capacity() + recent
+                })
                 .sum::<usize>()
     }
 }
@@ -344,7 +351,9 @@ impl<'l> Matter<'l> {
             id: self.rec.handler,
         }
     }
-    /// The lowest common ancestor of its places.
+    /// The lowest common ancestor of its places (with a
+    /// [`Spread`](crate::matters::Spread) window, of those its cases
+    /// touched within the window up to its latest case).
     pub fn start(&self) -> Unit<'l> {
         Unit {
             h: self.ledger.h,

@@ -129,6 +129,10 @@ pub struct MatterRules {
     /// Many cases in a short window raise the matter one tier.
     #[cfg_attr(feature = "serde", serde(default))]
     pub burst: Option<Burst>,
+    /// How long a place keeps counting for spread; with none, every place
+    /// of the matter's open life counts.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub spread: Option<Spread>,
     /// A case reopened again and again goes to the tier above.
     #[cfg_attr(feature = "serde", serde(default))]
     pub repetition: Option<Repetition>,
@@ -162,6 +166,47 @@ pub struct Burst {
     /// forming: the level that coordinates must see it, not the State.
     #[cfg_attr(feature = "serde", serde(default))]
     pub up_to: Option<String>,
+}
+
+/// The spread window: a place counts for spread while a case of the
+/// matter touched it within the last `within_hours` hours. When a case
+/// arrives, the matter's start is the common ancestor of the places seen
+/// within the window, and the handler must cover them: two counties within
+/// a week take a matter to the city, two counties a month apart do not.
+///
+/// Handlers never go down a tier on their own: while the handler covers
+/// the places in the window it stays or rises as without a window; when
+/// the matter turns up outside the handler's area after its old places
+/// aged out, it moves to the first unit covering the places in the window
+/// that may handle it and stands at the handler's tier or above (a
+/// transfer, recorded as [`Rule::Spread`](crate::matters::Rule::Spread)).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::matters::{Arrival, Ledger, MatterRules, Spread};
+/// use xzqh::routing::{Place, Router};
+/// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+/// let mut rules = MatterRules::new("week");
+/// rules.spread = Some(Spread { within_hours: 7 * 24 });
+/// let mut ledger = Ledger::new(&router, rules)?;
+/// let (a, b) = ([Place::Code("110105")], [Place::Code("110118")]);
+/// let day = 86_400;
+/// ledger.arrive(Arrival::new("c1", "m", "petition", &a, 0))?;
+/// // Ten days later, in another district: 朝阳区's case has aged out.
+/// ledger.arrive(Arrival::new("c2", "m", "petition", &b, 10 * day))?;
+/// assert_eq!(ledger.matter("m").unwrap().handler().name(), "密云区");
+/// // Two days later, back in 朝阳区: two districts within a week.
+/// ledger.arrive(Arrival::new("c3", "m", "petition", &a, 12 * day))?;
+/// assert_eq!(ledger.matter("m").unwrap().handler().name(), "北京市");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Spread {
+    /// How many hours a place keeps counting (1 or more).
+    pub within_hours: u32,
 }
 
 /// Repetition: a case reopened `reopens` times goes to the tier above
@@ -316,6 +361,7 @@ impl MatterRules {
             name: name.into(),
             tolerance_seconds: 0,
             burst: None,
+            spread: None,
             repetition: None,
             deadlines: Vec::new(),
             calendar: Calendar::default(),
@@ -402,6 +448,9 @@ impl MatterRules {
                 burst_ceiling = Some(level.rank());
             }
         }
+        if let Some(w) = self.spread {
+            range("spread.within_hours", w.within_hours.into(), 1, MAX_HOURS)?;
+        }
         if let Some(r) = self.repetition {
             range("repetition.reopens", r.reopens.into(), 1, MAX_REOPENS)?;
         }
@@ -456,6 +505,7 @@ impl MatterRules {
             tolerance: self.tolerance_seconds.into(),
             burst: self.burst.as_ref().map(|b| (b.cases, b.within_hours)),
             burst_ceiling,
+            spread: self.spread.map(|w| i64::from(w.within_hours) * 3600),
             repetition: self.repetition,
             table,
             nsev,
@@ -473,6 +523,8 @@ pub(crate) struct Compiled {
     pub(crate) burst: Option<(u32, u32)>,
     /// The most senior level rank a burst may reach.
     pub(crate) burst_ceiling: Option<u8>,
+    /// The spread window in seconds.
+    pub(crate) spread: Option<i64>,
     pub(crate) repetition: Option<Repetition>,
     table: Vec<Option<u32>>,
     nsev: usize,

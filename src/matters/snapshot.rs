@@ -301,6 +301,30 @@ fn check(
                 return Err(invalid(format!("{p}.places[{k}]"), "places not sorted"));
             }
         }
+        if m.recent.is_some() != l.compiled.spread.is_some() {
+            return Err(invalid(
+                format!("{p}.recent"),
+                "present exactly when the rules have a spread window",
+            ));
+        }
+        if let Some(r) = &m.recent {
+            let queues = [("low", &r.low, false), ("high", &r.high, true)];
+            for (name, q, falling) in queues {
+                for (k, &(u, t)) in q.iter().enumerate() {
+                    unit(format!("{p}.recent.{name}[{k}]"), u)?;
+                    let ordered = k == 0 || {
+                        let (v, s) = q[k - 1];
+                        s <= t && if falling { v > u } else { v < u }
+                    };
+                    if !ordered {
+                        return Err(invalid(
+                            format!("{p}.recent.{name}[{k}]"),
+                            "not a monotone queue",
+                        ));
+                    }
+                }
+            }
+        }
         let own_case = |c: u32| {
             cases
                 .get(c as usize)

@@ -160,6 +160,59 @@ pub(crate) struct MatterRec {
     /// Its latest escalation, or `NONE` (a list through
     /// [`EscalationRec::prev`](crate::matters::escalation::EscalationRec)).
     pub(crate) last_escalation: u32,
+    /// The places seen within the spread window, when the rules have one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub(crate) recent: Option<Box<Recent>>,
+}
+
+/// The places a matter's cases touched within the spread window, as two
+/// monotone queues of (place, last seen): `low` holds places in rising id
+/// order and `high` in falling id order, both in the order seen; a place
+/// stays only while no later-seen place has a lower id (for
+/// `low`) or a higher one (for `high`). The front of each, once places
+/// older than the window are dropped, is the least (greatest) place id in
+/// the window; pre-order ids make their common ancestor that of every
+/// place in the window. Each place seen enters and leaves each queue at
+/// most once: amortised O(1).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct Recent {
+    pub(crate) low: std::collections::VecDeque<(u32, i64)>,
+    pub(crate) high: std::collections::VecDeque<(u32, i64)>,
+}
+
+impl Recent {
+    /// The least and greatest place ids seen at or after `cut`, if any.
+    pub(crate) fn bounds(&self, cut: i64) -> Option<(u32, u32)> {
+        let lo = self.low.iter().find(|e| e.1 >= cut)?.0;
+        let hi = self.high.iter().find(|e| e.1 >= cut)?.0;
+        Some((lo, hi))
+    }
+
+    /// Place `p` seen at `t` (not before any earlier call's `t`).
+    pub(crate) fn see(&mut self, p: u32, t: i64) {
+        while self.low.back().is_some_and(|e| e.0 >= p) {
+            self.low.pop_back();
+        }
+        self.low.push_back((p, t));
+        while self.high.back().is_some_and(|e| e.0 <= p) {
+            self.high.pop_back();
+        }
+        self.high.push_back((p, t));
+    }
+
+    /// Drops the places last seen before `cut`.
+    pub(crate) fn expire(&mut self, cut: i64) {
+        while self.low.front().is_some_and(|e| e.1 < cut) {
+            self.low.pop_front();
+        }
+        while self.high.front().is_some_and(|e| e.1 < cut) {
+            self.high.pop_front();
+        }
+    }
 }
 
 /// A pending deadline in the heap, ordered by time, then case, then kind.
