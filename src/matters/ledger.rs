@@ -689,9 +689,11 @@ impl<'h> Ledger<'h> {
     /// past cases older than its width (each case leaves it once), and N
     /// cases in it fire.
     fn burst(&mut self, mi: u32, ci: u32, t: Timestamp) {
-        let Some((n, within_hours)) = self.compiled.burst else {
+        let category = self.matters[mi as usize].category;
+        let Some(rule) = self.compiled.bursts[usize::from(category)] else {
             return;
         };
+        let (n, within_hours) = (rule.cases, rule.within_hours);
         let window = i64::from(within_hours) * 3600;
         let m = &mut self.matters[mi as usize];
         if m.window_start == NONE {
@@ -728,7 +730,7 @@ impl<'h> Ledger<'h> {
             m.need.climb(&self.policy, self.h, parent)
         };
         let handler = m.handler;
-        let ceiling = self.compiled.burst_ceiling;
+        let ceiling = rule.ceiling;
         let Some(to) = above.filter(|&to| {
             to != handler
                 && self.h.contains_raw(to, handler)

@@ -46,7 +46,10 @@
 //!   one tier, even inside one township: a sign of a group incident
 //!   brewing. The tier is counted from what the places and needs alone
 //!   demand, so bursts do not stack (sixty calls in a morning are one
-//!   crowd, not six); the N cases that fired count once.
+//!   crowd, not six); the N cases that fired count once. A category may
+//!   have its own burst (`category_bursts`), in place of the default for
+//!   the matters of that category (a matter's category is its first
+//!   case's).
 //! - **Repetition** ([`Repetition`]): a case reopened k times goes to the
 //!   tier above, as supervision (督办): the lower level failed.
 //! - **Time** ([`Deadline`]): per category and grade, a case must be

@@ -129,6 +129,12 @@ pub struct MatterRules {
     /// Many cases in a short window raise the matter one tier.
     #[cfg_attr(feature = "serde", serde(default))]
     pub burst: Option<Burst>,
+    /// Bursts for the matters of one category (by category name), in
+    /// place of `burst` for them: a matter's category is that of its first
+    /// case. A category may need a quicker signal (a few calls about one
+    /// emergency within an hour) or a slower one than the default.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub category_bursts: std::collections::BTreeMap<String, Burst>,
     /// How long a place keeps counting for spread; with none, every place
     /// of the matter's open life counts.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -361,6 +367,7 @@ impl MatterRules {
             name: name.into(),
             tolerance_seconds: 0,
             burst: None,
+            category_bursts: std::collections::BTreeMap::new(),
             spread: None,
             repetition: None,
             deadlines: Vec::new(),
@@ -434,19 +441,45 @@ impl MatterRules {
             0,
             MAX_TOLERANCE,
         )?;
-        let mut burst_ceiling = None;
-        if let Some(b) = &self.burst {
-            range("burst.cases", b.cases.into(), 2, MAX_BURST)?;
-            range("burst.within_hours", b.within_hours.into(), 1, MAX_HOURS)?;
-            if let Some(name) = &b.up_to {
-                let level = schema
-                    .level_id(name)
-                    .ok_or_else(|| RulesError::UnknownLevel {
-                        field: "burst.up_to".into(),
-                        name: excerpt(name),
-                    })?;
-                burst_ceiling = Some(level.rank());
-            }
+        let burst = |field: &str, b: &Burst| -> Result<CompiledBurst, RulesError> {
+            range(&format!("{field}.cases"), b.cases.into(), 2, MAX_BURST)?;
+            let hours = format!("{field}.within_hours");
+            range(&hours, b.within_hours.into(), 1, MAX_HOURS)?;
+            let ceiling = match &b.up_to {
+                Some(name) => Some(
+                    schema
+                        .level_id(name)
+                        .ok_or_else(|| RulesError::UnknownLevel {
+                            field: format!("{field}.up_to"),
+                            name: excerpt(name),
+                        })?
+                        .rank(),
+                ),
+                None => None,
+            };
+            Ok(CompiledBurst {
+                cases: b.cases,
+                within_hours: b.within_hours,
+                ceiling,
+            })
+        };
+        let default = self.burst.as_ref().map(|b| burst("burst", b)).transpose()?;
+        let mut bursts = vec![default; policy.categories.len()];
+        if self.category_bursts.len() > policy.categories.len() {
+            return Err(RulesError::Limit {
+                field: "category_bursts".into(),
+                max: policy.categories.len() as u64,
+            });
+        }
+        for (name, b) in &self.category_bursts {
+            let field = format!("category_bursts.{}", excerpt(name));
+            let c = policy
+                .category(name)
+                .ok_or_else(|| RulesError::UnknownCategory {
+                    field: "category_bursts".into(),
+                    name: excerpt(name),
+                })?;
+            bursts[c] = Some(burst(&field, b)?);
         }
         if let Some(w) = self.spread {
             range("spread.within_hours", w.within_hours.into(), 1, MAX_HOURS)?;
@@ -503,8 +536,7 @@ impl MatterRules {
         }
         Ok(Compiled {
             tolerance: self.tolerance_seconds.into(),
-            burst: self.burst.as_ref().map(|b| (b.cases, b.within_hours)),
-            burst_ceiling,
+            bursts,
             spread: self.spread.map(|w| i64::from(w.within_hours) * 3600),
             repetition: self.repetition,
             table,
@@ -519,16 +551,23 @@ impl MatterRules {
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     pub(crate) tolerance: i64,
-    /// (cases, within hours).
-    pub(crate) burst: Option<(u32, u32)>,
-    /// The most senior level rank a burst may reach.
-    pub(crate) burst_ceiling: Option<u8>,
+    /// The burst rule of each category's matters.
+    pub(crate) bursts: Vec<Option<CompiledBurst>>,
     /// The spread window in seconds.
     pub(crate) spread: Option<i64>,
     pub(crate) repetition: Option<Repetition>,
     table: Vec<Option<u32>>,
     nsev: usize,
     pub(crate) calendar: WorkCalendar,
+}
+
+/// A burst rule, checked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompiledBurst {
+    pub(crate) cases: u32,
+    pub(crate) within_hours: u32,
+    /// The most senior level rank a burst may reach.
+    pub(crate) ceiling: Option<u8>,
 }
 
 impl Compiled {

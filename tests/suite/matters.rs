@@ -643,6 +643,9 @@ proptest! {
     }
 }
 
+/// A matter's every (place, time) and category, for the window reference.
+type Seen = (Vec<(u32, i64)>, BTreeSet<&'static str>);
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -670,7 +673,7 @@ proptest! {
         let mut long = Ledger::new(&router, window(87_600)).unwrap();
         let mut none = Ledger::new(&router, MatterRules::new("none")).unwrap();
         // Per matter: every (place, time) and category of its cases.
-        let mut seen: BTreeMap<String, (Vec<(u32, i64)>, BTreeSet<&str>)> = BTreeMap::new();
+        let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
         let mut t: i64 = 1_800_000_000;
         for (k, (matter, category, places, dt)) in ops.iter().enumerate() {
             t += i64::from(*dt);
@@ -849,4 +852,99 @@ fn bursts_do_not_stack_and_stop_at_the_ceiling() {
         Ledger::new(&router, rules).unwrap_err().to_string(),
         "burst.up_to: unknown level `canton`"
     );
+}
+
+/// A category's burst replaces the default for its matters: three
+/// calls about one street stall within the hour raise the matter, while three calls of
+/// another category do not; the rules name categories the policy has.
+#[test]
+fn category_bursts_replace_the_default() {
+    let router = china_ledger_router();
+    let mut rules = xzqh::china::matter_rules();
+    rules.category_bursts.insert(
+        "urban_management".into(),
+        Burst {
+            cases: 3,
+            within_hours: 1,
+            up_to: Some("prefectural".into()),
+        },
+    );
+    let run = |rules: &MatterRules, category: &str, step: i64| {
+        let mut ledger = Ledger::new(&router, rules.clone()).unwrap();
+        let places = [Place::Code("330106010")];
+        for k in 0..3 {
+            let case = format!("e{k}");
+            ledger
+                .arrive(Arrival::new(&case, "fire", category, &places, k * step))
+                .unwrap();
+        }
+        let m = ledger.matter("fire").unwrap();
+        let rules: Vec<String> = m.escalations().map(|e| e.rule().to_string()).collect();
+        (m.handler().code().to_owned(), rules)
+    };
+    assert_eq!(
+        run(&rules, "urban_management", 600),
+        (
+            "330106".to_owned(),
+            vec!["burst of 3 cases within 1 h".to_owned()]
+        )
+    );
+    // Spread over more than the hour: no burst.
+    assert_eq!(
+        run(&rules, "urban_management", 2000),
+        ("330106010".to_owned(), vec![])
+    );
+    // Another category keeps the default (10 within 24 h).
+    assert_eq!(
+        run(&rules, "public_complaint", 600),
+        ("330106010".to_owned(), vec![])
+    );
+    // Without a default, only the named category bursts.
+    let mut only = rules.clone();
+    only.burst = None;
+    assert_eq!(run(&only, "urban_management", 600).1.len(), 1);
+
+    let check = |rules: MatterRules| Ledger::new(&router, rules).unwrap_err().to_string();
+    let mut bad = MatterRules::new("r");
+    bad.category_bursts.insert(
+        "fishing".into(),
+        Burst {
+            cases: 3,
+            within_hours: 1,
+            up_to: None,
+        },
+    );
+    assert_eq!(check(bad), "category_bursts: unknown category `fishing`");
+    let mut bad = MatterRules::new("r");
+    bad.category_bursts.insert(
+        "emergency".into(),
+        Burst {
+            cases: 3,
+            within_hours: 0,
+            up_to: None,
+        },
+    );
+    assert_eq!(
+        check(bad),
+        "category_bursts.emergency.within_hours: 0 is out of range 1..=87600"
+    );
+    let mut bad = MatterRules::new("r");
+    bad.spread = Some(Spread { within_hours: 0 });
+    assert_eq!(
+        check(bad),
+        "spread.within_hours: 0 is out of range 1..=87600"
+    );
+    #[cfg(feature = "serde")]
+    {
+        let text = "name = \"x\"\n[spread]\nwithin_hours = 168\n\
+                    [category_bursts.emergency]\ncases = 3\nwithin_hours = 1\n";
+        let parsed = MatterRules::from_toml(text).unwrap();
+        assert_eq!(parsed.spread, Some(Spread { within_hours: 168 }));
+        assert_eq!(parsed.category_bursts["emergency"].cases, 3);
+        let json = r#"{"name": "x", "category_bursts": {"urban_management": {"cases": 3, "within_hours": 1, "up_to": "prefectural"}}}"#;
+        assert_eq!(
+            MatterRules::from_json(json).unwrap().category_bursts,
+            rules.category_bursts
+        );
+    }
 }
