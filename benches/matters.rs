@@ -83,10 +83,32 @@ fn ingest(ledger: &mut Ledger<'_>, keys: &[String], calls: &[Call]) {
     }
 }
 
+/// The ingest of the last N calls alone (the ledger holding the others:
+/// the steady state), for callgrind: `XZQH_PROBE=N valgrind --tool=callgrind
+/// --cache-sim=yes --collect-atstart=no --toggle-collect='matters::op_*'
+/// target/release/deps/matters-<hash> --bench`, then divide the counts of
+/// `op_ingest` by the events (printed).
+#[inline(never)]
+fn op_ingest(ledger: &mut Ledger<'_>, keys: &[String], calls: &[Call]) {
+    ingest(ledger, keys, calls);
+}
+
 fn bench(c: &mut Criterion) {
     let h: &'static Hierarchy = xzqh::china_with_villages();
     let router = Router::new(h, xzqh::china::policy()).unwrap();
     let (keys, calls) = calls(h);
+    if let Some(n) = std::env::var("XZQH_PROBE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        // The last n calls, into a ledger that took the others first.
+        let (before, probed) = calls.split_at(EVENTS - EVENTS.min(n));
+        let mut ledger = Ledger::new(&router, xzqh::china::matter_rules()).unwrap();
+        ingest(&mut ledger, &keys, before);
+        op_ingest(&mut ledger, &keys, probed);
+        eprintln!("probe: {} events after {}", probed.len(), before.len());
+        return;
+    }
 
     // Memory, once.
     let mut ledger = Ledger::new(&router, xzqh::china::matter_rules()).unwrap();

@@ -21,9 +21,16 @@ use crate::matters::{Burst, Calendar, Deadline, MatterRules, Repetition, Within}
 ///   `emergency`: accepted within 1 hour, resolved within 24 hours.
 ///   `petition` (信访): accepted or refused within 15 days and handled
 ///   within 60 days, the limits of the 2022 信访工作条例.
+///   The same burst for every category: the practice names one sign (many
+///   tickets on one subject in a short window), with no figures per
+///   category; a locality that has them sets `category_bursts`.
 /// - **Spread** needs no rule: the router's common-ancestor rule takes a
 ///   matter touching two counties of a districted city to the city, and
-///   the ledger keeps the union of a matter's places.
+///   the ledger keeps the union of a matter's places. No spread window:
+///   the practice raises a matter to the lowest common superior of every
+///   place it touched, however far apart in time; a locality that counts
+///   only recent places (say, two counties within 7 days) sets `spread`
+///   to [`Spread { within_hours: 168 }`](crate::matters::Spread).
 /// - **Time**: working days in China Standard Time (UTC+8), weekends off.
 ///   Holidays and adjusted working days (调休) change every year: add them
 ///   with [`Calendar::read_days`].
@@ -36,6 +43,7 @@ use crate::matters::{Burst, Calendar, Deadline, MatterRules, Repetition, Within}
 /// let rules = xzqh::china::matter_rules();
 /// assert_eq!(rules.burst.as_ref().unwrap().cases, 10);
 /// assert_eq!(rules.calendar.utc_offset_minutes, 480);
+/// assert!(rules.spread.is_none() && rules.category_bursts.is_empty());
 /// let router = xzqh::routing::Router::new(xzqh::china(), xzqh::china::policy())?;
 /// xzqh::matters::Ledger::new(&router, rules)?; // valid against the policy
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -244,7 +244,7 @@ impl<'l> Escalation<'l> {
         self.rec
             .cases
             .iter()
-            .map(move |&c| &*ledger.cases[c as usize].id)
+            .map(move |&c| ledger.case_ids.get(ledger.cases[c as usize].id))
     }
 }
 
@@ -308,7 +308,7 @@ impl fmt::Display for Explain<'_> {
         let m = &l.matters[self.matter as usize];
         let unit = |id: u32| Unit { h: l.h, id };
         let first = unit(m.first_handler);
-        let first_case = &*l.cases[m.first_case as usize].id;
+        let first_case = l.case_ids.get(l.cases[m.first_case as usize].id);
         writeln!(
             f,
             "at {} matter {} opened with case {}, handled by {} {}",

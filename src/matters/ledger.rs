@@ -2,16 +2,17 @@
 
 use std::borrow::Borrow;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use crate::exchange::load::excerpt;
 use crate::matters::error::LedgerError;
 use crate::matters::escalation::{EscalationRec, Rule};
 use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
+use crate::matters::index::Index;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::{Compiled, MatterRules, RulesError};
-use crate::matters::state::{CaseRec, CaseState, MatterRec, Need, Pending, UNGRADED};
+use crate::matters::state::{CaseRec, CaseState, Interned, MatterRec, Need, Pending, UNGRADED};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::{CompiledPolicy, Decision, Place, RouteError, Router, read_places};
 
@@ -39,9 +40,11 @@ pub struct Ledger<'h> {
     /// The ledger's clock; `i64::MIN` before the first event.
     pub(crate) now: Timestamp,
     pub(crate) matters: Vec<MatterRec>,
-    pub(crate) matter_index: HashMap<Box<str>, u32>,
+    pub(crate) matter_index: Index,
     pub(crate) cases: Vec<CaseRec>,
-    pub(crate) case_index: HashMap<Box<str>, u32>,
+    /// The cases' ids, end to end.
+    pub(crate) case_ids: Interned,
+    pub(crate) case_index: Index,
     pub(crate) escalations: Vec<EscalationRec>,
     pub(crate) pending: BinaryHeap<Reverse<Pending>>,
     pub(crate) rollup: Rollup,
@@ -82,9 +85,10 @@ impl<'h> Ledger<'h> {
             compiled,
             now: i64::MIN,
             matters: Vec::new(),
-            matter_index: HashMap::new(),
+            matter_index: Index::default(),
             cases: Vec::new(),
-            case_index: HashMap::new(),
+            case_ids: Interned::default(),
+            case_index: Index::default(),
             escalations: Vec::new(),
             pending: BinaryHeap::new(),
             rollup: Rollup::new(h.len()),
@@ -315,19 +319,28 @@ impl<'h> Ledger<'h> {
         self.now = t;
     }
 
-    fn lookup_case(&self, case: &str) -> Result<u32, LedgerError> {
+    /// The index of the case with id `case`.
+    #[inline]
+    pub(crate) fn case_id(&self, case: &str) -> Option<u32> {
         self.case_index
-            .get(case)
-            .copied()
-            .ok_or_else(|| LedgerError::UnknownCase {
-                case: excerpt(case),
-            })
+            .get(case, |i| self.case_ids.get(self.cases[i as usize].id))
+    }
+
+    /// The index of the matter with key `key`.
+    #[inline]
+    pub(crate) fn matter_id(&self, key: &str) -> Option<u32> {
+        self.matter_index
+            .get(key, |i| &self.matters[i as usize].key)
+    }
+
+    fn lookup_case(&self, case: &str) -> Result<u32, LedgerError> {
+        self.case_id(case).ok_or_else(|| LedgerError::UnknownCase {
+            case: excerpt(case),
+        })
     }
 
     fn lookup_matter(&self, matter: &str) -> Result<u32, LedgerError> {
-        self.matter_index
-            .get(matter)
-            .copied()
+        self.matter_id(matter)
             .ok_or_else(|| LedgerError::UnknownMatter {
                 matter: excerpt(matter),
             })
@@ -348,7 +361,7 @@ impl<'h> Ledger<'h> {
 
     fn arrive_at(&mut self, a: &Arrival<'_>) -> Result<(), LedgerError> {
         let t = self.clock(a.at)?;
-        if self.case_index.contains_key(a.case) {
+        if self.case_id(a.case).is_some() {
             return Err(LedgerError::DuplicateCase {
                 case: excerpt(a.case),
             });
@@ -357,6 +370,12 @@ impl<'h> Ledger<'h> {
             return Err(LedgerError::Full {
                 what: "cases",
                 max: u64::from(u32::MAX - 1),
+            });
+        }
+        if !self.case_ids.fits(a.case) {
+            return Err(LedgerError::Full {
+                what: "bytes of case ids",
+                max: u64::from(u32::MAX),
             });
         }
         let route_err = |source| LedgerError::Route {
@@ -377,7 +396,7 @@ impl<'h> Ledger<'h> {
             None => None,
         };
         self.read(a.case, a.places)?;
-        let existing = self.matter_index.get(a.matter).copied();
+        let existing = self.matter_id(a.matter);
         if existing.is_none() && self.matters.len() >= u32::MAX as usize - 1 {
             return Err(LedgerError::Full {
                 what: "matters",
@@ -395,9 +414,28 @@ impl<'h> Ledger<'h> {
             }
             None => (self.scratch.places[0], Need::ANY, 0),
         };
-        for &p in &self.scratch.places {
-            if !self.h.contains_raw(start, p) {
-                start = self.h.lca_raw(start, p);
+        match (self.compiled.spread, existing) {
+            // With a window, the start is the LCA of the places seen within
+            // it: of the least and greatest ids among them and the new ones.
+            (Some(w), Some(m)) => {
+                let cut = t.saturating_sub(w);
+                let places = &self.scratch.places;
+                let (mut lo, mut hi) = (places[0], places[0]);
+                for &p in places {
+                    (lo, hi) = (lo.min(p), hi.max(p));
+                }
+                let recent = self.matters[m as usize].recent.as_deref();
+                if let Some((l, h)) = recent.and_then(|r| r.bounds(cut)) {
+                    (lo, hi) = (lo.min(l), hi.max(h));
+                }
+                start = self.h.lca_raw(lo, hi);
+            }
+            _ => {
+                for &p in &self.scratch.places {
+                    if !self.h.contains_raw(start, p) {
+                        start = self.h.lca_raw(start, p);
+                    }
+                }
             }
         }
         let people = people0.saturating_add(a.people);
@@ -443,15 +481,17 @@ impl<'h> Ledger<'h> {
                     window_start: NONE,
                     window_count: 0,
                     last_escalation: NONE,
+                    recent: self.compiled.spread.map(|_| Box::default()),
                 });
-                self.matter_index.insert(a.matter.into(), mi);
+                self.matter_index.insert(a.matter, mi);
                 self.rollup
                     .add(self.h, cand, Field::Matters, c as u16, grade, 1);
                 mi
             }
         };
+        let id = self.case_ids.push(a.case).expect("checked above");
         self.cases.push(CaseRec {
-            id: a.case.into(),
+            id,
             matter: mi,
             place,
             category: c as u16,
@@ -463,7 +503,7 @@ impl<'h> Ledger<'h> {
             overdue: false,
             next: NONE,
         });
-        self.case_index.insert(a.case.into(), ci);
+        self.case_index.insert(a.case, ci);
         self.rollup
             .add(self.h, place, Field::Cases, c as u16, grade, 1);
         let m = &mut self.matters[mi as usize];
@@ -476,6 +516,12 @@ impl<'h> Ledger<'h> {
         for &p in &self.scratch.places {
             if let Err(at) = m.places.binary_search(&p) {
                 m.places.insert(at, p);
+            }
+        }
+        if let (Some(w), Some(r)) = (self.compiled.spread, m.recent.as_deref_mut()) {
+            r.expire(t.saturating_sub(w));
+            for &p in &self.scratch.places {
+                r.see(p, t);
             }
         }
         if !m.open {
@@ -527,7 +573,11 @@ impl<'h> Ledger<'h> {
             return;
         }
         let handler = m.handler;
-        let to = if cand != handler && self.h.contains_raw(cand, handler) {
+        let to = if !self.h.contains_raw(handler, start) {
+            // Only with a spread window: the places that took the handler
+            // where it is aged out, and the matter turned up elsewhere.
+            self.transfer(need, cand, handler)
+        } else if cand != handler && self.h.contains_raw(cand, handler) {
             cand
         } else if need.met_by(&self.policy, self.h, handler) {
             return;
@@ -549,6 +599,26 @@ impl<'h> Ledger<'h> {
             Rule::Category
         };
         self.move_handler(mi, to, rule, t, Box::new([ci]));
+    }
+
+    /// Where a matter goes when its places in the spread window lie
+    /// outside its handler's area: the first unit from `cand` (the climb's
+    /// answer for those places) upwards that may handle it and stands at
+    /// the handler's tier or above, so the handler never goes down a tier.
+    fn transfer(&self, need: Need, cand: u32, handler: u32) -> u32 {
+        let rank = |u: u32| self.h.kind_def(u).level().rank();
+        let tier = rank(handler);
+        let mut u = cand;
+        while u != NONE {
+            if rank(u) <= tier && need.met_by(&self.policy, self.h, u) {
+                return u;
+            }
+            u = self.h.parent[u as usize];
+        }
+        // No unit of that tier above the places may handle it: the
+        // handler's and the places' common ancestor climbs instead.
+        let common = self.h.lca_raw(handler, cand);
+        need.climb(&self.policy, self.h, common).unwrap_or(handler)
     }
 
     /// Moves matter `mi` to handler `to`, recording why.
@@ -619,9 +689,11 @@ impl<'h> Ledger<'h> {
     /// past cases older than its width (each case leaves it once), and N
     /// cases in it fire.
     fn burst(&mut self, mi: u32, ci: u32, t: Timestamp) {
-        let Some((n, within_hours)) = self.compiled.burst else {
+        let category = self.matters[mi as usize].category;
+        let Some(rule) = self.compiled.bursts[usize::from(category)] else {
             return;
         };
+        let (n, within_hours) = (rule.cases, rule.within_hours);
         let window = i64::from(within_hours) * 3600;
         let m = &mut self.matters[mi as usize];
         if m.window_start == NONE {
@@ -658,7 +730,7 @@ impl<'h> Ledger<'h> {
             m.need.climb(&self.policy, self.h, parent)
         };
         let handler = m.handler;
-        let ceiling = self.compiled.burst_ceiling;
+        let ceiling = rule.ceiling;
         let Some(to) = above.filter(|&to| {
             to != handler
                 && self.h.contains_raw(to, handler)

@@ -38,13 +38,18 @@
 //!   recomputed incrementally: the covering unit of a set of places joined
 //!   with a new place is one LCA step (pre-order ids make the LCA of a set
 //!   that of its extremes), and the climb runs only when the start or the
-//!   needs change. Spread counts every place over the matter's open life
-//!   (not within a sliding window): close the matter to start afresh.
+//!   needs change. Spread counts every place over the matter's open life,
+//!   or, with a [`Spread`] window in the rules, the places seen within
+//!   the window (amortised O(1) per place: the least and greatest place
+//!   ids in the window, kept by two monotone queues).
 //! - **Burst** ([`Burst`]): N cases of one matter within a window raise it
 //!   one tier, even inside one township: a sign of a group incident
 //!   brewing. The tier is counted from what the places and needs alone
 //!   demand, so bursts do not stack (sixty calls in a morning are one
-//!   crowd, not six); the N cases that fired count once.
+//!   crowd, not six); the N cases that fired count once. A category may
+//!   have its own burst (`category_bursts`), in place of the default for
+//!   the matters of that category (a matter's category is its first
+//!   case's).
 //! - **Repetition** ([`Repetition`]): a case reopened k times goes to the
 //!   tier above, as supervision (督办): the lower level failed.
 //! - **Time** ([`Deadline`]): per category and grade, a case must be
@@ -88,6 +93,7 @@ mod calendar;
 mod error;
 mod escalation;
 mod event;
+mod index;
 mod ledger;
 mod query;
 mod rollup;
@@ -104,4 +110,4 @@ pub use event::{Arrival, Event, EventRecord, PlaceRecord, Timestamp};
 pub use ledger::Ledger;
 pub use query::{Breakdown, CaseEntry, Matter};
 pub use rollup::Counts;
-pub use rules::{Burst, Deadline, MatterRules, Repetition, RulesError, Within};
+pub use rules::{Burst, Deadline, MatterRules, Repetition, RulesError, Spread, Within};

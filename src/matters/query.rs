@@ -5,7 +5,7 @@ use crate::matters::escalation::{Escalation, Explain};
 use crate::matters::event::Timestamp;
 use crate::matters::ledger::Ledger;
 use crate::matters::rollup::Counts;
-use crate::matters::state::{CaseRec, MatterRec, Pending};
+use crate::matters::state::{CaseRec, MatterRec, Pending, Recent};
 use crate::model::hierarchy::NONE;
 use crate::model::unit::Unit;
 
@@ -21,7 +21,7 @@ impl<'h> Ledger<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn matter(&self, key: &str) -> Option<Matter<'_>> {
-        let &i = self.matter_index.get(key)?;
+        let i = self.matter_id(key)?;
         Some(Matter {
             ledger: self,
             rec: &self.matters[i as usize],
@@ -79,7 +79,7 @@ impl<'h> Ledger<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn explain(&self, key: &str) -> Option<Explain<'_>> {
-        let &matter = self.matter_index.get(key)?;
+        let matter = self.matter_id(key)?;
         Some(Explain {
             ledger: self,
             matter,
@@ -157,7 +157,7 @@ impl<'h> Ledger<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn case(&self, id: &str) -> Option<CaseEntry<'_>> {
-        let &i = self.case_index.get(id)?;
+        let i = self.case_id(id)?;
         Some(CaseEntry {
             ledger: self,
             rec: &self.cases[i as usize],
@@ -208,13 +208,19 @@ impl<'h> Ledger<'h> {
     /// ```
     pub fn matter_bytes(&self) -> usize {
         let rec = std::mem::size_of::<MatterRec>();
-        let entry = std::mem::size_of::<(Box<str>, u32)>() + 1;
         self.matters.capacity() * rec
-            + self.matter_index.capacity() * entry
+            + self.matter_index.bytes()
             + self
                 .matters
                 .iter()
-                .map(|m| 2 * m.key.len() + 4 * m.places.capacity())
+                .map(|m| {
+                    let recent = m.recent.as_deref().map_or(0, |r| {
+                        std::mem::size_of::<Recent>()
+                            + std::mem::size_of::<(u32, i64)>()
+                                * (r.low.capacity() + r.high.capacity())
+                    });
+                    m.key.len() + 4 * m.places.capacity() + recent
+                })
                 .sum::<usize>()
     }
 }
@@ -280,6 +286,7 @@ impl PartialEq for Ledger<'_> {
             && self.now == other.now
             && self.matters == other.matters
             && self.cases == other.cases
+            && self.case_ids == other.case_ids
             && self.escalations == other.escalations
             && self.rollup == other.rollup
             && pending(self) == pending(other)
@@ -348,7 +355,9 @@ impl<'l> Matter<'l> {
             id: self.rec.handler,
         }
     }
-    /// The lowest common ancestor of its places.
+    /// The lowest common ancestor of its places (with a
+    /// [`Spread`](crate::matters::Spread) window, of those its cases
+    /// touched within the window up to its latest case).
     pub fn start(&self) -> Unit<'l> {
         Unit {
             h: self.ledger.h,
@@ -386,7 +395,10 @@ impl<'l> Matter<'l> {
     }
     /// Its escalations, in order.
     pub fn escalations(&self) -> impl ExactSizeIterator<Item = Escalation<'l>> + 'l {
-        let i = self.ledger.matter_index[&self.rec.key];
+        let i = self
+            .ledger
+            .matter_id(&self.rec.key)
+            .expect("every matter is in the index");
         self.ledger.escalations_of(i)
     }
     /// Its cases, in the order they arrived: a walk of the matter's own
@@ -443,7 +455,7 @@ pub struct CaseEntry<'l> {
 impl<'l> CaseEntry<'l> {
     /// The id.
     pub fn id(&self) -> &'l str {
-        &self.rec.id
+        self.ledger.case_ids.get(self.rec.id)
     }
     /// Its matter's key.
     pub fn matter(&self) -> &'l str {

@@ -129,6 +129,16 @@ pub struct MatterRules {
     /// Many cases in a short window raise the matter one tier.
     #[cfg_attr(feature = "serde", serde(default))]
     pub burst: Option<Burst>,
+    /// Bursts for the matters of one category (by category name), in
+    /// place of `burst` for them: a matter's category is that of its first
+    /// case. A category may need a quicker signal (a few calls about one
+    /// emergency within an hour) or a slower one than the default.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub category_bursts: std::collections::BTreeMap<String, Burst>,
+    /// How long a place keeps counting for spread; with none, every place
+    /// of the matter's open life counts.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub spread: Option<Spread>,
     /// A case reopened again and again goes to the tier above.
     #[cfg_attr(feature = "serde", serde(default))]
     pub repetition: Option<Repetition>,
@@ -162,6 +172,47 @@ pub struct Burst {
     /// forming: the level that coordinates must see it, not the State.
     #[cfg_attr(feature = "serde", serde(default))]
     pub up_to: Option<String>,
+}
+
+/// The spread window: a place counts for spread while a case of the
+/// matter touched it within the last `within_hours` hours. When a case
+/// arrives, the matter's start is the common ancestor of the places seen
+/// within the window, and the handler must cover them: two counties within
+/// a week take a matter to the city, two counties a month apart do not.
+///
+/// Handlers never go down a tier on their own: while the handler covers
+/// the places in the window it stays or rises as without a window; when
+/// the matter turns up outside the handler's area after its old places
+/// aged out, it moves to the first unit covering the places in the window
+/// that may handle it and stands at the handler's tier or above (a
+/// transfer, recorded as [`Rule::Spread`](crate::matters::Rule::Spread)).
+///
+/// # Examples
+///
+/// ```
+/// use xzqh::matters::{Arrival, Ledger, MatterRules, Spread};
+/// use xzqh::routing::{Place, Router};
+/// let router = Router::new(xzqh::china(), xzqh::china::policy())?;
+/// let mut rules = MatterRules::new("week");
+/// rules.spread = Some(Spread { within_hours: 7 * 24 });
+/// let mut ledger = Ledger::new(&router, rules)?;
+/// let (a, b) = ([Place::Code("110105")], [Place::Code("110118")]);
+/// let day = 86_400;
+/// ledger.arrive(Arrival::new("c1", "m", "petition", &a, 0))?;
+/// // Ten days later, in another district: 朝阳区's case has aged out.
+/// ledger.arrive(Arrival::new("c2", "m", "petition", &b, 10 * day))?;
+/// assert_eq!(ledger.matter("m").unwrap().handler().name(), "密云区");
+/// // Two days later, back in 朝阳区: two districts within a week.
+/// ledger.arrive(Arrival::new("c3", "m", "petition", &a, 12 * day))?;
+/// assert_eq!(ledger.matter("m").unwrap().handler().name(), "北京市");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Spread {
+    /// How many hours a place keeps counting (1 or more).
+    pub within_hours: u32,
 }
 
 /// Repetition: a case reopened `reopens` times goes to the tier above
@@ -316,6 +367,8 @@ impl MatterRules {
             name: name.into(),
             tolerance_seconds: 0,
             burst: None,
+            category_bursts: std::collections::BTreeMap::new(),
+            spread: None,
             repetition: None,
             deadlines: Vec::new(),
             calendar: Calendar::default(),
@@ -388,19 +441,48 @@ impl MatterRules {
             0,
             MAX_TOLERANCE,
         )?;
-        let mut burst_ceiling = None;
-        if let Some(b) = &self.burst {
-            range("burst.cases", b.cases.into(), 2, MAX_BURST)?;
-            range("burst.within_hours", b.within_hours.into(), 1, MAX_HOURS)?;
-            if let Some(name) = &b.up_to {
-                let level = schema
-                    .level_id(name)
-                    .ok_or_else(|| RulesError::UnknownLevel {
-                        field: "burst.up_to".into(),
-                        name: excerpt(name),
-                    })?;
-                burst_ceiling = Some(level.rank());
-            }
+        let burst = |field: &str, b: &Burst| -> Result<CompiledBurst, RulesError> {
+            range(&format!("{field}.cases"), b.cases.into(), 2, MAX_BURST)?;
+            let hours = format!("{field}.within_hours");
+            range(&hours, b.within_hours.into(), 1, MAX_HOURS)?;
+            let ceiling = match &b.up_to {
+                Some(name) => Some(
+                    schema
+                        .level_id(name)
+                        .ok_or_else(|| RulesError::UnknownLevel {
+                            field: format!("{field}.up_to"),
+                            name: excerpt(name),
+                        })?
+                        .rank(),
+                ),
+                None => None,
+            };
+            Ok(CompiledBurst {
+                cases: b.cases,
+                within_hours: b.within_hours,
+                ceiling,
+            })
+        };
+        let default = self.burst.as_ref().map(|b| burst("burst", b)).transpose()?;
+        let mut bursts = vec![default; policy.categories.len()];
+        if self.category_bursts.len() > policy.categories.len() {
+            return Err(RulesError::Limit {
+                field: "category_bursts".into(),
+                max: policy.categories.len() as u64,
+            });
+        }
+        for (name, b) in &self.category_bursts {
+            let field = format!("category_bursts.{}", excerpt(name));
+            let c = policy
+                .category(name)
+                .ok_or_else(|| RulesError::UnknownCategory {
+                    field: "category_bursts".into(),
+                    name: excerpt(name),
+                })?;
+            bursts[c] = Some(burst(&field, b)?);
+        }
+        if let Some(w) = self.spread {
+            range("spread.within_hours", w.within_hours.into(), 1, MAX_HOURS)?;
         }
         if let Some(r) = self.repetition {
             range("repetition.reopens", r.reopens.into(), 1, MAX_REOPENS)?;
@@ -454,8 +536,8 @@ impl MatterRules {
         }
         Ok(Compiled {
             tolerance: self.tolerance_seconds.into(),
-            burst: self.burst.as_ref().map(|b| (b.cases, b.within_hours)),
-            burst_ceiling,
+            bursts,
+            spread: self.spread.map(|w| i64::from(w.within_hours) * 3600),
             repetition: self.repetition,
             table,
             nsev,
@@ -469,14 +551,23 @@ impl MatterRules {
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     pub(crate) tolerance: i64,
-    /// (cases, within hours).
-    pub(crate) burst: Option<(u32, u32)>,
-    /// The most senior level rank a burst may reach.
-    pub(crate) burst_ceiling: Option<u8>,
+    /// The burst rule of each category's matters.
+    pub(crate) bursts: Vec<Option<CompiledBurst>>,
+    /// The spread window in seconds.
+    pub(crate) spread: Option<i64>,
     pub(crate) repetition: Option<Repetition>,
     table: Vec<Option<u32>>,
     nsev: usize,
     pub(crate) calendar: WorkCalendar,
+}
+
+/// A burst rule, checked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompiledBurst {
+    pub(crate) cases: u32,
+    pub(crate) within_hours: u32,
+    /// The most senior level rank a burst may reach.
+    pub(crate) ceiling: Option<u8>,
 }
 
 impl Compiled {

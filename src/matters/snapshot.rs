@@ -9,14 +9,14 @@
 //! the same name: hostile input fails with a [`LoadError`], never a panic.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use crate::exchange::load::{LoadError, LoadLimits};
 use crate::matters::escalation::EscalationRec;
 use crate::matters::ledger::Ledger;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::MatterRules;
-use crate::matters::state::{CaseRec, MatterRec, Pending, UNGRADED};
+use crate::matters::state::{CaseRec, CaseState, Interned, MatterRec, Pending, UNGRADED};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::Router;
 
@@ -35,9 +35,62 @@ struct Doc {
     rules: MatterRules,
     now: i64,
     matters: Vec<MatterRec>,
-    cases: Vec<CaseRec>,
+    cases: Vec<CaseDoc>,
     escalations: Vec<EscalationRec>,
     pending: Vec<Pending>,
+}
+
+/// A case as the document holds it: its id written out.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseDoc {
+    id: String,
+    matter: u32,
+    place: u32,
+    category: u16,
+    severity: u16,
+    arrived: i64,
+    state: CaseState,
+    reopens: u32,
+    generation: u32,
+    overdue: bool,
+    next: u32,
+}
+
+impl CaseDoc {
+    fn new(c: &CaseRec, ids: &Interned) -> CaseDoc {
+        CaseDoc {
+            id: ids.get(c.id).to_owned(),
+            matter: c.matter,
+            place: c.place,
+            category: c.category,
+            severity: c.severity,
+            arrived: c.arrived,
+            state: c.state,
+            reopens: c.reopens,
+            generation: c.generation,
+            overdue: c.overdue,
+            next: c.next,
+        }
+    }
+
+    /// The record, its id interned into `ids` (the document's size, checked
+    /// against the limits, bounds their length).
+    fn rec(&self, ids: &mut Interned) -> Option<CaseRec> {
+        Some(CaseRec {
+            id: ids.push(&self.id)?,
+            matter: self.matter,
+            place: self.place,
+            category: self.category,
+            severity: self.severity,
+            arrived: self.arrived,
+            state: self.state,
+            reopens: self.reopens,
+            generation: self.generation,
+            overdue: self.overdue,
+            next: self.next,
+        })
+    }
 }
 
 fn invalid(path: String, reason: &str) -> LoadError {
@@ -75,7 +128,11 @@ impl<'h> Ledger<'h> {
             rules: self.rules.clone(),
             now: self.now,
             matters: self.matters.clone(),
-            cases: self.cases.clone(),
+            cases: self
+                .cases
+                .iter()
+                .map(|c| CaseDoc::new(c, &self.case_ids))
+                .collect(),
             escalations: self.escalations.clone(),
             pending,
         };
@@ -164,27 +221,35 @@ impl<'h> Ledger<'h> {
                 rollup.add(h, c.place, Field::Overdue, c.category, c.severity, 1);
             }
         }
-        ledger.matter_index = doc
-            .matters
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.key.clone(), i as u32))
-            .collect::<HashMap<_, _>>();
-        ledger.case_index = doc
-            .cases
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.clone(), i as u32))
-            .collect::<HashMap<_, _>>();
-        if ledger.matter_index.len() != doc.matters.len() {
-            return Err(invalid("matters".into(), "two matters share a key"));
+        for (i, m) in doc.matters.iter().enumerate() {
+            let seen = ledger
+                .matter_index
+                .get(&m.key, |j| &doc.matters[j as usize].key);
+            if seen.is_some() {
+                return Err(invalid("matters".into(), "two matters share a key"));
+            }
+            ledger.matter_index.insert(&m.key, i as u32);
         }
-        if ledger.case_index.len() != doc.cases.len() {
-            return Err(invalid("cases".into(), "two cases share an id"));
+        for (i, c) in doc.cases.iter().enumerate() {
+            if ledger
+                .case_index
+                .get(&c.id, |j| &doc.cases[j as usize].id)
+                .is_some()
+            {
+                return Err(invalid("cases".into(), "two cases share an id"));
+            }
+            ledger.case_index.insert(&c.id, i as u32);
         }
         ledger.now = doc.now;
         ledger.matters = doc.matters;
-        ledger.cases = doc.cases;
+        let mut ids = Interned::default();
+        ledger.cases = doc
+            .cases
+            .iter()
+            .map(|c| c.rec(&mut ids))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
+        ledger.case_ids = ids;
         ledger.escalations = doc.escalations;
         ledger.pending = doc
             .pending
@@ -200,7 +265,7 @@ impl<'h> Ledger<'h> {
 fn check(
     l: &Ledger<'_>,
     matters: &[MatterRec],
-    cases: &[CaseRec],
+    cases: &[CaseDoc],
     escalations: &[EscalationRec],
     pending: &[Pending],
 ) -> Result<(), LoadError> {
@@ -234,6 +299,30 @@ fn check(
             unit(format!("{p}.places[{k}]"), u)?;
             if k > 0 && m.places[k - 1] >= u {
                 return Err(invalid(format!("{p}.places[{k}]"), "places not sorted"));
+            }
+        }
+        if m.recent.is_some() != l.compiled.spread.is_some() {
+            return Err(invalid(
+                format!("{p}.recent"),
+                "present exactly when the rules have a spread window",
+            ));
+        }
+        if let Some(r) = &m.recent {
+            let queues = [("low", &r.low, false), ("high", &r.high, true)];
+            for (name, q, falling) in queues {
+                for (k, &(u, t)) in q.iter().enumerate() {
+                    unit(format!("{p}.recent.{name}[{k}]"), u)?;
+                    let ordered = k == 0 || {
+                        let (v, s) = q[k - 1];
+                        s <= t && if falling { v > u } else { v < u }
+                    };
+                    if !ordered {
+                        return Err(invalid(
+                            format!("{p}.recent.{name}[{k}]"),
+                            "not a monotone queue",
+                        ));
+                    }
+                }
             }
         }
         let own_case = |c: u32| {

@@ -107,9 +107,10 @@ impl CaseState {
 
 /// One case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct CaseRec {
-    pub(crate) id: Box<str>,
+    /// Its id: a span of the ledger's case text, so arriving cases
+    /// allocate nothing of their own.
+    pub(crate) id: Span,
     pub(crate) matter: u32,
     /// The unit of its first place: where the roll-ups count it.
     pub(crate) place: u32,
@@ -159,6 +160,59 @@ pub(crate) struct MatterRec {
     /// Its latest escalation, or `NONE` (a list through
     /// [`EscalationRec::prev`](crate::matters::escalation::EscalationRec)).
     pub(crate) last_escalation: u32,
+    /// The places seen within the spread window, when the rules have one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub(crate) recent: Option<Box<Recent>>,
+}
+
+/// The places a matter's cases touched within the spread window, as two
+/// monotone queues of (place, last seen): `low` holds places in rising id
+/// order and `high` in falling id order, both in the order seen; a place
+/// stays only while no later-seen place has a lower id (for
+/// `low`) or a higher one (for `high`). The front of each, once places
+/// older than the window are dropped, is the least (greatest) place id in
+/// the window; pre-order ids make their common ancestor that of every
+/// place in the window. Each place seen enters and leaves each queue at
+/// most once: amortised O(1).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct Recent {
+    pub(crate) low: std::collections::VecDeque<(u32, i64)>,
+    pub(crate) high: std::collections::VecDeque<(u32, i64)>,
+}
+
+impl Recent {
+    /// The least and greatest place ids seen at or after `cut`, if any.
+    pub(crate) fn bounds(&self, cut: i64) -> Option<(u32, u32)> {
+        let lo = self.low.iter().find(|e| e.1 >= cut)?.0;
+        let hi = self.high.iter().find(|e| e.1 >= cut)?.0;
+        Some((lo, hi))
+    }
+
+    /// Place `p` seen at `t` (not before any earlier call's `t`).
+    pub(crate) fn see(&mut self, p: u32, t: i64) {
+        while self.low.back().is_some_and(|e| e.0 >= p) {
+            self.low.pop_back();
+        }
+        self.low.push_back((p, t));
+        while self.high.back().is_some_and(|e| e.0 <= p) {
+            self.high.pop_back();
+        }
+        self.high.push_back((p, t));
+    }
+
+    /// Drops the places last seen before `cut`.
+    pub(crate) fn expire(&mut self, cut: i64) {
+        while self.low.front().is_some_and(|e| e.1 < cut) {
+            self.low.pop_front();
+        }
+        while self.high.front().is_some_and(|e| e.1 < cut) {
+            self.high.pop_front();
+        }
+    }
 }
 
 /// A pending deadline in the heap, ordered by time, then case, then kind.
@@ -170,4 +224,39 @@ pub(crate) struct Pending {
     /// 0 = accept, 1 = resolve.
     pub(crate) kind: u8,
     pub(crate) generation: u32,
+}
+
+/// A span `[start, end)` of an interned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+/// Ids kept end to end in one string: one allocation grows for them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Interned {
+    text: String,
+}
+
+impl Interned {
+    /// Adds `s`; `None` when the text would pass 4 GiB.
+    #[inline]
+    pub(crate) fn push(&mut self, s: &str) -> Option<Span> {
+        let start = u32::try_from(self.text.len()).ok()?;
+        let end = u32::try_from(self.text.len() + s.len()).ok()?;
+        self.text.push_str(s);
+        Some(Span { start, end })
+    }
+
+    /// The text of `span`.
+    #[inline]
+    pub(crate) fn get(&self, span: Span) -> &str {
+        &self.text[span.start as usize..span.end as usize]
+    }
+
+    /// Whether `s` fits.
+    pub(crate) fn fits(&self, s: &str) -> bool {
+        self.text.len() + s.len() <= u32::MAX as usize
+    }
 }

@@ -10,7 +10,7 @@ use crate::common::{england, small_china};
 use proptest::prelude::*;
 use xzqh::matters::{
     Arrival, Burst, Calendar, Deadline, Event, EventRecord, Ledger, LedgerError, MatterRules,
-    PlaceRecord, Repetition, Rule, RulesError, Within,
+    PlaceRecord, Repetition, Rule, RulesError, Spread, Within,
 };
 use xzqh::routing::{Case, Place, Router};
 use xzqh::{Hierarchy, Unit, UnitId};
@@ -643,6 +643,89 @@ proptest! {
     }
 }
 
+/// A matter's every (place, time) and category, for the window reference.
+type Seen = (Vec<(u32, i64)>, BTreeSet<&'static str>);
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// With a spread window, a matter's start is the common ancestor of the
+    /// places its cases touched within the window (recomputed here from
+    /// every case, slowly), its handler covers them and may handle every
+    /// category, and it never goes down a tier; with a window longer than
+    /// the stream, the ledger equals one without a window.
+    #[test]
+    fn spread_window_matches_the_reference(
+        ops in proptest::collection::vec(
+            (0u8..3, 0u8..10, proptest::collection::vec(any::<u8>(), 1..3), 0u16..2400),
+            1..50,
+        )
+    ) {
+        let h = Arc::new(small_china());
+        let router = Router::new(h.clone(), xzqh::china::policy()).unwrap();
+        let units: Vec<Unit> = h.units().collect();
+        let window = |hours| {
+            let mut r = MatterRules::new("window");
+            r.spread = Some(Spread { within_hours: hours });
+            r
+        };
+        let mut ledger = Ledger::new(&router, window(1)).unwrap();
+        let mut long = Ledger::new(&router, window(87_600)).unwrap();
+        let mut none = Ledger::new(&router, MatterRules::new("none")).unwrap();
+        // Per matter: every (place, time) and category of its cases.
+        let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
+        let mut t: i64 = 1_800_000_000;
+        for (k, (matter, category, places, dt)) in ops.iter().enumerate() {
+            t += i64::from(*dt);
+            let key = format!("m{matter}");
+            let ids: Vec<u32> = places.iter().map(|&p| u32::from(p) % units.len() as u32).collect();
+            let here: Vec<Place> = ids.iter().map(|&p| Place::Id(UnitId::new(p))).collect();
+            let cat = CATEGORIES[*category as usize];
+            let case = format!("c{k}");
+            let old = ledger.matter(&key).map(|m| m.handler().level().rank());
+            let result = ledger.arrive(Arrival::new(&case, &key, cat, &here, t));
+            let long_result = long.arrive(Arrival::new(&case, &key, cat, &here, t));
+            let none_result = none.arrive(Arrival::new(&case, &key, cat, &here, t));
+            prop_assert_eq!(long_result.is_ok(), none_result.is_ok());
+            if result.is_err() {
+                continue;
+            }
+            let (all, cats) = seen.entry(key.clone()).or_default();
+            all.extend(ids.iter().map(|&p| (p, t)));
+            cats.insert(cat);
+            let m = ledger.matter(&key).unwrap();
+            let inside: BTreeSet<u32> = all.iter().filter(|e| e.1 >= t - 3600).map(|e| e.0).collect();
+            let within = |x: Unit, a: Unit| x == a || x.ancestors().any(|y| y == a);
+            let start = h.units()
+                .filter(|&a| inside.iter().all(|&p| within(h.get(UnitId::new(p)).unwrap(), a)))
+                .max_by_key(|a| a.depth())
+                .unwrap();
+            prop_assert_eq!(m.start(), start);
+            let handler = m.handler();
+            prop_assert!(within(start, handler), "{} handled by {}", start.code(), handler.code());
+            let places: Vec<Place> = inside.iter().map(|&p| Place::Id(UnitId::new(p))).collect();
+            for c in cats.iter() {
+                let want = router.route(&Case::new(&places, c)).unwrap().handler();
+                prop_assert!(within(want, handler), "router {} for {c}, ledger {}", want.code(), handler.code());
+            }
+            if let Some(old) = old {
+                prop_assert!(handler.level().rank() <= old, "down to {}", handler.code());
+            }
+        }
+        let handlers = |l: &Ledger| l.matters().map(|m| (m.key().to_owned(), m.handler().id(), m.start().id())).collect::<Vec<_>>();
+        prop_assert_eq!(handlers(&long), handlers(&none));
+        let rules: Vec<_> = long.escalations().map(|e| (e.at(), e.from().id(), e.to().id(), e.rule())).collect();
+        let rules_none: Vec<_> = none.escalations().map(|e| (e.at(), e.from().id(), e.to().id(), e.rule())).collect();
+        prop_assert_eq!(rules, rules_none);
+        #[cfg(feature = "serde")]
+        {
+            let json = ledger.to_json();
+            let loaded = Ledger::from_json(&router, json.as_bytes(), &xzqh::LoadLimits::default()).unwrap();
+            prop_assert!(loaded == ledger);
+        }
+    }
+}
+
 /// Rules as data: England's as a TOML file, China's through JSON and back.
 #[cfg(feature = "serde")]
 #[test]
@@ -769,4 +852,99 @@ fn bursts_do_not_stack_and_stop_at_the_ceiling() {
         Ledger::new(&router, rules).unwrap_err().to_string(),
         "burst.up_to: unknown level `canton`"
     );
+}
+
+/// A category's burst replaces the default for its matters: three
+/// calls about one street stall within the hour raise the matter, while three calls of
+/// another category do not; the rules name categories the policy has.
+#[test]
+fn category_bursts_replace_the_default() {
+    let router = china_ledger_router();
+    let mut rules = xzqh::china::matter_rules();
+    rules.category_bursts.insert(
+        "urban_management".into(),
+        Burst {
+            cases: 3,
+            within_hours: 1,
+            up_to: Some("prefectural".into()),
+        },
+    );
+    let run = |rules: &MatterRules, category: &str, step: i64| {
+        let mut ledger = Ledger::new(&router, rules.clone()).unwrap();
+        let places = [Place::Code("330106010")];
+        for k in 0..3 {
+            let case = format!("e{k}");
+            ledger
+                .arrive(Arrival::new(&case, "fire", category, &places, k * step))
+                .unwrap();
+        }
+        let m = ledger.matter("fire").unwrap();
+        let rules: Vec<String> = m.escalations().map(|e| e.rule().to_string()).collect();
+        (m.handler().code().to_owned(), rules)
+    };
+    assert_eq!(
+        run(&rules, "urban_management", 600),
+        (
+            "330106".to_owned(),
+            vec!["burst of 3 cases within 1 h".to_owned()]
+        )
+    );
+    // Spread over more than the hour: no burst.
+    assert_eq!(
+        run(&rules, "urban_management", 2000),
+        ("330106010".to_owned(), vec![])
+    );
+    // Another category keeps the default (10 within 24 h).
+    assert_eq!(
+        run(&rules, "public_complaint", 600),
+        ("330106010".to_owned(), vec![])
+    );
+    // Without a default, only the named category bursts.
+    let mut only = rules.clone();
+    only.burst = None;
+    assert_eq!(run(&only, "urban_management", 600).1.len(), 1);
+
+    let check = |rules: MatterRules| Ledger::new(&router, rules).unwrap_err().to_string();
+    let mut bad = MatterRules::new("r");
+    bad.category_bursts.insert(
+        "fishing".into(),
+        Burst {
+            cases: 3,
+            within_hours: 1,
+            up_to: None,
+        },
+    );
+    assert_eq!(check(bad), "category_bursts: unknown category `fishing`");
+    let mut bad = MatterRules::new("r");
+    bad.category_bursts.insert(
+        "emergency".into(),
+        Burst {
+            cases: 3,
+            within_hours: 0,
+            up_to: None,
+        },
+    );
+    assert_eq!(
+        check(bad),
+        "category_bursts.emergency.within_hours: 0 is out of range 1..=87600"
+    );
+    let mut bad = MatterRules::new("r");
+    bad.spread = Some(Spread { within_hours: 0 });
+    assert_eq!(
+        check(bad),
+        "spread.within_hours: 0 is out of range 1..=87600"
+    );
+    #[cfg(feature = "serde")]
+    {
+        let text = "name = \"x\"\n[spread]\nwithin_hours = 168\n\
+                    [category_bursts.emergency]\ncases = 3\nwithin_hours = 1\n";
+        let parsed = MatterRules::from_toml(text).unwrap();
+        assert_eq!(parsed.spread, Some(Spread { within_hours: 168 }));
+        assert_eq!(parsed.category_bursts["emergency"].cases, 3);
+        let json = r#"{"name": "x", "category_bursts": {"urban_management": {"cases": 3, "within_hours": 1, "up_to": "prefectural"}}}"#;
+        assert_eq!(
+            MatterRules::from_json(json).unwrap().category_bursts,
+            rules.category_bursts
+        );
+    }
 }
