@@ -72,6 +72,12 @@ struct Args {
     /// Most escalation stream clients at once (more get a 503).
     #[arg(long, default_value_t = 256)]
     max_streams: usize,
+    /// Threads answering requests (default: one per core). Where a client
+    /// or another busy process shares the machine, fewer threads than cores
+    /// keep the tail latency down: a thread the scheduler parks holds its
+    /// requests for a whole time slice.
+    #[arg(long)]
+    workers: Option<usize>,
     /// Log filter (`info`, `debug` for a line per request, `warn`,
     /// `xzqh_server=debug`…); RUST_LOG overrides it.
     #[arg(long, default_value = "info")]
@@ -89,10 +95,11 @@ fn main() {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = args.workers {
+        builder.worker_threads(n.max(1));
+    }
+    let runtime = match builder.enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("xzqh-server: cannot start the runtime: {e}");
