@@ -1,33 +1,30 @@
-//! Resolve one free-text address on China's township-level data: xzqh's
-//! resolver against the naive way (every unit name and short form tried
-//! with `str::find`, keeping the deepest hit with the most hit ancestors).
+//! Resolve one free-text address on China's township-level data, in three
+//! groups of the same shape (`address_to_unit/random`, `/delivery`,
+//! `/warm256`): xzqh's resolver; the best simple alternative, every name and
+//! short form (townships included) in one `aho-corasick` automaton with
+//! leftmost-longest matches, keeping the unit with the most matched
+//! ancestors, deepest on ties; and the `cpca` crate (the Rust port of cpca,
+//! the fastest existing Chinese address parser; it reads provinces, cities
+//! and counties only, from 3,600 records). Each answer is checked inside
+//! the loop against the one the same parser gave before timing.
 //!
-//! The addresses are real townships drawn at random (seeded) and written in
-//! the six forms of `tests/address_accuracy.rs` with street text after them,
-//! so each iteration reads a different part of the automaton and hierarchy:
-//! 4096 of them, far more than the caches hold. The same resolver on the
-//! first 256 of them over and over (their names stay in cache, as for a
-//! hotline whose calls come from one city) shows what the cache misses cost.
-//! The `cpca` crate (the Rust port of cpca, the fastest existing Chinese
-//! address parser; it reads provinces, cities and counties only, from
-//! 3,600 records) parses the same addresses in the same run.
-//!
-//! A second set writes delivery forms (30–60 characters: the address, a
-//! road and number, a compound, building and room, a shop, a person's name
-//! and a phone number). Both sets are resolved by xzqh, by cpca and by the
-//! best simple alternative: every name and short form (townships included)
-//! in one `aho-corasick` automaton, leftmost-longest matches, and the unit
-//! with the most matched ancestors, deepest on ties. Before criterion runs,
-//! the median and 90th percentile of one text's time (each timed alone) are
-//! printed per parser and set.
+//! *random*: real townships drawn at random (seeded) and written in six
+//! forms with street text after them, 4,096 texts, far more than the caches
+//! hold. *delivery*: the same in delivery form (30–60 characters: the
+//! address, a road and number, a compound, building and room, a person's
+//! name and a phone number). *warm256*: the first 256 random texts over and
+//! over (their names stay in cache, as for a hotline whose calls come from
+//! one city), which shows what the cache misses cost. Before criterion
+//! runs, the median and 90th percentile of one text's time (each timed
+//! alone) are printed per parser and set.
 //!
 //! The growth group resolves 1 KiB to 1 MiB of one name repeated (城关镇,
 //! 北京) and of random names: the time per byte should stay flat. The batch
-//! group resolves the 4,096 delivery texts with `resolve_many` on 2 threads.
+//! group resolves the 4,096 delivery texts with `resolve_many` on 1 and 2
+//! threads.
 //!
 //! `cargo bench -p xzqh-benches --bench address -- --warm-up-time 1 --measurement-time 3`
 
-use std::collections::HashSet;
 use std::hint::black_box;
 
 use criterion::measurement::WallTime;
@@ -39,6 +36,7 @@ use xzqh::china::{TOWNSHIP, short_forms};
 use xzqh::{Hierarchy, Unit, UnitId};
 
 use xzqh_benches::address_set::{Splitmix, addresses, delivery};
+use xzqh_benches::{BASELINE, XZQH};
 
 /// The best simple alternative: every name and short form in one
 /// Aho-Corasick automaton (leftmost-longest), then the matched unit with
@@ -116,53 +114,21 @@ fn random_names(h: &Hierarchy, bytes: usize) -> String {
     s
 }
 
-/// The naive way: every name and short form with `str::find`, then the hit
-/// with the most hit ancestors (consistency), deepest on ties.
-struct Naive<'h> {
-    h: &'h Hierarchy,
-    names: Vec<(String, Unit<'h>)>,
-}
-
-impl<'h> Naive<'h> {
-    fn new(h: &'h Hierarchy) -> Self {
-        let mut names = Vec::new();
-        for u in h.units().skip(1) {
-            names.push((u.name().to_owned(), u));
-            for f in short_forms(u.name()) {
-                names.push((f, u));
-            }
-        }
-        Naive { h, names }
-    }
-
-    fn resolve(&self, text: &str) -> Option<Unit<'h>> {
-        let hits: HashSet<UnitId> = self
-            .names
-            .iter()
-            .filter(|(name, _)| text.contains(name.as_str()))
-            .map(|&(_, u)| u.id())
-            .collect();
-        hits.iter()
-            .filter_map(|&id| self.h.get(id))
-            .max_by_key(|u| {
-                let consistent = u.ancestors().filter(|a| hits.contains(&a.id())).count();
-                (consistent, u.depth(), std::cmp::Reverse(u.id()))
-            })
-    }
-}
-
-/// Benchmarks `parse` on `texts` in turn, one text per iteration.
-fn over<R>(
+/// Benchmarks `parse` on `texts` in turn, one text per iteration, checking
+/// each answer against the one `parse` gave before timing began.
+fn over<R: PartialEq + std::fmt::Debug>(
     g: &mut BenchmarkGroup<'_, WallTime>,
     name: &str,
     texts: &[String],
     parse: impl Fn(&str) -> R,
 ) {
+    let want: Vec<R> = texts.iter().map(|t| parse(t)).collect();
     let mut i = 0;
     g.bench_function(name, |b| {
         b.iter(|| {
             i = (i + 1) % texts.len();
-            black_box(parse(black_box(&texts[i])))
+            let got = parse(black_box(&texts[i]));
+            assert_eq!(got, want[i]);
         })
     });
 }
@@ -183,32 +149,22 @@ fn bench(c: &mut Criterion) {
             longest.resolve(t)
         });
     }
-    let mut g = c.benchmark_group("address delivery");
-    over(
-        &mut g,
-        "resolve one delivery text: xzqh",
-        &deliveries,
-        |t| resolver.resolve(t).unit().map(|u| u.id()),
-    );
-    over(
-        &mut g,
-        "resolve one delivery text: cpca",
-        &deliveries,
-        |t| cpca_parser.parse(t),
-    );
-    over(
-        &mut g,
-        "resolve one delivery text: aho-corasick longest",
-        &deliveries,
-        |t| longest.resolve(t),
-    );
-    over(
-        &mut g,
-        "resolve one random address: aho-corasick longest",
-        &texts,
-        |t| longest.resolve(t),
-    );
-    g.finish();
+    // One group per text set: xzqh, the simple alternative (every name and
+    // short form in one Aho-Corasick automaton, longest match) and cpca,
+    // on the same texts.
+    let xzqh = |t: &str| resolver.resolve(t).unit().map(|u| u.id());
+    let cpca = |t: &str| cpca_parser.parse(t);
+    for (group, t) in [
+        ("address_to_unit/random", &texts[..]),
+        ("address_to_unit/delivery", &deliveries[..]),
+        ("address_to_unit/warm256", &texts[..256]),
+    ] {
+        let mut g = c.benchmark_group(group);
+        over(&mut g, XZQH, t, xzqh);
+        over(&mut g, BASELINE, t, |t| longest.resolve(t));
+        over(&mut g, "peer:cpca", t, cpca);
+        g.finish();
+    }
     let mut g = c.benchmark_group("address batch");
     g.throughput(Throughput::Elements(deliveries.len() as u64));
     for threads in [1, 2] {
@@ -233,40 +189,6 @@ fn bench(c: &mut Criterion) {
             });
         }
     }
-    g.finish();
-    let mut g = c.benchmark_group("address");
-    let (random, warm) = (&texts[..], &texts[..256]);
-    let xzqh = |t: &str| resolver.resolve(t).unit().map(|u| u.id());
-    over(&mut g, "resolve one random address: xzqh", random, xzqh);
-    over(
-        &mut g,
-        "resolve one of 256 addresses (warm cache): xzqh",
-        warm,
-        xzqh,
-    );
-    // The fastest existing Chinese address parser, on the same addresses.
-    let cpca = cpca::AddressParser::new();
-    let cpca = |t: &str| cpca.parse(t);
-    over(
-        &mut g,
-        "resolve one random address: cpca (county level only)",
-        random,
-        cpca,
-    );
-    over(
-        &mut g,
-        "resolve one of 256 addresses (warm cache): cpca",
-        warm,
-        cpca,
-    );
-    let naive = Naive::new(h);
-    g.sample_size(10);
-    over(
-        &mut g,
-        "resolve one random address: naive str::find",
-        random,
-        |t| naive.resolve(t),
-    );
     g.finish();
 }
 

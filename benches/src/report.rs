@@ -84,6 +84,21 @@ const OPERATIONS: &[(&str, &str, Target)] = &[
         Target::None,
     ),
     (
+        "address_to_unit/random",
+        "free-text address → unit: random townships in six written forms with street text",
+        Target::TimeAndPeerRatio(1000.0, 1.0),
+    ),
+    (
+        "address_to_unit/delivery",
+        "free-text address → unit: delivery texts (road, compound, room, name, phone)",
+        Target::TimeAndPeerRatio(1000.0, 1.0),
+    ),
+    (
+        "address_to_unit/warm256",
+        "free-text address → unit: 256 random texts over and over (names in cache)",
+        Target::None,
+    ),
+    (
         "history_resolve/3k",
         "old code + year → today's units, 3k-unit tree",
         Target::Time(50.0),
@@ -102,6 +117,17 @@ const OPERATIONS: &[(&str, &str, Target)] = &[
         "first_use/village",
         "first use of the village-level data (665k units)",
         Target::None,
+    ),
+    (
+        "ingest_1M_into_100k",
+        "matters ledger: ingest 1M case arrivals into 100k open matters (all 1M; baseline: re-route each matter from all its places)",
+        Target::Time(1e9),
+    ),
+    (
+        "tick_100k_deadlines",
+        "matters ledger: one tick expiring the 43,192 deadlines pending after 100k arrivals (all of them)",
+        // 1 µs per expired deadline (the bench's seeded data leaves 43,192).
+        Target::Time(43_192_000.0),
     ),
     (
         "snapshot_load/661k",
