@@ -197,6 +197,8 @@ pub struct CompiledPolicy {
     pub(crate) severities: Vec<(String, Level)>,
     pub(crate) scale: Vec<(u64, Level)>,
     pub(crate) categories: Vec<Category>,
+    /// The categories' [`name_key`]s, in their order.
+    name_keys: Vec<NameKey>,
     pub(crate) source: Policy,
 }
 
@@ -346,6 +348,27 @@ fn scale(policy: &Policy, schema: &Schema) -> Result<Vec<(u64, Level)>, PolicyEr
     Ok(scale)
 }
 
+/// A name's key: its length and its first and last 8 bytes (zero-padded
+/// when shorter). Equal names have equal keys, and for names of at most
+/// 16 bytes (the bytes all covered) equal keys mean equal names.
+type NameKey = (usize, u64, u64);
+
+#[inline]
+fn name_key(name: &str) -> NameKey {
+    let b = name.as_bytes();
+    let n = b.len();
+    let word = |w: &[u8]| {
+        let mut x = [0u8; 8];
+        x[..w.len()].copy_from_slice(w);
+        u64::from_le_bytes(x)
+    };
+    if n >= 8 {
+        (n, word(&b[..8]), word(&b[n - 8..]))
+    } else {
+        (n, word(b), 0)
+    }
+}
+
 /// The categories: minimum level, competences needed (as a mask of the
 /// policy's competences) and roles allowed (the defaults plus their own).
 fn categories(
@@ -435,6 +458,7 @@ impl CompiledPolicy {
         let severities = severities(&policy, schema)?;
         let scale = scale(&policy, schema)?;
         let categories = categories(&policy, schema, default_roles)?;
+        let name_keys = categories.iter().map(|c| name_key(&c.name)).collect();
         Ok(CompiledPolicy {
             stamp: hierarchy.stamp,
             name: policy.name.clone(),
@@ -445,6 +469,7 @@ impl CompiledPolicy {
             severities,
             scale,
             categories,
+            name_keys,
             source: policy,
         })
     }
@@ -579,8 +604,17 @@ impl CompiledPolicy {
         m
     }
 
+    /// The index of the category named `name`: a scan of integer keys
+    /// (few categories), text compared only for names longer than 16 bytes.
+    #[inline]
     pub(crate) fn category(&self, name: &str) -> Option<usize> {
-        self.categories.iter().position(|c| c.name == name)
+        let key = name_key(name);
+        self.name_keys
+            .iter()
+            .enumerate()
+            .filter(|e| *e.1 == key)
+            .map(|e| e.0)
+            .find(|&i| key.0 <= 16 || self.categories[i].name == name)
     }
 
     pub(crate) fn severity(&self, name: &str) -> Option<usize> {
@@ -590,5 +624,46 @@ impl CompiledPolicy {
     /// The minimum level for `people` affected, if a threshold applies.
     pub(crate) fn scale_level(&self, people: u64) -> Option<(u64, Level)> {
         self.scale.iter().rev().find(|(t, _)| people >= *t).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::CategoryDef;
+
+    /// The keyed lookup answers as a scan of the names, for names the
+    /// key alone tells apart and names only their text does.
+    #[test]
+    fn category_by_name_matches_a_scan() {
+        let names = [
+            "",
+            "a",
+            "ab",
+            "petition",
+            "petitions",
+            "emergency",
+            "public_complaint",
+            "urban_management",
+            "aaaaaaaa_x_bbbbbbbb",
+            "aaaaaaaa_y_bbbbbbbb",
+            "aaaaaaaa_z_bbbbbbbb",
+            "neighbour_dispute",
+        ];
+        let mut p = Policy::new("names");
+        p.categories
+            .extend(names.iter().map(|n| CategoryDef::new(*n)));
+        let c = CompiledPolicy::compile(p, crate::china()).unwrap();
+        let probes = names.iter().copied().chain([
+            "b",
+            "petitiom",
+            "aaaaaaaa_w_bbbbbbbb",
+            "aaaaaaaa_bbbbbbbb",
+        ]);
+        for name in probes {
+            let scan = c.categories.iter().position(|x| x.name == name);
+            assert_eq!(c.category(name), scan, "{name:?}");
+        }
+        assert_eq!(c.category("aaaaaaaa_y_bbbbbbbb"), Some(9));
     }
 }
