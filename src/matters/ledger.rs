@@ -361,7 +361,13 @@ impl<'h> Ledger<'h> {
 
     fn arrive_at(&mut self, a: &Arrival<'_>) -> Result<(), LedgerError> {
         let t = self.clock(a.at)?;
-        if self.case_id(a.case).is_some() {
+        // Hashed once: looked up here, added below.
+        let case_hash = self.case_index.hash(a.case);
+        let (cases, ids) = (&self.cases, &self.case_ids);
+        let known = self
+            .case_index
+            .get_hashed(case_hash, a.case, |i| ids.get(cases[i as usize].id));
+        if known.is_some() {
             return Err(LedgerError::DuplicateCase {
                 case: excerpt(a.case),
             });
@@ -503,7 +509,7 @@ impl<'h> Ledger<'h> {
             overdue: false,
             next: NONE,
         });
-        self.case_index.insert(a.case, ci);
+        self.case_index.insert_hashed(case_hash, ci);
         self.rollup
             .add(self.h, place, Field::Cases, c as u16, grade, 1);
         let m = &mut self.matters[mi as usize];
