@@ -6,6 +6,7 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use crate::exchange::load::excerpt;
+use crate::matters::calendar::DueMemo;
 use crate::matters::error::LedgerError;
 use crate::matters::escalation::{EscalationRec, Rule};
 use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
@@ -49,6 +50,8 @@ pub struct Ledger<'h> {
     pub(crate) pending: BinaryHeap<Reverse<Pending>>,
     pub(crate) rollup: Rollup,
     scratch: Decision<'h>,
+    /// Recent deadlines in working days (a cache: not part of the state).
+    due_memo: DueMemo,
 }
 
 impl<'h> Ledger<'h> {
@@ -93,6 +96,7 @@ impl<'h> Ledger<'h> {
             pending: BinaryHeap::new(),
             rollup: Rollup::new(h.len()),
             scratch: Decision::new(h),
+            due_memo: DueMemo::default(),
         })
     }
 
@@ -682,7 +686,7 @@ impl<'h> Ledger<'h> {
         for (kind, within) in kinds {
             if let Some(w) = within {
                 self.pending.push(Reverse(Pending {
-                    due: self.compiled.due(t, w),
+                    due: self.compiled.due(t, w, &mut self.due_memo),
                     case: ci,
                     kind,
                     generation,
