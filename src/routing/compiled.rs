@@ -197,8 +197,11 @@ pub struct CompiledPolicy {
     pub(crate) severities: Vec<(String, Level)>,
     pub(crate) scale: Vec<(u64, Level)>,
     pub(crate) categories: Vec<Category>,
-    /// The categories' [`name_key`]s, in their order.
-    name_keys: Vec<NameKey>,
+    /// The categories' ([`name_key`], index), grouped by name length
+    /// (names of [`LEN_CAP`] bytes or more in the last group) ...
+    by_len: Vec<(NameKey, u32)>,
+    /// ... group `l` being `by_len[name_starts[l]..name_starts[l + 1]]`.
+    name_starts: Vec<u32>,
     pub(crate) source: Policy,
 }
 
@@ -369,6 +372,24 @@ fn name_key(name: &str) -> NameKey {
     }
 }
 
+/// Names this long or longer share the last length group.
+const LEN_CAP: usize = 32;
+
+/// The categories' (key, index) grouped by name length, and where each
+/// group starts (one more entry than groups).
+fn by_len(categories: &[Category]) -> (Vec<(NameKey, u32)>, Vec<u32>) {
+    let mut keys: Vec<(NameKey, u32)> = categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (name_key(&c.name), i as u32))
+        .collect();
+    keys.sort_by_key(|e| e.0.0.min(LEN_CAP));
+    let starts = (0..=LEN_CAP + 1)
+        .map(|g| keys.partition_point(|e| e.0.0.min(LEN_CAP) < g) as u32)
+        .collect();
+    (keys, starts)
+}
+
 /// The categories: minimum level, competences needed (as a mask of the
 /// policy's competences) and roles allowed (the defaults plus their own).
 fn categories(
@@ -458,7 +479,7 @@ impl CompiledPolicy {
         let severities = severities(&policy, schema)?;
         let scale = scale(&policy, schema)?;
         let categories = categories(&policy, schema, default_roles)?;
-        let name_keys = categories.iter().map(|c| name_key(&c.name)).collect();
+        let (by_len, name_starts) = by_len(&categories);
         Ok(CompiledPolicy {
             stamp: hierarchy.stamp,
             name: policy.name.clone(),
@@ -469,7 +490,8 @@ impl CompiledPolicy {
             severities,
             scale,
             categories,
-            name_keys,
+            by_len,
+            name_starts,
             source: policy,
         })
     }
@@ -604,17 +626,18 @@ impl CompiledPolicy {
         m
     }
 
-    /// The index of the category named `name`: a scan of integer keys
-    /// (few categories), text compared only for names longer than 16 bytes.
+    /// The index of the category named `name`: a scan of the few names of
+    /// its length by their integer keys, text compared only for names
+    /// longer than 16 bytes.
     #[inline]
     pub(crate) fn category(&self, name: &str) -> Option<usize> {
         let key = name_key(name);
-        self.name_keys
+        let g = key.0.min(LEN_CAP);
+        let (a, b) = (self.name_starts[g], self.name_starts[g + 1]);
+        self.by_len[a as usize..b as usize]
             .iter()
-            .enumerate()
-            .filter(|e| *e.1 == key)
-            .map(|e| e.0)
-            .find(|&i| key.0 <= 16 || self.categories[i].name == name)
+            .find(|e| e.0 == key && (key.0 <= 16 || self.categories[e.1 as usize].name == name))
+            .map(|e| e.1 as usize)
     }
 
     pub(crate) fn severity(&self, name: &str) -> Option<usize> {
@@ -649,6 +672,8 @@ mod tests {
             "aaaaaaaa_y_bbbbbbbb",
             "aaaaaaaa_z_bbbbbbbb",
             "neighbour_dispute",
+            "a_category_name_well_over_32_bytes_long",
+            "a_category_name_longer_than_32_bytes",
         ];
         let mut p = Policy::new("names");
         p.categories
