@@ -678,7 +678,16 @@ mod tests {
         let mut p = Policy::new("names");
         p.categories
             .extend(names.iter().map(|n| CategoryDef::new(*n)));
-        let c = CompiledPolicy::compile(p, crate::china()).unwrap();
+        let schema = crate::Schema::builder("x")
+            .level("top")
+            .kind("root", "Root", "top", crate::Role::Government)
+            .build()
+            .unwrap();
+        let h = Hierarchy::builder(std::sync::Arc::new(schema))
+            .unit("0", "Root", "root", None)
+            .build()
+            .unwrap();
+        let c = CompiledPolicy::compile(p, &h).unwrap();
         let probes = names.iter().copied().chain([
             "b",
             "petitiom",
