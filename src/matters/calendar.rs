@@ -172,7 +172,7 @@ impl WorkCalendar {
         self.working_days_after(self.day(t), n)
     }
 
-    /// [`add_working_days`](Self::add_working_days) through `memo`.
+    /// [`working_days_after`](Self::working_days_after) from the day of `t`, through `memo`.
     #[inline]
     pub(crate) fn working_days_memo(&self, t: i64, n: u32, memo: &mut DueMemo) -> i64 {
         let day = self.day(t);
