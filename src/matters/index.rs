@@ -42,8 +42,11 @@ fn spread(h: u32) -> u64 {
 }
 
 impl Index {
+    /// The table's hash of `key`, for [`get_hashed`](Self::get_hashed)
+    /// and [`insert_hashed`](Self::insert_hashed): a key looked up, then
+    /// added, is hashed once.
     #[inline]
-    fn hash(&self, key: &str) -> u32 {
+    pub(crate) fn hash(&self, key: &str) -> u32 {
         let h = self.state.hash_one(key);
         (h ^ (h >> 32)) as u32
     }
@@ -51,7 +54,17 @@ impl Index {
     /// The index of `key`; `name` gives the key of a record index.
     #[inline]
     pub(crate) fn get<'a>(&self, key: &str, name: impl Fn(u32) -> &'a str) -> Option<u32> {
-        let h = self.hash(key);
+        self.get_hashed(self.hash(key), key, name)
+    }
+
+    /// [`get`](Self::get) with `key`'s [`hash`](Self::hash) `h`.
+    #[inline]
+    pub(crate) fn get_hashed<'a>(
+        &self,
+        h: u32,
+        key: &str,
+        name: impl Fn(u32) -> &'a str,
+    ) -> Option<u32> {
         self.table
             .find(spread(h), |&(i, hi)| hi == h && name(i) == key)
             .map(|&(i, _)| i)
@@ -60,7 +73,12 @@ impl Index {
     /// Adds `key` at record index `i`; the caller has checked it is absent.
     #[inline]
     pub(crate) fn insert(&mut self, key: &str, i: u32) {
-        let h = self.hash(key);
+        self.insert_hashed(self.hash(key), i);
+    }
+
+    /// [`insert`](Self::insert) of a key whose [`hash`](Self::hash) is `h`.
+    #[inline]
+    pub(crate) fn insert_hashed(&mut self, h: u32, i: u32) {
         self.table
             .insert_unique(spread(h), (i, h), |&(_, h)| spread(h));
     }

@@ -6,6 +6,7 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use crate::exchange::load::excerpt;
+use crate::matters::calendar::DueMemo;
 use crate::matters::error::LedgerError;
 use crate::matters::escalation::{EscalationRec, Rule};
 use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
@@ -49,6 +50,8 @@ pub struct Ledger<'h> {
     pub(crate) pending: BinaryHeap<Reverse<Pending>>,
     pub(crate) rollup: Rollup,
     scratch: Decision<'h>,
+    /// Recent deadlines in working days (a cache: not part of the state).
+    due_memo: DueMemo,
 }
 
 impl<'h> Ledger<'h> {
@@ -93,6 +96,7 @@ impl<'h> Ledger<'h> {
             pending: BinaryHeap::new(),
             rollup: Rollup::new(h.len()),
             scratch: Decision::new(h),
+            due_memo: DueMemo::default(),
         })
     }
 
@@ -361,7 +365,13 @@ impl<'h> Ledger<'h> {
 
     fn arrive_at(&mut self, a: &Arrival<'_>) -> Result<(), LedgerError> {
         let t = self.clock(a.at)?;
-        if self.case_id(a.case).is_some() {
+        // Hashed once: looked up here, added below.
+        let case_hash = self.case_index.hash(a.case);
+        let (cases, ids) = (&self.cases, &self.case_ids);
+        let known = self
+            .case_index
+            .get_hashed(case_hash, a.case, |i| ids.get(cases[i as usize].id));
+        if known.is_some() {
             return Err(LedgerError::DuplicateCase {
                 case: excerpt(a.case),
             });
@@ -503,7 +513,7 @@ impl<'h> Ledger<'h> {
             overdue: false,
             next: NONE,
         });
-        self.case_index.insert(a.case, ci);
+        self.case_index.insert_hashed(case_hash, ci);
         self.rollup
             .add(self.h, place, Field::Cases, c as u16, grade, 1);
         let m = &mut self.matters[mi as usize];
@@ -676,7 +686,7 @@ impl<'h> Ledger<'h> {
         for (kind, within) in kinds {
             if let Some(w) = within {
                 self.pending.push(Reverse(Pending {
-                    due: self.compiled.due(t, w),
+                    due: self.compiled.due(t, w, &mut self.due_memo),
                     case: ci,
                     kind,
                     generation,

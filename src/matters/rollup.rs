@@ -68,36 +68,46 @@ impl Default for UnitRoll {
 
 impl UnitRoll {
     fn bump(&mut self, k: u32, slot: usize, delta: i32) {
-        if self.head.0 == EMPTY {
-            self.head = (k, [0, 0]);
-        } else if k < self.head.0 {
-            let old = std::mem::replace(&mut self.head, (k, [0, 0]));
-            self.rest.insert(0, old);
+        if self.head.0 != k {
+            if self.head.0 == EMPTY {
+                self.head = (k, [0, 0]);
+            } else if k < self.head.0 {
+                let old = std::mem::replace(&mut self.head, (k, [0, 0]));
+                self.rest.insert(0, old);
+            } else {
+                return self.bump_rest(k, slot, delta);
+            }
         }
-        let e = if self.head.0 == k {
-            &mut self.head.1
-        } else {
-            let at = match self.rest.binary_search_by_key(&k, |e| e.0) {
-                Ok(i) => i,
-                Err(i) => {
-                    self.rest.insert(i, (k, [0, 0]));
-                    i
-                }
-            };
-            &mut self.rest[at].1
-        };
+        let e = &mut self.head.1;
         e[slot] = e[slot].wrapping_add_signed(delta);
-        if *e != [0, 0] {
-            return;
-        }
-        if self.head.0 == k {
+        if *e == [0, 0] {
             self.head = if self.rest.is_empty() {
                 (EMPTY, [0, 0])
             } else {
                 self.rest.remove(0)
             };
-        } else if let Ok(i) = self.rest.binary_search_by_key(&k, |e| e.0) {
-            self.rest.remove(i);
+        }
+    }
+
+    /// [`bump`](Self::bump) for a key above the head's. The pairs are few
+    /// (categories times grades seen in the area), so a short list is
+    /// scanned (one predictable compare a pair) rather than bisected.
+    fn bump_rest(&mut self, k: u32, slot: usize, delta: i32) {
+        let at = if self.rest.len() <= 8 {
+            self.rest
+                .iter()
+                .position(|e| e.0 >= k)
+                .unwrap_or(self.rest.len())
+        } else {
+            self.rest.partition_point(|e| e.0 < k)
+        };
+        if self.rest.get(at).is_none_or(|e| e.0 != k) {
+            self.rest.insert(at, (k, [0, 0]));
+        }
+        let e = &mut self.rest[at].1;
+        e[slot] = e[slot].wrapping_add_signed(delta);
+        if *e == [0, 0] {
+            self.rest.remove(at);
         }
     }
 }
