@@ -49,16 +49,10 @@ impl Date {
     /// assert!(Date::new(10_000, 1, 1).is_none());
     /// ```
     pub const fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap =
-            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
+        let Some(days) = crate::model::civil::days_in_month(year as i64, month as i64) else {
+            return None;
         };
-        if year > 9999 || day == 0 || day > days {
+        if year > 9999 || day == 0 || day as i64 > days {
             return None;
         }
         Some(Date(year as u32 * 10_000 + month as u32 * 100 + day as u32))

@@ -243,14 +243,7 @@ pub(crate) fn parse_date(s: &str) -> Option<i64> {
             .flatten()
     };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let len = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
+    let len = crate::model::civil::days_in_month(y, m)?;
     if d < 1 || d > len {
         return None;
     }

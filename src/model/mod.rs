@@ -4,6 +4,7 @@
 pub(crate) mod assemble;
 pub(crate) mod build_error;
 pub(crate) mod builder;
+pub(crate) mod civil;
 pub(crate) mod designation;
 #[cfg(feature = "petgraph")]
 pub(crate) mod graph;
