@@ -197,11 +197,6 @@ pub struct CompiledPolicy {
     pub(crate) severities: Vec<(String, Level)>,
     pub(crate) scale: Vec<(u64, Level)>,
     pub(crate) categories: Vec<Category>,
-    /// The categories' ([`name_key`], index), grouped by name length
-    /// (names of [`LEN_CAP`] bytes or more in the last group) ...
-    by_len: Vec<(NameKey, u32)>,
-    /// ... group `l` being `by_len[name_starts[l]..name_starts[l + 1]]`.
-    name_starts: Vec<u32>,
     pub(crate) source: Policy,
 }
 
@@ -351,45 +346,6 @@ fn scale(policy: &Policy, schema: &Schema) -> Result<Vec<(u64, Level)>, PolicyEr
     Ok(scale)
 }
 
-/// A name's key: its length and its first and last 8 bytes (zero-padded
-/// when shorter). Equal names have equal keys, and for names of at most
-/// 16 bytes (the bytes all covered) equal keys mean equal names.
-type NameKey = (usize, u64, u64);
-
-#[inline]
-fn name_key(name: &str) -> NameKey {
-    let b = name.as_bytes();
-    let n = b.len();
-    let word = |w: &[u8]| {
-        let mut x = [0u8; 8];
-        x[..w.len()].copy_from_slice(w);
-        u64::from_le_bytes(x)
-    };
-    if n >= 8 {
-        (n, word(&b[..8]), word(&b[n - 8..]))
-    } else {
-        (n, word(b), 0)
-    }
-}
-
-/// Names this long or longer share the last length group.
-const LEN_CAP: usize = 32;
-
-/// The categories' (key, index) grouped by name length, and where each
-/// group starts (one more entry than groups).
-fn by_len(categories: &[Category]) -> (Vec<(NameKey, u32)>, Vec<u32>) {
-    let mut keys: Vec<(NameKey, u32)> = categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (name_key(&c.name), i as u32))
-        .collect();
-    keys.sort_by_key(|e| e.0.0.min(LEN_CAP));
-    let starts = (0..=LEN_CAP + 1)
-        .map(|g| keys.partition_point(|e| e.0.0.min(LEN_CAP) < g) as u32)
-        .collect();
-    (keys, starts)
-}
-
 /// The categories: minimum level, competences needed (as a mask of the
 /// policy's competences) and roles allowed (the defaults plus their own).
 fn categories(
@@ -479,7 +435,6 @@ impl CompiledPolicy {
         let severities = severities(&policy, schema)?;
         let scale = scale(&policy, schema)?;
         let categories = categories(&policy, schema, default_roles)?;
-        let (by_len, name_starts) = by_len(&categories);
         Ok(CompiledPolicy {
             stamp: hierarchy.stamp,
             name: policy.name.clone(),
@@ -490,8 +445,6 @@ impl CompiledPolicy {
             severities,
             scale,
             categories,
-            by_len,
-            name_starts,
             source: policy,
         })
     }
@@ -626,18 +579,8 @@ impl CompiledPolicy {
         m
     }
 
-    /// The index of the category named `name`: a scan of the few names of
-    /// its length by their integer keys, text compared only for names
-    /// longer than 16 bytes.
-    #[inline]
     pub(crate) fn category(&self, name: &str) -> Option<usize> {
-        let key = name_key(name);
-        let g = key.0.min(LEN_CAP);
-        let (a, b) = (self.name_starts[g], self.name_starts[g + 1]);
-        self.by_len[a as usize..b as usize]
-            .iter()
-            .find(|e| e.0 == key && (key.0 <= 16 || self.categories[e.1 as usize].name == name))
-            .map(|e| e.1 as usize)
+        self.categories.iter().position(|c| c.name == name)
     }
 
     pub(crate) fn severity(&self, name: &str) -> Option<usize> {
@@ -647,57 +590,5 @@ impl CompiledPolicy {
     /// The minimum level for `people` affected, if a threshold applies.
     pub(crate) fn scale_level(&self, people: u64) -> Option<(u64, Level)> {
         self.scale.iter().rev().find(|(t, _)| people >= *t).copied()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::routing::CategoryDef;
-
-    /// The keyed lookup answers as a scan of the names, for names the
-    /// key alone tells apart and names only their text does.
-    #[test]
-    fn category_by_name_matches_a_scan() {
-        let names = [
-            "",
-            "a",
-            "ab",
-            "petition",
-            "petitions",
-            "emergency",
-            "public_complaint",
-            "urban_management",
-            "aaaaaaaa_x_bbbbbbbb",
-            "aaaaaaaa_y_bbbbbbbb",
-            "aaaaaaaa_z_bbbbbbbb",
-            "neighbour_dispute",
-            "a_category_name_well_over_32_bytes_long",
-            "a_category_name_longer_than_32_bytes",
-        ];
-        let mut p = Policy::new("names");
-        p.categories
-            .extend(names.iter().map(|n| CategoryDef::new(*n)));
-        let schema = crate::Schema::builder("x")
-            .level("top")
-            .kind("root", "Root", "top", crate::Role::Government)
-            .build()
-            .unwrap();
-        let h = Hierarchy::builder(std::sync::Arc::new(schema))
-            .unit("0", "Root", "root", None)
-            .build()
-            .unwrap();
-        let c = CompiledPolicy::compile(p, &h).unwrap();
-        let probes = names.iter().copied().chain([
-            "b",
-            "petitiom",
-            "aaaaaaaa_w_bbbbbbbb",
-            "aaaaaaaa_bbbbbbbb",
-        ]);
-        for name in probes {
-            let scan = c.categories.iter().position(|x| x.name == name);
-            assert_eq!(c.category(name), scan, "{name:?}");
-        }
-        assert_eq!(c.category("aaaaaaaa_y_bbbbbbbb"), Some(9));
     }
 }
