@@ -167,35 +167,8 @@ impl WorkCalendar {
     /// The end of the `n`th working day after the day of `t` (local time):
     /// a case that arrives on a Friday with one working day to answer is
     /// due by the end of Monday. Saturates instead of overflowing.
-    #[cfg(test)]
     pub(crate) fn add_working_days(&self, t: i64, n: u32) -> i64 {
-        self.working_days_after(self.day(t), n)
-    }
-
-    /// [`working_days_after`](Self::working_days_after) from the day of `t`, through `memo`.
-    #[inline]
-    pub(crate) fn working_days_memo(&self, t: i64, n: u32, memo: &mut DueMemo) -> i64 {
-        let day = self.day(t);
-        if let Some(e) = memo.slots.iter().find(|e| e.0 == day && e.1 == n) {
-            return e.2;
-        }
-        let due = self.working_days_after(day, n);
-        let at = memo.next % memo.slots.len();
-        memo.slots[at] = (day, n, due);
-        memo.next = at + 1;
-        due
-    }
-
-    /// The local day (days since 1970-01-01) of `t`.
-    #[inline]
-    pub(crate) fn day(&self, t: i64) -> i64 {
-        t.saturating_add(self.offset).div_euclid(DAY)
-    }
-
-    /// The end of the `n`th working day after local day `day`: a case
-    /// that arrives on a Friday with one working day to answer is due by
-    /// the end of Monday. Saturates instead of overflowing.
-    pub(crate) fn working_days_after(&self, mut day: i64, n: u32) -> i64 {
+        let mut day = t.saturating_add(self.offset).div_euclid(DAY);
         let mut left = n;
         // Every week has working days unless holidays cover it: the loop
         // ends within 7 days per working day plus one day per holiday.
@@ -208,24 +181,6 @@ impl WorkCalendar {
             }
         }
         (day + 1).saturating_mul(DAY).saturating_sub(self.offset)
-    }
-}
-
-/// Recent answers of [`WorkCalendar::working_days_memo`]: (local day,
-/// days, due), replaced in turn, empty with day `i64::MIN` (no time's
-/// day). An answer depends on the day and the days alone.
-#[derive(Debug, Clone)]
-pub(crate) struct DueMemo {
-    slots: [(i64, u32, i64); 4],
-    next: usize,
-}
-
-impl Default for DueMemo {
-    fn default() -> Self {
-        DueMemo {
-            slots: [(i64::MIN, 0, 0); 4],
-            next: 0,
-        }
     }
 }
 
@@ -289,25 +244,5 @@ mod tests {
             parse_date("2026-12-06").unwrap() * DAY
         );
         assert_eq!(cal.add_working_days(i64::MAX, 3), i64::MAX);
-    }
-
-    #[test]
-    fn memo_answers_as_the_walk() {
-        let mut c = Calendar::weekends(480);
-        c.holidays.push("2026-12-07".into());
-        c.workdays.push("2026-12-05".into());
-        let cal = c.compile().unwrap();
-        let mut memo = DueMemo::default();
-        let start = parse_date("2026-12-01").unwrap() * DAY;
-        // Times in order and out of it, days sharing a slot (1 and 5).
-        for i in 0..2_000i64 {
-            let t = start + (i * 7_919 + (i % 3) * 50_000) % (20 * DAY);
-            for n in [0, 1, 5, 2, 9] {
-                let want = cal.add_working_days(t, n);
-                assert_eq!(cal.working_days_memo(t, n, &mut memo), want, "{t} {n}");
-            }
-        }
-        let end = cal.add_working_days(i64::MAX, 3);
-        assert_eq!(cal.working_days_memo(i64::MAX, 3, &mut memo), end);
     }
 }

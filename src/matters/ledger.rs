@@ -6,7 +6,6 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use crate::exchange::load::excerpt;
-use crate::matters::calendar::DueMemo;
 use crate::matters::error::LedgerError;
 use crate::matters::escalation::{EscalationRec, Rule};
 use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
@@ -50,8 +49,6 @@ pub struct Ledger<'h> {
     pub(crate) pending: BinaryHeap<Reverse<Pending>>,
     pub(crate) rollup: Rollup,
     scratch: Decision<'h>,
-    /// Recent deadlines in working days (a cache: not part of the state).
-    due_memo: DueMemo,
 }
 
 impl<'h> Ledger<'h> {
@@ -96,7 +93,6 @@ impl<'h> Ledger<'h> {
             pending: BinaryHeap::new(),
             rollup: Rollup::new(h.len()),
             scratch: Decision::new(h),
-            due_memo: DueMemo::default(),
         })
     }
 
@@ -686,7 +682,7 @@ impl<'h> Ledger<'h> {
         for (kind, within) in kinds {
             if let Some(w) = within {
                 self.pending.push(Reverse(Pending {
-                    due: self.compiled.due(t, w, &mut self.due_memo),
+                    due: self.compiled.due(t, w),
                     case: ci,
                     kind,
                     generation,

@@ -4,7 +4,7 @@
 use thiserror::Error;
 
 use crate::exchange::load::excerpt;
-use crate::matters::calendar::{Calendar, DueMemo, WorkCalendar};
+use crate::matters::calendar::{Calendar, WorkCalendar};
 use crate::routing::CompiledPolicy;
 
 /// Rules that are not valid, or name a category or severity grade the
@@ -589,15 +589,11 @@ impl Compiled {
             .map(|i| &rules.deadlines[i as usize])
     }
 
-    /// When a limit counted from `t` expires; `memo` remembers recent
-    /// answers in working days by (local day, days), which depend on
-    /// nothing else: events come in time order, so nearly every case of a
-    /// day finds its answer there instead of walking the calendar.
-    #[inline]
-    pub(crate) fn due(&self, t: i64, within: Within, memo: &mut DueMemo) -> i64 {
+    /// When a limit counted from `t` expires.
+    pub(crate) fn due(&self, t: i64, within: Within) -> i64 {
         match within {
             Within::Hours(h) => t.saturating_add(i64::from(h) * 3600),
-            Within::WorkingDays(n) => self.calendar.working_days_memo(t, n, memo),
+            Within::WorkingDays(n) => self.calendar.add_working_days(t, n),
         }
     }
 }
