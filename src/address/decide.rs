@@ -134,6 +134,7 @@ impl<'h> AddressResolver<'h> {
 
     /// The resolution the readings in `nodes` make, checked against the
     /// names the text writes in full.
+    #[inline(never)]
     pub(super) fn finish<'t>(
         &self,
         text: &'t str,

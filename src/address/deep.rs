@@ -4,7 +4,7 @@
 //! the text, or when nothing else matched.
 
 use crate::address::dictionary::{Deep, Entry};
-use crate::address::read::{ADJACENT, Node, Score, lead_of};
+use crate::address::read::{ADJACENT, Node, Score};
 use crate::address::resolver::AddressResolver;
 use crate::model::hierarchy::NONE;
 
@@ -61,7 +61,7 @@ impl AddressResolver<'_> {
             if prev == NONE {
                 a == first
             } else {
-                ends[prev as usize] >= lead_of(text, a as usize) as u32
+                ends[prev as usize] >= self.lead(text, a as usize) as u32
             }
         };
         let node = |unit: u32, a: u32, b: u32, name: u32, e: &Entry, base: Score, prev: u32| Node {

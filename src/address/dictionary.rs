@@ -117,6 +117,12 @@ pub(super) struct Pat {
     /// Whether the name may start a reading of a unit above the scoped
     /// level (see [`Dictionary::scoped`]) away from the text's start.
     pub(super) upper: bool,
+    /// Whether the name is some unit's full name or a generic name: written
+    /// in full (see `Explicit`), unless a longer match holds it.
+    pub(super) written: bool,
+    /// The name's characters (the text is read as the names are written,
+    /// one character for one).
+    pub(super) chars: u32,
 }
 
 impl Pat {
@@ -588,6 +594,10 @@ fn patterns(top: &Grouped, scoped: &[u64]) -> (Vec<Pat>, Vec<Entry>) {
             entry,
             count: es.len() as u32,
             upper,
+            written: es
+                .iter()
+                .any(|e| matches!(e.via(), Via::Full | Via::Generic)),
+            chars: top.names[p].chars().count() as u32,
         });
     }
     (pats, entries)

@@ -112,20 +112,13 @@ fn within(list: &[Entry], lo: u32, hi: u32) -> &[Entry] {
     &list[a..b.max(a)]
 }
 
-/// A character of the text: its byte offset, and where the run of
-/// separators before it begins (its own offset when there is none).
-#[derive(Debug, Clone, Copy)]
-struct Char {
-    at: u32,
-    lead: u32,
-}
-
 /// Buffers one resolution needs, kept per thread so that resolving does
 /// not allocate them again; [`Scratch::trim`] gives back what a long text
 /// made them grow past [`KEEP_BYTES`].
 #[derive(Debug, Default)]
 pub(super) struct Scratch {
-    chars: Vec<Char>,
+    /// The text's characters.
+    total: u32,
     hits: Vec<Hit>,
     pub(super) nodes: Vec<Node>,
     /// Per character, for [`Scratch::link`].
@@ -167,7 +160,7 @@ fn trim_vec<T>(v: &mut Vec<T>) {
 
 impl Scratch {
     pub(super) fn clear(&mut self) {
-        self.chars.clear();
+        self.total = 0;
         self.hits.clear();
         self.nodes.clear();
         self.order.clear();
@@ -181,7 +174,6 @@ impl Scratch {
     /// Gives back the memory past [`KEEP_BYTES`] per buffer (about 0.5 MiB
     /// in all), so that one long text does not keep its peak.
     pub(super) fn trim(&mut self) {
-        trim_vec(&mut self.chars);
         trim_vec(&mut self.hits);
         trim_vec(&mut self.nodes);
         trim_vec(&mut self.at);
@@ -205,8 +197,7 @@ impl Scratch {
     #[cfg(test)]
     pub(super) fn held(&self) -> usize {
         use std::mem::size_of;
-        self.chars.capacity() * size_of::<Char>()
-            + self.hits.capacity() * size_of::<Hit>()
+        self.hits.capacity() * size_of::<Hit>()
             + self.nodes.capacity() * size_of::<Node>()
             + self.at.capacity() * size_of::<(u32, u32, u32)>()
             + self.order.capacity() * 4
@@ -221,9 +212,9 @@ impl Scratch {
     /// first such on ties), and `longer`.
     pub(super) fn link(&mut self) {
         let Scratch {
-            chars, hits, at, ..
+            total, hits, at, ..
         } = self;
-        let n = chars.len() + 1;
+        let n = *total as usize + 1;
         // Per character: the longest match starting at or before it (first
         // on ties), how many matches start before it, and the last match
         // seen that starts at it.
@@ -320,13 +311,6 @@ fn is_separator(c: char) -> bool {
         return c.is_ascii_whitespace() || c.is_ascii_punctuation();
     }
     c.is_whitespace() || "，、。；：！？·（）【】《》“”‘’—…－".contains(c)
-}
-
-/// Where the run of separators that ends at `at` begins.
-pub(super) fn lead_of(text: &str, at: usize) -> usize {
-    text.get(..at)
-        .and_then(|t| t.char_indices().rev().find(|&(_, c)| !is_separator(c)))
-        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// The offset of the first character at or after `from` that is not a separator.
@@ -426,52 +410,37 @@ pub(super) type UnitMap =
 
 impl AddressResolver<'_> {
     /// The matches of the automaton in `text`, into `sc.hits` in the order
-    /// of their ends, with the text's characters into `sc.chars`; returns
-    /// the offset of the first character that is no separator.
+    /// of their ends, and the text's length in characters into `sc.total`;
+    /// returns the offset of the first character that is no separator.
+    #[inline(never)]
     pub(super) fn matches(&self, text: &str, sc: &mut Scratch) -> u32 {
-        let Scratch { chars, hits, .. } = sc;
-        chars.reserve(text.len());
+        let Scratch { hits, total, .. } = sc;
+        let names = &*self.names;
+        let profile = self.hierarchy().profile();
 
         // One pass: each character through the automaton, and the matches
         // that end with it, so in the order of their ends: a match's
-        // possible predecessors all end earlier.
-        let mut step = self.names.ac.find_overlapping_stepper();
-        let profile = self.hierarchy().profile();
-        let (mut run, mut after_sep, mut first) = (0u32, true, text.len() as u32);
-        let mut ended = 0;
-        for (i, c) in text.char_indices() {
-            let i = i as u32;
-            let k = chars.len();
-            chars.push(Char {
-                at: i,
-                lead: if after_sep { run } else { i },
-            });
-            // The matches that ended before this character: is theirs a
-            // street's name (湖州街, 北京路)?
-            if ended < hits.len() {
-                let street = self.names.street_at(c, &text[i as usize..]);
-                for m in &mut hits[ended..] {
-                    m.street = street;
-                }
-                ended = hits.len();
-            }
+        // possible predecessors all end earlier. Nothing else is done per
+        // character: what a match needs of the text around it (the
+        // separators before it, a street word after it) is read per match
+        // below.
+        let mut step = names.ac.find_overlapping_stepper();
+        let mut k = 0u32;
+        for c in text.chars() {
             // The profile's fold (a traditional character to its
             // simplified form), as the names were indexed.
-            let c = self.names.read_as(c, profile);
-            step.consume(c);
+            step.consume(names.read_as(c, profile));
+            k += 1;
             for m in step.matches() {
-                let from = m.start() as u32;
-                let mut a = k;
-                while chars[a].at > from {
-                    a -= 1;
-                }
+                let pat = m.value();
                 hits.push(Hit {
-                    start: from,
+                    start: m.start() as u32,
                     end: m.end() as u32,
-                    to: k as u32 + 1,
-                    pat: m.value(),
-                    chars: (k + 1 - a) as u32,
-                    lead: chars[a].lead,
+                    to: k,
+                    pat,
+                    // One character of the text per one of the name's.
+                    chars: pat.chars,
+                    lead: 0,
                     shadow: NONE,
                     longer: NONE,
                     dead: false,
@@ -479,23 +448,55 @@ impl AddressResolver<'_> {
                     inside: false,
                 });
             }
-            // A character in some name is no separator (a name may hold one).
-            let sep = is_separator(c) && !self.names.name_chars.contains(&c);
-            if sep && !after_sep {
-                run = i;
-            }
-            if !sep && first == text.len() as u32 {
-                first = i;
-            }
-            after_sep = sep;
         }
-        first
+        *total = k;
+
+        // Where the separators before each match begin, and whether a
+        // street word follows it (湖州街, 北京路): once per start and end
+        // (the matches are in the order of their ends).
+        let (mut last_start, mut last_lead) = (u32::MAX, 0);
+        let (mut last_end, mut last_street) = (u32::MAX, false);
+        for m in hits.iter_mut() {
+            if m.start != last_start {
+                (last_start, last_lead) = (m.start, self.lead(text, m.start as usize) as u32);
+            }
+            m.lead = last_lead;
+            if m.end != last_end {
+                let rest = &text[m.end as usize..];
+                last_street = rest
+                    .chars()
+                    .next()
+                    .is_some_and(|c| names.street_at(c, rest));
+                last_end = m.end;
+            }
+            m.street = last_street;
+        }
+        text.char_indices()
+            .find(|&(_, c)| !self.separator(c))
+            .map_or(text.len(), |(i, _)| i) as u32
+    }
+
+    /// Whether `c` separates names: a separator as the text is read, and in
+    /// no name (a name may hold one).
+    #[inline]
+    pub(super) fn separator(&self, c: char) -> bool {
+        let c = self.names.read_as(c, self.hierarchy().profile());
+        is_separator(c) && !self.names.name_chars.contains(&c)
+    }
+
+    /// Where the run of separators that ends at byte `at` of `text` begins
+    /// (`at` itself when none ends there).
+    pub(super) fn lead(&self, text: &str, at: usize) -> usize {
+        text.get(..at)
+            .and_then(|t| t.char_indices().rev().find(|&(_, c)| !self.separator(c)))
+            .map_or(0, |(i, c)| i + c.len_utf8())
     }
 
     /// The readings through the matches, into `sc.nodes` (see the module docs).
+    #[inline(never)]
     pub(super) fn readings(&self, first: u32, sc: &mut Scratch) {
         let Scratch {
-            chars,
+            total,
             hits,
             nodes,
             order,
@@ -537,12 +538,7 @@ impl AddressResolver<'_> {
             order
                 .iter()
                 .map(|&i| &hits[i as usize])
-                .filter(|m| {
-                    let (a, b) = self.split(&m.pat);
-                    !m.inside
-                        && (a.iter().any(|e| e.via() == Via::Full)
-                            || b.iter().any(|e| e.via() == Via::Generic))
-                })
+                .filter(|m| !m.inside && m.pat.written)
                 .map(|m| Explicit {
                     start: m.start,
                     end: m.end,
@@ -563,7 +559,7 @@ impl AddressResolver<'_> {
             upper,
             memo: prune && order.len() > MEMO_HITS,
             first,
-            total: chars.len() as u32,
+            total: *total,
             prune,
             most: if prune {
                 start_bound(hits, order, upper)
