@@ -273,6 +273,61 @@ impl Scratch {
 }
 
 #[cfg(test)]
+impl Scratch {
+    /// What [`Scratch::link`] works out for each match, by its definition,
+    /// comparing every pair of matches: `[shadow, longer, inside, dead,
+    /// street]` (for a property test of the fast way).
+    pub(super) fn link_reference(&self) -> Vec<[u32; 5]> {
+        let hits = &self.hits;
+        let key = |j: usize| (std::cmp::Reverse(hits[j].end), hits[j].start, j);
+        (0..hits.len())
+            .map(|i| {
+                let m = &hits[i];
+                let longest = (0..hits.len())
+                    .filter(|&j| hits[j].start <= m.start)
+                    .min_by_key(|&j| key(j))
+                    .expect("the match itself");
+                let l = &hits[longest];
+                let shadow = if l.end > m.end { longest as u32 } else { NONE };
+                let inside = longest != i && l.end >= m.end && l.chars > m.chars;
+                let next = (i + 1..hits.len()).find(|&j| hits[j].start == m.start);
+                let longer = match next {
+                    Some(n)
+                        if !hits
+                            .iter()
+                            .any(|k| m.end <= k.start && k.start < hits[n].end) =>
+                    {
+                        n as u32
+                    }
+                    _ => NONE,
+                };
+                let dead = hits.get(longer as usize).is_some_and(|l| {
+                    m.pat.count == 1 && l.pat.one().is_some_and(|l| covered(&m.pat.entry, l))
+                });
+                let street = m.street && !hits.iter().any(|k| k.start == m.end);
+                [shadow, longer, inside as u32, dead as u32, street as u32]
+            })
+            .collect()
+    }
+
+    /// What [`Scratch::link`] worked out, as [`Scratch::link_reference`] gives it.
+    pub(super) fn linked(&self) -> Vec<[u32; 5]> {
+        self.hits
+            .iter()
+            .map(|m| {
+                [
+                    m.shadow,
+                    m.longer,
+                    m.inside as u32,
+                    m.dead as u32,
+                    m.street as u32,
+                ]
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
 thread_local! {
     /// Tests turn the pruning of readings off to compare with the full
     /// dynamic programming.
