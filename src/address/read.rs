@@ -459,9 +459,61 @@ fn pat_key(p: Option<&Pat>) -> [u32; 3] {
     p.map_or([NONE; 3], |p| [p.entry.unit, p.entry.tag(), p.count])
 }
 
-/// Unit id → node index.
-pub(super) type UnitMap =
-    std::collections::HashMap<u32, u32, std::hash::BuildHasherDefault<UnitHasher>>;
+/// Units a [`UnitMap`] keeps in a list before it hashes them.
+const LISTED_UNITS: usize = 16;
+
+/// Unit id → node index: a list while it is short (a text names a few
+/// units, and scanning a few pairs costs less than hashing one), a hash
+/// map past [`LISTED_UNITS`] (so a long text stays linear).
+#[derive(Debug, Default)]
+pub(super) struct UnitMap {
+    listed: Vec<(u32, u32)>,
+    hashed: std::collections::HashMap<u32, u32, std::hash::BuildHasherDefault<UnitHasher>>,
+}
+
+impl UnitMap {
+    /// The node of `unit`, if any.
+    #[inline]
+    pub(super) fn get(&self, unit: u32) -> Option<u32> {
+        if self.hashed.is_empty() {
+            self.listed.iter().find(|e| e.0 == unit).map(|e| e.1)
+        } else {
+            self.hashed.get(&unit).copied()
+        }
+    }
+
+    /// The node of `unit`, `n` if it had none.
+    #[inline]
+    pub(super) fn slot(&mut self, unit: u32, n: u32) -> &mut u32 {
+        if self.hashed.is_empty() {
+            if let Some(i) = self.listed.iter().position(|e| e.0 == unit) {
+                return &mut self.listed[i].1;
+            }
+            if self.listed.len() < LISTED_UNITS {
+                self.listed.push((unit, n));
+                let last = self.listed.len() - 1;
+                return &mut self.listed[last].1;
+            }
+            self.hashed.extend(self.listed.drain(..));
+        }
+        self.hashed.entry(unit).or_insert(n)
+    }
+
+    /// Every `(unit, node)`, while they are few enough to be listed.
+    #[inline]
+    pub(super) fn listed(&self) -> Option<&[(u32, u32)]> {
+        self.hashed.is_empty().then_some(&self.listed[..])
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.listed.clear();
+        self.hashed.clear();
+    }
+
+    pub(super) fn capacity(&self) -> usize {
+        self.listed.capacity() + self.hashed.capacity()
+    }
+}
 
 impl AddressResolver<'_> {
     /// The matches of the automaton in `text`, into `sc.hits` in the order
@@ -699,17 +751,31 @@ impl AddressResolver<'_> {
             // The best finished reading whose unit contains this one: the
             // best of its ancestors' (at most one node each).
             let (mut base, mut prev) = (Score::ZERO, NONE);
+            // (Scores of readings are above zero, so the best is the one
+            // of highest score, the first made on ties, in any order.)
+            let mut better = |k: u32, d: &Node| {
+                if d.score > base || (d.score == base && prev != NONE && k < prev) {
+                    base = d.score;
+                    prev = k;
+                }
+            };
             if lo < e.unit && e.unit < hi {
-                let mut u = h.parent[e.unit as usize];
-                while u != NONE {
-                    if let Some(&k) = p.done.get(&u) {
+                if let Some(listed) = p.done.listed() {
+                    // Few finished readings: those whose unit contains it.
+                    for &(u, k) in listed {
                         let d = &p.nodes[k as usize];
-                        if d.score > base || (d.score == base && prev != NONE && k < prev) {
-                            base = d.score;
-                            prev = k;
+                        if u < e.unit && e.unit < d.sub_end {
+                            better(k, d);
                         }
                     }
-                    u = h.parent[u as usize];
+                } else {
+                    let mut u = h.parent[e.unit as usize];
+                    while u != NONE {
+                        if let Some(k) = p.done.get(u) {
+                            better(k, &p.nodes[k as usize]);
+                        }
+                        u = h.parent[u as usize];
+                    }
                 }
             }
             // A generic name may open the text (郊区铜山镇), but is no answer
@@ -741,7 +807,7 @@ impl AddressResolver<'_> {
             // A unit with no units below it has no successor: one that
             // scores as much is enough.
             if p.prune
-                && let Some(&k) = p.made.get(&e.unit)
+                && let Some(k) = p.made.get(e.unit)
             {
                 let d = &p.nodes[k as usize];
                 let margin = if leaf { 0 } else { ADJACENT };
@@ -764,7 +830,7 @@ impl AddressResolver<'_> {
                 via: e.via(),
                 old: e.old(),
             });
-            let best = p.made.entry(e.unit).or_insert(n);
+            let best = p.made.slot(e.unit, n);
             if p.nodes[*best as usize].score < score {
                 *best = n;
             }
@@ -781,7 +847,7 @@ impl Pass<'_> {
     /// Node `n` is finished: matches from now on may extend it.
     fn finish(&mut self, n: u32) {
         let d = self.nodes[n as usize];
-        let best = self.done.entry(d.unit).or_insert(n);
+        let best = self.done.slot(d.unit, n);
         let changed = *best == n || self.nodes[*best as usize].score < d.score;
         if changed {
             *best = n;

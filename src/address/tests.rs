@@ -309,6 +309,29 @@ proptest! {
     }
 }
 
+proptest! {
+    /// The map of units to readings answers as a hash map does, listed or
+    /// hashed (past 16 units).
+    #[test]
+    fn unit_map_is_a_map(ops in prop::collection::vec((0u32..40, 0u32..1000, any::<bool>()), 0..80)) {
+        let mut map = super::read::UnitMap::default();
+        let mut reference = std::collections::HashMap::new();
+        for (unit, n, write) in ops {
+            if write {
+                let slot = map.slot(unit, n);
+                let want = reference.entry(unit).or_insert(n);
+                prop_assert_eq!(*slot, *want);
+                *slot = n + 1;
+                *want = n + 1;
+            }
+            prop_assert_eq!(map.get(unit), reference.get(&unit).copied());
+        }
+        if let Some(listed) = map.listed() {
+            prop_assert_eq!(listed.len(), reference.len());
+        }
+    }
+}
+
 /// A long text makes the scratch buffers grow; after the call they keep at
 /// most 1 MiB, whatever came before.
 #[test]
