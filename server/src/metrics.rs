@@ -343,89 +343,97 @@ pub(crate) async fn metrics(State(s): State<Arc<Service>>) -> Response {
                 l.escalations().len(),
             )
         };
-        let gauges: [(&str, &str, &str, u64); 13] = [
+        // Values as Prometheus reads them: counts, and one time in seconds
+        // with its fraction (commits take milliseconds).
+        let gauges: [(&str, &str, &str, Value); 13] = [
             (
                 "xzqh_escalations_total",
                 "counter",
                 "Escalations since the process started.",
-                st.escalations.load(Ordering::Relaxed),
+                Value::Count(st.escalations.load(Ordering::Relaxed)),
             ),
             (
                 "xzqh_ledger_matters",
                 "gauge",
                 "Matters in the ledger.",
-                matters as u64,
+                Value::Count(matters as u64),
             ),
             (
                 "xzqh_ledger_open_matters",
                 "gauge",
                 "Open matters.",
-                u64::from(open_matters),
+                Value::Count(u64::from(open_matters)),
             ),
             (
                 "xzqh_ledger_cases",
                 "gauge",
                 "Cases in the ledger.",
-                cases as u64,
+                Value::Count(cases as u64),
             ),
             (
                 "xzqh_ledger_open_cases",
                 "gauge",
                 "Open cases.",
-                u64::from(open_cases),
+                Value::Count(u64::from(open_cases)),
             ),
             (
                 "xzqh_ledger_overdue_cases",
                 "gauge",
                 "Open cases past a deadline.",
-                u64::from(overdue),
+                Value::Count(u64::from(overdue)),
             ),
             (
                 "xzqh_ledger_escalations",
                 "gauge",
                 "Escalations in the ledger.",
-                escalations as u64,
+                Value::Count(escalations as u64),
             ),
             (
                 "xzqh_db_events",
                 "gauge",
                 "Events durable in the database (the last sequence number).",
-                st.events.load(Ordering::Relaxed),
+                Value::Count(st.events.load(Ordering::Relaxed)),
             ),
             (
                 "xzqh_db_commits_total",
                 "counter",
                 "Transactions committed since the process started.",
-                st.commits.load(Ordering::Relaxed),
+                Value::Count(st.commits.load(Ordering::Relaxed)),
             ),
             (
                 "xzqh_db_commit_seconds_total",
                 "counter",
                 "Time spent committing, in seconds.",
-                st.commit_micros.load(Ordering::Relaxed) / 1_000_000,
+                Value::Micros(st.commit_micros.load(Ordering::Relaxed)),
             ),
             (
                 "xzqh_db_refused_requests_total",
                 "counter",
                 "Requests of events the ledger refused.",
-                st.refused.load(Ordering::Relaxed),
+                Value::Count(st.refused.load(Ordering::Relaxed)),
             ),
             (
                 "xzqh_db_snapshots_total",
                 "counter",
                 "Snapshots written since the process started.",
-                st.snapshots.load(Ordering::Relaxed),
+                Value::Count(st.snapshots.load(Ordering::Relaxed)),
             ),
             (
                 "xzqh_db_snapshot_seq",
                 "gauge",
                 "Sequence number of the latest snapshot.",
-                st.snapshot_seq.load(Ordering::Relaxed),
+                Value::Count(st.snapshot_seq.load(Ordering::Relaxed)),
             ),
         ];
         for (name, kind, help, v) in gauges {
             family(&mut out, name, kind, help);
-            let _ = writeln!(out, "{name} {v}");
+            match v {
+                Value::Count(n) => writeln!(out, "{name} {n}"),
+                Value::Micros(us) => {
+                    writeln!(out, "{name} {}.{:06}", us / 1_000_000, us % 1_000_000)
+                }
+            }
+            .ok();
         }
     }
     if let Some(rss) = resident_bytes() {
@@ -456,4 +464,12 @@ pub(crate) async fn metrics(State(s): State<Arc<Service>>) -> Response {
         out,
     )
         .into_response()
+}
+
+/// A value of the ledger's metrics.
+#[derive(Debug, Clone, Copy)]
+enum Value {
+    Count(u64),
+    /// A time in microseconds, written in seconds.
+    Micros(u64),
 }

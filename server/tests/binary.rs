@@ -338,6 +338,14 @@ fn every_endpoint_of_the_binary() {
     assert!(text.contains(
         "xzqh_http_request_duration_seconds_bucket{method=\"GET\",route=\"/health\",le=\"+Inf\"} 1"
     ));
+    // The time spent committing keeps its fraction (commits take
+    // milliseconds, not seconds).
+    let commit = text
+        .lines()
+        .find_map(|l| l.strip_prefix("xzqh_db_commit_seconds_total "))
+        .and_then(|v| v.parse::<f64>().ok())
+        .expect("the commit time");
+    assert!(commit > 0.0 && commit < 60.0, "{commit}");
 
     // Request ids: a client's is echoed; otherwise one is made.
     let r = support::request_with(
