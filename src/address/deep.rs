@@ -33,15 +33,12 @@ fn deep_names(deep: &Deep, text: &str, first: u32) -> Vec<(u32, u32, u32)> {
     found
 }
 
-/// The best reading of each unit among `nodes`, best first, at most
-/// [`DEEP_SCOPES`] of them.
+/// The best readings among `nodes`, best first, at most [`DEEP_SCOPES`]
+/// of them. Not only the best of each unit: a weaker reading of a unit
+/// that ends earlier may be the one a deep name after it extends
+/// (Ashford, Oakwood, …, Ashford: the parish follows the first Ashford).
 fn scopes(nodes: &[Node]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..nodes.len() as u32).collect();
-    order.sort_unstable_by(|&x, &y| {
-        let (x, y) = (&nodes[x as usize], &nodes[y as usize]);
-        x.unit.cmp(&y.unit).then(y.score.cmp(&x.score))
-    });
-    order.dedup_by_key(|n| nodes[*n as usize].unit);
     order.sort_by(|&x, &y| nodes[y as usize].score.cmp(&nodes[x as usize].score));
     order.truncate(DEEP_SCOPES);
     order
