@@ -471,11 +471,30 @@ impl<'h> AddressResolver<'h> {
                 other.spans.last().map_or(0, |s| s.range.end as u32),
             ),
         };
+        // The spans of the best reading above the unit written and before
+        // it (吉林省 长春市 in 吉林省长春市长春经济技术开发区朝阳区): the reading
+        // through the unit written may have been left shorter, since a
+        // reading that cannot cover the most characters is not made.
+        let h = self.hierarchy();
+        let from = other.spans.first().map_or(usize::MAX, |s| s.range.start);
+        let (u, u_end) = (other.unit.id, h.end[other.unit.id as usize]);
+        let mut spans: Vec<Span<'t>> = self
+            .spans(text, nodes, n)
+            .into_iter()
+            .filter(|s| {
+                let a = s.unit.id;
+                s.range.end <= from
+                    && a < u
+                    && u_end <= h.end[a as usize]
+                    && !other.spans.iter().any(|o| o.unit.id == a)
+            })
+            .collect();
+        spans.extend(other.spans.iter().cloned());
         Resolution {
             text,
             outcome: Outcome::Resolved(other.unit),
             chain,
-            spans: other.spans.clone(),
+            spans,
             rest: rest_from(text, nodes[n as usize].end.max(end)),
             secondary: vec![self.candidate(text, nodes, n)],
             read: text.len(),
