@@ -63,6 +63,41 @@ def test_resolve_one():
     assert conflict.outcome == "conflict"
 
 
+def test_resolve_one_reads_any_str():
+    # Characters of 1 to 4 UTF-8 bytes before, inside and after the names:
+    # spans are str indices and the remainder is cut between characters.
+    for text in ["𠀀é北京朝阳区😀3号", "😀😀深圳南山区粤海街道 x", "北京市朝阳区, 南磨房地区 3号楼"]:
+        r = xzqh.resolve(text)
+        assert r.text == text
+        for s, e, code in r.spans:
+            assert xzqh.unit(code) is not None and text[s:e]
+        assert text.endswith(r.remainder)
+        d = r.to_dict()
+        assert d["spans"] == r.spans and d["remainder"] == r.remainder and d["text"] == text
+        assert d["chain"] == [u.code for u in r.chain]
+    r = xzqh.resolve("𠀀é北京朝阳区😀3号")
+    assert [r.text[s:e] for s, e, _ in r.spans] == ["北京", "朝阳区"]
+    assert r.remainder == "😀3号"
+    with pytest.raises(UnicodeEncodeError):
+        xzqh.resolve("北京\ud800")
+    with pytest.raises(TypeError):
+        xzqh.resolve(5)
+
+
+def test_resolutions_outlive_collections():
+    # Results are not tracked by the cycle collector (they hold no
+    # references that could form a cycle); they must stay intact and be
+    # freed as usual.
+    import gc
+
+    rs = [xzqh.resolve(t) for t in ["深圳南山区粤海街道", "朝阳区", "12号楼"] * 1000]
+    gc.collect()
+    assert [r.code for r in rs[:3]] == ["440305007", None, None]
+    assert rs[-2].candidates[0].code == "110105"
+    del rs
+    gc.collect()
+
+
 def test_route_one():
     d = xzqh.route(["110105021", "110118101"], "public_complaint")
     assert d.handler.code == "11"
