@@ -6,15 +6,18 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use arrow_array::builder::{StringBuilder, UInt32Builder};
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{ArrayRef, RecordBatch, StringArray};
+use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::arrow::{ArrowBatch, Texts};
 use crate::errors;
 use crate::objects::{
-    addresses, china, county_of, follow, level_name, outcome_name, route_one, year_arg,
+    addresses, china, county_of, follow, level_name, outcome_name, restatic, route_one, year_arg,
 };
+use xzqh::Unit as RustUnit;
+use xzqh::address::Resolution;
 
 /// Below this many rows a batch runs on the calling thread: starting
 /// threads costs more than it saves.
@@ -55,42 +58,210 @@ fn export(batches: Vec<RecordBatch>) -> Vec<ArrowBatch> {
     batches.into_iter().map(ArrowBatch::new).collect()
 }
 
-/// The string column builders of a resolve batch.
+/// A string column built in place: the bytes of every value one after
+/// the other, where each ends, and which rows are null (rare: listed, the
+/// validity bitmap made at the end).
+struct Col {
+    values: Vec<u8>,
+    offsets: Vec<i32>,
+    nulls: Vec<u32>,
+}
+
+impl Col {
+    fn new(rows: usize, bytes: usize) -> Self {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0);
+        Col {
+            values: Vec::with_capacity(rows * bytes),
+            offsets,
+            nulls: Vec::new(),
+        }
+    }
+
+    /// Ends the current value (the bytes written since the last one).
+    fn end(&mut self) {
+        // Batches are cut before any column reaches `BATCH_BYTES`
+        // (< i32::MAX), and no value is longer (see `_resolve_batch`).
+        self.offsets.push(self.values.len() as i32);
+    }
+
+    fn push(&mut self, s: &str) {
+        self.values.extend_from_slice(s.as_bytes());
+        self.end();
+    }
+
+    fn push_option(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.push(s),
+            None => self.push_null(),
+        }
+    }
+
+    fn push_null(&mut self) {
+        // Rows of a batch are fewer than `BATCH_BYTES` (each ends a value
+        // of at least one byte in the outcome column).
+        self.nulls.push((self.offsets.len() - 1) as u32);
+        self.end();
+    }
+
+    fn finish(self) -> ArrayRef {
+        let rows = self.offsets.len() - 1;
+        let nulls = (!self.nulls.is_empty()).then(|| {
+            let mut valid = BooleanBufferBuilder::new(rows);
+            valid.append_n(rows, true);
+            for &i in &self.nulls {
+                valid.set_bit(i as usize, false);
+            }
+            NullBuffer::new(valid.finish())
+        });
+        // SAFETY: the offsets start at 0, never decrease and end at
+        // `values.len()` (each value appends, then records the length), and
+        // every value was appended from `&str`s, so the bytes between two
+        // offsets are UTF-8; `nulls` has one bit a row: what
+        // `StringArray::try_new` would check.
+        let array = unsafe {
+            StringArray::new_unchecked(
+                OffsetBuffer::new_unchecked(ScalarBuffer::from(self.offsets)),
+                Buffer::from_vec(self.values),
+                nulls,
+            )
+        };
+        Arc::new(array)
+    }
+}
+
+/// The characters of UTF-8 `bytes`: the bytes that do not continue one
+/// (`10xxxxxx`), counted eight at a time.
+fn chars_in(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut continuing = 0;
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+        continuing += (w & HIGH & !(w << 1)).count_ones() as usize;
+    }
+    continuing += words
+        .remainder()
+        .iter()
+        .filter(|&&b| b & 0xC0 == 0x80)
+        .count();
+    bytes.len() - continuing
+}
+
+/// A record batch is cut before any of its columns holds this many bytes,
+/// so that the `i32` offsets of Arrow's `string` never overflow.
+const BATCH_BYTES: usize = 1 << 30;
+
+/// The columns of a resolve batch.
 struct ResolveColumns {
-    outcome: StringBuilder,
-    code: StringBuilder,
-    name: StringBuilder,
-    level: StringBuilder,
-    county_code: StringBuilder,
-    county: StringBuilder,
-    chain: StringBuilder,
-    spans: StringBuilder,
-    remainder: StringBuilder,
+    outcome: Col,
+    code: Col,
+    name: Col,
+    level: Col,
+    county_code: Col,
+    county: Col,
+    chain: Col,
+    spans: Col,
+    remainder: Col,
+}
+
+/// The fields of a row that depend only on the chain and on whether it
+/// ends at a picked unit: found once per unit and run, then reused (a
+/// batch names the same units again and again).
+#[derive(Clone, Copy)]
+struct UnitFields {
+    code: Option<&'static str>,
+    name: Option<&'static str>,
+    level: Option<&'static str>,
+    county: Option<RustUnit<'static>>,
+    /// The chain's names joined by `/`, in the memo's bytes.
+    chain: (u32, u32),
+}
+
+/// [`UnitFields`] by chain end and picked (entry `2 × unit + picked`),
+/// bounded by the hierarchy: at most two entries a unit.
+#[derive(Default)]
+struct Memo {
+    /// 1 + the entry's index in `fields`; 0 for none yet.
+    at: Vec<u32>,
+    fields: Vec<UnitFields>,
+    bytes: Vec<u8>,
+}
+
+impl Memo {
+    /// The entry of `r`'s fields, when its chain is a unit's full path from
+    /// the top (what the library documents for resolved and ambiguous
+    /// texts; checked, as it costs a parent read a level) and the picked
+    /// unit, if any, ends it.
+    fn key(r: &Resolution<'_>) -> Option<usize> {
+        let chain = r.chain();
+        let last = *chain.last()?;
+        let path = chain.first()?.parent()?.parent().is_none()
+            && chain.windows(2).all(|w| w[1].parent() == Some(w[0]));
+        let picked = match r.unit() {
+            Some(u) if u == last => 1,
+            Some(_) => return None,
+            None => 0,
+        };
+        path.then_some(2 * last.id().index() + picked)
+    }
+
+    /// `r`'s unit fields, from the memo or found and kept.
+    fn get(&mut self, r: &Resolution<'_>) -> Option<UnitFields> {
+        let key = Self::key(r)?;
+        if self.at.len() <= key {
+            self.at.resize((2 * china().len()).max(key + 1), 0);
+        }
+        if let Some(i) = self.at[key].checked_sub(1) {
+            return Some(self.fields[i as usize]);
+        }
+        let start = u32::try_from(self.bytes.len()).ok()?;
+        chain_names(r, &mut self.bytes);
+        let end = u32::try_from(self.bytes.len()).ok()?;
+        let f = unit_fields(r, (start, end));
+        self.fields.push(f);
+        self.at[key] = u32::try_from(self.fields.len()).ok()?;
+        Some(f)
+    }
+}
+
+/// The chain's names joined by `/`.
+fn chain_names(r: &Resolution<'_>, out: &mut Vec<u8>) {
+    for (i, u) in r.chain().iter().enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        out.extend_from_slice(u.name().as_bytes());
+    }
+}
+
+fn unit_fields(r: &Resolution<'_>, chain: (u32, u32)) -> UnitFields {
+    let unit = r.unit().map(restatic);
+    UnitFields {
+        code: unit.map(|u| u.code()),
+        name: unit.map(|u| u.name()),
+        level: unit.map(level_name),
+        county: county_of(r.chain()).map(restatic),
+        chain,
+    }
 }
 
 impl ResolveColumns {
     fn new(rows: usize) -> Self {
-        let b = |bytes| StringBuilder::with_capacity(rows, rows * bytes);
         ResolveColumns {
-            outcome: b(9),
-            code: b(9),
-            name: b(12),
-            level: b(8),
-            county_code: b(6),
-            county: b(9),
-            chain: b(40),
-            spans: b(40),
-            remainder: b(24),
+            outcome: Col::new(rows, 9),
+            code: Col::new(rows, 9),
+            name: Col::new(rows, 12),
+            level: Col::new(rows, 8),
+            county_code: Col::new(rows, 6),
+            county: Col::new(rows, 9),
+            chain: Col::new(rows, 40),
+            spans: Col::new(rows, 40),
+            remainder: Col::new(rows, 24),
         }
     }
 
-    fn null(&mut self) {
-        for c in self.all() {
-            c.append_null();
-        }
-    }
-
-    fn all(&mut self) -> [&mut StringBuilder; 9] {
+    fn all(&mut self) -> [&mut Col; 9] {
         [
             &mut self.outcome,
             &mut self.code,
@@ -104,67 +275,91 @@ impl ResolveColumns {
         ]
     }
 
-    fn push(&mut self, text: &str, r: &xzqh::address::Resolution<'_>) {
-        self.outcome.append_value(outcome_name(r.outcome()));
-        let unit = r.unit();
-        self.code.append_option(unit.map(|u| u.code()));
-        self.name.append_option(unit.map(|u| u.name()));
-        self.level.append_option(unit.map(level_name));
-        let county = county_of(r.chain());
-        self.county_code.append_option(county.map(|u| u.code()));
-        self.county.append_option(county.map(|u| u.name()));
-        for (i, u) in r.chain().iter().enumerate() {
-            if i > 0 {
-                self.chain.write_char('/').ok();
-            }
-            self.chain.write_str(u.name()).ok();
+    /// Whether a row of `text` could take a column past [`BATCH_BYTES`]
+    /// (no value is longer than its text but the chain and the spans,
+    /// bounded by the names the resolver reads).
+    fn full(&self, text: usize) -> bool {
+        let most = [
+            &self.chain,
+            &self.spans,
+            &self.remainder,
+            &self.county,
+            &self.name,
+        ]
+        .iter()
+        .map(|c| c.values.len())
+        .max()
+        .unwrap_or(0);
+        most + text + (64 << 10) > BATCH_BYTES
+    }
+
+    fn null(&mut self) {
+        for c in self.all() {
+            c.push_null();
         }
-        self.chain.append_value("");
+    }
+
+    fn push(&mut self, text: &str, r: &Resolution<'_>, memo: &mut Memo) {
+        self.outcome.push(outcome_name(r.outcome()));
+        let f = match memo.get(r) {
+            Some(f) => {
+                let (a, b) = f.chain;
+                self.chain
+                    .values
+                    .extend_from_slice(&memo.bytes[a as usize..b as usize]);
+                f
+            }
+            None => {
+                chain_names(r, &mut self.chain.values);
+                unit_fields(r, (0, 0))
+            }
+        };
+        self.chain.end();
+        self.code.push_option(f.code);
+        self.name.push_option(f.name);
+        self.level.push_option(f.level);
+        self.county_code.push_option(f.county.map(|u| u.code()));
+        self.county.push_option(f.county.map(|u| u.name()));
         // Spans as `start-end:code` in str (character) indices, counted
         // from one span to the next (spans go left to right).
+        let bytes = text.as_bytes();
         let (mut at_byte, mut at_char) = (0, 0);
         let mut chars_to = |b: usize| {
             if b > at_byte {
-                at_char += text.get(at_byte..b).map_or(0, |s| s.chars().count());
+                at_char += bytes.get(at_byte..b).map_or(0, chars_in);
                 at_byte = b;
             }
             at_char
         };
         let mut num = itoa::Buffer::new();
+        let out = &mut self.spans.values;
         for (i, s) in r.spans().iter().enumerate() {
             if i > 0 {
-                self.spans.write_char(' ').ok();
+                out.push(b' ');
             }
-            self.spans
-                .write_str(num.format(chars_to(s.range.start)))
-                .ok();
-            self.spans.write_char('-').ok();
-            self.spans.write_str(num.format(chars_to(s.range.end))).ok();
-            self.spans.write_char(':').ok();
-            self.spans.write_str(s.unit.code()).ok();
+            out.extend_from_slice(num.format(chars_to(s.range.start)).as_bytes());
+            out.push(b'-');
+            out.extend_from_slice(num.format(chars_to(s.range.end)).as_bytes());
+            out.push(b':');
+            out.extend_from_slice(s.unit.code().as_bytes());
         }
-        self.spans.append_value("");
-        self.remainder.append_value(r.remainder());
+        self.spans.end();
+        self.remainder.push(r.remainder());
     }
 
-    fn finish(mut self) -> RecordBatch {
-        let names = [
-            "outcome",
-            "code",
-            "name",
-            "level",
-            "county_code",
-            "county",
-            "chain",
-            "spans",
-            "remainder",
+    fn finish(self) -> RecordBatch {
+        let columns = [
+            ("outcome", self.outcome),
+            ("code", self.code),
+            ("name", self.name),
+            ("level", self.level),
+            ("county_code", self.county_code),
+            ("county", self.county),
+            ("chain", self.chain),
+            ("spans", self.spans),
+            ("remainder", self.remainder),
         ];
-        let arrays: Vec<ArrayRef> = self
-            .all()
-            .into_iter()
-            .map(|b| Arc::new(b.finish()) as ArrayRef)
-            .collect();
-        record(names.into_iter().zip(arrays).collect())
+        record(columns.into_iter().map(|(n, c)| (n, c.finish())).collect())
     }
 }
 
@@ -179,19 +374,33 @@ fn _resolve_batch(
     let addresses = addresses()?;
     let texts = Texts::extract(texts)?;
     let rows = texts.rows()?;
+    if let Some(t) = rows.iter().flatten().find(|t| t.len() > BATCH_BYTES / 2) {
+        return Err(PyValueError::new_err(format!(
+            "a text of {} bytes is too long for a batch (at most {})",
+            t.len(),
+            BATCH_BYTES / 2
+        )));
+    }
     let batches = py.detach(|| {
         runs(rows.len(), threads, |range| {
+            let mut done = Vec::new();
+            let mut memo = Memo::default();
             let mut cols = ResolveColumns::new(range.len());
             for text in &rows[range] {
+                if cols.full(text.map_or(0, str::len)) {
+                    let full = std::mem::replace(&mut cols, ResolveColumns::new(0));
+                    done.push(full.finish());
+                }
                 match text {
-                    Some(t) => cols.push(t, &addresses.resolve(t)),
+                    Some(t) => cols.push(t, &addresses.resolve(t), &mut memo),
                     None => cols.null(),
                 }
             }
-            cols.finish()
+            done.push(cols.finish());
+            done
         })
     });
-    Ok(export(batches))
+    Ok(export(batches.into_iter().flatten().collect()))
 }
 
 /// Units by code (see `xzqh.unit_batch`).
@@ -497,4 +706,21 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_history_batch, m)?)?;
     m.add_function(wrap_pyfunction!(_governs_batch, m)?)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chars_in;
+
+    #[test]
+    fn chars_in_counts_like_chars_count() {
+        let text = "aé北京😀朝阳区, 12号 𠀀x\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}";
+        for a in 0..=text.len() {
+            for b in a..=text.len() {
+                if let Some(s) = text.get(a..b) {
+                    assert_eq!(chars_in(s.as_bytes()), s.chars().count(), "{s:?}");
+                }
+            }
+        }
+    }
 }

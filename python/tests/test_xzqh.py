@@ -182,6 +182,47 @@ def test_resolve_batch_spans_and_outputs():
     assert t.to_pandas(types_mapper=pd.ArrowDtype)["county"].tolist() == ["南山区"]
 
 
+def generated_texts():
+    """Texts written from real townships (full chain, without the province,
+    county and township only) with street text holding commas, quotes and
+    characters of 1 to 4 UTF-8 bytes; ambiguous, conflicting, unknown and
+    null rows among them; every text twice."""
+    extras = ["科技园路12号", ",A座", '"东门"', "3号\t楼", "😀1号", "", "é"]
+    texts = ["朝阳区", None, "12号楼", "", "广东省深圳市宝安区西乡街道 寄 浙江省杭州市余杭区"]
+    for p in ["44", "11", "65", "42"]:
+        for pref in xzqh.unit(p).children[:4]:
+            for county in pref.children[:3]:
+                for i, town in enumerate(county.children[:3]):
+                    names = [u.name for u in town.chain]
+                    extra = extras[(len(texts) + i) % len(extras)]
+                    texts += ["".join(names) + extra, " ".join(names[1:]) + extra, "".join(names[-2:]) + extra]
+    return texts + texts
+
+
+def test_resolve_batch_matches_single_calls_on_every_column():
+    texts = generated_texts()
+    assert len(texts) > 500
+    for threads in (1, 2):
+        d = xzqh.resolve_batch(texts, threads=threads).to_pydict()
+        for i, t in enumerate(texts):
+            got = {k: v[i] for k, v in d.items()}
+            if t is None:
+                assert set(got.values()) == {None}
+                continue
+            r = xzqh.resolve(t)
+            assert got == {
+                "outcome": r.outcome,
+                "code": r.code,
+                "name": r.name,
+                "level": r.level,
+                "county_code": r.county_code,
+                "county": r.county,
+                "chain": "/".join(u.name for u in r.chain),
+                "spans": " ".join(f"{s}-{e}:{c}" for s, e, c in r.spans),
+                "remainder": r.remainder,
+            }, t
+
+
 def test_batch_in_parallel_equals_one_thread():
     # Enough rows to split across threads; every thread count gives the same table.
     texts = [f"广东深圳南山粤海街道{i}号" if i % 3 else "朝阳区" for i in range(20000)]
