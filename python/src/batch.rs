@@ -1,9 +1,11 @@
 //! Batch calls: rows in, Arrow record batches out, the GIL released and
-//! the rows split into one contiguous run per core.
+//! the rows split into contiguous runs over the cores (one a core, or
+//! chunks the threads take in turn for large batches).
 
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow_array::builder::{StringBuilder, UInt32Builder};
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
@@ -23,9 +25,26 @@ use xzqh::address::Resolution;
 /// threads costs more than it saves.
 const PARALLEL_FROM: usize = 4096;
 
-/// `f` over `0..n` cut into one contiguous run per core (or `threads`),
-/// in order.
+/// Rows a thread takes at a time when a batch has more than this many a
+/// thread: threads that finish early take more (a shared machine slows
+/// one core more than the other), and each chunk is one record batch.
+const CHUNK_ROWS: usize = 1 << 16;
+
+/// `f` over `0..n` cut into contiguous runs, in order: one per core (or
+/// `threads`) for small batches, chunks of [`CHUNK_ROWS`] taken in turn
+/// by the threads for large ones.
 fn runs<T: Send>(n: usize, threads: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+    runs_with(n, threads, || (), |(), range| f(range))
+}
+
+/// [`runs`] with a state each thread makes once and keeps from one run to
+/// the next (a memo).
+fn runs_with<S, T: Send>(
+    n: usize,
+    threads: usize,
+    state: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, Range<usize>) -> T + Sync,
+) -> Vec<T> {
     let threads = match threads {
         0 if n < PARALLEL_FROM => 1,
         0 => std::thread::available_parallelism().map_or(1, |t| t.get()),
@@ -33,20 +52,36 @@ fn runs<T: Send>(n: usize, threads: usize, f: impl Fn(Range<usize>) -> T + Sync)
     }
     .clamp(1, n.max(1));
     if threads == 1 {
-        return vec![f(0..n)];
+        return vec![f(&mut state(), 0..n)];
     }
-    let per = n.div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..n)
-            .step_by(per)
-            .map(|start| s.spawn(move || f(start..(start + per).min(n))))
+    let per = n.div_ceil(threads).min(CHUNK_ROWS);
+    let chunks = n.div_ceil(per);
+    let next = AtomicUsize::new(0);
+    let (state, f, next) = (&state, &f, &next);
+    let mut done: Vec<(usize, T)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.min(chunks))
+            .map(|_| {
+                s.spawn(move || {
+                    let mut st = state();
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= chunks {
+                            return done;
+                        }
+                        let start = i * per;
+                        done.push((i, f(&mut st, start..(start + per).min(n))));
+                    }
+                })
+            })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
-    })
+    });
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// A record batch from named string-like columns.
@@ -382,9 +417,8 @@ fn _resolve_batch(
         )));
     }
     let batches = py.detach(|| {
-        runs(rows.len(), threads, |range| {
+        runs_with(rows.len(), threads, Memo::default, |memo, range| {
             let mut done = Vec::new();
-            let mut memo = Memo::default();
             let mut cols = ResolveColumns::new(range.len());
             for text in &rows[range] {
                 if cols.full(text.map_or(0, str::len)) {
@@ -392,7 +426,7 @@ fn _resolve_batch(
                     done.push(full.finish());
                 }
                 match text {
-                    Some(t) => cols.push(t, &addresses.resolve(t), &mut memo),
+                    Some(t) => cols.push(t, &addresses.resolve(t), memo),
                     None => cols.null(),
                 }
             }

@@ -233,6 +233,17 @@ def test_batch_in_parallel_equals_one_thread():
     assert many.column("code").num_chunks == 3
 
 
+def test_large_batches_go_in_chunks_in_order():
+    # More rows than two threads take in one chunk each: the chunks come
+    # back in the input's order whichever thread resolved them.
+    texts = [f"{c}{i}号" for i, c in enumerate(["深圳南山粤海街道", "朝阳区", "北京朝阳区"] * 50000)]
+    one = xzqh.resolve_batch(texts, threads=1)
+    two = xzqh.resolve_batch(pa.array(texts), threads=2)
+    assert two.column("code").num_chunks == 3
+    assert one.combine_chunks().equals(two.combine_chunks())
+    assert two.column("remainder")[149999].as_py() == "149999号"
+
+
 def test_other_batches_match_single_calls():
     codes = ["440305", "999999", None, "110105021"]
     t = xzqh.unit_batch(codes)
