@@ -1,15 +1,17 @@
 //! `xzqh resolve`: free-text addresses in bulk, on every core.
 //!
 //! The input is read in blocks of a few MiB cut at a line break. Each block
-//! is split into one run of lines per thread; every thread checks its
-//! run's UTF-8, resolves its lines (borrowed from the block: no string per
-//! line) and writes their records into its own byte buffer, kept from one
-//! block to the next. While the threads work on a block, the main thread
-//! writes the previous block's buffers, in order, and reads the next
-//! block, so reading and writing overlap resolving and the output keeps
-//! the input's order whatever the threads do.
+//! is split into a few runs of lines per thread, which the threads take in
+//! turn; a thread checks a run's UTF-8, resolves its lines (borrowed from
+//! the block: no string per line) and writes their records into the run's
+//! byte buffer, kept from one block to the next. Each thread keeps a memo
+//! of the unit fields it has written. While the threads work on a block,
+//! the main thread writes the previous block's buffers, in order, and
+//! reads the next block, so reading and writing overlap resolving and the
+//! output keeps the input's order whatever the threads do.
 
 use std::io::{self, IsTerminal, Read, Write};
+use std::sync::Mutex;
 
 use xzqh::Hierarchy;
 use xzqh::address::{AddressResolver, Outcome, Resolution};
@@ -19,6 +21,10 @@ use crate::{Format, json_into};
 /// Bytes read per block: enough to keep every thread busy for a few
 /// milliseconds, little enough to start writing early.
 const BLOCK: usize = 4 << 20;
+
+/// Pieces a block is cut into per thread, so that threads that finish
+/// early take more.
+const PIECES: usize = 4;
 
 /// The longest line read: the resolver reads at most 4 KiB of a text, and
 /// a line longer than this is not an address (a binary file, a file with
@@ -53,25 +59,37 @@ pub(crate) fn run(
     // sets of output buffers (the threads fill one while the other is
     // written), all kept from block to block.
     let (mut block, mut next) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
-    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); threads];
-    let mut ready: Vec<Vec<u8>> = vec![Vec::new(); threads];
+    let pieces = threads * PIECES;
+    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); pieces];
+    let mut ready: Vec<Vec<u8>> = vec![Vec::new(); pieces];
     let mut memos: Vec<Memo> = (0..threads).map(|_| Memo::new(format)).collect();
     input.fill(&mut block)?;
     while !block.is_empty() {
-        let runs = split(&block, threads);
+        let runs = split(&block, pieces);
         let mut starts = Vec::with_capacity(runs.len());
         for run in &runs {
             starts.push(first_line);
             first_line += lines_in(run);
         }
-        let (results, io) = std::thread::scope(|s| {
-            let workers: Vec<_> = runs
-                .iter()
-                .zip(starts)
-                .zip(bufs.iter_mut().zip(memos.iter_mut()))
-                .map(|((run, start), (buf, memo))| {
-                    let addresses = &addresses;
-                    s.spawn(move || format_run(addresses, run, start, format, memo, buf))
+        // The pieces, taken in turn by the threads: one slowed by other
+        // work on the machine takes fewer.
+        let work = Mutex::new(runs.iter().zip(starts).zip(bufs.iter_mut()).enumerate());
+        let (mut results, io) = std::thread::scope(|s| {
+            let workers: Vec<_> = memos
+                .iter_mut()
+                .take(runs.len())
+                .map(|memo| {
+                    let (addresses, work) = (&addresses, &work);
+                    s.spawn(move || {
+                        let mut done = Vec::new();
+                        loop {
+                            let piece = work.lock().unwrap_or_else(|p| p.into_inner()).next();
+                            let Some((i, ((run, start), buf))) = piece else {
+                                return done;
+                            };
+                            done.push((i, format_run(addresses, run, start, format, memo, buf)));
+                        }
+                    })
                 })
                 .collect();
             // Meanwhile: the previous block's records out, the next block in.
@@ -81,10 +99,13 @@ pub(crate) fn run(
                 .and_then(|()| input.fill(&mut next));
             let results: Vec<_> = workers
                 .into_iter()
-                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect();
             (results, io)
         });
+        // The first error in the input's order.
+        results.sort_unstable_by_key(|&(i, _)| i);
+        let results = results.into_iter().map(|(_, r)| r);
         io?;
         for r in results {
             all &= r?;
