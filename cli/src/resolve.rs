@@ -293,9 +293,17 @@ fn record(buf: &mut Vec<u8>, line: u64, r: &Resolution<'_>, format: Format, memo
             buf.push(b',');
             spans(r, buf);
             buf.push(b',');
-            csv_field(buf, r.remainder());
-            buf.push(b',');
-            csv_field(buf, r.text());
+            // The remainder is the end of the text: when the text needs no
+            // quotes, neither does it (one check for both).
+            if needs_quotes(r.text()) {
+                csv_field(buf, r.remainder());
+                buf.push(b',');
+                csv_field(buf, r.text());
+            } else {
+                raw(buf, r.remainder());
+                buf.push(b',');
+                raw(buf, r.text());
+            }
             buf.push(b'\n');
         }
         Format::Jsonl => {
