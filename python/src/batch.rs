@@ -16,9 +16,8 @@ use pyo3::prelude::*;
 use crate::arrow::{ArrowBatch, Texts};
 use crate::errors;
 use crate::objects::{
-    addresses, china, county_of, follow, level_name, outcome_name, restatic, route_one, year_arg,
+    addresses, china, county_of, follow, level_name, outcome_name, route_one, year_arg,
 };
-use xzqh::Unit as RustUnit;
 use xzqh::address::Resolution;
 
 /// Below this many rows a batch runs on the calling thread: starting
@@ -34,17 +33,6 @@ const CHUNK_ROWS: usize = 1 << 16;
 /// `threads`) for small batches, chunks of [`CHUNK_ROWS`] taken in turn
 /// by the threads for large ones.
 fn runs<T: Send>(n: usize, threads: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
-    runs_with(n, threads, || (), |(), range| f(range))
-}
-
-/// [`runs`] with a state each thread makes once and keeps from one run to
-/// the next (a memo).
-fn runs_with<S, T: Send>(
-    n: usize,
-    threads: usize,
-    state: impl Fn() -> S + Sync,
-    f: impl Fn(&mut S, Range<usize>) -> T + Sync,
-) -> Vec<T> {
     let threads = match threads {
         0 if n < PARALLEL_FROM => 1,
         0 => std::thread::available_parallelism().map_or(1, |t| t.get()),
@@ -52,17 +40,16 @@ fn runs_with<S, T: Send>(
     }
     .clamp(1, n.max(1));
     if threads == 1 {
-        return vec![f(&mut state(), 0..n)];
+        return vec![f(0..n)];
     }
     let per = n.div_ceil(threads).min(CHUNK_ROWS);
     let chunks = n.div_ceil(per);
     let next = AtomicUsize::new(0);
-    let (state, f, next) = (&state, &f, &next);
+    let (f, next) = (&f, &next);
     let mut done: Vec<(usize, T)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads.min(chunks))
             .map(|_| {
                 s.spawn(move || {
-                    let mut st = state();
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -70,7 +57,7 @@ fn runs_with<S, T: Send>(
                             return done;
                         }
                         let start = i * per;
-                        done.push((i, f(&mut st, start..(start + per).min(n))));
+                        done.push((i, f(start..(start + per).min(n))));
                     }
                 })
             })
@@ -200,66 +187,6 @@ struct ResolveColumns {
     remainder: Col,
 }
 
-/// The fields of a row that depend only on the chain and on whether it
-/// ends at a picked unit: found once per unit and run, then reused (a
-/// batch names the same units again and again).
-#[derive(Clone, Copy)]
-struct UnitFields {
-    code: Option<&'static str>,
-    name: Option<&'static str>,
-    level: Option<&'static str>,
-    county: Option<RustUnit<'static>>,
-    /// The chain's names joined by `/`, in the memo's bytes.
-    chain: (u32, u32),
-}
-
-/// [`UnitFields`] by chain end and picked (entry `2 × unit + picked`),
-/// bounded by the hierarchy: at most two entries a unit.
-#[derive(Default)]
-struct Memo {
-    /// 1 + the entry's index in `fields`; 0 for none yet.
-    at: Vec<u32>,
-    fields: Vec<UnitFields>,
-    bytes: Vec<u8>,
-}
-
-impl Memo {
-    /// The entry of `r`'s fields, when its chain is a unit's full path from
-    /// the top (what the library documents for resolved and ambiguous
-    /// texts; checked, as it costs a parent read a level) and the picked
-    /// unit, if any, ends it.
-    fn key(r: &Resolution<'_>) -> Option<usize> {
-        let chain = r.chain();
-        let last = *chain.last()?;
-        let path = chain.first()?.parent()?.parent().is_none()
-            && chain.windows(2).all(|w| w[1].parent() == Some(w[0]));
-        let picked = match r.unit() {
-            Some(u) if u == last => 1,
-            Some(_) => return None,
-            None => 0,
-        };
-        path.then_some(2 * last.id().index() + picked)
-    }
-
-    /// `r`'s unit fields, from the memo or found and kept.
-    fn get(&mut self, r: &Resolution<'_>) -> Option<UnitFields> {
-        let key = Self::key(r)?;
-        if self.at.len() <= key {
-            self.at.resize((2 * china().len()).max(key + 1), 0);
-        }
-        if let Some(i) = self.at[key].checked_sub(1) {
-            return Some(self.fields[i as usize]);
-        }
-        let start = u32::try_from(self.bytes.len()).ok()?;
-        chain_names(r, &mut self.bytes);
-        let end = u32::try_from(self.bytes.len()).ok()?;
-        let f = unit_fields(r, (start, end));
-        self.fields.push(f);
-        self.at[key] = u32::try_from(self.fields.len()).ok()?;
-        Some(f)
-    }
-}
-
 /// The chain's names joined by `/`.
 fn chain_names(r: &Resolution<'_>, out: &mut Vec<u8>) {
     for (i, u) in r.chain().iter().enumerate() {
@@ -267,17 +194,6 @@ fn chain_names(r: &Resolution<'_>, out: &mut Vec<u8>) {
             out.push(b'/');
         }
         out.extend_from_slice(u.name().as_bytes());
-    }
-}
-
-fn unit_fields(r: &Resolution<'_>, chain: (u32, u32)) -> UnitFields {
-    let unit = r.unit().map(restatic);
-    UnitFields {
-        code: unit.map(|u| u.code()),
-        name: unit.map(|u| u.name()),
-        level: unit.map(level_name),
-        county: county_of(r.chain()).map(restatic),
-        chain,
     }
 }
 
@@ -334,27 +250,17 @@ impl ResolveColumns {
         }
     }
 
-    fn push(&mut self, text: &str, r: &Resolution<'_>, memo: &mut Memo) {
+    fn push(&mut self, text: &str, r: &Resolution<'_>) {
         self.outcome.push(outcome_name(r.outcome()));
-        let f = match memo.get(r) {
-            Some(f) => {
-                let (a, b) = f.chain;
-                self.chain
-                    .values
-                    .extend_from_slice(&memo.bytes[a as usize..b as usize]);
-                f
-            }
-            None => {
-                chain_names(r, &mut self.chain.values);
-                unit_fields(r, (0, 0))
-            }
-        };
+        let unit = r.unit();
+        self.code.push_option(unit.map(|u| u.code()));
+        self.name.push_option(unit.map(|u| u.name()));
+        self.level.push_option(unit.map(level_name));
+        let county = county_of(r.chain());
+        self.county_code.push_option(county.map(|u| u.code()));
+        self.county.push_option(county.map(|u| u.name()));
+        chain_names(r, &mut self.chain.values);
         self.chain.end();
-        self.code.push_option(f.code);
-        self.name.push_option(f.name);
-        self.level.push_option(f.level);
-        self.county_code.push_option(f.county.map(|u| u.code()));
-        self.county.push_option(f.county.map(|u| u.name()));
         // Spans as `start-end:code` in str (character) indices, counted
         // from one span to the next (spans go left to right).
         let bytes = text.as_bytes();
@@ -417,7 +323,7 @@ fn _resolve_batch(
         )));
     }
     let batches = py.detach(|| {
-        runs_with(rows.len(), threads, Memo::default, |memo, range| {
+        runs(rows.len(), threads, |range| {
             let mut done = Vec::new();
             let mut cols = ResolveColumns::new(range.len());
             for text in &rows[range] {
@@ -426,7 +332,7 @@ fn _resolve_batch(
                     done.push(full.finish());
                 }
                 match text {
-                    Some(t) => cols.push(t, &addresses.resolve(t), memo),
+                    Some(t) => cols.push(t, &addresses.resolve(t)),
                     None => cols.null(),
                 }
             }
