@@ -111,6 +111,23 @@ fn crlf_lines_a_last_line_without_break_and_bad_utf8() {
 }
 
 #[test]
+fn the_first_bad_line_in_the_input_is_reported_whichever_thread_read_it() {
+    let mut input = Vec::new();
+    for i in 1..=20_000 {
+        if i == 7 || i == 15_000 {
+            input.extend_from_slice(b"\xff\n");
+        } else {
+            input.extend_from_slice("北京朝阳区\n".as_bytes());
+        }
+    }
+    for threads in ["1", "2", "5"] {
+        let out = xzqh_bytes(&["resolve", "--threads", threads], &input);
+        assert_eq!(out.status.code(), Some(3));
+        assert_eq!(text(&out.stderr).trim(), "xzqh: line 7: not valid UTF-8");
+    }
+}
+
+#[test]
 fn unit_route_history_and_draw() {
     let out = xzqh(&["unit", "654201200", "北京 朝阳区"], "");
     assert_eq!(out.status.code(), Some(0));

@@ -16,8 +16,12 @@ use pyo3::types::{PyCapsule, PyString, PyTuple};
 /// A column of texts (or codes) handed to a batch call: Python strings
 /// copied out of a list, or Arrow string arrays read in place.
 pub(crate) enum Texts {
-    /// From a list or tuple of `str` (and `None`).
-    Strings(Vec<Option<String>>),
+    /// From a list or tuple of `str` (and `None`): their UTF-8 one after
+    /// the other, and each row's byte range in it (`None` for `None`).
+    Strings {
+        utf8: Vec<u8>,
+        rows: Vec<Option<(usize, usize)>>,
+    },
     /// From Arrow arrays (one per chunk), each `string`, `large_string` or
     /// `string_view`.
     Arrays(Vec<ArrayRef>),
@@ -35,14 +39,18 @@ impl Texts {
                 "expected a list of str or an Arrow array, found one str",
             ));
         }
-        let mut strings = Vec::new();
+        let (mut utf8, mut strings) = (Vec::new(), Vec::new());
         let mut arrays = Vec::new();
         for item in ob.try_iter()? {
             let item = item?;
             if item.is_none() {
                 strings.push(None);
             } else if let Ok(s) = item.cast::<PyString>() {
-                strings.push(Some(s.to_cow()?.into_owned()));
+                // One encoding per text, copied once into the shared buffer
+                // (no `String` a row to allocate and free).
+                let start = utf8.len();
+                utf8.extend_from_slice(s.encode_utf8()?.as_bytes());
+                strings.push(Some((start, utf8.len())));
             } else if item.hasattr(pyo3::intern!(ob.py(), "__arrow_c_array__"))? {
                 arrays.push(import(&item)?);
             } else {
@@ -53,7 +61,10 @@ impl Texts {
             }
         }
         match (strings.is_empty(), arrays.is_empty()) {
-            (_, true) => Ok(Texts::Strings(strings)),
+            (_, true) => Ok(Texts::Strings {
+                utf8,
+                rows: strings,
+            }),
             (true, false) => Ok(Texts::Arrays(arrays)),
             (false, false) => Err(PyTypeError::new_err(
                 "expected a list of str or a list of Arrow arrays, not both",
@@ -64,7 +75,17 @@ impl Texts {
     /// Every row, `None` for a null.
     pub(crate) fn rows(&self) -> PyResult<Vec<Option<&str>>> {
         match self {
-            Texts::Strings(v) => Ok(v.iter().map(Option::as_deref).collect()),
+            Texts::Strings { utf8, rows } => Ok(rows
+                .iter()
+                .map(|r| {
+                    r.map(|(a, b)| {
+                        // SAFETY: `utf8[a..b]` is what CPython's UTF-8
+                        // encoder wrote for one `str` (strict errors: a lone
+                        // surrogate raised in `extract`), valid UTF-8.
+                        unsafe { std::str::from_utf8_unchecked(&utf8[a..b]) }
+                    })
+                })
+                .collect()),
             Texts::Arrays(arrays) => {
                 let mut rows = Vec::with_capacity(arrays.iter().map(|a| a.len()).sum());
                 for a in arrays {

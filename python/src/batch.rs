@@ -1,12 +1,15 @@
 //! Batch calls: rows in, Arrow record batches out, the GIL released and
-//! the rows split into one contiguous run per core.
+//! the rows split into contiguous runs over the cores (one a core, or
+//! chunks the threads take in turn for large batches).
 
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow_array::builder::{StringBuilder, UInt32Builder};
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{ArrayRef, RecordBatch, StringArray};
+use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -15,13 +18,20 @@ use crate::errors;
 use crate::objects::{
     addresses, china, county_of, follow, level_name, outcome_name, route_one, year_arg,
 };
+use xzqh::address::Resolution;
 
 /// Below this many rows a batch runs on the calling thread: starting
 /// threads costs more than it saves.
 const PARALLEL_FROM: usize = 4096;
 
-/// `f` over `0..n` cut into one contiguous run per core (or `threads`),
-/// in order.
+/// Rows a thread takes at a time when a batch has more than this many a
+/// thread: threads that finish early take more (a shared machine slows
+/// one core more than the other), and each chunk is one record batch.
+const CHUNK_ROWS: usize = 1 << 16;
+
+/// `f` over `0..n` cut into contiguous runs, in order: one per core (or
+/// `threads`) for small batches, chunks of [`CHUNK_ROWS`] taken in turn
+/// by the threads for large ones.
 fn runs<T: Send>(n: usize, threads: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
     let threads = match threads {
         0 if n < PARALLEL_FROM => 1,
@@ -32,18 +42,33 @@ fn runs<T: Send>(n: usize, threads: usize, f: impl Fn(Range<usize>) -> T + Sync)
     if threads == 1 {
         return vec![f(0..n)];
     }
-    let per = n.div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..n)
-            .step_by(per)
-            .map(|start| s.spawn(move || f(start..(start + per).min(n))))
+    let per = n.div_ceil(threads).min(CHUNK_ROWS);
+    let chunks = n.div_ceil(per);
+    let next = AtomicUsize::new(0);
+    let (f, next) = (&f, &next);
+    let mut done: Vec<(usize, T)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.min(chunks))
+            .map(|_| {
+                s.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= chunks {
+                            return done;
+                        }
+                        let start = i * per;
+                        done.push((i, f(start..(start + per).min(n))));
+                    }
+                })
+            })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
-    })
+    });
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// A record batch from named string-like columns.
@@ -55,42 +80,139 @@ fn export(batches: Vec<RecordBatch>) -> Vec<ArrowBatch> {
     batches.into_iter().map(ArrowBatch::new).collect()
 }
 
-/// The string column builders of a resolve batch.
+/// A string column built in place: the bytes of every value one after
+/// the other, where each ends, and which rows are null (rare: listed, the
+/// validity bitmap made at the end).
+struct Col {
+    values: Vec<u8>,
+    offsets: Vec<i32>,
+    nulls: Vec<u32>,
+}
+
+impl Col {
+    fn new(rows: usize, bytes: usize) -> Self {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0);
+        Col {
+            values: Vec::with_capacity(rows * bytes),
+            offsets,
+            nulls: Vec::new(),
+        }
+    }
+
+    /// Ends the current value (the bytes written since the last one).
+    fn end(&mut self) {
+        // Batches are cut before any column reaches `BATCH_BYTES`
+        // (< i32::MAX), and no value is longer (see `_resolve_batch`).
+        self.offsets.push(self.values.len() as i32);
+    }
+
+    fn push(&mut self, s: &str) {
+        self.values.extend_from_slice(s.as_bytes());
+        self.end();
+    }
+
+    fn push_option(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.push(s),
+            None => self.push_null(),
+        }
+    }
+
+    fn push_null(&mut self) {
+        // Rows of a batch are fewer than `BATCH_BYTES` (each ends a value
+        // of at least one byte in the outcome column).
+        self.nulls.push((self.offsets.len() - 1) as u32);
+        self.end();
+    }
+
+    fn finish(self) -> ArrayRef {
+        let rows = self.offsets.len() - 1;
+        let nulls = (!self.nulls.is_empty()).then(|| {
+            let mut valid = BooleanBufferBuilder::new(rows);
+            valid.append_n(rows, true);
+            for &i in &self.nulls {
+                valid.set_bit(i as usize, false);
+            }
+            NullBuffer::new(valid.finish())
+        });
+        // SAFETY: the offsets start at 0, never decrease and end at
+        // `values.len()` (each value appends, then records the length), and
+        // every value was appended from `&str`s, so the bytes between two
+        // offsets are UTF-8; `nulls` has one bit a row: what
+        // `StringArray::try_new` would check.
+        let array = unsafe {
+            StringArray::new_unchecked(
+                OffsetBuffer::new_unchecked(ScalarBuffer::from(self.offsets)),
+                Buffer::from_vec(self.values),
+                nulls,
+            )
+        };
+        Arc::new(array)
+    }
+}
+
+/// The characters of UTF-8 `bytes`: the bytes that do not continue one
+/// (`10xxxxxx`), counted eight at a time.
+fn chars_in(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut continuing = 0;
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+        continuing += (w & HIGH & !(w << 1)).count_ones() as usize;
+    }
+    continuing += words
+        .remainder()
+        .iter()
+        .filter(|&&b| b & 0xC0 == 0x80)
+        .count();
+    bytes.len() - continuing
+}
+
+/// A record batch is cut before any of its columns holds this many bytes,
+/// so that the `i32` offsets of Arrow's `string` never overflow.
+const BATCH_BYTES: usize = 1 << 30;
+
+/// The columns of a resolve batch.
 struct ResolveColumns {
-    outcome: StringBuilder,
-    code: StringBuilder,
-    name: StringBuilder,
-    level: StringBuilder,
-    county_code: StringBuilder,
-    county: StringBuilder,
-    chain: StringBuilder,
-    spans: StringBuilder,
-    remainder: StringBuilder,
+    outcome: Col,
+    code: Col,
+    name: Col,
+    level: Col,
+    county_code: Col,
+    county: Col,
+    chain: Col,
+    spans: Col,
+    remainder: Col,
+}
+
+/// The chain's names joined by `/`.
+fn chain_names(r: &Resolution<'_>, out: &mut Vec<u8>) {
+    for (i, u) in r.chain().iter().enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        out.extend_from_slice(u.name().as_bytes());
+    }
 }
 
 impl ResolveColumns {
     fn new(rows: usize) -> Self {
-        let b = |bytes| StringBuilder::with_capacity(rows, rows * bytes);
         ResolveColumns {
-            outcome: b(9),
-            code: b(9),
-            name: b(12),
-            level: b(8),
-            county_code: b(6),
-            county: b(9),
-            chain: b(40),
-            spans: b(40),
-            remainder: b(24),
+            outcome: Col::new(rows, 9),
+            code: Col::new(rows, 9),
+            name: Col::new(rows, 12),
+            level: Col::new(rows, 8),
+            county_code: Col::new(rows, 6),
+            county: Col::new(rows, 9),
+            chain: Col::new(rows, 40),
+            spans: Col::new(rows, 40),
+            remainder: Col::new(rows, 24),
         }
     }
 
-    fn null(&mut self) {
-        for c in self.all() {
-            c.append_null();
-        }
-    }
-
-    fn all(&mut self) -> [&mut StringBuilder; 9] {
+    fn all(&mut self) -> [&mut Col; 9] {
         [
             &mut self.outcome,
             &mut self.code,
@@ -104,67 +226,81 @@ impl ResolveColumns {
         ]
     }
 
-    fn push(&mut self, text: &str, r: &xzqh::address::Resolution<'_>) {
-        self.outcome.append_value(outcome_name(r.outcome()));
-        let unit = r.unit();
-        self.code.append_option(unit.map(|u| u.code()));
-        self.name.append_option(unit.map(|u| u.name()));
-        self.level.append_option(unit.map(level_name));
-        let county = county_of(r.chain());
-        self.county_code.append_option(county.map(|u| u.code()));
-        self.county.append_option(county.map(|u| u.name()));
-        for (i, u) in r.chain().iter().enumerate() {
-            if i > 0 {
-                self.chain.write_char('/').ok();
-            }
-            self.chain.write_str(u.name()).ok();
+    /// Whether a row of `text` could take a column past [`BATCH_BYTES`]
+    /// (no value is longer than its text but the chain and the spans,
+    /// bounded by the names the resolver reads).
+    fn full(&self, text: usize) -> bool {
+        let most = [
+            &self.chain,
+            &self.spans,
+            &self.remainder,
+            &self.county,
+            &self.name,
+        ]
+        .iter()
+        .map(|c| c.values.len())
+        .max()
+        .unwrap_or(0);
+        most + text + (64 << 10) > BATCH_BYTES
+    }
+
+    fn null(&mut self) {
+        for c in self.all() {
+            c.push_null();
         }
-        self.chain.append_value("");
+    }
+
+    fn push(&mut self, text: &str, r: &Resolution<'_>) {
+        self.outcome.push(outcome_name(r.outcome()));
+        let unit = r.unit();
+        self.code.push_option(unit.map(|u| u.code()));
+        self.name.push_option(unit.map(|u| u.name()));
+        self.level.push_option(unit.map(level_name));
+        let county = county_of(r.chain());
+        self.county_code.push_option(county.map(|u| u.code()));
+        self.county.push_option(county.map(|u| u.name()));
+        chain_names(r, &mut self.chain.values);
+        self.chain.end();
         // Spans as `start-end:code` in str (character) indices, counted
         // from one span to the next (spans go left to right).
+        let bytes = text.as_bytes();
         let (mut at_byte, mut at_char) = (0, 0);
         let mut chars_to = |b: usize| {
             if b > at_byte {
-                at_char += text.get(at_byte..b).map_or(0, |s| s.chars().count());
+                at_char += bytes.get(at_byte..b).map_or(0, chars_in);
                 at_byte = b;
             }
             at_char
         };
         let mut num = itoa::Buffer::new();
+        let out = &mut self.spans.values;
         for (i, s) in r.spans().iter().enumerate() {
             if i > 0 {
-                self.spans.write_char(' ').ok();
+                out.push(b' ');
             }
-            self.spans
-                .write_str(num.format(chars_to(s.range.start)))
-                .ok();
-            self.spans.write_char('-').ok();
-            self.spans.write_str(num.format(chars_to(s.range.end))).ok();
-            self.spans.write_char(':').ok();
-            self.spans.write_str(s.unit.code()).ok();
+            out.extend_from_slice(num.format(chars_to(s.range.start)).as_bytes());
+            out.push(b'-');
+            out.extend_from_slice(num.format(chars_to(s.range.end)).as_bytes());
+            out.push(b':');
+            out.extend_from_slice(s.unit.code().as_bytes());
         }
-        self.spans.append_value("");
-        self.remainder.append_value(r.remainder());
+        self.spans.end();
+        self.remainder.push(r.remainder());
     }
 
-    fn finish(mut self) -> RecordBatch {
-        let names = [
-            "outcome",
-            "code",
-            "name",
-            "level",
-            "county_code",
-            "county",
-            "chain",
-            "spans",
-            "remainder",
+    fn finish(self) -> RecordBatch {
+        let columns = [
+            ("outcome", self.outcome),
+            ("code", self.code),
+            ("name", self.name),
+            ("level", self.level),
+            ("county_code", self.county_code),
+            ("county", self.county),
+            ("chain", self.chain),
+            ("spans", self.spans),
+            ("remainder", self.remainder),
         ];
-        let arrays: Vec<ArrayRef> = self
-            .all()
-            .into_iter()
-            .map(|b| Arc::new(b.finish()) as ArrayRef)
-            .collect();
-        record(names.into_iter().zip(arrays).collect())
+        record(columns.into_iter().map(|(n, c)| (n, c.finish())).collect())
     }
 }
 
@@ -179,19 +315,32 @@ fn _resolve_batch(
     let addresses = addresses()?;
     let texts = Texts::extract(texts)?;
     let rows = texts.rows()?;
+    if let Some(t) = rows.iter().flatten().find(|t| t.len() > BATCH_BYTES / 2) {
+        return Err(PyValueError::new_err(format!(
+            "a text of {} bytes is too long for a batch (at most {})",
+            t.len(),
+            BATCH_BYTES / 2
+        )));
+    }
     let batches = py.detach(|| {
         runs(rows.len(), threads, |range| {
+            let mut done = Vec::new();
             let mut cols = ResolveColumns::new(range.len());
             for text in &rows[range] {
+                if cols.full(text.map_or(0, str::len)) {
+                    let full = std::mem::replace(&mut cols, ResolveColumns::new(0));
+                    done.push(full.finish());
+                }
                 match text {
                     Some(t) => cols.push(t, &addresses.resolve(t)),
                     None => cols.null(),
                 }
             }
-            cols.finish()
+            done.push(cols.finish());
+            done
         })
     });
-    Ok(export(batches))
+    Ok(export(batches.into_iter().flatten().collect()))
 }
 
 /// Units by code (see `xzqh.unit_batch`).
@@ -497,4 +646,21 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_history_batch, m)?)?;
     m.add_function(wrap_pyfunction!(_governs_batch, m)?)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chars_in;
+
+    #[test]
+    fn chars_in_counts_like_chars_count() {
+        let text = "aé北京😀朝阳区, 12号 𠀀x\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}";
+        for a in 0..=text.len() {
+            for b in a..=text.len() {
+                if let Some(s) = text.get(a..b) {
+                    assert_eq!(chars_in(s.as_bytes()), s.chars().count(), "{s:?}");
+                }
+            }
+        }
+    }
 }

@@ -4,8 +4,8 @@
 //! fields are converted to Python only when read. In batch they take texts
 //! or codes as a list of `str` or Arrow arrays (any object with
 //! `__arrow_c_array__`, the Arrow PyCapsule interface), release the GIL,
-//! split the rows into one run per core, and return one Arrow record batch
-//! per run through the same interface; `xzqh/__init__.py` turns those into
+//! split the rows into contiguous runs over the cores, and return one
+//! Arrow record batch per run through the same interface; `xzqh/__init__.py` turns those into
 //! a `pyarrow.Table` without copying.
 
 mod arrow;

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use xzqh::address::{AddressResolver, Outcome, Resolution as RustResolution};
 use xzqh::china::history::{History, Succession as RustSuccession};
 use xzqh::routing::{Case, Decision as RustDecision, Place, RouteError, Router};
@@ -173,57 +173,141 @@ fn lookup(name: &str) -> PyResult<Unit> {
 /// >>> r = xzqh.resolve("深圳南山区粤海街道科技园路12号")
 /// >>> (r.outcome, r.code, r.level, r.county)
 /// ('resolved', '440305007', 'township', '南山区')
+//
+// Built once per call and read rarely, so it is kept small and cheap to
+// make: the text as the caller's `str` and its UTF-8 bytes (the encoding
+// the resolver read, not copied again), units as ids, the chain and the
+// spans inline (no allocation for any text the hierarchy's depth allows),
+// and Python values made only when an attribute is read.
 #[pyclass(frozen, module = "xzqh", name = "Resolution")]
 pub(crate) struct Resolution {
-    text: String,
+    text: Py<PyString>,
+    utf8: Py<PyBytes>,
     outcome: &'static str,
-    unit: Option<RustUnit<'static>>,
-    chain: Vec<RustUnit<'static>>,
-    spans: Vec<(Range<usize>, RustUnit<'static>)>,
+    unit: Option<u32>,
+    chain: Few<u32, 6>,
+    /// `(start, end)` byte offsets in `utf8` and the unit named.
+    spans: Few<(usize, usize, u32), 6>,
     rest: Range<usize>,
-    candidates: Vec<RustUnit<'static>>,
+    candidates: Vec<u32>,
 }
 
-impl Resolution {
-    pub(crate) fn new(r: &RustResolution<'_>) -> Self {
-        // The units borrow the hierarchy ('static); only the text is the
-        // caller's, and it is copied.
-        let units = |us: &[RustUnit<'_>]| us.iter().map(|u| restatic(*u)).collect();
-        Resolution {
-            text: r.text().to_owned(),
-            outcome: outcome_name(r.outcome()),
-            unit: r.unit().map(restatic),
-            chain: units(r.chain()),
-            spans: r
-                .spans()
-                .iter()
-                .map(|s| (s.range.clone(), restatic(s.unit)))
-                .collect(),
-            rest: r.remainder_range(),
-            candidates: r.candidates().iter().map(|c| restatic(c.unit)).collect(),
+/// Up to `N` items inline, more on the heap.
+pub(crate) enum Few<T, const N: usize> {
+    Inline(u8, [T; N]),
+    Heap(Box<[T]>),
+}
+
+impl<T: Copy + Default, const N: usize> Few<T, N> {
+    pub(crate) fn new(items: impl ExactSizeIterator<Item = T>) -> Self {
+        let n = items.len();
+        if n > N {
+            return Few::Heap(items.collect());
         }
+        let mut inline = [T::default(); N];
+        for (slot, item) in inline.iter_mut().zip(items) {
+            *slot = item;
+        }
+        // `n <= N`, and the `N`s used are small.
+        Few::Inline(n as u8, inline)
     }
 
-    /// The character offset of byte offset `b` of the text.
-    fn chars_to(&self, b: usize) -> usize {
-        self.text.get(..b).map_or(0, |s| s.chars().count())
+    pub(crate) fn as_slice(&self) -> &[T] {
+        match self {
+            Few::Inline(n, items) => &items[..usize::from(*n)],
+            Few::Heap(items) => items,
+        }
     }
 }
 
 /// A unit of China's hierarchy as `'static`: every unit the package sees
 /// comes from [`china()`], which lives as long as the process.
 pub(crate) fn restatic(u: RustUnit<'_>) -> RustUnit<'static> {
+    by_id(u.id().get())
+}
+
+/// The unit of China's hierarchy with id `id`.
+fn by_id(id: u32) -> RustUnit<'static> {
     china()
-        .get(u.id())
-        .expect("every unit comes from xzqh::china()")
+        .get(xzqh::UnitId::new(id))
+        .expect("every unit id comes from xzqh::china()")
+}
+
+impl Resolution {
+    /// `r`, the resolution of `utf8` (the UTF-8 of `text`).
+    fn new(text: Py<PyString>, utf8: Py<PyBytes>, r: &RustResolution<'_>) -> Self {
+        let id = |u: &RustUnit<'_>| u.id().get();
+        Resolution {
+            text,
+            utf8,
+            outcome: outcome_name(r.outcome()),
+            unit: r.unit().map(|u| id(&u)),
+            chain: Few::new(r.chain().iter().map(id)),
+            spans: Few::new(
+                r.spans()
+                    .iter()
+                    .map(|s| (s.range.start, s.range.end, id(&s.unit))),
+            ),
+            rest: r.remainder_range(),
+            candidates: r.candidates().iter().map(|c| id(&c.unit)).collect(),
+        }
+    }
+
+    fn the_unit(&self) -> Option<RustUnit<'static>> {
+        self.unit.map(by_id)
+    }
+
+    fn county_of(&self) -> Option<RustUnit<'static>> {
+        self.chain
+            .as_slice()
+            .iter()
+            .map(|&u| by_id(u))
+            .find(|u| u.level().rank() == xzqh::china::COUNTY.rank())
+    }
+
+    fn codes(ids: &[u32]) -> Vec<&'static str> {
+        ids.iter().map(|&u| by_id(u).code()).collect()
+    }
+
+    fn spans_of(&self, py: Python<'_>) -> Vec<(usize, usize, &'static str)> {
+        let text = self.utf8.as_bytes(py);
+        // Character offsets, counted from one span to the next (spans go
+        // left to right).
+        let (mut at_byte, mut at_char) = (0, 0);
+        let mut chars_to = |b: usize| {
+            if b > at_byte {
+                at_char += text
+                    .get(at_byte..b)
+                    .map_or(0, |s| s.iter().filter(|&&c| (c as i8) >= -0x40).count());
+                at_byte = b;
+            }
+            at_char
+        };
+        self.spans
+            .as_slice()
+            .iter()
+            .map(|&(s, e, u)| (chars_to(s), chars_to(e), by_id(u).code()))
+            .collect()
+    }
+}
+
+/// Stops the cycle collector from tracking `ob`, which holds no reference
+/// that could close a cycle (only Rust data, `str` and `bytes`). pyo3 makes
+/// every class collectable; a result the collector walks costs a call to
+/// its traverse hook at each collection, more than the rest of the object.
+pub(crate) fn untrack<T>(ob: &Bound<'_, T>) {
+    // SAFETY: `ob` is a live object of a pyo3 class (a GC type) and the GIL
+    // is held; untracking an object twice (its dealloc untracks it again)
+    // is allowed, and an untracked object is freed by reference counting.
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(ob.as_ptr().cast()) }
 }
 
 #[pymethods]
 impl Resolution {
     /// The text as given.
     #[getter]
-    fn text(&self) -> &str {
-        &self.text
+    fn text(&self, py: Python<'_>) -> Py<PyString> {
+        self.text.clone_ref(py)
     }
     /// `resolved`, `ambiguous`, `not_found` or `conflict`.
     #[getter]
@@ -233,75 +317,80 @@ impl Resolution {
     /// The unit (resolved only), else `None`.
     #[getter]
     fn unit(&self) -> Option<Unit> {
-        self.unit.map(Unit)
+        self.the_unit().map(Unit)
     }
     /// The unit's code, else `None`.
     #[getter]
     fn code(&self) -> Option<&'static str> {
-        self.unit.map(|u| u.code())
+        self.the_unit().map(|u| u.code())
     }
     /// The unit's name, else `None`.
     #[getter]
     fn name(&self) -> Option<&'static str> {
-        self.unit.map(|u| u.name())
+        self.the_unit().map(|u| u.name())
     }
     /// The unit's level, else `None`.
     #[getter]
     fn level(&self) -> Option<&'static str> {
-        self.unit.map(level_name)
+        self.the_unit().map(level_name)
     }
     /// The county-level unit on the chain (county, district, county-level
     /// city), or `None` when the text stops above it or is unresolved.
     #[getter]
     fn county(&self) -> Option<&'static str> {
-        county_of(&self.chain).map(|u| u.name())
+        self.county_of().map(|u| u.name())
     }
     /// The county-level unit's code, or `None`.
     #[getter]
     fn county_code(&self) -> Option<&'static str> {
-        county_of(&self.chain).map(|u| u.code())
+        self.county_of().map(|u| u.code())
     }
     /// The units from the province down to the answer (empty when unresolved;
     /// for an ambiguous text, the candidates' common part).
     #[getter]
     fn chain(&self) -> Vec<Unit> {
-        self.chain.iter().copied().map(Unit).collect()
+        self.chain
+            .as_slice()
+            .iter()
+            .map(|&u| Unit(by_id(u)))
+            .collect()
     }
     /// `(start, end, code)` for each part of the text that named a unit,
     /// as `str` indices: `text[start:end]` is the name written.
     #[getter]
-    fn spans(&self) -> Vec<(usize, usize, &'static str)> {
-        self.spans
-            .iter()
-            .map(|(r, u)| (self.chars_to(r.start), self.chars_to(r.end), u.code()))
-            .collect()
+    fn spans(&self, py: Python<'_>) -> Vec<(usize, usize, &'static str)> {
+        self.spans_of(py)
     }
     /// The text after the last name read.
     #[getter]
-    fn remainder(&self) -> &str {
-        self.text.get(self.rest.clone()).unwrap_or("")
+    fn remainder(&self, py: Python<'_>) -> &str {
+        let bytes = self.utf8.as_bytes(py);
+        // The bytes are the UTF-8 of a `str` and the range falls between
+        // characters (the resolver cut it in the same bytes).
+        bytes
+            .get(self.rest.clone())
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
     /// The candidates of an ambiguous or conflicting text, best first.
     #[getter]
     fn candidates(&self) -> Vec<Unit> {
-        self.candidates.iter().copied().map(Unit).collect()
+        self.candidates.iter().map(|&u| Unit(by_id(u))).collect()
     }
     /// The fields as a dict (units as codes).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        d.set_item("text", &self.text)?;
+        d.set_item("text", self.text.bind(py))?;
         d.set_item("outcome", self.outcome)?;
         d.set_item("code", self.code())?;
         d.set_item("name", self.name())?;
         d.set_item("level", self.level())?;
         d.set_item("county_code", self.county_code())?;
         d.set_item("county", self.county())?;
-        let chain: Vec<&str> = self.chain.iter().map(|u| u.code()).collect();
-        d.set_item("chain", chain)?;
-        d.set_item("spans", self.spans())?;
-        d.set_item("remainder", self.remainder())?;
-        let candidates: Vec<&str> = self.candidates.iter().map(|u| u.code()).collect();
-        d.set_item("candidates", candidates)?;
+        d.set_item("chain", Self::codes(self.chain.as_slice()))?;
+        d.set_item("spans", self.spans_of(py))?;
+        d.set_item("remainder", self.remainder(py))?;
+        d.set_item("candidates", Self::codes(&self.candidates))?;
         Ok(d)
     }
     fn __repr__(&self) -> String {
@@ -321,8 +410,22 @@ impl Resolution {
 /// >>> xzqh.resolve("朝阳区").outcome
 /// 'ambiguous'
 #[pyfunction]
-fn resolve(text: &str) -> PyResult<Resolution> {
-    Ok(Resolution::new(&addresses()?.resolve(text)))
+fn resolve<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, Resolution>> {
+    let py = text.py();
+    // The UTF-8 the resolver reads, kept for `remainder` and `spans`.
+    let utf8 = text.encode_utf8()?;
+    // SAFETY: CPython's UTF-8 encoder (strict errors: a lone surrogate
+    // raised above) writes valid UTF-8; pyo3's own `str` extraction relies
+    // on the same. Checking again costs more than the rest of the call.
+    let s = unsafe { std::str::from_utf8_unchecked(utf8.as_bytes()) };
+    let r = Resolution::new(
+        text.clone().unbind(),
+        utf8.clone().unbind(),
+        &addresses()?.resolve(s),
+    );
+    let ob = Bound::new(py, r)?;
+    untrack(&ob);
+    Ok(ob)
 }
 
 /// Where a case goes: the unit that handles it and the escalation above.

@@ -63,6 +63,41 @@ def test_resolve_one():
     assert conflict.outcome == "conflict"
 
 
+def test_resolve_one_reads_any_str():
+    # Characters of 1 to 4 UTF-8 bytes before, inside and after the names:
+    # spans are str indices and the remainder is cut between characters.
+    for text in ["𠀀é北京朝阳区😀3号", "😀😀深圳南山区粤海街道 x", "北京市朝阳区, 南磨房地区 3号楼"]:
+        r = xzqh.resolve(text)
+        assert r.text == text
+        for s, e, code in r.spans:
+            assert xzqh.unit(code) is not None and text[s:e]
+        assert text.endswith(r.remainder)
+        d = r.to_dict()
+        assert d["spans"] == r.spans and d["remainder"] == r.remainder and d["text"] == text
+        assert d["chain"] == [u.code for u in r.chain]
+    r = xzqh.resolve("𠀀é北京朝阳区😀3号")
+    assert [r.text[s:e] for s, e, _ in r.spans] == ["北京", "朝阳区"]
+    assert r.remainder == "😀3号"
+    with pytest.raises(UnicodeEncodeError):
+        xzqh.resolve("北京\ud800")
+    with pytest.raises(TypeError):
+        xzqh.resolve(5)
+
+
+def test_resolutions_outlive_collections():
+    # Results are not tracked by the cycle collector (they hold no
+    # references that could form a cycle); they must stay intact and be
+    # freed as usual.
+    import gc
+
+    rs = [xzqh.resolve(t) for t in ["深圳南山区粤海街道", "朝阳区", "12号楼"] * 1000]
+    gc.collect()
+    assert [r.code for r in rs[:3]] == ["440305007", None, None]
+    assert rs[-2].candidates[0].code == "110105"
+    del rs
+    gc.collect()
+
+
 def test_route_one():
     d = xzqh.route(["110105021", "110118101"], "public_complaint")
     assert d.handler.code == "11"
@@ -147,6 +182,47 @@ def test_resolve_batch_spans_and_outputs():
     assert t.to_pandas(types_mapper=pd.ArrowDtype)["county"].tolist() == ["南山区"]
 
 
+def generated_texts():
+    """Texts written from real townships (full chain, without the province,
+    county and township only) with street text holding commas, quotes and
+    characters of 1 to 4 UTF-8 bytes; ambiguous, conflicting, unknown and
+    null rows among them; every text twice."""
+    extras = ["科技园路12号", ",A座", '"东门"', "3号\t楼", "😀1号", "", "é"]
+    texts = ["朝阳区", None, "12号楼", "", "广东省深圳市宝安区西乡街道 寄 浙江省杭州市余杭区"]
+    for p in ["44", "11", "65", "42"]:
+        for pref in xzqh.unit(p).children[:4]:
+            for county in pref.children[:3]:
+                for i, town in enumerate(county.children[:3]):
+                    names = [u.name for u in town.chain]
+                    extra = extras[(len(texts) + i) % len(extras)]
+                    texts += ["".join(names) + extra, " ".join(names[1:]) + extra, "".join(names[-2:]) + extra]
+    return texts + texts
+
+
+def test_resolve_batch_matches_single_calls_on_every_column():
+    texts = generated_texts()
+    assert len(texts) > 500
+    for threads in (1, 2):
+        d = xzqh.resolve_batch(texts, threads=threads).to_pydict()
+        for i, t in enumerate(texts):
+            got = {k: v[i] for k, v in d.items()}
+            if t is None:
+                assert set(got.values()) == {None}
+                continue
+            r = xzqh.resolve(t)
+            assert got == {
+                "outcome": r.outcome,
+                "code": r.code,
+                "name": r.name,
+                "level": r.level,
+                "county_code": r.county_code,
+                "county": r.county,
+                "chain": "/".join(u.name for u in r.chain),
+                "spans": " ".join(f"{s}-{e}:{c}" for s, e, c in r.spans),
+                "remainder": r.remainder,
+            }, t
+
+
 def test_batch_in_parallel_equals_one_thread():
     # Enough rows to split across threads; every thread count gives the same table.
     texts = [f"广东深圳南山粤海街道{i}号" if i % 3 else "朝阳区" for i in range(20000)]
@@ -155,6 +231,17 @@ def test_batch_in_parallel_equals_one_thread():
     assert one.num_rows == many.num_rows == 20000
     assert one.combine_chunks().equals(many.combine_chunks())
     assert many.column("code").num_chunks == 3
+
+
+def test_large_batches_go_in_chunks_in_order():
+    # More rows than two threads take in one chunk each: the chunks come
+    # back in the input's order whichever thread resolved them.
+    texts = [f"{c}{i}号" for i, c in enumerate(["深圳南山粤海街道", "朝阳区", "北京朝阳区"] * 50000)]
+    one = xzqh.resolve_batch(texts, threads=1)
+    two = xzqh.resolve_batch(pa.array(texts), threads=2)
+    assert two.column("code").num_chunks == 3
+    assert one.combine_chunks().equals(two.combine_chunks())
+    assert two.column("remainder")[149999].as_py() == "149999号"
 
 
 def test_other_batches_match_single_calls():
