@@ -440,8 +440,10 @@ impl<'a> Resolution<'a> {
 
     /// Resolved: the unit and its ancestors, top-down, without the root
     /// (广东省, 深圳市, 南山区, 粤海街道 even when the text said
-    /// 深圳南山粤海街道). Ambiguous: the same for the candidates' lowest
-    /// common ancestor (empty when that is the root). Not found: empty.
+    /// 深圳南山粤海街道). Ambiguous or a conflict: the same for the
+    /// candidates' lowest common ancestor (empty when that is the root).
+    /// Not found: empty. So the chain is always its last unit's whole
+    /// path below the root, and `chain().last()` is the unit it is about.
     ///
     /// # Examples
     ///

@@ -103,6 +103,7 @@ impl<'h> Unit<'h> {
     /// let h = xzqh::china();
     /// assert_eq!(h.get(h.root().id()).unwrap(), h.root());
     /// ```
+    #[inline]
     pub fn id(self) -> UnitId {
         UnitId::new(self.id)
     }
@@ -115,6 +116,7 @@ impl<'h> Unit<'h> {
     /// let h = xzqh::china();
     /// assert_eq!(h.root().hierarchy().len(), h.len());
     /// ```
+    #[inline]
     pub fn hierarchy(self) -> &'h Hierarchy {
         self.h
     }
@@ -126,6 +128,7 @@ impl<'h> Unit<'h> {
     /// ```
     /// assert_eq!(xzqh::china().root().code(), "0");
     /// ```
+    #[inline]
     pub fn code(self) -> &'h str {
         self.h.codes.get(self.id)
     }
@@ -137,6 +140,7 @@ impl<'h> Unit<'h> {
     /// ```
     /// assert_eq!(xzqh::china().by_code("11").unwrap().name(), "北京市");
     /// ```
+    #[inline]
     pub fn name(self) -> &'h str {
         self.h.name_str(self.id)
     }
@@ -150,6 +154,7 @@ impl<'h> Unit<'h> {
     /// let h = xzqh::china();
     /// assert_eq!(h.by_code("11").unwrap().kind_id(), ChinaKind::Municipality.id());
     /// ```
+    #[inline]
     pub fn kind_id(self) -> KindId {
         KindId::new(self.h.kind[self.id as usize])
     }
@@ -161,6 +166,7 @@ impl<'h> Unit<'h> {
     /// ```
     /// assert_eq!(xzqh::china().by_code("11").unwrap().kind().label(), "直辖市");
     /// ```
+    #[inline]
     pub fn kind(self) -> &'h KindDef {
         self.h.kind_def(self.id)
     }
@@ -172,6 +178,7 @@ impl<'h> Unit<'h> {
     /// ```
     /// assert_eq!(xzqh::china().by_code("11").unwrap().level(), xzqh::china::PROVINCIAL);
     /// ```
+    #[inline]
     pub fn level(self) -> Level {
         self.kind().level()
     }
@@ -183,6 +190,7 @@ impl<'h> Unit<'h> {
     /// ```
     /// assert_eq!(xzqh::china().by_code("11").unwrap().role(), xzqh::Role::Government);
     /// ```
+    #[inline]
     pub fn role(self) -> Role {
         self.kind().role()
     }
@@ -223,6 +231,7 @@ impl<'h> Unit<'h> {
     /// assert!(h.root().parent().is_none());
     /// assert_eq!(h.by_code("11").unwrap().parent(), Some(h.root()));
     /// ```
+    #[inline]
     pub fn parent(self) -> Option<Unit<'h>> {
         let p = self.h.parent[self.id as usize];
         (p != NONE).then_some(Unit { h: self.h, id: p })
@@ -291,6 +300,7 @@ impl<'h> Unit<'h> {
     /// ```
     /// assert_eq!(xzqh::china().by_code("110105021").unwrap().depth(), 3);
     /// ```
+    #[inline]
     pub fn depth(self) -> usize {
         self.h.depth[self.id as usize] as usize
     }
