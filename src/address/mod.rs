@@ -266,5 +266,16 @@ pub(crate) fn primary(mut r: Resolution<'_>) -> Resolution<'_> {
     }
     r
 }
+/// The links between the matches in `text` as [`read::Scratch::link`]
+/// works them out, and as their definitions give them (for property tests).
+#[cfg(test)]
+pub(crate) fn links(r: &AddressResolver<'_>, text: &str) -> (Vec<[u32; 5]>, Vec<[u32; 5]>) {
+    let mut sc = read::Scratch::default();
+    r.matches(text, &mut sc);
+    let want = sc.link_reference();
+    sc.link();
+    (sc.linked(), want)
+}
+
 pub use resolver::AddressResolver;
 pub use types::{AddressError, Candidate, Form, OldName, Outcome, Resolution, Span};

@@ -66,3 +66,25 @@ proptest! {
         prop_assert_eq!(crate::address::primary(fast), crate::address::primary(full), "{}", text);
     }
 }
+
+proptest! {
+    /// The links between matches (the longer names around each, a street
+    /// word after it) are those their definitions give, on China's names:
+    /// street words (湖州街, 北京路, but 湖州街道 and 黄岩路桥区) and
+    /// overlapping names (济南市中区).
+    #[test]
+    fn links_are_their_definitions_on_chinas_names(pieces in prop::collection::vec(
+        prop::sample::select(vec![
+            "北京", "北京市", "朝阳区", "路", "街", "街道", "湖州", "黄岩", "路桥区",
+            "红河", "红河州", "济南", "市中区", "南山区", "粤海街道", "粤海", "12号",
+            "，", " ", "大道", "城关镇", "县",
+        ]),
+        1..14,
+    )) {
+        let h = crate::china();
+        let text: String = pieces.concat();
+        let addresses = h.addresses().expect("the names fit");
+        let (got, want) = crate::address::links(&addresses, &text);
+        prop_assert_eq!(got, want, "{}", text);
+    }
+}
