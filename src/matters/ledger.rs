@@ -91,7 +91,7 @@ impl<'h> Ledger<'h> {
             case_index: Index::default(),
             escalations: Vec::new(),
             pending: BinaryHeap::new(),
-            rollup: Rollup::new(h.len()),
+            rollup: Rollup::new(h),
             scratch: Decision::new(h),
         })
     }
@@ -306,8 +306,7 @@ impl<'h> Ledger<'h> {
             if !case.overdue {
                 let (place, cat, grade) = (case.place, case.category, case.severity);
                 self.cases[p.case as usize].overdue = true;
-                self.rollup
-                    .add(self.h, place, Field::Overdue, cat, grade, 1);
+                self.rollup.add(place, Field::Overdue, cat, grade, 1);
             }
             let rule = if p.kind == 0 {
                 Rule::AcceptOverdue { due: p.due }
@@ -490,8 +489,7 @@ impl<'h> Ledger<'h> {
                     recent: self.compiled.spread.map(|_| Box::default()),
                 });
                 self.matter_index.insert(a.matter, mi);
-                self.rollup
-                    .add(self.h, cand, Field::Matters, c as u16, grade, 1);
+                self.rollup.add(cand, Field::Matters, c as u16, grade, 1);
                 mi
             }
         };
@@ -510,8 +508,7 @@ impl<'h> Ledger<'h> {
             next: NONE,
         });
         self.case_index.insert_hashed(case_hash, ci);
-        self.rollup
-            .add(self.h, place, Field::Cases, c as u16, grade, 1);
+        self.rollup.add(place, Field::Cases, c as u16, grade, 1);
         let m = &mut self.matters[mi as usize];
         if m.case_count > 0 {
             let last = m.last_case;
@@ -533,7 +530,7 @@ impl<'h> Ledger<'h> {
         if !m.open {
             m.open = true;
             let (h, cat, g) = (m.handler, m.category, m.severity);
-            self.rollup.add(self.h, h, Field::Matters, cat, g, 1);
+            self.rollup.add(h, Field::Matters, cat, g, 1);
         }
         if existing.is_some() {
             self.grow(mi, start, need, people, grade, cand, moved, t, ci);
@@ -565,10 +562,8 @@ impl<'h> Ledger<'h> {
         let new_grade = if graver { grade } else { old_grade };
         if new_grade != old_grade && m.open {
             let (h, cat) = (m.handler, m.category);
-            self.rollup
-                .add(self.h, h, Field::Matters, cat, old_grade, -1);
-            self.rollup
-                .add(self.h, h, Field::Matters, cat, new_grade, 1);
+            self.rollup.add(h, Field::Matters, cat, old_grade, -1);
+            self.rollup.add(h, Field::Matters, cat, new_grade, 1);
         }
         let m = &mut self.matters[mi as usize];
         m.start = start;
@@ -638,9 +633,8 @@ impl<'h> Ledger<'h> {
         let prev = std::mem::replace(&mut m.last_escalation, self.escalations.len() as u32);
         let (open, cat, grade) = (m.open, m.category, m.severity);
         if open {
-            self.rollup
-                .add(self.h, from, Field::Matters, cat, grade, -1);
-            self.rollup.add(self.h, to, Field::Matters, cat, grade, 1);
+            self.rollup.add(from, Field::Matters, cat, grade, -1);
+            self.rollup.add(to, Field::Matters, cat, grade, 1);
         }
         self.escalations.push(EscalationRec {
             matter: mi,
@@ -788,7 +782,7 @@ impl<'h> Ledger<'h> {
                     rec.reopens,
                     rec.matter,
                 );
-                self.rollup.add(self.h, place, Field::Cases, cat, grade, 1);
+                self.rollup.add(place, Field::Cases, cat, grade, 1);
                 let s = (grade != UNGRADED).then_some(usize::from(grade));
                 self.schedule(ci, usize::from(cat), s, t, false);
                 if let Some(r) = self.compiled.repetition
@@ -808,10 +802,9 @@ impl<'h> Ledger<'h> {
         rec.state = state;
         let (place, cat, grade) = (rec.place, rec.category, rec.severity);
         if std::mem::take(&mut rec.overdue) {
-            self.rollup
-                .add(self.h, place, Field::Overdue, cat, grade, -1);
+            self.rollup.add(place, Field::Overdue, cat, grade, -1);
         }
-        self.rollup.add(self.h, place, Field::Cases, cat, grade, -1);
+        self.rollup.add(place, Field::Cases, cat, grade, -1);
     }
 
     fn close(&mut self, matter: &str, at: Timestamp) -> Result<(), LedgerError> {
@@ -833,7 +826,7 @@ impl<'h> Ledger<'h> {
         let m = &mut self.matters[mi as usize];
         m.open = false;
         let (h, cat, grade) = (m.handler, m.category, m.severity);
-        self.rollup.add(self.h, h, Field::Matters, cat, grade, -1);
+        self.rollup.add(h, Field::Matters, cat, grade, -1);
         Ok(())
     }
 

@@ -209,16 +209,16 @@ impl<'h> Ledger<'h> {
             &doc.escalations,
             &doc.pending,
         )?;
-        let mut rollup = Rollup::new(h.len());
+        let mut rollup = Rollup::new(h);
         for m in doc.matters.iter().filter(|m| m.open) {
-            rollup.add(h, m.handler, Field::Matters, m.category, m.severity, 1);
+            rollup.add(m.handler, Field::Matters, m.category, m.severity, 1);
         }
         for c in &doc.cases {
             if c.state.is_open() {
-                rollup.add(h, c.place, Field::Cases, c.category, c.severity, 1);
+                rollup.add(c.place, Field::Cases, c.category, c.severity, 1);
             }
             if c.overdue {
-                rollup.add(h, c.place, Field::Overdue, c.category, c.severity, 1);
+                rollup.add(c.place, Field::Overdue, c.category, c.severity, 1);
             }
         }
         for (i, m) in doc.matters.iter().enumerate() {
