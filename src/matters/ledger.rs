@@ -485,6 +485,7 @@ impl<'h> Ledger<'h> {
                     case_count: 0,
                     window_start: NONE,
                     window_count: 0,
+                    window_since: i64::MIN,
                     last_escalation: NONE,
                     recent: self.compiled.spread.map(|_| Box::default()),
                 });
@@ -698,10 +699,12 @@ impl<'h> Ledger<'h> {
         let m = &mut self.matters[mi as usize];
         if m.window_start == NONE {
             m.window_start = ci;
+            m.window_since = t;
         }
         m.window_count += 1;
-        while self.cases[m.window_start as usize].arrived < t.saturating_sub(window) {
+        while m.window_since < t.saturating_sub(window) {
             m.window_start = self.cases[m.window_start as usize].next;
+            m.window_since = self.cases[m.window_start as usize].arrived;
             m.window_count -= 1;
         }
         if m.window_count < n {
@@ -715,6 +718,7 @@ impl<'h> Ledger<'h> {
         }
         m.window_start = NONE;
         m.window_count = 0;
+        m.window_since = i64::MIN;
         let m = &self.matters[mi as usize];
         // One tier above what the places and needs alone demand, not above
         // the handler: bursts do not stack (sixty calls in a morning are

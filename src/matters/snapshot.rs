@@ -242,6 +242,11 @@ impl<'h> Ledger<'h> {
         }
         ledger.now = doc.now;
         ledger.matters = doc.matters;
+        for m in &mut ledger.matters {
+            if m.window_start != NONE {
+                m.window_since = doc.cases[m.window_start as usize].arrived;
+            }
+        }
         let mut ids = Interned::default();
         ledger.cases = doc
             .cases

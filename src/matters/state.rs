@@ -157,6 +157,11 @@ pub(crate) struct MatterRec {
     /// and empties when a burst fires (one burst raises once).
     pub(crate) window_start: u32,
     pub(crate) window_count: u32,
+    /// When the window's oldest case arrived (`i64::MIN` when the window
+    /// is empty): the common arrival checks it here, without reading that
+    /// case's record. Not saved: a load sets it from the cases.
+    #[cfg_attr(feature = "serde", serde(skip, default = "empty_window"))]
+    pub(crate) window_since: i64,
     /// Its latest escalation, or `NONE` (a list through
     /// [`EscalationRec::prev`](crate::matters::escalation::EscalationRec)).
     pub(crate) last_escalation: u32,
@@ -166,6 +171,12 @@ pub(crate) struct MatterRec {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub(crate) recent: Option<Box<Recent>>,
+}
+
+/// [`MatterRec::window_since`] of an empty window.
+#[cfg(feature = "serde")]
+fn empty_window() -> i64 {
+    i64::MIN
 }
 
 /// The places a matter's cases touched within the spread window, as two
