@@ -1,11 +1,10 @@
 //! The [`Ledger`]: events in, matters, handlers and escalations out.
 
 use std::borrow::Borrow;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use crate::exchange::load::excerpt;
+use crate::matters::deadlines::Deadlines;
 use crate::matters::error::LedgerError;
 use crate::matters::escalation::{EscalationRec, Rule};
 use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
@@ -46,7 +45,7 @@ pub struct Ledger<'h> {
     pub(crate) case_ids: Interned,
     pub(crate) case_index: Index,
     pub(crate) escalations: Vec<EscalationRec>,
-    pub(crate) pending: BinaryHeap<Reverse<Pending>>,
+    pub(crate) pending: Deadlines,
     pub(crate) rollup: Rollup,
     scratch: Decision<'h>,
 }
@@ -90,7 +89,7 @@ impl<'h> Ledger<'h> {
             case_ids: Interned::default(),
             case_index: Index::default(),
             escalations: Vec::new(),
-            pending: BinaryHeap::new(),
+            pending: Deadlines::default(),
             rollup: Rollup::new(h),
             scratch: Decision::new(h),
         })
@@ -288,11 +287,7 @@ impl<'h> Ledger<'h> {
 
     /// Expires every deadline due by `t`, then sets the clock.
     fn run_clock(&mut self, t: Timestamp) {
-        while let Some(&Reverse(p)) = self.pending.peek() {
-            if p.due > t {
-                break;
-            }
-            self.pending.pop();
+        while let Some(p) = self.pending.pop_due(t) {
             let case = &self.cases[p.case as usize];
             let live = p.generation == case.generation
                 && match p.kind {
@@ -676,12 +671,12 @@ impl<'h> Ledger<'h> {
         ];
         for (kind, within) in kinds {
             if let Some(w) = within {
-                self.pending.push(Reverse(Pending {
+                self.pending.push(Pending {
                     due: self.compiled.due(t, w),
                     case: ci,
                     kind,
                     generation,
-                }));
+                });
             }
         }
     }

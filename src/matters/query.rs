@@ -277,7 +277,7 @@ impl<'h> Ledger<'h> {
 impl PartialEq for Ledger<'_> {
     fn eq(&self, other: &Self) -> bool {
         let pending = |l: &Ledger<'_>| {
-            let mut v: Vec<Pending> = l.pending.iter().map(|r| r.0).collect();
+            let mut v: Vec<Pending> = l.pending.iter().collect();
             v.sort_unstable();
             v
         };

@@ -8,9 +8,6 @@
 //! document was written for a hierarchy of the same size under a policy of
 //! the same name: hostile input fails with a [`LoadError`], never a panic.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use crate::exchange::load::{LoadError, LoadLimits};
 use crate::matters::escalation::EscalationRec;
 use crate::matters::ledger::Ledger;
@@ -118,7 +115,7 @@ impl<'h> Ledger<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_json(&self) -> String {
-        let mut pending: Vec<Pending> = self.pending.iter().map(|r| r.0).collect();
+        let mut pending: Vec<Pending> = self.pending.iter().collect();
         pending.sort_unstable();
         let doc = Doc {
             format: FORMAT.into(),
@@ -256,11 +253,7 @@ impl<'h> Ledger<'h> {
             .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
         ledger.case_ids = ids;
         ledger.escalations = doc.escalations;
-        ledger.pending = doc
-            .pending
-            .into_iter()
-            .map(Reverse)
-            .collect::<BinaryHeap<_>>();
+        ledger.pending = doc.pending.into_iter().collect();
         ledger.rollup = rollup;
         Ok(ledger)
     }

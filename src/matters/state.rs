@@ -119,7 +119,7 @@ pub(crate) struct CaseRec {
     pub(crate) arrived: i64,
     pub(crate) state: CaseState,
     pub(crate) reopens: u32,
-    /// Bumped whenever its deadlines are set anew: older heap entries are stale.
+    /// Bumped whenever its deadlines are set anew: older queued entries are stale.
     pub(crate) generation: u32,
     pub(crate) overdue: bool,
     /// The next case of the same matter, or `NONE`: a matter's cases are a
@@ -226,7 +226,7 @@ impl Recent {
     }
 }
 
-/// A pending deadline in the heap, ordered by time, then case, then kind.
+/// A pending deadline in the queue, ordered by time, then case, then kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Pending {
