@@ -534,6 +534,17 @@ impl MatterRules {
             }
             *slot = Some(i as u32);
         }
+        // Each category and grade's rule, most specific first, looked up
+        // once here rather than on every arrival.
+        let w = nsev + 2;
+        let table = (0..ncat)
+            .flat_map(|c| (0..=nsev).map(move |g| (c, g)))
+            .map(|(c, g)| {
+                [(c, g), (c, nsev + 1), (ncat, g), (ncat, nsev + 1)]
+                    .into_iter()
+                    .find_map(|(c, s)| table[c * w + s])
+            })
+            .collect();
         Ok(Compiled {
             tolerance: self.tolerance_seconds.into(),
             bursts,
@@ -556,6 +567,8 @@ pub(crate) struct Compiled {
     /// The spread window in seconds.
     pub(crate) spread: Option<i64>,
     pub(crate) repetition: Option<Repetition>,
+    /// The deadline rule of category c and grade g (`nsev` for ungraded)
+    /// at c * (nsev + 1) + g.
     table: Vec<Option<u32>>,
     nsev: usize,
     pub(crate) calendar: WorkCalendar,
@@ -579,14 +592,8 @@ impl Compiled {
         c: usize,
         s: Option<usize>,
     ) -> Option<&'r Deadline> {
-        let w = self.nsev + 2;
-        let any_c = self.table.len() / w - 1;
         let grade = s.unwrap_or(self.nsev);
-        let any_s = self.nsev + 1;
-        [(c, grade), (c, any_s), (any_c, grade), (any_c, any_s)]
-            .into_iter()
-            .find_map(|(c, s)| self.table[c * w + s])
-            .map(|i| &rules.deadlines[i as usize])
+        self.table[c * (self.nsev + 1) + grade].map(|i| &rules.deadlines[i as usize])
     }
 
     /// When a limit counted from `t` expires.
