@@ -48,6 +48,8 @@ type Pair = (u32, [u32; 2]);
 
 /// How many pairs a unit holds inline.
 const INLINE: usize = 3;
+// `bump` looks at the three slots by hand.
+const _: () = assert!(INLINE == 3);
 
 /// One unit's figures: totals, its parent (`NONE` at the root), and the
 /// (category << 16 | grade, [matters, cases]) pairs, the smallest keys
@@ -86,31 +88,39 @@ impl Default for UnitRoll {
 impl UnitRoll {
     #[inline]
     fn bump(&mut self, k: u32, slot: usize, delta: i32) {
-        for i in 0..INLINE {
-            let key = self.pairs[i].0;
-            if key == k {
-                let e = &mut self.pairs[i].1;
-                e[slot] = e[slot].wrapping_add_signed(delta);
-                if *e == [0, 0] {
-                    self.remove_inline(i);
-                }
-                return;
-            }
-            if key > k {
-                // `k` goes here (an empty slot's key is above every key);
-                // the last inline pair, if any, moves to the front of `rest`.
-                let last = self.pairs[INLINE - 1];
-                if last.0 != EMPTY {
-                    self.rest.get_or_insert_default().insert(0, last);
-                }
-                self.pairs.copy_within(i..INLINE - 1, i + 1);
-                let mut e = [0u32, 0];
-                e[slot] = e[slot].wrapping_add_signed(delta);
-                self.pairs[i] = (k, e);
-                return;
-            }
+        // The first inline pair at or above `k` (an empty slot's key is
+        // above every key).
+        let p = &self.pairs;
+        let i = if p[0].0 >= k {
+            0
+        } else if p[1].0 >= k {
+            1
+        } else if p[2].0 >= k {
+            2
+        } else {
+            return self.bump_rest(k, slot, delta);
+        };
+        if self.pairs[i].0 != k {
+            return self.insert_inline(i, k, slot, delta);
         }
-        self.bump_rest(k, slot, delta);
+        let e = &mut self.pairs[i].1;
+        e[slot] = e[slot].wrapping_add_signed(delta);
+        if *e == [0, 0] {
+            self.remove_inline(i);
+        }
+    }
+
+    /// Puts a new pair for `k` at inline slot `i`; the last inline pair,
+    /// if any, moves to the front of `rest`.
+    fn insert_inline(&mut self, i: usize, k: u32, slot: usize, delta: i32) {
+        let last = self.pairs[INLINE - 1];
+        if last.0 != EMPTY {
+            self.rest.get_or_insert_default().insert(0, last);
+        }
+        self.pairs.copy_within(i..INLINE - 1, i + 1);
+        let mut e = [0u32, 0];
+        e[slot] = e[slot].wrapping_add_signed(delta);
+        self.pairs[i] = (k, e);
     }
 
     /// Removes inline pair `i`, pulling the least of `rest` inline.
@@ -129,9 +139,26 @@ impl UnitRoll {
     }
 
     /// [`bump`](Self::bump) for a key above every inline one. The pairs
-    /// are few (categories times grades seen in the area), so a short list
-    /// is scanned (one predictable compare a pair) rather than bisected.
+    /// are few (categories times grades seen in the area), so the list is
+    /// scanned (one predictable compare a pair).
+    #[inline]
     fn bump_rest(&mut self, k: u32, slot: usize, delta: i32) {
+        // The common case first: the pair exists and stays non-zero.
+        if let Some(rest) = self.rest.as_deref_mut()
+            && let Some(e) = rest.iter_mut().find(|e| e.0 == k)
+        {
+            let v = e.1[slot].wrapping_add_signed(delta);
+            if v != 0 || e.1[1 - slot] != 0 {
+                e.1[slot] = v;
+                return;
+            }
+        }
+        self.reshape_rest(k, slot, delta);
+    }
+
+    /// [`bump_rest`](Self::bump_rest) adding or removing a pair.
+    #[cold]
+    fn reshape_rest(&mut self, k: u32, slot: usize, delta: i32) {
         let rest = self.rest.get_or_insert_default();
         let at = if rest.len() <= 8 {
             rest.iter().position(|e| e.0 >= k).unwrap_or(rest.len())
