@@ -5,9 +5,9 @@
 //! A binary heap of every pending deadline (two per case: millions) reads
 //! a parent far from the end on each push and walks its whole height, a
 //! cache miss a level, on each pop. Here deadlines go, unsorted, into
-//! buckets of 2^[`SHIFT`] seconds kept in a map by start: a push appends to
-//! its bucket, 16 bytes (the time within the bucket, not the full
-//! timestamp). When the clock reaches the first bucket, it is sorted once
+//! buckets of 2^[`SHIFT`] seconds, found by a hash of their start (a
+//! small heap orders the starts): a push appends to its bucket, 16 bytes
+//! (the time within the bucket, not the full timestamp). When the clock reaches the first bucket, it is sorted once
 //! into `near` and taken from the front. A deadline due within the bucket
 //! already taken goes into `near` in order.
 //!
@@ -15,7 +15,11 @@
 //! their time, as in a heap with lazy deletion: the ledger checks each
 //! taken entry against its case.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::hash::BuildHasher;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 use crate::matters::state::Pending;
 
@@ -42,11 +46,16 @@ pub(crate) struct Deadlines {
     /// The last bucket moved into `near`; every deadline in `far` lies in
     /// a later bucket.
     near_bucket: i64,
-    /// Later deadlines, by bucket (due >> SHIFT), unsorted within one.
-    far: BTreeMap<i64, Vec<Slot>>,
-    /// The first key of `far`, `i64::MAX` when empty (no bucket has that
-    /// key: due >> SHIFT stays below 2^53).
-    far_first: i64,
+    /// Later deadlines by bucket (due >> SHIFT), unsorted within one. The
+    /// hash is foldhash seeded at random, as for the ledger's key indexes:
+    /// bucket numbers follow the callers' times.
+    far: HashTable<(i64, Vec<Slot>)>,
+    hasher: DefaultHashBuilder,
+    /// The buckets of `far`, least first.
+    order: BinaryHeap<Reverse<i64>>,
+    /// The last bucket opened, and how many deadlines it took.
+    last_opened: i64,
+    opened: usize,
     len: usize,
 }
 
@@ -56,8 +65,11 @@ impl Default for Deadlines {
             near: Vec::new(),
             head: 0,
             near_bucket: i64::MIN,
-            far: BTreeMap::new(),
-            far_first: i64::MAX,
+            far: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
+            order: BinaryHeap::new(),
+            last_opened: i64::MIN,
+            opened: 0,
             len: 0,
         }
     }
@@ -85,8 +97,30 @@ impl Deadlines {
             kind: p.kind,
             generation: p.generation,
         };
-        self.far.entry(bucket).or_default().push(slot);
-        self.far_first = self.far_first.min(bucket);
+        let h = self.hasher.hash_one(bucket);
+        match self.far.find_mut(h, |e| e.0 == bucket) {
+            Some(e) => {
+                e.1.push(slot);
+                if bucket == self.last_opened {
+                    self.opened = e.1.len();
+                }
+            }
+            None => {
+                // Sized like the last bucket opened, whose stream this one
+                // likely continues: a steady stream fills its buckets
+                // without copying them as they grow. At most twice the
+                // mean bucket, so capacity stays within a few times the
+                // deadlines queued, whatever the times.
+                let mean = self.len / self.far.len().max(1);
+                let mut slots = Vec::with_capacity(self.opened.min(2 * mean).max(4));
+                slots.push(slot);
+                let hasher = &self.hasher;
+                self.far
+                    .insert_unique(h, (bucket, slots), |e| hasher.hash_one(e.0));
+                self.order.push(Reverse(bucket));
+                self.last_opened = bucket;
+            }
+        }
     }
 
     /// Takes the first deadline if it is due at or before `t`.
@@ -111,13 +145,18 @@ impl Deadlines {
     /// With `near` empty: moves the first bucket of `far` into it, sorted,
     /// if that bucket starts at or before `t`. Whether it did.
     fn refill(&mut self, t: i64) -> bool {
-        if self.far_first > t >> SHIFT {
-            return false;
-        }
-        let Some((bucket, slots)) = self.far.pop_first() else {
+        let Some(&Reverse(bucket)) = self.order.peek() else {
             return false;
         };
-        self.far_first = self.far.first_key_value().map_or(i64::MAX, |(&b, _)| b);
+        if bucket > t >> SHIFT {
+            return false;
+        }
+        self.order.pop();
+        let h = self.hasher.hash_one(bucket);
+        let Ok(entry) = self.far.find_entry(h, |e| e.0 == bucket) else {
+            unreachable!("every bucket in the order is in the table")
+        };
+        let ((_, slots), _) = entry.remove();
         let start = bucket << SHIFT;
         self.near.clear();
         self.head = 0;
@@ -132,7 +171,7 @@ impl Deadlines {
         self.near[self.head..].iter().copied().chain(
             self.far
                 .iter()
-                .flat_map(|(&b, slots)| slots.iter().map(move |s| unslot(b << SHIFT, s))),
+                .flat_map(|(b, slots)| slots.iter().map(move |s| unslot(b << SHIFT, s))),
         )
     }
 }
