@@ -382,7 +382,7 @@ impl<'h> Ledger<'h> {
             case: excerpt(a.case),
             source,
         };
-        let c = self.policy.category(a.category).ok_or_else(|| {
+        let c = self.compiled.category(a.category).ok_or_else(|| {
             route_err(RouteError::UnknownCategory {
                 category: excerpt(a.category),
             })

@@ -545,7 +545,16 @@ impl MatterRules {
                     .find_map(|(c, s)| table[c * w + s])
             })
             .collect();
+        let categories = policy
+            .categories
+            .iter()
+            .enumerate()
+            // The first of equal names wins, as in the policy's own lookup.
+            .rev()
+            .map(|(i, c)| (c.name.as_str().into(), i))
+            .collect();
         Ok(Compiled {
+            categories,
             tolerance: self.tolerance_seconds.into(),
             bursts,
             spread: self.spread.map(|w| i64::from(w.within_hours) * 3600),
@@ -561,6 +570,9 @@ impl MatterRules {
 /// and grade.
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
+    /// The policy's categories by name: read on every arrival, a hash
+    /// rather than a scan of the names.
+    categories: hashbrown::HashMap<Box<str>, usize>,
     pub(crate) tolerance: i64,
     /// The burst rule of each category's matters.
     pub(crate) bursts: Vec<Option<CompiledBurst>>,
@@ -584,6 +596,12 @@ pub(crate) struct CompiledBurst {
 }
 
 impl Compiled {
+    /// The index of the policy's category `name`.
+    #[inline]
+    pub(crate) fn category(&self, name: &str) -> Option<usize> {
+        self.categories.get(name).copied()
+    }
+
     /// The deadline rule for a case of category `c` and grade `s`, most
     /// specific first.
     pub(crate) fn deadline<'r>(
