@@ -51,9 +51,10 @@ impl Index {
         (h ^ (h >> 32)) as u32
     }
 
-    /// The index of `key`; `name` gives the key of a record index.
+    /// The index of `key`; `name` gives the key of a record index, as
+    /// bytes.
     #[inline]
-    pub(crate) fn get<'a>(&self, key: &str, name: impl Fn(u32) -> &'a str) -> Option<u32> {
+    pub(crate) fn get<'a>(&self, key: &str, name: impl Fn(u32) -> &'a [u8]) -> Option<u32> {
         self.get_hashed(self.hash(key), key, name)
     }
 
@@ -63,10 +64,10 @@ impl Index {
         &self,
         h: u32,
         key: &str,
-        name: impl Fn(u32) -> &'a str,
+        name: impl Fn(u32) -> &'a [u8],
     ) -> Option<u32> {
         self.table
-            .find(spread(h), |&(i, hi)| hi == h && name(i) == key)
+            .find(spread(h), |&(i, hi)| hi == h && name(i) == key.as_bytes())
             .map(|&(i, _)| i)
     }
 

@@ -11,7 +11,9 @@ use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
 use crate::matters::index::Index;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::{Compiled, MatterRules, RulesError};
-use crate::matters::state::{CaseRec, CaseState, Interned, MatterRec, Need, Pending, UNGRADED};
+use crate::matters::state::{
+    CaseRec, CaseState, Interned, Key, MatterRec, Need, Pending, UNGRADED,
+};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::{CompiledPolicy, Decision, Place, RouteError, Router, read_places};
 
@@ -316,15 +318,16 @@ impl<'h> Ledger<'h> {
     /// The index of the case with id `case`.
     #[inline]
     pub(crate) fn case_id(&self, case: &str) -> Option<u32> {
-        self.case_index
-            .get(case, |i| self.case_ids.get(self.cases[i as usize].id))
+        self.case_index.get(case, |i| {
+            self.case_ids.get(self.cases[i as usize].id).as_bytes()
+        })
     }
 
     /// The index of the matter with key `key`.
     #[inline]
     pub(crate) fn matter_id(&self, key: &str) -> Option<u32> {
         self.matter_index
-            .get(key, |i| &self.matters[i as usize].key)
+            .get(key, |i| self.matters[i as usize].key.as_bytes())
     }
 
     fn lookup_case(&self, case: &str) -> Result<u32, LedgerError> {
@@ -358,9 +361,9 @@ impl<'h> Ledger<'h> {
         // Hashed once: looked up here, added below.
         let case_hash = self.case_index.hash(a.case);
         let (cases, ids) = (&self.cases, &self.case_ids);
-        let known = self
-            .case_index
-            .get_hashed(case_hash, a.case, |i| ids.get(cases[i as usize].id));
+        let known = self.case_index.get_hashed(case_hash, a.case, |i| {
+            ids.get(cases[i as usize].id).as_bytes()
+        });
         if known.is_some() {
             return Err(LedgerError::DuplicateCase {
                 case: excerpt(a.case),
@@ -396,7 +399,12 @@ impl<'h> Ledger<'h> {
             None => None,
         };
         self.read(a.case, a.places)?;
-        let existing = self.matter_id(a.matter);
+        // Hashed once: looked up here, added below for a new matter.
+        let matter_hash = self.matter_index.hash(a.matter);
+        let matters = &self.matters;
+        let existing = self.matter_index.get_hashed(matter_hash, a.matter, |i| {
+            matters[i as usize].key.as_bytes()
+        });
         if existing.is_none() && self.matters.len() >= u32::MAX as usize - 1 {
             return Err(LedgerError::Full {
                 what: "matters",
@@ -464,7 +472,7 @@ impl<'h> Ledger<'h> {
             None => {
                 let mi = self.matters.len() as u32;
                 self.matters.push(MatterRec {
-                    key: a.matter.into(),
+                    key: Key::new(a.matter),
                     category: c as u16,
                     severity: grade,
                     open: true,
@@ -484,7 +492,7 @@ impl<'h> Ledger<'h> {
                     last_escalation: NONE,
                     recent: self.compiled.spread.map(|_| Box::default()),
                 });
-                self.matter_index.insert(a.matter, mi);
+                self.matter_index.insert_hashed(matter_hash, mi);
                 self.rollup.add(cand, Field::Matters, c as u16, grade, 1);
                 mi
             }

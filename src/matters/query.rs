@@ -219,7 +219,7 @@ impl<'h> Ledger<'h> {
                             + std::mem::size_of::<(u32, i64)>()
                                 * (r.low.capacity() + r.high.capacity())
                     });
-                    m.key.len() + 4 * m.places.capacity() + recent
+                    m.key.heap_bytes() + 4 * m.places.capacity() + recent
                 })
                 .sum::<usize>()
     }

@@ -221,7 +221,7 @@ impl<'h> Ledger<'h> {
         for (i, m) in doc.matters.iter().enumerate() {
             let seen = ledger
                 .matter_index
-                .get(&m.key, |j| &doc.matters[j as usize].key);
+                .get(&m.key, |j| doc.matters[j as usize].key.as_bytes());
             if seen.is_some() {
                 return Err(invalid("matters".into(), "two matters share a key"));
             }
@@ -230,7 +230,7 @@ impl<'h> Ledger<'h> {
         for (i, c) in doc.cases.iter().enumerate() {
             if ledger
                 .case_index
-                .get(&c.id, |j| &doc.cases[j as usize].id)
+                .get(&c.id, |j| doc.cases[j as usize].id.as_bytes())
                 .is_some()
             {
                 return Err(invalid("cases".into(), "two cases share an id"));
