@@ -72,12 +72,14 @@ impl Index {
     }
 
     /// Adds `key` at record index `i`; the caller has checked it is absent.
-    #[inline]
+    /// (Loading a snapshot; arrivals use [`insert_hashed`](Self::insert_hashed).)
+    #[cfg(feature = "serde")]
     pub(crate) fn insert(&mut self, key: &str, i: u32) {
         self.insert_hashed(self.hash(key), i);
     }
 
-    /// [`insert`](Self::insert) of a key whose [`hash`](Self::hash) is `h`.
+    /// Adds a key whose [`hash`](Self::hash) is `h` at record index `i`;
+    /// the caller has checked it is absent.
     #[inline]
     pub(crate) fn insert_hashed(&mut self, h: u32, i: u32) {
         self.table
