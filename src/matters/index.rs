@@ -51,9 +51,10 @@ impl Index {
         (h ^ (h >> 32)) as u32
     }
 
-    /// The index of `key`; `name` gives the key of a record index.
+    /// The index of `key`; `name` gives the key of a record index, as
+    /// bytes.
     #[inline]
-    pub(crate) fn get<'a>(&self, key: &str, name: impl Fn(u32) -> &'a str) -> Option<u32> {
+    pub(crate) fn get<'a>(&self, key: &str, name: impl Fn(u32) -> &'a [u8]) -> Option<u32> {
         self.get_hashed(self.hash(key), key, name)
     }
 
@@ -63,20 +64,22 @@ impl Index {
         &self,
         h: u32,
         key: &str,
-        name: impl Fn(u32) -> &'a str,
+        name: impl Fn(u32) -> &'a [u8],
     ) -> Option<u32> {
         self.table
-            .find(spread(h), |&(i, hi)| hi == h && name(i) == key)
+            .find(spread(h), |&(i, hi)| hi == h && name(i) == key.as_bytes())
             .map(|&(i, _)| i)
     }
 
     /// Adds `key` at record index `i`; the caller has checked it is absent.
-    #[inline]
+    /// (Loading a snapshot; arrivals use [`insert_hashed`](Self::insert_hashed).)
+    #[cfg(feature = "serde")]
     pub(crate) fn insert(&mut self, key: &str, i: u32) {
         self.insert_hashed(self.hash(key), i);
     }
 
-    /// [`insert`](Self::insert) of a key whose [`hash`](Self::hash) is `h`.
+    /// Adds a key whose [`hash`](Self::hash) is `h` at record index `i`;
+    /// the caller has checked it is absent.
     #[inline]
     pub(crate) fn insert_hashed(&mut self, h: u32, i: u32) {
         self.table

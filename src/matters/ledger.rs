@@ -1,18 +1,19 @@
 //! The [`Ledger`]: events in, matters, handlers and escalations out.
 
 use std::borrow::Borrow;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use crate::exchange::load::excerpt;
+use crate::matters::deadlines::Deadlines;
 use crate::matters::error::LedgerError;
 use crate::matters::escalation::{EscalationRec, Rule};
 use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
 use crate::matters::index::Index;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::{Compiled, MatterRules, RulesError};
-use crate::matters::state::{CaseRec, CaseState, Interned, MatterRec, Need, Pending, UNGRADED};
+use crate::matters::state::{
+    CaseRec, CaseState, Interned, Key, MatterRec, Need, Pending, UNGRADED,
+};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::{CompiledPolicy, Decision, Place, RouteError, Router, read_places};
 
@@ -46,7 +47,7 @@ pub struct Ledger<'h> {
     pub(crate) case_ids: Interned,
     pub(crate) case_index: Index,
     pub(crate) escalations: Vec<EscalationRec>,
-    pub(crate) pending: BinaryHeap<Reverse<Pending>>,
+    pub(crate) pending: Deadlines,
     pub(crate) rollup: Rollup,
     scratch: Decision<'h>,
 }
@@ -90,8 +91,8 @@ impl<'h> Ledger<'h> {
             case_ids: Interned::default(),
             case_index: Index::default(),
             escalations: Vec::new(),
-            pending: BinaryHeap::new(),
-            rollup: Rollup::new(h.len()),
+            pending: Deadlines::default(),
+            rollup: Rollup::new(h),
             scratch: Decision::new(h),
         })
     }
@@ -288,11 +289,7 @@ impl<'h> Ledger<'h> {
 
     /// Expires every deadline due by `t`, then sets the clock.
     fn run_clock(&mut self, t: Timestamp) {
-        while let Some(&Reverse(p)) = self.pending.peek() {
-            if p.due > t {
-                break;
-            }
-            self.pending.pop();
+        while let Some(p) = self.pending.pop_due(t) {
             let case = &self.cases[p.case as usize];
             let live = p.generation == case.generation
                 && match p.kind {
@@ -306,8 +303,7 @@ impl<'h> Ledger<'h> {
             if !case.overdue {
                 let (place, cat, grade) = (case.place, case.category, case.severity);
                 self.cases[p.case as usize].overdue = true;
-                self.rollup
-                    .add(self.h, place, Field::Overdue, cat, grade, 1);
+                self.rollup.add(place, Field::Overdue, cat, grade, 1);
             }
             let rule = if p.kind == 0 {
                 Rule::AcceptOverdue { due: p.due }
@@ -322,15 +318,16 @@ impl<'h> Ledger<'h> {
     /// The index of the case with id `case`.
     #[inline]
     pub(crate) fn case_id(&self, case: &str) -> Option<u32> {
-        self.case_index
-            .get(case, |i| self.case_ids.get(self.cases[i as usize].id))
+        self.case_index.get(case, |i| {
+            self.case_ids.get(self.cases[i as usize].id).as_bytes()
+        })
     }
 
     /// The index of the matter with key `key`.
     #[inline]
     pub(crate) fn matter_id(&self, key: &str) -> Option<u32> {
         self.matter_index
-            .get(key, |i| &self.matters[i as usize].key)
+            .get(key, |i| self.matters[i as usize].key.as_bytes())
     }
 
     fn lookup_case(&self, case: &str) -> Result<u32, LedgerError> {
@@ -364,9 +361,9 @@ impl<'h> Ledger<'h> {
         // Hashed once: looked up here, added below.
         let case_hash = self.case_index.hash(a.case);
         let (cases, ids) = (&self.cases, &self.case_ids);
-        let known = self
-            .case_index
-            .get_hashed(case_hash, a.case, |i| ids.get(cases[i as usize].id));
+        let known = self.case_index.get_hashed(case_hash, a.case, |i| {
+            ids.get(cases[i as usize].id).as_bytes()
+        });
         if known.is_some() {
             return Err(LedgerError::DuplicateCase {
                 case: excerpt(a.case),
@@ -388,7 +385,7 @@ impl<'h> Ledger<'h> {
             case: excerpt(a.case),
             source,
         };
-        let c = self.policy.category(a.category).ok_or_else(|| {
+        let c = self.compiled.category(a.category).ok_or_else(|| {
             route_err(RouteError::UnknownCategory {
                 category: excerpt(a.category),
             })
@@ -402,7 +399,12 @@ impl<'h> Ledger<'h> {
             None => None,
         };
         self.read(a.case, a.places)?;
-        let existing = self.matter_id(a.matter);
+        // Hashed once: looked up here, added below for a new matter.
+        let matter_hash = self.matter_index.hash(a.matter);
+        let matters = &self.matters;
+        let existing = self.matter_index.get_hashed(matter_hash, a.matter, |i| {
+            matters[i as usize].key.as_bytes()
+        });
         if existing.is_none() && self.matters.len() >= u32::MAX as usize - 1 {
             return Err(LedgerError::Full {
                 what: "matters",
@@ -470,7 +472,7 @@ impl<'h> Ledger<'h> {
             None => {
                 let mi = self.matters.len() as u32;
                 self.matters.push(MatterRec {
-                    key: a.matter.into(),
+                    key: Key::new(a.matter),
                     category: c as u16,
                     severity: grade,
                     open: true,
@@ -486,12 +488,12 @@ impl<'h> Ledger<'h> {
                     case_count: 0,
                     window_start: NONE,
                     window_count: 0,
+                    window_since: i64::MIN,
                     last_escalation: NONE,
                     recent: self.compiled.spread.map(|_| Box::default()),
                 });
-                self.matter_index.insert(a.matter, mi);
-                self.rollup
-                    .add(self.h, cand, Field::Matters, c as u16, grade, 1);
+                self.matter_index.insert_hashed(matter_hash, mi);
+                self.rollup.add(cand, Field::Matters, c as u16, grade, 1);
                 mi
             }
         };
@@ -510,8 +512,7 @@ impl<'h> Ledger<'h> {
             next: NONE,
         });
         self.case_index.insert_hashed(case_hash, ci);
-        self.rollup
-            .add(self.h, place, Field::Cases, c as u16, grade, 1);
+        self.rollup.add(place, Field::Cases, c as u16, grade, 1);
         let m = &mut self.matters[mi as usize];
         if m.case_count > 0 {
             let last = m.last_case;
@@ -533,7 +534,7 @@ impl<'h> Ledger<'h> {
         if !m.open {
             m.open = true;
             let (h, cat, g) = (m.handler, m.category, m.severity);
-            self.rollup.add(self.h, h, Field::Matters, cat, g, 1);
+            self.rollup.add(h, Field::Matters, cat, g, 1);
         }
         if existing.is_some() {
             self.grow(mi, start, need, people, grade, cand, moved, t, ci);
@@ -565,10 +566,8 @@ impl<'h> Ledger<'h> {
         let new_grade = if graver { grade } else { old_grade };
         if new_grade != old_grade && m.open {
             let (h, cat) = (m.handler, m.category);
-            self.rollup
-                .add(self.h, h, Field::Matters, cat, old_grade, -1);
-            self.rollup
-                .add(self.h, h, Field::Matters, cat, new_grade, 1);
+            self.rollup.add(h, Field::Matters, cat, old_grade, -1);
+            self.rollup.add(h, Field::Matters, cat, new_grade, 1);
         }
         let m = &mut self.matters[mi as usize];
         m.start = start;
@@ -638,9 +637,8 @@ impl<'h> Ledger<'h> {
         let prev = std::mem::replace(&mut m.last_escalation, self.escalations.len() as u32);
         let (open, cat, grade) = (m.open, m.category, m.severity);
         if open {
-            self.rollup
-                .add(self.h, from, Field::Matters, cat, grade, -1);
-            self.rollup.add(self.h, to, Field::Matters, cat, grade, 1);
+            self.rollup.add(from, Field::Matters, cat, grade, -1);
+            self.rollup.add(to, Field::Matters, cat, grade, 1);
         }
         self.escalations.push(EscalationRec {
             matter: mi,
@@ -681,12 +679,12 @@ impl<'h> Ledger<'h> {
         ];
         for (kind, within) in kinds {
             if let Some(w) = within {
-                self.pending.push(Reverse(Pending {
+                self.pending.push(Pending {
                     due: self.compiled.due(t, w),
                     case: ci,
                     kind,
                     generation,
-                }));
+                });
             }
         }
     }
@@ -704,10 +702,12 @@ impl<'h> Ledger<'h> {
         let m = &mut self.matters[mi as usize];
         if m.window_start == NONE {
             m.window_start = ci;
+            m.window_since = t;
         }
         m.window_count += 1;
-        while self.cases[m.window_start as usize].arrived < t.saturating_sub(window) {
+        while m.window_since < t.saturating_sub(window) {
             m.window_start = self.cases[m.window_start as usize].next;
+            m.window_since = self.cases[m.window_start as usize].arrived;
             m.window_count -= 1;
         }
         if m.window_count < n {
@@ -721,6 +721,7 @@ impl<'h> Ledger<'h> {
         }
         m.window_start = NONE;
         m.window_count = 0;
+        m.window_since = i64::MIN;
         let m = &self.matters[mi as usize];
         // One tier above what the places and needs alone demand, not above
         // the handler: bursts do not stack (sixty calls in a morning are
@@ -788,7 +789,7 @@ impl<'h> Ledger<'h> {
                     rec.reopens,
                     rec.matter,
                 );
-                self.rollup.add(self.h, place, Field::Cases, cat, grade, 1);
+                self.rollup.add(place, Field::Cases, cat, grade, 1);
                 let s = (grade != UNGRADED).then_some(usize::from(grade));
                 self.schedule(ci, usize::from(cat), s, t, false);
                 if let Some(r) = self.compiled.repetition
@@ -808,10 +809,9 @@ impl<'h> Ledger<'h> {
         rec.state = state;
         let (place, cat, grade) = (rec.place, rec.category, rec.severity);
         if std::mem::take(&mut rec.overdue) {
-            self.rollup
-                .add(self.h, place, Field::Overdue, cat, grade, -1);
+            self.rollup.add(place, Field::Overdue, cat, grade, -1);
         }
-        self.rollup.add(self.h, place, Field::Cases, cat, grade, -1);
+        self.rollup.add(place, Field::Cases, cat, grade, -1);
     }
 
     fn close(&mut self, matter: &str, at: Timestamp) -> Result<(), LedgerError> {
@@ -833,7 +833,7 @@ impl<'h> Ledger<'h> {
         let m = &mut self.matters[mi as usize];
         m.open = false;
         let (h, cat, grade) = (m.handler, m.category, m.severity);
-        self.rollup.add(self.h, h, Field::Matters, cat, grade, -1);
+        self.rollup.add(h, Field::Matters, cat, grade, -1);
         Ok(())
     }
 

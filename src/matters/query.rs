@@ -219,7 +219,7 @@ impl<'h> Ledger<'h> {
                             + std::mem::size_of::<(u32, i64)>()
                                 * (r.low.capacity() + r.high.capacity())
                     });
-                    m.key.len() + 4 * m.places.capacity() + recent
+                    m.key.heap_bytes() + 4 * m.places.capacity() + recent
                 })
                 .sum::<usize>()
     }
@@ -277,7 +277,7 @@ impl<'h> Ledger<'h> {
 impl PartialEq for Ledger<'_> {
     fn eq(&self, other: &Self) -> bool {
         let pending = |l: &Ledger<'_>| {
-            let mut v: Vec<Pending> = l.pending.iter().map(|r| r.0).collect();
+            let mut v: Vec<Pending> = l.pending.iter().collect();
             v.sort_unstable();
             v
         };

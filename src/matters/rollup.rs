@@ -34,24 +34,42 @@ pub struct Counts {
     pub overdue: u32,
 }
 
-/// The roll-up tables: one record per unit, so a walk up the pyramid reads
-/// one cache line per level for the common case (a unit with one category
-/// and grade pair).
+/// The roll-up tables: one 64-byte, line-aligned record per unit holding
+/// its parent too, so a walk up the pyramid reads one cache line per level
+/// for a unit with up to three category and grade pairs (and no separate
+/// read of the hierarchy's parent array).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Rollup {
     pub(crate) units: Vec<UnitRoll>,
 }
 
-/// One unit's figures: totals, and (category << 16 | grade, [matters,
-/// cases]) pairs with the smallest key inline and the others sorted in
-/// `rest`, zero pairs removed: one canonical form for one content, so a
+/// A (category << 16 | grade, [matters, cases]) pair.
+type Pair = (u32, [u32; 2]);
+
+/// How many pairs a unit holds inline.
+const INLINE: usize = 3;
+// `bump` looks at the three slots by hand.
+const _: () = assert!(INLINE == 3);
+
+/// One unit's figures: totals, its parent (`NONE` at the root), and the
+/// (category << 16 | grade, [matters, cases]) pairs, the smallest keys
+/// inline (empty slots last) and the others sorted in `rest` (absent when
+/// none), zero pairs removed: one canonical form for one content, so a
 /// recount equals the live tables.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[repr(align(64))]
 pub(crate) struct UnitRoll {
     pub(crate) counts: Counts,
-    head: (u32, [u32; 2]),
-    rest: Vec<(u32, [u32; 2])>,
+    parent: u32,
+    pairs: [Pair; INLINE],
+    /// Boxed: a thin pointer (8 bytes, not a vector's 24) keeps the
+    /// record within one line.
+    #[allow(clippy::box_collection)]
+    rest: Option<Box<Vec<Pair>>>,
 }
+
+// One record, one line.
+const _: () = assert!(std::mem::size_of::<UnitRoll>() == 64);
 
 /// No pair.
 const EMPTY: u32 = u32::MAX;
@@ -60,54 +78,103 @@ impl Default for UnitRoll {
     fn default() -> Self {
         UnitRoll {
             counts: Counts::default(),
-            head: (EMPTY, [0, 0]),
-            rest: Vec::new(),
+            parent: NONE,
+            pairs: [(EMPTY, [0, 0]); INLINE],
+            rest: None,
         }
     }
 }
 
 impl UnitRoll {
+    #[inline]
     fn bump(&mut self, k: u32, slot: usize, delta: i32) {
-        if self.head.0 != k {
-            if self.head.0 == EMPTY {
-                self.head = (k, [0, 0]);
-            } else if k < self.head.0 {
-                let old = std::mem::replace(&mut self.head, (k, [0, 0]));
-                self.rest.insert(0, old);
-            } else {
-                return self.bump_rest(k, slot, delta);
-            }
+        // The first inline pair at or above `k` (an empty slot's key is
+        // above every key).
+        let p = &self.pairs;
+        let i = if p[0].0 >= k {
+            0
+        } else if p[1].0 >= k {
+            1
+        } else if p[2].0 >= k {
+            2
+        } else {
+            return self.bump_rest(k, slot, delta);
+        };
+        if self.pairs[i].0 != k {
+            return self.insert_inline(i, k, slot, delta);
         }
-        let e = &mut self.head.1;
+        let e = &mut self.pairs[i].1;
         e[slot] = e[slot].wrapping_add_signed(delta);
         if *e == [0, 0] {
-            self.head = if self.rest.is_empty() {
-                (EMPTY, [0, 0])
-            } else {
-                self.rest.remove(0)
-            };
+            self.remove_inline(i);
         }
     }
 
-    /// [`bump`](Self::bump) for a key above the head's. The pairs are few
-    /// (categories times grades seen in the area), so a short list is
-    /// scanned (one predictable compare a pair) rather than bisected.
-    fn bump_rest(&mut self, k: u32, slot: usize, delta: i32) {
-        let at = if self.rest.len() <= 8 {
-            self.rest
-                .iter()
-                .position(|e| e.0 >= k)
-                .unwrap_or(self.rest.len())
-        } else {
-            self.rest.partition_point(|e| e.0 < k)
-        };
-        if self.rest.get(at).is_none_or(|e| e.0 != k) {
-            self.rest.insert(at, (k, [0, 0]));
+    /// Puts a new pair for `k` at inline slot `i`; the last inline pair,
+    /// if any, moves to the front of `rest`.
+    fn insert_inline(&mut self, i: usize, k: u32, slot: usize, delta: i32) {
+        let last = self.pairs[INLINE - 1];
+        if last.0 != EMPTY {
+            self.rest.get_or_insert_default().insert(0, last);
         }
-        let e = &mut self.rest[at].1;
+        self.pairs.copy_within(i..INLINE - 1, i + 1);
+        let mut e = [0u32, 0];
+        e[slot] = e[slot].wrapping_add_signed(delta);
+        self.pairs[i] = (k, e);
+    }
+
+    /// Removes inline pair `i`, pulling the least of `rest` inline.
+    fn remove_inline(&mut self, i: usize) {
+        self.pairs.copy_within(i + 1..INLINE, i);
+        self.pairs[INLINE - 1] = match self.rest.as_deref_mut() {
+            Some(rest) => {
+                let first = rest.remove(0);
+                if rest.is_empty() {
+                    self.rest = None;
+                }
+                first
+            }
+            None => (EMPTY, [0, 0]),
+        };
+    }
+
+    /// [`bump`](Self::bump) for a key above every inline one. The pairs
+    /// are few (categories times grades seen in the area), so the list is
+    /// scanned (one predictable compare a pair).
+    #[inline]
+    fn bump_rest(&mut self, k: u32, slot: usize, delta: i32) {
+        // The common case first: the pair exists and stays non-zero.
+        if let Some(rest) = self.rest.as_deref_mut()
+            && let Some(e) = rest.iter_mut().find(|e| e.0 == k)
+        {
+            let v = e.1[slot].wrapping_add_signed(delta);
+            if v != 0 || e.1[1 - slot] != 0 {
+                e.1[slot] = v;
+                return;
+            }
+        }
+        self.reshape_rest(k, slot, delta);
+    }
+
+    /// [`bump_rest`](Self::bump_rest) adding or removing a pair.
+    #[cold]
+    fn reshape_rest(&mut self, k: u32, slot: usize, delta: i32) {
+        let rest = self.rest.get_or_insert_default();
+        let at = if rest.len() <= 8 {
+            rest.iter().position(|e| e.0 >= k).unwrap_or(rest.len())
+        } else {
+            rest.partition_point(|e| e.0 < k)
+        };
+        if rest.get(at).is_none_or(|e| e.0 != k) {
+            rest.insert(at, (k, [0, 0]));
+        }
+        let e = &mut rest[at].1;
         e[slot] = e[slot].wrapping_add_signed(delta);
         if *e == [0, 0] {
-            self.rest.remove(at);
+            rest.remove(at);
+        }
+        if rest.is_empty() {
+            self.rest = None;
         }
     }
 }
@@ -125,40 +192,45 @@ pub(crate) enum Field {
 }
 
 impl Rollup {
-    pub(crate) fn new(units: usize) -> Self {
-        Rollup {
-            units: vec![UnitRoll::default(); units],
-        }
+    /// Empty tables for hierarchy `h`.
+    pub(crate) fn new(h: &Hierarchy) -> Self {
+        let units = h
+            .parent
+            .iter()
+            .map(|&parent| UnitRoll {
+                parent,
+                ..UnitRoll::default()
+            })
+            .collect();
+        Rollup { units }
     }
 
     /// Adds `delta` (+1 or -1) to `field` at `unit` and every ancestor.
-    pub(crate) fn add(
-        &mut self,
-        h: &Hierarchy,
-        mut unit: u32,
-        field: Field,
-        category: u16,
-        grade: u16,
-        delta: i32,
-    ) {
-        let slot = match field {
-            Field::Matters => 0,
-            Field::Cases => 1,
-            Field::Overdue => 2,
-        };
+    #[inline]
+    pub(crate) fn add(&mut self, unit: u32, field: Field, category: u16, grade: u16, delta: i32) {
         let k = key(category, grade);
+        match field {
+            Field::Matters => self.walk(unit, |u| {
+                u.counts.matters = u.counts.matters.wrapping_add_signed(delta);
+                u.bump(k, 0, delta);
+            }),
+            Field::Cases => self.walk(unit, |u| {
+                u.counts.cases = u.counts.cases.wrapping_add_signed(delta);
+                u.bump(k, 1, delta);
+            }),
+            Field::Overdue => self.walk(unit, |u| {
+                u.counts.overdue = u.counts.overdue.wrapping_add_signed(delta);
+            }),
+        }
+    }
+
+    /// Calls `f` on `unit` and every ancestor.
+    #[inline(always)]
+    fn walk(&mut self, mut unit: u32, mut f: impl FnMut(&mut UnitRoll)) {
         while unit != NONE {
             let u = &mut self.units[unit as usize];
-            let c = match field {
-                Field::Matters => &mut u.counts.matters,
-                Field::Cases => &mut u.counts.cases,
-                Field::Overdue => &mut u.counts.overdue,
-            };
-            *c = c.wrapping_add_signed(delta);
-            if slot < 2 {
-                u.bump(k, slot, delta);
-            }
-            unit = h.parent[unit as usize];
+            f(u);
+            unit = u.parent;
         }
     }
 
@@ -171,9 +243,11 @@ impl Rollup {
     /// then grade order (ungraded last).
     pub(crate) fn rows(&self, unit: u32) -> impl Iterator<Item = (u16, u16, u32, u32)> + '_ {
         let u = &self.units[unit as usize];
-        std::iter::once(u.head)
+        u.pairs
+            .iter()
+            .copied()
             .filter(|e| e.0 != EMPTY)
-            .chain(u.rest.iter().copied())
+            .chain(u.rest.iter().flat_map(|r| r.iter().copied()))
             .map(|(k, v)| ((k >> 16) as u16, k as u16, v[0], v[1]))
     }
 }

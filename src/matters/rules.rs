@@ -534,7 +534,27 @@ impl MatterRules {
             }
             *slot = Some(i as u32);
         }
+        // Each category and grade's rule, most specific first, looked up
+        // once here rather than on every arrival.
+        let w = nsev + 2;
+        let table = (0..ncat)
+            .flat_map(|c| (0..=nsev).map(move |g| (c, g)))
+            .map(|(c, g)| {
+                [(c, g), (c, nsev + 1), (ncat, g), (ncat, nsev + 1)]
+                    .into_iter()
+                    .find_map(|(c, s)| table[c * w + s])
+            })
+            .collect();
+        let categories = policy
+            .categories
+            .iter()
+            .enumerate()
+            // The first of equal names wins, as in the policy's own lookup.
+            .rev()
+            .map(|(i, c)| (c.name.as_str().into(), i))
+            .collect();
         Ok(Compiled {
+            categories,
             tolerance: self.tolerance_seconds.into(),
             bursts,
             spread: self.spread.map(|w| i64::from(w.within_hours) * 3600),
@@ -550,12 +570,17 @@ impl MatterRules {
 /// and grade.
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
+    /// The policy's categories by name: read on every arrival, a hash
+    /// rather than a scan of the names.
+    categories: hashbrown::HashMap<Box<str>, usize>,
     pub(crate) tolerance: i64,
     /// The burst rule of each category's matters.
     pub(crate) bursts: Vec<Option<CompiledBurst>>,
     /// The spread window in seconds.
     pub(crate) spread: Option<i64>,
     pub(crate) repetition: Option<Repetition>,
+    /// The deadline rule of category c and grade g (`nsev` for ungraded)
+    /// at c * (nsev + 1) + g.
     table: Vec<Option<u32>>,
     nsev: usize,
     pub(crate) calendar: WorkCalendar,
@@ -571,6 +596,12 @@ pub(crate) struct CompiledBurst {
 }
 
 impl Compiled {
+    /// The index of the policy's category `name`.
+    #[inline]
+    pub(crate) fn category(&self, name: &str) -> Option<usize> {
+        self.categories.get(name).copied()
+    }
+
     /// The deadline rule for a case of category `c` and grade `s`, most
     /// specific first.
     pub(crate) fn deadline<'r>(
@@ -579,14 +610,8 @@ impl Compiled {
         c: usize,
         s: Option<usize>,
     ) -> Option<&'r Deadline> {
-        let w = self.nsev + 2;
-        let any_c = self.table.len() / w - 1;
         let grade = s.unwrap_or(self.nsev);
-        let any_s = self.nsev + 1;
-        [(c, grade), (c, any_s), (any_c, grade), (any_c, any_s)]
-            .into_iter()
-            .find_map(|(c, s)| self.table[c * w + s])
-            .map(|i| &rules.deadlines[i as usize])
+        self.table[c * (self.nsev + 1) + grade].map(|i| &rules.deadlines[i as usize])
     }
 
     /// When a limit counted from `t` expires.

@@ -8,9 +8,6 @@
 //! document was written for a hierarchy of the same size under a policy of
 //! the same name: hostile input fails with a [`LoadError`], never a panic.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use crate::exchange::load::{LoadError, LoadLimits};
 use crate::matters::escalation::EscalationRec;
 use crate::matters::ledger::Ledger;
@@ -118,7 +115,7 @@ impl<'h> Ledger<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_json(&self) -> String {
-        let mut pending: Vec<Pending> = self.pending.iter().map(|r| r.0).collect();
+        let mut pending: Vec<Pending> = self.pending.iter().collect();
         pending.sort_unstable();
         let doc = Doc {
             format: FORMAT.into(),
@@ -209,22 +206,22 @@ impl<'h> Ledger<'h> {
             &doc.escalations,
             &doc.pending,
         )?;
-        let mut rollup = Rollup::new(h.len());
+        let mut rollup = Rollup::new(h);
         for m in doc.matters.iter().filter(|m| m.open) {
-            rollup.add(h, m.handler, Field::Matters, m.category, m.severity, 1);
+            rollup.add(m.handler, Field::Matters, m.category, m.severity, 1);
         }
         for c in &doc.cases {
             if c.state.is_open() {
-                rollup.add(h, c.place, Field::Cases, c.category, c.severity, 1);
+                rollup.add(c.place, Field::Cases, c.category, c.severity, 1);
             }
             if c.overdue {
-                rollup.add(h, c.place, Field::Overdue, c.category, c.severity, 1);
+                rollup.add(c.place, Field::Overdue, c.category, c.severity, 1);
             }
         }
         for (i, m) in doc.matters.iter().enumerate() {
             let seen = ledger
                 .matter_index
-                .get(&m.key, |j| &doc.matters[j as usize].key);
+                .get(&m.key, |j| doc.matters[j as usize].key.as_bytes());
             if seen.is_some() {
                 return Err(invalid("matters".into(), "two matters share a key"));
             }
@@ -233,7 +230,7 @@ impl<'h> Ledger<'h> {
         for (i, c) in doc.cases.iter().enumerate() {
             if ledger
                 .case_index
-                .get(&c.id, |j| &doc.cases[j as usize].id)
+                .get(&c.id, |j| doc.cases[j as usize].id.as_bytes())
                 .is_some()
             {
                 return Err(invalid("cases".into(), "two cases share an id"));
@@ -242,6 +239,11 @@ impl<'h> Ledger<'h> {
         }
         ledger.now = doc.now;
         ledger.matters = doc.matters;
+        for m in &mut ledger.matters {
+            if m.window_start != NONE {
+                m.window_since = doc.cases[m.window_start as usize].arrived;
+            }
+        }
         let mut ids = Interned::default();
         ledger.cases = doc
             .cases
@@ -251,11 +253,7 @@ impl<'h> Ledger<'h> {
             .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
         ledger.case_ids = ids;
         ledger.escalations = doc.escalations;
-        ledger.pending = doc
-            .pending
-            .into_iter()
-            .map(Reverse)
-            .collect::<BinaryHeap<_>>();
+        ledger.pending = doc.pending.into_iter().collect();
         ledger.rollup = rollup;
         Ok(ledger)
     }

@@ -119,7 +119,7 @@ pub(crate) struct CaseRec {
     pub(crate) arrived: i64,
     pub(crate) state: CaseState,
     pub(crate) reopens: u32,
-    /// Bumped whenever its deadlines are set anew: older heap entries are stale.
+    /// Bumped whenever its deadlines are set anew: older queued entries are stale.
     pub(crate) generation: u32,
     pub(crate) overdue: bool,
     /// The next case of the same matter, or `NONE`: a matter's cases are a
@@ -131,7 +131,7 @@ pub(crate) struct CaseRec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct MatterRec {
-    pub(crate) key: Box<str>,
+    pub(crate) key: Key,
     /// Its first case's category: where the roll-ups count it.
     pub(crate) category: u16,
     /// Its gravest grade so far.
@@ -157,6 +157,11 @@ pub(crate) struct MatterRec {
     /// and empties when a burst fires (one burst raises once).
     pub(crate) window_start: u32,
     pub(crate) window_count: u32,
+    /// When the window's oldest case arrived (`i64::MIN` when the window
+    /// is empty): the common arrival checks it here, without reading that
+    /// case's record. Not saved: a load sets it from the cases.
+    #[cfg_attr(feature = "serde", serde(skip, default = "empty_window"))]
+    pub(crate) window_since: i64,
     /// Its latest escalation, or `NONE` (a list through
     /// [`EscalationRec::prev`](crate::matters::escalation::EscalationRec)).
     pub(crate) last_escalation: u32,
@@ -166,6 +171,12 @@ pub(crate) struct MatterRec {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub(crate) recent: Option<Box<Recent>>,
+}
+
+/// [`MatterRec::window_since`] of an empty window.
+#[cfg(feature = "serde")]
+fn empty_window() -> i64 {
+    i64::MIN
 }
 
 /// The places a matter's cases touched within the spread window, as two
@@ -215,7 +226,7 @@ impl Recent {
     }
 }
 
-/// A pending deadline in the heap, ordered by time, then case, then kind.
+/// A pending deadline in the queue, ordered by time, then case, then kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Pending {
@@ -224,6 +235,95 @@ pub(crate) struct Pending {
     /// 0 = accept, 1 = resolve.
     pub(crate) kind: u8,
     pub(crate) generation: u32,
+}
+
+/// How many bytes of a matter key its record holds inline.
+const INLINE_KEY: usize = 22;
+
+/// A matter's key: up to [`INLINE_KEY`] bytes in the record itself (no
+/// allocation, and a lookup compares it in the record it reads anyway,
+/// without a miss on a separate block), longer ones boxed. Saved and
+/// loaded as a string.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum Key {
+    Inline { len: u8, bytes: [u8; INLINE_KEY] },
+    Boxed(Box<str>),
+}
+
+// As small as the boxed string with its tag: 24 bytes.
+const _: () = assert!(std::mem::size_of::<Key>() == 24);
+
+impl Key {
+    pub(crate) fn new(s: &str) -> Key {
+        if s.len() <= INLINE_KEY {
+            let mut bytes = [0; INLINE_KEY];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Key::Inline {
+                len: s.len() as u8,
+                bytes,
+            }
+        } else {
+            Key::Boxed(s.into())
+        }
+    }
+
+    #[inline]
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            Key::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Key::Boxed(b) => b.as_bytes(),
+        }
+    }
+
+    /// The key (always UTF-8: it was copied whole from a `str`).
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Key::Inline { .. } => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+            Key::Boxed(b) => b,
+        }
+    }
+
+    /// Bytes held outside the record.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        match self {
+            Key::Inline { .. } => 0,
+            Key::Boxed(b) => b.len(),
+        }
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Ok(Key::new(&s))
+    }
 }
 
 /// A span `[start, end)` of an interned text.
@@ -258,5 +358,25 @@ impl Interned {
     /// Whether `s` fits.
     pub(crate) fn fits(&self, s: &str) -> bool {
         self.text.len() + s.len() <= u32::MAX as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A key reads back as the text it was made from, inline or boxed
+        /// (by length), and two keys are equal exactly when their texts are.
+        #[test]
+        fn keys_read_back(a in "\\PC{0,30}", b in "\\PC{0,30}") {
+            let (ka, kb) = (Key::new(&a), Key::new(&b));
+            prop_assert_eq!(ka.as_str(), a.as_str());
+            prop_assert_eq!(ka.as_bytes(), a.as_bytes());
+            prop_assert_eq!(matches!(ka, Key::Inline { .. }), a.len() <= INLINE_KEY);
+            prop_assert_eq!(ka.heap_bytes(), if a.len() <= INLINE_KEY { 0 } else { a.len() });
+            prop_assert_eq!(ka == kb, a == b);
+        }
     }
 }
