@@ -174,10 +174,26 @@ impl Hierarchy {
                     }
                     stack.push(id);
                 }
+                // Children have larger ids than their parent: when the walk
+                // down the ids reaches a unit, its `end` is final. Beside
+                // it, `end` for the units that govern and the unit itself
+                // (an empty subtree) for those that govern nothing.
+                let governs: Vec<bool> = (0..schema.kinds().len())
+                    .map(|k| schema.kind_level_role(k as u16).1.governs())
+                    .collect();
                 let mut end: Vec<u32> = (1..=n as u32).collect();
-                for id in (1..n).rev() {
-                    let p = parent[id] as usize;
-                    end[p] = end[p].max(end[id]);
+                let mut governed_end = vec![0u32; n];
+                for id in (0..n).rev() {
+                    let e = end[id];
+                    governed_end[id] = if governs[kind[id] as usize] {
+                        e
+                    } else {
+                        id as u32
+                    };
+                    if id > 0 {
+                        let p = parent[id] as usize;
+                        end[p] = end[p].max(e);
+                    }
                 }
 
                 // Designations.
@@ -252,7 +268,7 @@ impl Hierarchy {
                     });
                 }
 
-                Ok((code_index, depth, end, sec))
+                Ok((code_index, depth, end, governed_end, sec))
             })()?; // on error the scope still joins the name thread
             let named = match spawned {
                 Some(handle) => handle
@@ -262,13 +278,15 @@ impl Hierarchy {
             }?;
             Ok((shape, named))
         });
-        let ((code_index, depth, end, sec), (name_index, name_start, name_units)) = built?;
+        let ((code_index, depth, end, governed_end, sec), (name_index, name_start, name_units)) =
+            built?;
         Ok(Hierarchy {
             schema,
             profile,
             stamp: next_stamp(),
             parent: parent.into_boxed_slice(),
             end: end.into_boxed_slice(),
+            governed_end: governed_end.into_boxed_slice(),
             depth: depth.into_boxed_slice(),
             kind: kind.into_boxed_slice(),
             codes,

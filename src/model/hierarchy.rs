@@ -139,6 +139,10 @@ pub struct Hierarchy {
     pub(crate) stamp: u64,
     pub(crate) parent: Box<[u32]>,
     pub(crate) end: Box<[u32]>,
+    /// `end[id]` if the unit governs ([`Role::governs`]), else `id`: the
+    /// ids it governs over the primary tree are `id .. governed_end[id]`,
+    /// so [`Hierarchy::governs`] reads one word.
+    pub(crate) governed_end: Box<[u32]>,
     pub(crate) depth: Box<[u16]>,
     pub(crate) kind: Box<[u16]>,
     pub(crate) codes: StrTable,

@@ -56,7 +56,9 @@ use crate::model::unit::Unit;
 ///
 /// - [`Relation::Administrative`]: A is B or an ancestor of B in the primary
 ///   tree. Distance: `depth(B) - depth(A)`. Constant time: units are numbered
-///   in pre-order, so the test is `a <= b && b < end[a]`, one memory read.
+///   in pre-order, so the test is `a <= b && b < end[a]`, one memory read
+///   (a stored copy of `end` that is empty for units governing nothing
+///   answers the role with it).
 /// - A secondary relation R: an R-edge goes from A to a unit X that is B or an
 ///   ancestor of B. Distance: the edges on the chain, `1 + depth(B) -
 ///   depth(X)`. One hop only: relations do not chain (A -R-> X -R-> Y does not
@@ -141,12 +143,15 @@ impl Hierarchy {
     #[inline]
     pub fn governs(&self, a: impl Into<UnitId>, b: impl Into<UnitId>) -> Option<Jurisdiction<'_>> {
         let (a, b) = (a.into().get(), b.into().get());
-        // `end[a] <= len`, so `b < end[a]` also proves `b` is known.
-        let end = *self.end.get(a as usize)?;
-        if a > b || b >= end || !self.role_raw(a).governs() {
-            return None;
-        }
-        Some(self.administrative(a, b))
+        // `a <= limit <= len`, and `limit` is `a` for a unit that governs
+        // nothing: one unsigned comparison tests `a <= b < limit` (for
+        // `b < a`, `b - a` wraps above any span) and, with it, the role
+        // and that `b` is known. No branch on the answer here: random
+        // queries mispredict it, and a mispredicted branch right after the
+        // read's cache miss keeps the CPU from overlapping that miss with
+        // the next query's.
+        let limit = *self.governed_end.get(a as usize)?;
+        (b.wrapping_sub(a) < limit - a).then(|| self.administrative(a, b))
     }
 
     /// Whether `a` governs `b` by any of `relations`: over the primary tree
@@ -366,7 +371,12 @@ impl Hierarchy {
     fn administrative(&self, a: u32, b: u32) -> Jurisdiction<'_> {
         Jurisdiction {
             relation: Relation::Administrative,
-            distance: usize::from(self.depth[b as usize] - self.depth[a as usize]),
+            // Both ids are known; no panic path, so that a caller asking
+            // only whether there is an answer reads no depth.
+            distance: usize::from(
+                self.depth.get(b as usize).map_or(0, |&d| d)
+                    - self.depth.get(a as usize).map_or(0, |&d| d),
+            ),
             via: Unit { h: self, id: a },
         }
     }
