@@ -12,6 +12,7 @@ use crate::exchange::load::excerpt;
 use crate::model::builder::{BuildError, BuildLimits};
 use crate::model::hierarchy::{Derived, Hierarchy, NONE, Secondary, next_stamp};
 use crate::model::index::{HashIndex, StrTable};
+use crate::model::jurisdiction::Governing;
 use crate::model::profile::Profile;
 use crate::model::relation::Relation;
 use crate::model::schema::Schema;
@@ -174,27 +175,15 @@ impl Hierarchy {
                     }
                     stack.push(id);
                 }
-                // Children have larger ids than their parent: when the walk
-                // down the ids reaches a unit, its `end` is final. Beside
-                // it, `end` for the units that govern and the unit itself
-                // (an empty subtree) for those that govern nothing.
+                let mut end: Vec<u32> = (1..=n as u32).collect();
+                for id in (1..n).rev() {
+                    let p = parent[id] as usize;
+                    end[p] = end[p].max(end[id]);
+                }
                 let governs: Vec<bool> = (0..schema.kinds().len())
                     .map(|k| schema.kind_level_role(k as u16).1.governs())
                     .collect();
-                let mut end: Vec<u32> = (1..=n as u32).collect();
-                let mut governed_end = vec![0u32; n];
-                for id in (0..n).rev() {
-                    let e = end[id];
-                    governed_end[id] = if governs[kind[id] as usize] {
-                        e
-                    } else {
-                        id as u32
-                    };
-                    if id > 0 {
-                        let p = parent[id] as usize;
-                        end[p] = end[p].max(e);
-                    }
-                }
+                let governing = Governing::new(&end, |id| governs[kind[id] as usize]);
 
                 // Designations.
                 for (k, &(u, bits)) in designations.iter().enumerate() {
@@ -268,7 +257,7 @@ impl Hierarchy {
                     });
                 }
 
-                Ok((code_index, depth, end, governed_end, sec))
+                Ok((code_index, depth, end, governing, sec))
             })()?; // on error the scope still joins the name thread
             let named = match spawned {
                 Some(handle) => handle
@@ -278,7 +267,7 @@ impl Hierarchy {
             }?;
             Ok((shape, named))
         });
-        let ((code_index, depth, end, governed_end, sec), (name_index, name_start, name_units)) =
+        let ((code_index, depth, end, governing, sec), (name_index, name_start, name_units)) =
             built?;
         Ok(Hierarchy {
             schema,
@@ -286,7 +275,7 @@ impl Hierarchy {
             stamp: next_stamp(),
             parent: parent.into_boxed_slice(),
             end: end.into_boxed_slice(),
-            governed_end: governed_end.into_boxed_slice(),
+            governing,
             depth: depth.into_boxed_slice(),
             kind: kind.into_boxed_slice(),
             codes,
