@@ -403,31 +403,35 @@ fn common_ancestor(places: usize, d: &mut Decision<'_>) -> u32 {
 
 /// Step 2: the minimum level, the most senior of what the category, the
 /// severity grade and the scale demand (one [`Step::MinimumLevel`] each).
-fn minimum_level(
-    policy: &CompiledPolicy,
-    category: &Category,
+fn minimum_level<'p>(
+    policy: &'p CompiledPolicy,
+    category: &'p Category,
     severity: Option<usize>,
     people: Option<u64>,
     d: &mut Decision<'_>,
 ) -> Option<Level> {
-    let mut required: Option<Level> = None;
-    let mut demand = |level: Level, source: LevelSource, d: &mut Decision<'_>| {
-        d.trace.push(Step::MinimumLevel { level, source });
+    // Levels by reference until the end: a level is 32 bytes.
+    let mut required: Option<&Level> = None;
+    let mut demand = |level: &'p Level, source: LevelSource, d: &mut Decision<'_>| {
+        d.trace.push(Step::MinimumLevel {
+            level: *level,
+            source,
+        });
         if required.is_none_or(|r| level < r) {
             required = Some(level);
         }
     };
-    if let Some(l) = category.min_level {
+    if let Some(l) = &category.min_level {
         demand(l, LevelSource::Category, d);
     }
     if let Some(s) = severity {
-        demand(policy.severities[s].1, LevelSource::Severity(s as u16), d);
+        demand(&policy.severities[s].1, LevelSource::Severity(s as u16), d);
     }
-    if let Some((threshold, l)) = people.and_then(|p| policy.scale_level(p)) {
-        demand(l, LevelSource::Scale(threshold), d);
+    if let Some((threshold, l)) = people.and_then(|p| policy.scale_entry(p)) {
+        demand(l, LevelSource::Scale(*threshold), d);
     }
-    d.required = required;
-    required
+    d.required = required.copied();
+    d.required
 }
 
 /// Step 3: climbs from `start` to the first unit whose role is allowed,
