@@ -183,7 +183,7 @@ impl Hierarchy {
                 let governs: Vec<bool> = (0..schema.kinds().len())
                     .map(|k| schema.kind_level_role(k as u16).1.governs())
                     .collect();
-                let governing = Governing::new(&end, |id| governs[kind[id] as usize]);
+                let governing = Governing::new(&end, &kind, &governs);
 
                 // Designations.
                 for (k, &(u, bits)) in designations.iter().enumerate() {

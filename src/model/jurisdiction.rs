@@ -47,15 +47,16 @@ pub(crate) struct Governing {
 }
 
 impl Governing {
-    /// From every unit's `end` and whether unit `id` governs.
-    pub(crate) fn new(end: &[u32], governs: impl Fn(usize) -> bool) -> Governing {
+    /// From every unit's `end` and kind, and whether each kind governs
+    /// (indexed by kind).
+    pub(crate) fn new(end: &[u32], kind: &[u16], governs: &[bool]) -> Governing {
         let mut words = Vec::with_capacity(end.len().div_ceil(64));
         let mut ends = Vec::new();
-        for (w, chunk) in end.chunks(64).enumerate() {
+        for (ends64, kinds64) in end.chunks(64).zip(kind.chunks(64)) {
             let mut bits = 0u64;
             let before = ends.len() as u32;
-            for (k, &e) in chunk.iter().enumerate() {
-                if governs(w * 64 + k) {
+            for (k, (&e, &kind)) in ends64.iter().zip(kinds64).enumerate() {
+                if governs.get(usize::from(kind)).copied().unwrap_or(false) {
                     bits |= 1 << k;
                     ends.push(e);
                 }
@@ -758,13 +759,14 @@ mod tests {
         };
         for n in [0usize, 1, 63, 64, 65, 200, 513] {
             for density in [0u64, 1, 3, 4] {
-                let governs: Vec<bool> = (0..n).map(|_| next() % 4 < density).collect();
+                // Kind 1 governs, kind 0 does not.
+                let kind: Vec<u16> = (0..n).map(|_| u16::from(next() % 4 < density)).collect();
                 let end: Vec<u32> = (0..n)
                     .map(|id| id as u32 + 1 + (next() % (n - id) as u64) as u32)
                     .collect();
-                let g = Governing::new(&end, |id| governs[id]);
+                let g = Governing::new(&end, &kind, &[false, true]);
                 for a in 0..n {
-                    let want = if governs[a] { end[a] } else { a as u32 };
+                    let want = if kind[a] == 1 { end[a] } else { a as u32 };
                     assert_eq!(g.limit(a as u32), Some(want), "n {n}, unit {a}");
                 }
                 for a in n..n.div_ceil(64) * 64 {
