@@ -12,6 +12,7 @@ use crate::exchange::load::excerpt;
 use crate::model::builder::{BuildError, BuildLimits};
 use crate::model::hierarchy::{Derived, Hierarchy, NONE, Secondary, next_stamp};
 use crate::model::index::{HashIndex, StrTable};
+use crate::model::jurisdiction::Governing;
 use crate::model::profile::Profile;
 use crate::model::relation::Relation;
 use crate::model::schema::Schema;
@@ -179,6 +180,10 @@ impl Hierarchy {
                     let p = parent[id] as usize;
                     end[p] = end[p].max(end[id]);
                 }
+                let governs: Vec<bool> = (0..schema.kinds().len())
+                    .map(|k| schema.kind_level_role(k as u16).1.governs())
+                    .collect();
+                let governing = Governing::new(&end, &kind, &governs);
 
                 // Designations.
                 for (k, &(u, bits)) in designations.iter().enumerate() {
@@ -252,7 +257,7 @@ impl Hierarchy {
                     });
                 }
 
-                Ok((code_index, depth, end, sec))
+                Ok((code_index, depth, end, governing, sec))
             })()?; // on error the scope still joins the name thread
             let named = match spawned {
                 Some(handle) => handle
@@ -262,13 +267,15 @@ impl Hierarchy {
             }?;
             Ok((shape, named))
         });
-        let ((code_index, depth, end, sec), (name_index, name_start, name_units)) = built?;
+        let ((code_index, depth, end, governing, sec), (name_index, name_start, name_units)) =
+            built?;
         Ok(Hierarchy {
             schema,
             profile,
             stamp: next_stamp(),
             parent: parent.into_boxed_slice(),
             end: end.into_boxed_slice(),
+            governing,
             depth: depth.into_boxed_slice(),
             kind: kind.into_boxed_slice(),
             codes,

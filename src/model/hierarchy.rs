@@ -15,6 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::model::index::{HashIndex, StrTable};
 use crate::model::iter::{Descendants, UnitsIter};
+use crate::model::jurisdiction::Governing;
 use crate::model::profile::{CodeBuf, PlainProfile, Profile, Successions};
 use crate::model::relation::Relation;
 use crate::model::schema::{KindDef, Role, Schema};
@@ -139,6 +140,8 @@ pub struct Hierarchy {
     pub(crate) stamp: u64,
     pub(crate) parent: Box<[u32]>,
     pub(crate) end: Box<[u32]>,
+    /// Which units govern and their `end`s, for [`Hierarchy::governs`].
+    pub(crate) governing: Governing,
     pub(crate) depth: Box<[u16]>,
     pub(crate) kind: Box<[u16]>,
     pub(crate) codes: StrTable,

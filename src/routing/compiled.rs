@@ -589,6 +589,11 @@ impl CompiledPolicy {
 
     /// The minimum level for `people` affected, if a threshold applies.
     pub(crate) fn scale_level(&self, people: u64) -> Option<(u64, Level)> {
-        self.scale.iter().rev().find(|(t, _)| people >= *t).copied()
+        self.scale_entry(people).copied()
+    }
+
+    /// [`scale_level`](Self::scale_level) by reference.
+    pub(crate) fn scale_entry(&self, people: u64) -> Option<&(u64, Level)> {
+        self.scale.iter().rev().find(|(t, _)| people >= *t)
     }
 }

@@ -256,6 +256,8 @@ pub struct Decision<'h> {
     pub(crate) trace: Vec<Step<'h>>,
     pub(crate) places: Vec<u32>,
     pub(crate) policy: Option<Arc<CompiledPolicy>>,
+    /// The router's serial for `policy` when a router put it here, else 0.
+    pub(crate) serial: u64,
 }
 
 impl<'h> Decision<'h> {
@@ -284,6 +286,7 @@ impl<'h> Decision<'h> {
             trace: Vec::new(),
             places: Vec::new(),
             policy: None,
+            serial: 0,
         }
     }
 

@@ -107,7 +107,9 @@
 //! A [`Router`] is `Send + Sync`: share one behind an `Arc` across threads.
 //! [`Router::set_policy`] validates a new policy first and then swaps it in;
 //! cases already being routed finish with the policy they started with, and
-//! no call waits on routing.
+//! no call waits on routing. A [`Decision`] reused with
+//! [`Router::route_into`] keeps the policy it was routed with and, while
+//! that policy stays in force, routes without taking the router's lock.
 
 mod case;
 mod compiled;

@@ -3,6 +3,7 @@
 //! handle, then collect the escalation chain and the parties.
 
 use std::borrow::Borrow;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::address::{AddressError, Outcome};
@@ -35,6 +36,18 @@ use crate::routing::policy::Policy;
 pub struct Router<H: Borrow<Hierarchy> = Arc<Hierarchy>> {
     hierarchy: H,
     policy: RwLock<Arc<CompiledPolicy>>,
+    /// The [serial](next_serial) of the policy in force, changed under the
+    /// write lock with it: a decision that already holds that policy
+    /// reuses it without taking the lock ([`Router::route_into`]).
+    serial: AtomicU64,
+}
+
+/// Serials of the policies routers put in force: unique in the process, so
+/// a decision's serial matches only the router and policy it came from.
+/// `0` is never issued.
+fn next_serial() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl<H: Borrow<Hierarchy>> Router<H> {
@@ -57,6 +70,7 @@ impl<H: Borrow<Hierarchy>> Router<H> {
         Ok(Router {
             hierarchy,
             policy: RwLock::new(Arc::new(compiled)),
+            serial: AtomicU64::new(next_serial()),
         })
     }
 
@@ -113,10 +127,14 @@ impl<H: Borrow<Hierarchy>> Router<H> {
     /// ```
     pub fn set_policy(&self, policy: Policy) -> Result<(), PolicyError> {
         let compiled = Arc::new(CompiledPolicy::compile(policy, self.hierarchy())?);
-        *self
+        let mut current = self
             .policy
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = compiled;
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *current = compiled;
+        // Before the lock is released: whoever reads the new serial then
+        // takes the lock finds this policy or a newer one.
+        self.serial.store(next_serial(), Ordering::Release);
         Ok(())
     }
 
@@ -173,17 +191,22 @@ impl<H: Borrow<Hierarchy>> Router<H> {
         decision: &mut Decision<'r>,
     ) -> Result<(), RouteError> {
         decision.h = self.hierarchy();
-        let policy = self.policy();
-        // Before routing, so that a failed decision's trace is read with
-        // the policy that made it.
-        if !decision
-            .policy
-            .as_ref()
-            .is_some_and(|p| Arc::ptr_eq(p, &policy))
-        {
-            decision.policy = Some(policy.clone());
-        }
-        route_with(&policy, case, decision)
+        // The policy is kept in the decision before routing, so that a
+        // failed decision's trace is read with the policy that made it. A
+        // decision reused with the same router and policy already holds
+        // it: then no lock is taken and no count changes (each is a locked
+        // instruction, a good part of a case's time).
+        let serial = self.serial.load(Ordering::Acquire);
+        let policy = match decision.policy.take() {
+            Some(p) if decision.serial == serial => p,
+            _ => {
+                decision.serial = serial;
+                self.policy()
+            }
+        };
+        let routed = route_with(&policy, case, decision);
+        decision.policy = Some(policy);
+        routed
     }
 
     /// Routes a batch of cases under one policy snapshot.
@@ -243,14 +266,24 @@ fn read_text(h: &Hierarchy, text: &str) -> Result<u32, RouteError> {
 /// [`Step::Superseded`] each). A split unit's place stands for all its
 /// parts: its old area is their union, so the case goes to what covers them
 /// all, never to one part picked silently.
+#[inline]
 fn resolve_place(index: usize, place: &Place<'_>, d: &mut Decision<'_>) -> Result<(), RouteError> {
+    // A known id, the common place of bulk routing, without a call.
+    if let Place::Id(id) = *place
+        && let Some(u) = d.h.get(id)
+    {
+        d.places.push(u.id);
+        return Ok(());
+    }
+    resolve_other(index, place, d)
+}
+
+/// [`resolve_place`] for what is not a known id.
+#[inline(never)]
+fn resolve_other(index: usize, place: &Place<'_>, d: &mut Decision<'_>) -> Result<(), RouteError> {
     let h = d.h;
     let code = match *place {
-        Place::Id(id) => {
-            let u = h.get(id).ok_or_else(|| unknown(place))?;
-            d.places.push(u.id);
-            return Ok(());
-        }
+        Place::Id(_) => return Err(unknown(place)),
         Place::Text(t) => {
             let id = read_text(h, t)?;
             d.places.push(id);
@@ -370,31 +403,35 @@ fn common_ancestor(places: usize, d: &mut Decision<'_>) -> u32 {
 
 /// Step 2: the minimum level, the most senior of what the category, the
 /// severity grade and the scale demand (one [`Step::MinimumLevel`] each).
-fn minimum_level(
-    policy: &CompiledPolicy,
-    category: &Category,
+fn minimum_level<'p>(
+    policy: &'p CompiledPolicy,
+    category: &'p Category,
     severity: Option<usize>,
     people: Option<u64>,
     d: &mut Decision<'_>,
 ) -> Option<Level> {
-    let mut required: Option<Level> = None;
-    let mut demand = |level: Level, source: LevelSource, d: &mut Decision<'_>| {
-        d.trace.push(Step::MinimumLevel { level, source });
+    // Levels by reference until the end: a level is 32 bytes.
+    let mut required: Option<&Level> = None;
+    let mut demand = |level: &'p Level, source: LevelSource, d: &mut Decision<'_>| {
+        d.trace.push(Step::MinimumLevel {
+            level: *level,
+            source,
+        });
         if required.is_none_or(|r| level < r) {
             required = Some(level);
         }
     };
-    if let Some(l) = category.min_level {
+    if let Some(l) = &category.min_level {
         demand(l, LevelSource::Category, d);
     }
     if let Some(s) = severity {
-        demand(policy.severities[s].1, LevelSource::Severity(s as u16), d);
+        demand(&policy.severities[s].1, LevelSource::Severity(s as u16), d);
     }
-    if let Some((threshold, l)) = people.and_then(|p| policy.scale_level(p)) {
-        demand(l, LevelSource::Scale(threshold), d);
+    if let Some((threshold, l)) = people.and_then(|p| policy.scale_entry(p)) {
+        demand(l, LevelSource::Scale(*threshold), d);
     }
-    d.required = required;
-    required
+    d.required = required.copied();
+    d.required
 }
 
 /// Step 3: climbs from `start` to the first unit whose role is allowed,
@@ -490,14 +527,50 @@ fn escalation_and_parties(handler: u32, d: &mut Decision<'_>) {
         while h.parent[x as usize] != handler {
             x = h.parent[x as usize];
         }
-        if let Err(at) = d.parties.binary_search(&x) {
-            d.parties.insert(at, x);
-        }
+        insert_sorted(&mut d.parties, x);
     }
+}
+
+/// Inserts `x` into the sorted `v` unless it is there: from the end, one
+/// element at a time. A case has few parties; this is their whole cost,
+/// where a binary search and `Vec::insert` called `memmove` for most.
+#[inline]
+fn insert_sorted(v: &mut Vec<u32>, x: u32) {
+    let mut at = v.len();
+    while at > 0 && v[at - 1] > x {
+        at -= 1;
+    }
+    if at > 0 && v[at - 1] == x {
+        return;
+    }
+    v.push(x);
+    let mut i = v.len() - 1;
+    while i > at {
+        v[i] = v[i - 1];
+        i -= 1;
+    }
+    v[at] = x;
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn insert_sorted_keeps_a_sorted_set() {
+        let mut x = 0x2545_F491u32;
+        for n in 0..40 {
+            let (mut v, mut want) = (Vec::new(), std::collections::BTreeSet::new());
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                let y = x % 12;
+                super::insert_sorted(&mut v, y);
+                want.insert(y);
+            }
+            assert_eq!(v, want.into_iter().collect::<Vec<_>>());
+        }
+    }
+
     #[test]
     fn router_is_send_sync() {
         fn check<T: Send + Sync>() {}

@@ -199,6 +199,30 @@ fn route_errors() {
 /// megabyte of place code, category or severity never becomes a megabyte
 /// of message.
 #[test]
+fn a_reused_decision_follows_the_policy_in_force() {
+    let (h, r) = sample_router();
+    let places = [Place::Code("110105021")];
+    let case = Case::new(&places, "public_complaint");
+    let mut d = Decision::new(&h);
+    r.route_into(&case, &mut d).unwrap();
+    r.route_into(&case, &mut d).unwrap(); // the policy it holds, reused
+    assert_eq!(d.policy().map(|p| p.name()), Some("china-default"));
+    r.set_policy(Policy::new("empty")).unwrap();
+    let err = r.route_into(&case, &mut d).unwrap_err();
+    assert!(matches!(err, RouteError::UnknownCategory { .. }));
+    assert_eq!(d.policy().map(|p| p.name()), Some("empty"));
+    // Another router's policy, then this one's again.
+    let other = Router::new(h.clone(), xzqh::china::policy()).unwrap();
+    other.route_into(&case, &mut d).unwrap();
+    assert_eq!(d.policy().map(|p| p.name()), Some("china-default"));
+    assert!(r.route_into(&case, &mut d).is_err());
+    assert_eq!(d.policy().map(|p| p.name()), Some("empty"));
+    r.set_policy(xzqh::china::policy()).unwrap();
+    r.route_into(&case, &mut d).unwrap();
+    assert_eq!(d.handler().code(), "110105021");
+}
+
+#[test]
 fn route_errors_quote_bounded_excerpts() {
     let (_, r) = sample_router();
     let big = "9".repeat(1 << 20);

@@ -186,13 +186,17 @@ pub fn data_code(code: &str) -> &str {
 /// A code as given (2, 4 or 6 ASCII digits) as six digits.
 #[inline]
 pub(crate) fn six(code: &str) -> Option<[u8; 6]> {
-    let b = code.as_bytes();
-    if !matches!(b.len(), 2 | 4 | 6) || !b.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut out = [b'0'; 6];
-    out[..b.len()].copy_from_slice(b);
-    Some(out)
+    // Fixed-size copies and a test of all six bytes without a branch per
+    // byte (the padding is digits): no `memcpy` call, no loop.
+    let out = match *code.as_bytes() {
+        [a, b] => [a, b, b'0', b'0', b'0', b'0'],
+        [a, b, c, d] => [a, b, c, d, b'0', b'0'],
+        [a, b, c, d, e, f] => [a, b, c, d, e, f],
+        _ => return None,
+    };
+    out.iter()
+        .fold(true, |digits, c| digits & c.is_ascii_digit())
+        .then_some(out)
 }
 
 impl History {
@@ -424,9 +428,21 @@ impl History {
             .ok_or_else(|| HistoryError::UnknownCode {
                 code: code.to_owned(),
             })?;
+        let (at, seg) = self.segment(c, code, year)?;
+        Ok((c, at, seg))
+    }
+
+    /// Segment index and segment of code id `c` (given as `code`) in
+    /// `year`.
+    pub(crate) fn segment(
+        &self,
+        c: u32,
+        code: &str,
+        year: u16,
+    ) -> Result<(u32, &Seg), HistoryError> {
         self.check_year(year)?;
         match self.t.seg_at(c, year) {
-            Some((at, seg)) => Ok((c, at, seg)),
+            Some(found) => Ok(found),
             None => Err(HistoryError::NotValidIn {
                 code: code.to_owned(),
                 year,

@@ -577,8 +577,14 @@ impl Bindings {
         a: Answer,
     ) -> Succession<'a> {
         let mut units = [0u32; MAX_UNITS];
-        let s = self.units_of(&a);
-        units[..s.len()].copy_from_slice(s);
+        if a.len == 1 {
+            // Most answers: one unit, stored in the answer itself (a copy
+            // of a slice of unknown length is a `memcpy` call).
+            units[0] = a.unit;
+        } else {
+            let s = self.units_of(&a);
+            units[..s.len()].copy_from_slice(s);
+        }
         Succession {
             history,
             hierarchy,
@@ -720,14 +726,17 @@ impl<'a> Resolver<'a> {
     /// ```
     pub fn resolve(&self, code: &str, year: u16) -> Result<Succession<'a>, HistoryError> {
         let b = &*self.bindings;
-        if let Some((c, s)) = b.slot(self.history, code)
-            && s.from <= year
-            && year <= s.to
-        {
+        let Some((c, s)) = b.slot(self.history, code) else {
+            return Err(HistoryError::UnknownCode {
+                code: code.to_owned(),
+            });
+        };
+        if s.from <= year && year <= s.to {
             return Ok(b.answer(self.history, self.hierarchy, c, year, s.entry, s.first));
         }
-        // Another segment of the code, or an error.
-        let (c, at, seg) = self.history.lookup(code, year)?;
+        // Another segment of the code (found without a second probe), or
+        // an error.
+        let (at, seg) = self.history.segment(c, code, year)?;
         let a = b.answers[at as usize];
         Ok(b.answer(self.history, self.hierarchy, c, year, seg.entry, a))
     }
