@@ -108,7 +108,10 @@ def resolve_batch(texts, *, threads: int = 0):
     and the columns ``outcome``, ``code``, ``name``, ``level``,
     ``county_code``, ``county``, ``chain`` (names joined by ``/``),
     ``spans`` (``start-end:code`` in ``str`` indices, separated by spaces)
-    and ``remainder``. A null text gives a null row.
+    and ``remainder``. A null text gives a null row. A text longer than
+    512 MiB raises ``ValueError`` (a batch's columns are cut before they
+    reach 1 GiB; only the first 4 KiB of a text is read, as :func:`resolve`
+    reads it).
 
     >>> t = xzqh.resolve_batch(["广东深圳南山粤海街道", "朝阳区"])
     >>> t.column("outcome").to_pylist()
