@@ -122,7 +122,7 @@ pub(super) struct Scratch {
     hits: Vec<Hit>,
     pub(super) nodes: Vec<Node>,
     /// Per character, for [`Scratch::link`].
-    at: Vec<(u32, u32, u32)>,
+    at: Vec<(u32, u32, u32, u32)>,
     /// The matches in the order of their starts.
     order: Vec<u32>,
     /// Readings not finished yet, by end: `(end, node)`.
@@ -199,7 +199,7 @@ impl Scratch {
         use std::mem::size_of;
         self.hits.capacity() * size_of::<Hit>()
             + self.nodes.capacity() * size_of::<Node>()
-            + self.at.capacity() * size_of::<(u32, u32, u32)>()
+            + self.at.capacity() * size_of::<(u32, u32, u32, u32)>()
             + self.order.capacity() * 4
             + self.pending.capacity() * 8
             + (self.done.capacity() + self.made.capacity()) * 12
@@ -216,22 +216,24 @@ impl Scratch {
         } = self;
         let n = *total as usize + 1;
         // Per character: the longest match starting at or before it (first
-        // on ties), how many matches start before it, and the last match
-        // seen that starts at it.
+        // on ties), how many matches start before it, the last match seen
+        // that starts at it, and the longest's end (0 for none: a match
+        // ends past the text's first byte). The scan over the characters
+        // compares ends kept here, so that it has no branch to mispredict.
         at.clear();
-        at.resize(n, (NONE, 0, NONE));
+        at.resize(n, (NONE, 0, NONE, 0));
         for (i, m) in hits.iter().enumerate() {
             let a = &mut at[(m.to - m.chars) as usize];
-            if a.0 == NONE || hits[a.0 as usize].end < m.end {
-                a.0 = i as u32;
+            if m.end > a.3 {
+                (a.0, a.3) = (i as u32, m.end);
             }
             a.1 += 1;
         }
-        let (mut best, mut before) = (NONE, 0);
+        let (mut best, mut best_end, mut before) = (NONE, 0, 0);
         for a in at.iter_mut() {
-            if a.0 != NONE && (best == NONE || hits[a.0 as usize].end > hits[best as usize].end) {
-                best = a.0;
-            }
+            let take = a.3 > best_end;
+            best = if take { a.0 } else { best };
+            best_end = best_end.max(a.3);
             let here = a.1;
             (a.0, a.1) = (best, before);
             before += here;
@@ -753,26 +755,27 @@ impl AddressResolver<'_> {
             let (mut base, mut prev) = (Score::ZERO, NONE);
             // (Scores of readings are above zero, so the best is the one
             // of highest score, the first made on ties, in any order.)
-            let mut better = |k: u32, d: &Node| {
-                if d.score > base || (d.score == base && prev != NONE && k < prev) {
-                    base = d.score;
-                    prev = k;
-                }
+            let better = |k: u32, d: &Node, base: Score, prev: u32| {
+                (d.score > base) | ((d.score == base) & (prev != NONE) & (k < prev))
             };
             if lo < e.unit && e.unit < hi {
                 if let Some(listed) = p.done.listed() {
-                    // Few finished readings: those whose unit contains it.
+                    // Few finished readings: those whose unit contains it,
+                    // tested without branches (which contain it is
+                    // anyone's guess).
                     for &(u, k) in listed {
                         let d = &p.nodes[k as usize];
-                        if u < e.unit && e.unit < d.sub_end {
-                            better(k, d);
-                        }
+                        let take = (u < e.unit) & (e.unit < d.sub_end) & better(k, d, base, prev);
+                        base = if take { d.score } else { base };
+                        prev = if take { k } else { prev };
                     }
                 } else {
                     let mut u = h.parent[e.unit as usize];
                     while u != NONE {
-                        if let Some(k) = p.done.get(u) {
-                            better(k, &p.nodes[k as usize]);
+                        if let Some(k) = p.done.get(u)
+                            && better(k, &p.nodes[k as usize], base, prev)
+                        {
+                            (base, prev) = (p.nodes[k as usize].score, k);
                         }
                         u = h.parent[u as usize];
                     }
