@@ -429,9 +429,7 @@ pub(crate) async fn metrics(State(s): State<Arc<Service>>) -> Response {
             family(&mut out, name, kind, help);
             match v {
                 Value::Count(n) => writeln!(out, "{name} {n}"),
-                Value::Micros(us) => {
-                    writeln!(out, "{name} {}.{:06}", us / 1_000_000, us % 1_000_000)
-                }
+                Value::Micros(us) => writeln!(out, "{name} {}", us as f64 / 1e6),
             }
             .ok();
         }
