@@ -30,10 +30,7 @@ fn covered_by(spans: &[(u32, u32, bool)], start: u32, end: u32) -> bool {
 /// (the Corps an XPCC city, or a township of one), and is not above it in
 /// the tree.
 fn co_governs(h: &crate::Hierarchy, a: u32, b: u32) -> bool {
-    !(a <= b && b < h.end[a as usize])
-        && h.secondary_from(a)
-            .iter()
-            .any(|s| s.to <= b && b < h.end[s.to as usize])
+    !h.contains_raw(a, b) && h.secondary_from(a).iter().any(|s| h.contains_raw(s.to, b))
 }
 
 /// The best node, and whether the reading of another unit scores as well.
@@ -209,7 +206,7 @@ impl<'h> AddressResolver<'h> {
             Via::Full => true,
             Via::Generic => {
                 let p = h.parent[e.unit as usize];
-                p != NONE && p != 0 && p <= unit && unit < h.end[p as usize]
+                p != NONE && p != 0 && h.contains_raw(p, unit)
             }
             _ => false,
         }
@@ -293,11 +290,8 @@ impl<'h> AddressResolver<'h> {
         } else {
             &heap
         };
-        let related = |u: u32| {
-            (u <= unit && unit < h.end[u as usize])
-                || (unit < u && u < h.end[unit as usize])
-                || co_governs(h, u, unit)
-        };
+        let related =
+            |u: u32| h.contains_raw(u, unit) || h.contains_raw(unit, u) || co_governs(h, u, unit);
         let contradicts = |x: &&Explicit| {
             // Read otherwise: its words lie in the reading's spans (阳新县
             // in 信阳新县) or share characters with a name the reading reads
@@ -477,15 +471,15 @@ impl<'h> AddressResolver<'h> {
         // reading that cannot cover the most characters is not made.
         let h = self.hierarchy();
         let from = other.spans.first().map_or(usize::MAX, |s| s.range.start);
-        let (u, u_end) = (other.unit.id, h.end[other.unit.id as usize]);
+        let u = other.unit.id;
         let mut spans: Vec<Span<'t>> = self
             .spans(text, nodes, n)
             .into_iter()
             .filter(|s| {
                 let a = s.unit.id;
                 s.range.end <= from
-                    && a < u
-                    && u_end <= h.end[a as usize]
+                    && a != u
+                    && h.contains_raw(a, u)
                     && !other.spans.iter().any(|o| o.unit.id == a)
             })
             .collect();
