@@ -111,7 +111,8 @@ impl Governing {
 /// - [`Relation::Administrative`]: A is B or an ancestor of B in the primary
 ///   tree. Distance: `depth(B) - depth(A)`. Constant time: units are numbered
 ///   in pre-order, so the test is `a <= b && b < end[a]`: two reads of a
-///   table a tenth of the size of `end`, which also answers the role.
+///   table about an eighth of the size of `end`, which also answers the
+///   role.
 /// - A secondary relation R: an R-edge goes from A to a unit X that is B or an
 ///   ancestor of B. Distance: the edges on the chain, `1 + depth(B) -
 ///   depth(X)`. One hop only: relations do not chain (A -R-> X -R-> Y does not
