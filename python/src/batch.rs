@@ -18,7 +18,7 @@ use crate::errors;
 use crate::objects::{
     addresses, china, county_of, follow, level_name, outcome_name, route_one, year_arg,
 };
-use xzqh::address::Resolution;
+use xzqh::address::{AddressResolver, Resolution};
 
 /// Below this many rows a batch runs on the calling thread: starting
 /// threads costs more than it saves.
@@ -226,10 +226,10 @@ impl ResolveColumns {
         ]
     }
 
-    /// Whether a row of `text` could take a column past [`BATCH_BYTES`]
-    /// (no value is longer than its text but the chain and the spans,
-    /// bounded by the names the resolver reads).
-    fn full(&self, text: usize) -> bool {
+    /// Whether a row of `text` could take a column past `limit` bytes
+    /// ([`BATCH_BYTES`] but in tests; no value is longer than its text but
+    /// the chain and the spans, bounded by the names the resolver reads).
+    fn full(&self, text: usize, limit: usize) -> bool {
         let most = [
             &self.chain,
             &self.spans,
@@ -241,7 +241,7 @@ impl ResolveColumns {
         .map(|c| c.values.len())
         .max()
         .unwrap_or(0);
-        most + text + (64 << 10) > BATCH_BYTES
+        most + text + (64 << 10) > limit
     }
 
     fn null(&mut self) {
@@ -324,23 +324,33 @@ fn _resolve_batch(
     }
     let batches = py.detach(|| {
         runs(rows.len(), threads, |range| {
-            let mut done = Vec::new();
-            let mut cols = ResolveColumns::new(range.len());
-            for text in &rows[range] {
-                if cols.full(text.map_or(0, str::len)) {
-                    let full = std::mem::replace(&mut cols, ResolveColumns::new(0));
-                    done.push(full.finish());
-                }
-                match text {
-                    Some(t) => cols.push(t, &addresses.resolve(t)),
-                    None => cols.null(),
-                }
-            }
-            done.push(cols.finish());
-            done
+            resolve_rows(addresses, &rows[range], BATCH_BYTES)
         })
     });
     Ok(export(batches.into_iter().flatten().collect()))
+}
+
+/// The resolve columns of `rows`, in order, in record batches cut before
+/// any column reaches `limit` bytes.
+fn resolve_rows(
+    addresses: &AddressResolver<'_>,
+    rows: &[Option<&str>],
+    limit: usize,
+) -> Vec<RecordBatch> {
+    let mut done = Vec::new();
+    let mut cols = ResolveColumns::new(rows.len());
+    for text in rows {
+        if cols.full(text.map_or(0, str::len), limit) {
+            let full = std::mem::replace(&mut cols, ResolveColumns::new(0));
+            done.push(full.finish());
+        }
+        match text {
+            Some(t) => cols.push(t, &addresses.resolve(t)),
+            None => cols.null(),
+        }
+    }
+    done.push(cols.finish());
+    done
 }
 
 /// Units by code (see `xzqh.unit_batch`).
@@ -650,7 +660,49 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::chars_in;
+    use super::{chars_in, resolve_rows};
+    use arrow_array::{Array, StringArray};
+
+    /// Batches are cut before a column reaches the limit (64 KiB of slack
+    /// for one row's chain and spans, plus 8 KiB here: a few hundred rows
+    /// a batch), and the rows come back whole and in order.
+    #[test]
+    fn batches_are_cut_below_the_limit() {
+        let addresses = xzqh::china().addresses().unwrap();
+        let texts: Vec<String> = (0..3000)
+            .map(|i| match i % 3 {
+                0 => format!("广东省深圳市南山区粤海街道科技园路{i}号"),
+                1 => format!("浙江省杭州市西湖区文三路{i}号"),
+                _ => "北京市朝阳区".repeat(1 + i % 5),
+            })
+            .collect();
+        let mut rows: Vec<Option<&str>> = texts.iter().map(|t| Some(t.as_str())).collect();
+        rows[17] = None;
+        let limit = (64 << 10) + (8 << 10);
+        let batches = resolve_rows(&addresses, &rows, limit);
+        assert!(batches.len() > 3, "{} batches", batches.len());
+        let mut codes = Vec::new();
+        for b in &batches {
+            for c in b.columns() {
+                let c = c.as_any().downcast_ref::<StringArray>().unwrap();
+                assert!(
+                    c.value_data().len() < limit,
+                    "{} bytes",
+                    c.value_data().len()
+                );
+            }
+            let code = b.column_by_name("code").unwrap();
+            let code = code.as_any().downcast_ref::<StringArray>().unwrap();
+            codes.extend(
+                (0..code.len()).map(|i| code.is_valid(i).then(|| code.value(i).to_owned())),
+            );
+        }
+        let expected: Vec<Option<String>> = rows
+            .iter()
+            .map(|t| t.and_then(|t| addresses.resolve(t).unit().map(|u| u.code().to_owned())))
+            .collect();
+        assert_eq!(codes, expected);
+    }
 
     #[test]
     fn chars_in_counts_like_chars_count() {
