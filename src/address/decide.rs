@@ -86,46 +86,21 @@ impl<'h> AddressResolver<'h> {
         out
     }
 
-    /// The chain of the reading ending at node `n`: its units and the
-    /// levels it skipped, top-down, without the root.
-    fn chain<'t>(&self, nodes: &[Node], mut n: u32) -> Vec<Unit<'t>>
-    where
-        'h: 't,
-    {
-        let h = self.hierarchy();
-        let mut out = Vec::with_capacity(6);
-        while n != NONE {
-            let x = &nodes[n as usize];
-            let above = if x.prev == NONE {
-                0
-            } else {
-                nodes[x.prev as usize].unit
-            };
-            // Walk up to the unit matched before (the root for the first).
-            let mut u = x.unit;
-            while u != above && u != NONE && h.parent[u as usize] != NONE {
-                out.push(self.unit(u));
-                u = h.parent[u as usize];
-            }
-            n = x.prev;
-        }
-        out.reverse();
-        out
-    }
-
-    /// The unit and its ancestors, top-down, without the root.
+    /// The unit and its ancestors, top-down, without the root: the chain of
+    /// any reading that ends with the unit (a reading goes on only inside
+    /// the unit it read last).
     fn path<'t>(&self, unit: u32) -> Vec<Unit<'t>>
     where
         'h: 't,
     {
         let h = self.hierarchy();
-        let mut out = Vec::new();
+        // As many as its depth, filled from the bottom up.
+        let mut out = vec![self.unit(unit); h.depth[unit as usize] as usize];
         let mut u = unit;
-        while u != NONE && h.parent[u as usize] != NONE {
-            out.push(self.unit(u));
+        for slot in out.iter_mut().rev() {
+            *slot = self.unit(u);
             u = h.parent[u as usize];
         }
-        out.reverse();
         out
     }
 
@@ -319,7 +294,7 @@ impl<'h> AddressResolver<'h> {
         let plain = |this: &Self| Resolution {
             text,
             outcome: Outcome::Resolved(this.unit(unit)),
-            chain: this.chain(nodes, n),
+            chain: this.path(unit),
             spans: this.spans(text, nodes, n),
             rest: rest_from(text, nodes[n as usize].end),
             secondary: Vec::new(),
@@ -459,7 +434,7 @@ impl<'h> AddressResolver<'h> {
         'h: 't,
     {
         let (chain, end) = match k {
-            Some(k) => (self.chain(nodes, k), nodes[k as usize].end),
+            Some(k) => (self.path(nodes[k as usize].unit), nodes[k as usize].end),
             None => (
                 self.path(other.unit.id),
                 other.spans.last().map_or(0, |s| s.range.end as u32),

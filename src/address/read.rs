@@ -5,8 +5,6 @@
 
 use crate::address::dictionary::{Entry, Pat, Via, covered};
 use crate::address::resolver::AddressResolver;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 use crate::model::hierarchy::NONE;
 
@@ -125,8 +123,10 @@ pub(super) struct Scratch {
     at: Vec<(u32, u32, u32, u32)>,
     /// The matches in the order of their starts.
     order: Vec<u32>,
-    /// Readings not finished yet, by end: `(end, node)`.
-    pending: BinaryHeap<Reverse<(u32, u32)>>,
+    /// Readings not finished yet, `(end, node)`, the next to finish last
+    /// (sorted from the largest down): those of the matches that overlap
+    /// the one being read, a few.
+    pending: Vec<(u32, u32)>,
     done: UnitMap,
     made: UnitMap,
     barren: BarrenSet,
@@ -179,10 +179,8 @@ impl Scratch {
         trim_vec(&mut self.at);
         trim_vec(&mut self.order);
         trim_vec(&mut self.explicit);
+        trim_vec(&mut self.pending);
         let keep = KEEP_BYTES / 16;
-        if self.pending.capacity() > keep {
-            self.pending = BinaryHeap::new();
-        }
         for m in [&mut self.done, &mut self.made] {
             if m.capacity() > keep {
                 *m = UnitMap::default();
@@ -589,6 +587,11 @@ impl AddressResolver<'_> {
     /// no name (a name may hold one).
     #[inline]
     pub(super) fn separator(&self, c: char) -> bool {
+        // CJK ideographs, the bulk of any address, are never separators,
+        // nor are they once folded.
+        if ('\u{3400}'..='\u{9FFF}').contains(&c) {
+            return false;
+        }
         let c = self.names.read_as(c, self.hierarchy().profile());
         is_separator(c) && !self.names.name_chars.contains(&c)
     }
@@ -678,18 +681,25 @@ impl AddressResolver<'_> {
         };
         for &i in order.iter() {
             let m = &hits[i as usize];
-            // Finish the readings that end at or before this match.
-            while let Some(&Reverse((end, n))) = pending.peek() {
+            // Finish the readings that end at or before this match, in the
+            // order of their ends, then of their nodes.
+            while let Some(&(end, n)) = pending.last() {
                 if end > m.start {
                     break;
                 }
                 pending.pop();
                 pass.finish(n);
             }
-            let before = pass.nodes.len();
+            let before = pass.nodes.len() as u32;
             self.read_match(m, &mut pass);
-            for n in before..pass.nodes.len() {
-                pending.push(Reverse((pass.nodes[n].end, n as u32)));
+            let made = pass.nodes.len() as u32;
+            if made > before {
+                // They all end where the match does, and come after every
+                // node made before: in front of those that end there too.
+                let at = pending.partition_point(|&(e, _)| e > m.end);
+                for (i, n) in (before..made).rev().enumerate() {
+                    pending.insert(at + i, (m.end, n));
+                }
             }
         }
     }
