@@ -108,6 +108,22 @@
 //! this changes an answer: the readings left out are never the best, never
 //! tied with it, and never lead to it.
 //!
+//! Most addresses name one unit after another, and then the dynamic
+//! programming is not run at all. A reading covers at most as many
+//! characters as the most that non-overlapping matches cover, counting
+//! only matches some reading could read (one that may start where it
+//! stands, or names a unit inside one a match before it names); one
+//! interval scheduling over the matches finds that most and counts the
+//! sets of matches that reach it. When exactly one set reaches it and
+//! exactly one reading goes through all of its matches, that reading
+//! covers more than any other: it is the best, and nothing ties with it.
+//! Unless it leaves out a name written in full, reads one as another
+//! unit's short form or reads a generic name, it is the answer. Any other
+//! text (two sets alike: 济南市中区 as 济南市 + 中区 or 济南 + 市中区; a
+//! township filed under another county; two addresses) is read by the
+//! dynamic programming, which finds the same answer for the texts the
+//! short way takes.
+//!
 //! **Score.** A reading scores, first, the characters it covers, then its
 //! *quality*, the sum over its matches of: full name 4; a short form by
 //! its [strength](crate::FormStrength): one that keeps a kind word
@@ -252,7 +268,7 @@ mod types;
 pub use dictionary::AddressResolverBuilder;
 pub(crate) use dictionary::Dictionary;
 #[cfg(test)]
-pub(crate) use read::set_exhaustive;
+pub(crate) use read::{set_exhaustive, set_single_chain};
 
 /// What pruning must not change: the resolution, but of a conflict only
 /// the best reading (the others are the best readings through names the
@@ -275,6 +291,16 @@ pub(crate) fn links(r: &AddressResolver<'_>, text: &str) -> (Vec<[u32; 5]>, Vec<
     let want = sc.link_reference();
     sc.link();
     (sc.linked(), want)
+}
+
+/// Whether `text` is read by the single chain (for tests that it is not
+/// left to the dynamic programming every time).
+#[cfg(test)]
+pub(crate) fn single_chain(r: &AddressResolver<'_>, text: &str) -> bool {
+    let mut sc = read::Scratch::default();
+    let first = r.matches(text, &mut sc);
+    sc.link();
+    r.single_chain(first, &mut sc)
 }
 
 pub use resolver::AddressResolver;

@@ -110,6 +110,13 @@ fn within(list: &[Entry], lo: u32, hi: u32) -> &[Entry] {
     &list[a..b.max(a)]
 }
 
+/// Whether `unit` lies in one of the disjoint `ranges` (in order).
+#[inline]
+fn inside(ranges: &[(u32, u32)], unit: u32) -> bool {
+    let i = ranges.partition_point(|r| r.0 <= unit);
+    i > 0 && unit < ranges[i - 1].1
+}
+
 /// Buffers one resolution needs, kept per thread so that resolving does
 /// not allocate them again; [`Scratch::trim`] gives back what a long text
 /// made them grow past [`KEEP_BYTES`].
@@ -132,6 +139,10 @@ pub(super) struct Scratch {
     barren: BarrenSet,
     /// The names written in full, read or not (see [`Explicit`]).
     pub(super) explicit: Vec<Explicit>,
+    /// For [`AddressResolver::single_chain`]: units a reading through every
+    /// name can be at, name by name, with where it comes from and how many
+    /// ways lead there (two meaning more than one).
+    chain: Vec<(Entry, u32, u32)>,
 }
 
 /// A name the text writes in full (a unit's full name, neither generic nor
@@ -169,6 +180,7 @@ impl Scratch {
         self.made.clear();
         self.barren.clear();
         self.explicit.clear();
+        self.chain.clear();
     }
 
     /// Gives back the memory past [`KEEP_BYTES`] per buffer (about 0.5 MiB
@@ -180,6 +192,7 @@ impl Scratch {
         trim_vec(&mut self.order);
         trim_vec(&mut self.explicit);
         trim_vec(&mut self.pending);
+        trim_vec(&mut self.chain);
         let keep = KEEP_BYTES / 16;
         for m in [&mut self.done, &mut self.made] {
             if m.capacity() > keep {
@@ -203,6 +216,7 @@ impl Scratch {
             + (self.done.capacity() + self.made.capacity()) * 12
             + self.barren.capacity() * 40
             + self.explicit.capacity() * std::mem::size_of::<Explicit>()
+            + self.chain.capacity() * std::mem::size_of::<(Entry, u32, u32)>()
     }
 
     /// Each match's `shadow`, the longest match that starts at or before
@@ -340,6 +354,35 @@ thread_local! {
 #[cfg(test)]
 pub(crate) fn set_exhaustive(on: bool) {
     EXHAUSTIVE.with(|e| e.set(on));
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn the single-chain reading off to compare with the dynamic
+    /// programming.
+    static NO_SINGLE_CHAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Turns [`AddressResolver::single_chain`] off (`false`) or on again, on
+/// this thread, so that a test can compare its resolutions with those of
+/// the dynamic programming.
+#[cfg(test)]
+pub(crate) fn set_single_chain(on: bool) {
+    NO_SINGLE_CHAIN.with(|e| e.set(!on));
+}
+
+/// Whether texts may take [`AddressResolver::single_chain`] (always, but
+/// in tests that compare with the dynamic programming).
+#[inline]
+fn single_chains() -> bool {
+    #[cfg(test)]
+    {
+        !NO_SINGLE_CHAIN.with(|e| e.get())
+    }
+    #[cfg(not(test))]
+    {
+        true
+    }
 }
 
 /// Whether readings that cannot matter are left out (always, but in tests
@@ -637,6 +680,9 @@ impl AddressResolver<'_> {
         // townships by the dozen) and most of the short forms at the start
         // (河北 names 11 townships, but 河北省 is longer).
         let prune = pruning();
+        // (`single_chain` may have used them.)
+        pending.clear();
+        nodes.clear();
         order.clear();
         order.extend((0..hits.len() as u32).filter(|&i| {
             let m = &hits[i as usize];
@@ -702,6 +748,223 @@ impl AddressResolver<'_> {
                 }
             }
         }
+    }
+
+    /// The reading of the text when one set of names covers the most of it
+    /// and one reading goes through them: its nodes into `sc.nodes`, and
+    /// `true`; else `false`, and the text is left to the dynamic
+    /// programming ([`readings`](Self::readings)), which would find the
+    /// same.
+    ///
+    /// A reading reads matches that do not overlap, each of which starts a
+    /// reading where it stands or names a unit inside one a match before it
+    /// names (the span of those units' subtrees bounds them). So it covers
+    /// at most as many characters as the most that such matches cover (an
+    /// interval scheduling, which also counts the sets that cover that
+    /// many). When one set of matches covers the most, and exactly one
+    /// reading goes through all of them (each unit inside the one before;
+    /// the first allowed to start where it stands), that reading covers
+    /// more than any other: it is the best, and no tie. It contradicts no
+    /// name written in full when it reads each such name, as the full name
+    /// it is; a generic name is left to the dynamic programming.
+    #[inline(never)]
+    pub(super) fn single_chain(&self, first: u32, sc: &mut Scratch) -> bool {
+        /// Units a name may be read as, past which the dynamic programming
+        /// is left the text (a name repeated by the dozen).
+        const MOST: usize = 32;
+        /// Matches past which the dynamic programming is left the text.
+        const MOST_HITS: usize = 64;
+        if !pruning() || !single_chains() || sc.hits.len() > MOST_HITS {
+            return false;
+        }
+        let Scratch {
+            total,
+            hits,
+            nodes,
+            order,
+            chain,
+            at,
+            pending,
+            ..
+        } = sc;
+        // The units below those the matches counted so far name, as
+        // disjoint ranges of ids `[unit + 1, sub_end)` (subtrees nest), in
+        // order (the readings' buffer, which this does not use).
+        let below = pending;
+        below.clear();
+        let read = |m: &Hit| !m.street && !m.dead;
+        // As the dynamic programming (see `readings`).
+        let upper = hits.iter().any(|m| read(m) && m.pat.upper);
+        // Per character `p`: the most characters matches that do not
+        // overlap cover before it, how many sets of them do (two meaning
+        // more than one), and the last match of the one set (`NONE`: the
+        // set of `p - 1`). The matches come in the order of their ends;
+        // where none ends, the set before goes on.
+        let n = *total as usize;
+        at.resize(n + 1, (0, 0, 0, 0));
+        at[0] = (0, 1, NONE, 0);
+        let mut done = 0;
+        let mut j = 0;
+        while let Some(h) = hits.get(j) {
+            let p = h.to as usize;
+            let (mut most, mut sets, _, _) = at[done];
+            for a in &mut at[done + 1..p] {
+                *a = (most, sets, NONE, 0);
+            }
+            let mut last = NONE;
+            while let Some(m) = hits.get(j)
+                && m.to as usize == p
+            {
+                j += 1;
+                if !read(m) {
+                    continue;
+                }
+                let (starters, minor) = self.split(&m.pat);
+                let all = || starters.iter().chain(minor);
+                let starts = m.start == first
+                    || starters
+                        .iter()
+                        .any(|e| !(upper && self.names.is_scoped(e.unit)));
+                if !starts && !all().any(|e| inside(below, e.unit)) {
+                    // No reading reads it.
+                    continue;
+                }
+                for e in all() {
+                    if e.sub_end > e.unit + 1 && !inside(below, e.unit + 1) {
+                        // Its range, in place of those it holds.
+                        let a = below.partition_point(|r| r.0 <= e.unit);
+                        let b = below.partition_point(|r| r.0 < e.sub_end);
+                        if a == b {
+                            below.insert(a, (e.unit + 1, e.sub_end));
+                        } else {
+                            below[a] = (e.unit + 1, e.sub_end);
+                            below.drain(a + 1..b);
+                        }
+                    }
+                }
+                let (before, ways, _, _) = at[(m.to - m.chars) as usize];
+                let covers = before + m.chars;
+                if covers > most {
+                    (most, sets, last) = (covers, ways, j as u32 - 1);
+                } else if covers == most {
+                    sets += ways;
+                }
+            }
+            at[p] = (most, sets.min(2), last, 0);
+            done = p;
+        }
+        let (most, sets, _, _) = at[done];
+        for a in &mut at[done + 1..=n] {
+            *a = (most, sets, NONE, 0);
+        }
+        if at[*total as usize].1 != 1 || at[*total as usize].0 == 0 {
+            return false;
+        }
+        // That set, in the order of the text.
+        order.clear();
+        let mut p = *total;
+        while p > 0 {
+            match at[p as usize].2 {
+                NONE => p -= 1,
+                i => {
+                    order.push(i);
+                    p = hits[i as usize].to - hits[i as usize].chars;
+                }
+            }
+        }
+        order.reverse();
+        let Some((&head, rest)) = order.split_first() else {
+            return false;
+        };
+        // The units through each name, with the ways that lead to them.
+        chain.clear();
+        let m = &hits[head as usize];
+        let (starters, minor) = self.split(&m.pat);
+        for e in starters.iter().chain(minor) {
+            // As the dynamic programming starts a reading.
+            if m.start == first
+                || (e.via().starts_anywhere() && !(upper && self.names.is_scoped(e.unit)))
+            {
+                chain.push((*e, NONE, 1));
+            }
+        }
+        let mut level = 0..chain.len();
+        for &i in rest {
+            if level.is_empty() || level.len() > MOST {
+                return false;
+            }
+            let above = &chain[level.clone()];
+            let lo = above.iter().map(|c| c.0.unit).min().unwrap_or(0);
+            let hi = above.iter().map(|c| c.0.sub_end).max().unwrap_or(0);
+            let (starters, minor) = self.split(&hits[i as usize].pat);
+            let begin = chain.len();
+            for e in within(starters, lo, hi).iter().chain(within(minor, lo, hi)) {
+                let (mut ways, mut from) = (0, NONE);
+                for k in level.clone() {
+                    let a = &chain[k].0;
+                    if a.unit < e.unit && e.unit < a.sub_end {
+                        ways += chain[k].2;
+                        from = k as u32;
+                    }
+                }
+                if ways > 0 {
+                    chain.push((*e, from, ways.min(2)));
+                }
+            }
+            level = begin..chain.len();
+        }
+        let [(_, _, 1)] = chain[level.clone()] else {
+            return false;
+        };
+        // The nodes, from the last up; each name written in full read as
+        // that name, and no generic one.
+        nodes.clear();
+        nodes.extend(order.iter().map(|_| Node {
+            unit: 0,
+            sub_end: 0,
+            start: 0,
+            end: 0,
+            score: Score::ZERO,
+            prev: NONE,
+            via: Via::Full,
+            old: 0,
+        }));
+        let mut k = level.start as u32;
+        for (n, &i) in order.iter().enumerate().rev() {
+            let (e, from, _) = chain[k as usize];
+            let m = &hits[i as usize];
+            if e.via() == Via::Generic || (m.pat.written && e.via() != Via::Full) {
+                return false;
+            }
+            nodes[n] = Node {
+                unit: e.unit,
+                sub_end: e.sub_end,
+                start: m.start,
+                end: m.end,
+                score: Score::ZERO.add(m.chars, 0),
+                prev: n.checked_sub(1).map_or(NONE, |p| p as u32),
+                via: e.via(),
+                old: e.old(),
+            };
+            k = from;
+        }
+        // Every name written in full is read, as that name.
+        let written = |m: &Hit| read(m) && !m.inside && m.pat.written;
+        if hits.iter().filter(|m| written(m)).count()
+            != order
+                .iter()
+                .filter(|&&i| written(&hits[i as usize]))
+                .count()
+        {
+            return false;
+        }
+        // Scores: the characters so far (the last node is the best).
+        let mut score = Score::ZERO;
+        for x in nodes.iter_mut() {
+            score = score.add(x.score.chars(), 0);
+            x.score = score;
+        }
+        true
     }
 
     /// Extends the finished readings that contain a unit match `m` names,

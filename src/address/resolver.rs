@@ -217,11 +217,18 @@ impl<'h> AddressResolver<'h> {
         sc.clear();
         let first = self.matches(text, sc);
         sc.link();
-        self.readings(first, sc);
-        if let Some(deep) = &self.names.deep {
-            self.extend_deep(deep, text, first, &mut sc.nodes);
-        }
-        let r = self.finish(text, &sc.nodes, &sc.explicit);
+        // Most addresses name one unit after another: one reading, the best
+        // beyond doubt, and no name it contradicts. Villages are read after
+        // the readings, so with them every text goes the long way.
+        let r = if self.names.deep.is_none() && self.single_chain(first, sc) {
+            self.finish(text, &sc.nodes, &[])
+        } else {
+            self.readings(first, sc);
+            if let Some(deep) = &self.names.deep {
+                self.extend_deep(deep, text, first, &mut sc.nodes);
+            }
+            self.finish(text, &sc.nodes, &sc.explicit)
+        };
         sc.trim();
         r
     }

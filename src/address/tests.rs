@@ -328,3 +328,61 @@ fn text_is_read_folded() {
     assert_eq!(r.unit().map(|u| u.code()), Some("KM"));
     assert_eq!(r.spans()[0].text, "Qent County");
 }
+
+/// Testland's short forms, and no deep level: every text may be read as
+/// one chain.
+#[derive(Debug)]
+struct Cuts;
+
+impl Profile for Cuts {
+    fn name(&self) -> &str {
+        "cuts"
+    }
+
+    fn short_forms<'n>(&self, name: &'n str, kind: &KindDef, out: &mut Vec<ShortForm<'n>>) {
+        Testland.short_forms(name, kind, out);
+    }
+}
+
+/// Two sets of names cover the text alike (NorthEast + Gate, North +
+/// EastGate: short forms, so no name is written in full), each a unit
+/// inside the one before: the single chain leaves such a text to the
+/// dynamic programming, which tells them apart (North ends inside the
+/// longer NorthEast, and loses quality for it).
+#[test]
+fn two_ways_to_cut_a_text_go_the_long_way() {
+    let schema = Arc::new(
+        Schema::builder("cuts")
+            .level("country")
+            .level("county")
+            .level("district")
+            .kind("country", "Country", "country", Role::Government)
+            .kind("county", "County", "county", Role::Government)
+            .kind("district", "District", "district", Role::Government)
+            .build()
+            .expect("a valid schema"),
+    );
+    let h = Hierarchy::builder(schema)
+        .profile(Arc::new(Cuts))
+        .unit("X", "Land", "country", None)
+        .unit("N", "North County", "county", Some("X"))
+        .unit("NE", "EastGate District", "district", Some("N"))
+        .unit("M", "NorthEast County", "county", Some("X"))
+        .unit("MG", "Gate District", "district", Some("M"))
+        .build()
+        .expect("a valid hierarchy");
+    let addresses = h.addresses().expect("the names fit");
+    for text in ["NorthEastGate", "NorthEastGate 12", "Land NorthEastGate"] {
+        assert!(!super::single_chain(&addresses, text), "{text}");
+        let fast = addresses.resolve(text);
+        super::set_single_chain(false);
+        let full = addresses.resolve(text);
+        super::set_single_chain(true);
+        assert_eq!(fast, full, "{text}");
+        assert_eq!(fast.unit().map(|u| u.code()), Some("MG"), "{text}");
+    }
+    // One way only: read as one chain.
+    assert!(super::single_chain(&addresses, "NorthEast Gate"));
+    let r = addresses.resolve("North EastGate");
+    assert_eq!(r.unit().map(|u| u.code()), Some("NE"));
+}

@@ -1,11 +1,12 @@
 //! The address engine on China's data: its dictionary is built once per
 //! hierarchy, and leaving out the readings that cannot matter changes no
 //! answer on text made of real names (compared with the full dynamic
-//! programming through [`crate::address::set_exhaustive`]).
+//! programming through [`crate::address::set_exhaustive`]), nor does
+//! reading a text as one chain of names when it can be.
 
 use proptest::prelude::*;
 
-use crate::address::set_exhaustive;
+use crate::address::{set_exhaustive, set_single_chain, single_chain};
 use crate::china::short_forms;
 
 #[test]
@@ -86,5 +87,143 @@ proptest! {
         let addresses = h.addresses().expect("the names fit");
         let (got, want) = crate::address::links(&addresses, &text);
         prop_assert_eq!(got, want, "{}", text);
+    }
+}
+
+/// A township's address as people write it: its units top-down in one of
+/// six forms (full names, no province, short prefecture, short province
+/// and prefecture, county first, short county), then street text.
+fn address(h: &'static crate::Hierarchy) -> impl Strategy<Value = String> {
+    let towns: Vec<u32> = h
+        .units()
+        .filter(|u| u.level() == crate::china::TOWNSHIP)
+        .map(|u| u.id().get())
+        .collect();
+    (
+        prop::sample::select(towns),
+        0..6usize,
+        prop::sample::select(vec![
+            "",
+            "科技园路12号",
+            "解放路101号",
+            "幸福小区7栋",
+            "人民路88号3栋201室",
+            "建设大街5号",
+            " 张伟 13812345678",
+            "，王芳收",
+            "中山路",
+            "城关镇",
+            "新村街道12号",
+        ]),
+    )
+        .prop_map(move |(t, form, street)| {
+            let t = h.get(crate::UnitId::new(t)).expect("in range");
+            let mut chain: Vec<_> = t.ancestors().filter(|a| a.parent().is_some()).collect();
+            chain.reverse();
+            chain.push(t);
+            let level = |u: &crate::Unit<'_>| u.depth();
+            let short = |u: &crate::Unit<'_>| {
+                short_forms(u.name())
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| u.name().to_owned())
+            };
+            let mut s = String::new();
+            for u in &chain {
+                let part = match (form, level(u)) {
+                    (1 | 2, 1) => continue,
+                    (2, 2) | (3, 1 | 2) => short(u),
+                    (4 | 5, 1 | 2) => continue,
+                    (5, 3) => short(u),
+                    _ => u.name().to_owned(),
+                };
+                s.push_str(&part);
+            }
+            s.push_str(street);
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+    /// Reading a text as one chain of names, when it can be, gives the
+    /// resolution the dynamic programming gives, whole.
+    #[test]
+    fn single_chains_are_the_best_readings(
+        text in prop_oneof![
+            address(crate::china()),
+            prop::collection::vec(piece(crate::china()), 1..6).prop_map(|p| p.concat()),
+        ]
+    ) {
+        let resolver = crate::china().addresses().expect("china's names fit");
+        let fast = resolver.resolve(&text);
+        set_single_chain(false);
+        let full = resolver.resolve(&text);
+        set_single_chain(true);
+        prop_assert_eq!(fast, full, "{}", text);
+    }
+}
+
+/// Names that overlap so that two sets of them cover the text alike
+/// (青岛市 + 南区 or 青岛 + 市南区): the single chain gives what the dynamic
+/// programming gives.
+#[test]
+fn single_chains_agree_where_names_overlap() {
+    let r = crate::china().addresses().expect("china's names fit");
+    for text in [
+        "青岛市南区",
+        "山东省青岛市南区香港中路",
+        "济南市中区",
+        "济南市中区七里山街道",
+        "重庆市中区",
+        "乐山市中区",
+        "内江市中区",
+        "枣庄市中区",
+        "吉林省吉林市",
+        "吉林市船营区",
+        "北京市东城区东华门街道",
+        "海南省海口市美兰区",
+        "广西南宁",
+        "山西省大同市平城区",
+        "南京市中山东路",
+        "江西南昌市",
+        "湖南省长沙市开福区",
+        "河北省张家口市桥东区",
+        "辽宁省沈阳市和平区",
+        "内蒙古包头市昆都仑区",
+    ] {
+        let fast = r.resolve(text);
+        set_single_chain(false);
+        let full = r.resolve(text);
+        set_single_chain(true);
+        assert_eq!(fast, full, "{text}");
+    }
+}
+
+/// The single chain reads the addresses it is for, and leaves the others
+/// (two addresses, a township filed under another county or a zone, a name
+/// of several units, a generic name) to the dynamic programming.
+#[test]
+fn single_chains_take_plain_addresses_only() {
+    let r = crate::china().addresses().expect("china's names fit");
+    for text in [
+        "广东省深圳市南山区粤海街道科技园路12号",
+        "西安长安区鸣犊街道解放路101号",
+        "辽宁阜新阜新蒙古族自治县国华乡科技园路12号",
+        "赣州市崇义县杰坝乡",
+        "收件人 北京市朝阳区",
+        "吉林省辽源市东辽县足民乡",
+    ] {
+        assert!(single_chain(&r, text), "{text}");
+    }
+    for text in [
+        "广东省深圳市宝安区西乡街道 寄 浙江省杭州市余杭区金家路",
+        "天河区京溪街道",
+        "河北省石家庄市裕华区长江街道翟营大街136号",
+        "朝阳区",
+        "柯桥创意园西区3幢",
+        "",
+    ] {
+        assert!(!single_chain(&r, text), "{text}");
     }
 }
