@@ -571,9 +571,9 @@ impl AddressResolver<'_> {
         // One pass: each character through the automaton, and the matches
         // that end with it, so in the order of their ends: a match's
         // possible predecessors all end earlier. Nothing else is done per
-        // character: what a match needs of the text around it (the
-        // separators before it, a street word after it) is read per match
-        // below.
+        // character: what a match needs of the text around it (a street
+        // word after it here, the separators before it in `readings`) is
+        // read per match.
         let mut step = names.ac.find_overlapping_stepper();
         let mut k = 0u32;
         for c in text.chars() {
@@ -601,16 +601,10 @@ impl AddressResolver<'_> {
         }
         *total = k;
 
-        // Where the separators before each match begin, and whether a
-        // street word follows it (湖州街, 北京路): once per start and end
-        // (the matches are in the order of their ends).
-        let (mut last_start, mut last_lead) = (u32::MAX, 0);
+        // Whether a street word follows each match (湖州街, 北京路): once
+        // per end (the matches are in the order of their ends).
         let (mut last_end, mut last_street) = (u32::MAX, false);
         for m in hits.iter_mut() {
-            if m.start != last_start {
-                (last_start, last_lead) = (m.start, self.lead(text, m.start as usize) as u32);
-            }
-            m.lead = last_lead;
             if m.end != last_end {
                 let rest = &text[m.end as usize..];
                 last_street = rest
@@ -647,9 +641,19 @@ impl AddressResolver<'_> {
             .map_or(0, |(i, c)| i + c.len_utf8())
     }
 
-    /// The readings through the matches, into `sc.nodes` (see the module docs).
+    /// The readings through the matches of `text`, into `sc.nodes` (see
+    /// the module docs).
     #[inline(never)]
-    pub(super) fn readings(&self, first: u32, sc: &mut Scratch) {
+    pub(super) fn readings(&self, text: &str, first: u32, sc: &mut Scratch) {
+        // Where the separators before each match begin (only readings ask:
+        // whether one match follows another), once per start.
+        let (mut last_start, mut last_lead) = (u32::MAX, 0);
+        for m in sc.hits.iter_mut() {
+            if m.start != last_start {
+                (last_start, last_lead) = (m.start, self.lead(text, m.start as usize) as u32);
+            }
+            m.lead = last_lead;
+        }
         let Scratch {
             total,
             hits,
@@ -819,17 +823,17 @@ impl AddressResolver<'_> {
                 if !read(m) {
                     continue;
                 }
-                let (starters, minor) = self.split(&m.pat);
-                let all = || starters.iter().chain(minor);
+                let all = self.entries(&m.pat);
+                let starters = &all[..m.pat.starters() as usize];
                 let starts = m.start == first
                     || starters
                         .iter()
                         .any(|e| !(upper && self.names.is_scoped(e.unit)));
-                if !starts && !all().any(|e| inside(below, e.unit)) {
+                if !starts && !all.iter().any(|e| inside(below, e.unit)) {
                     // No reading reads it.
                     continue;
                 }
-                for e in all() {
+                for e in all {
                     if e.sub_end > e.unit + 1 && !inside(below, e.unit + 1) {
                         // Its range, in place of those it holds.
                         let a = below.partition_point(|r| r.0 <= e.unit);
@@ -879,8 +883,7 @@ impl AddressResolver<'_> {
         // The units through each name, with the ways that lead to them.
         chain.clear();
         let m = &hits[head as usize];
-        let (starters, minor) = self.split(&m.pat);
-        for e in starters.iter().chain(minor) {
+        for e in self.entries(&m.pat) {
             // As the dynamic programming starts a reading.
             if m.start == first
                 || (e.via().starts_anywhere() && !(upper && self.names.is_scoped(e.unit)))

@@ -93,13 +93,18 @@ impl<'h> AddressResolver<'h> {
         &self.names.old
     }
 
-    /// The pattern's entries that may start a reading anywhere, and the rest.
-    pub(super) fn split<'a>(&'a self, pat: &'a Pat) -> (&'a [Entry], &'a [Entry]) {
-        let all = match pat.count {
+    /// The pattern's entries: those that may start a reading anywhere, then
+    /// the rest (see [`split`](Self::split)).
+    pub(super) fn entries<'a>(&'a self, pat: &'a Pat) -> &'a [Entry] {
+        match pat.count {
             1 => std::slice::from_ref(&pat.entry),
             n => &self.names.entries[pat.entry.unit as usize..][..n as usize],
-        };
-        all.split_at(pat.starters() as usize)
+        }
+    }
+
+    /// The pattern's entries that may start a reading anywhere, and the rest.
+    pub(super) fn split<'a>(&'a self, pat: &'a Pat) -> (&'a [Entry], &'a [Entry]) {
+        self.entries(pat).split_at(pat.starters() as usize)
     }
 
     /// Whether the pattern's name denotes `unit`.
@@ -223,7 +228,7 @@ impl<'h> AddressResolver<'h> {
         let r = if self.names.deep.is_none() && self.single_chain(first, sc) {
             self.finish(text, &sc.nodes, &[])
         } else {
-            self.readings(first, sc);
+            self.readings(text, first, sc);
             if let Some(deep) = &self.names.deep {
                 self.extend_deep(deep, text, first, &mut sc.nodes);
             }
