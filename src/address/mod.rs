@@ -299,7 +299,6 @@ pub(crate) fn links(r: &AddressResolver<'_>, text: &str) -> (Vec<[u32; 5]>, Vec<
 pub(crate) fn single_chain(r: &AddressResolver<'_>, text: &str) -> bool {
     let mut sc = read::Scratch::default();
     let first = r.matches(text, &mut sc);
-    sc.link();
     r.single_chain(first, &mut sc)
 }
 

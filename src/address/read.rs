@@ -796,9 +796,40 @@ impl AddressResolver<'_> {
         // order (the readings' buffer, which this does not use).
         let below = pending;
         below.clear();
-        let read = |m: &Hit| !m.street && !m.dead;
-        // As the dynamic programming (see `readings`).
-        let upper = hits.iter().any(|m| read(m) && m.pat.upper);
+        // What `link` works out that this needs (a text left to the
+        // dynamic programming is linked whole): where matches start, so
+        // which ones are a street's (no match starts after the street word)
+        // and which are dead (see `Hit::dead`); and so which ones the
+        // dynamic programming reads, and whether one names a unit above
+        // the scoped level (see `readings`).
+        let n = *total;
+        if n >= 256 {
+            return false;
+        }
+        let mut starts = [0u64; 4];
+        for m in hits.iter() {
+            let s = m.to - m.chars;
+            starts[s as usize / 64] |= 1 << (s % 64);
+        }
+        let starts_in =
+            |a: u32, b: u32| (a..b).any(|k| starts[k as usize / 64] >> (k % 64) & 1 == 1);
+        let street = |m: &Hit| m.street && !starts_in(m.to, m.to.saturating_add(1).min(n));
+        at.clear();
+        at.resize(n as usize + 1, (0, 0, NONE, 0));
+        let (mut dead, mut upper) = (0u64, false);
+        for i in (0..hits.len()).rev() {
+            let a = &hits[i];
+            let s = (a.to - a.chars) as usize;
+            // The next longer match from the same start.
+            let next = std::mem::replace(&mut at[s].2, i as u32);
+            let is_dead = a.pat.count == 1
+                && hits.get(next as usize).is_some_and(|l| {
+                    !starts_in(a.to, l.to) && l.pat.one().is_some_and(|l| covered(&a.pat.entry, l))
+                });
+            dead |= (is_dead as u64) << i;
+            upper |= a.pat.upper && !is_dead && !street(a);
+        }
+        let read = |i: usize| dead >> i & 1 == 0 && !street(&hits[i]);
         // Per character `p`: the most characters matches that do not
         // overlap cover before it, how many sets of them do (two meaning
         // more than one), and the last match of the one set (`NONE`: the
@@ -820,7 +851,7 @@ impl AddressResolver<'_> {
                 && m.to as usize == p
             {
                 j += 1;
-                if !read(m) {
+                if !read(j - 1) {
                     continue;
                 }
                 let all = self.entries(&m.pat);
@@ -952,14 +983,17 @@ impl AddressResolver<'_> {
             k = from;
         }
         // Every name written in full is read, as that name.
-        let written = |m: &Hit| read(m) && !m.inside && m.pat.written;
-        if hits.iter().filter(|m| written(m)).count()
-            != order
-                .iter()
-                .filter(|&&i| written(&hits[i as usize]))
-                .count()
-        {
-            return false;
+        // Every other name written in full lies in a longer match (as 街道
+        // in 粤海街道), so is not read as written.
+        let chosen = order.iter().fold(0u64, |c, &i| c | 1 << i);
+        let held = |a: &Hit| {
+            hits.iter()
+                .any(|l| l.to - l.chars <= a.to - a.chars && l.to >= a.to && l.chars > a.chars)
+        };
+        for (i, m) in hits.iter().enumerate() {
+            if m.pat.written && chosen >> i & 1 == 0 && read(i) && !held(m) {
+                return false;
+            }
         }
         // Scores: the characters so far (the last node is the best).
         let mut score = Score::ZERO;

@@ -221,13 +221,13 @@ impl<'h> AddressResolver<'h> {
         let text = full;
         sc.clear();
         let first = self.matches(text, sc);
-        sc.link();
         // Most addresses name one unit after another: one reading, the best
         // beyond doubt, and no name it contradicts. Villages are read after
         // the readings, so with them every text goes the long way.
         let r = if self.names.deep.is_none() && self.single_chain(first, sc) {
             self.finish(text, &sc.nodes, &[])
         } else {
+            sc.link();
             self.readings(text, first, sc);
             if let Some(deep) = &self.names.deep {
                 self.extend_deep(deep, text, first, &mut sc.nodes);
