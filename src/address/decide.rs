@@ -60,6 +60,26 @@ fn rest_from(text: &str, end: u32) -> Range<usize> {
 }
 
 impl<'h> AddressResolver<'h> {
+    /// The span node `x` reads.
+    fn span<'t>(&self, text: &'t str, x: &Node) -> Span<'t>
+    where
+        'h: 't,
+    {
+        let range = x.start as usize..x.end as usize;
+        Span {
+            text: text.get(range.clone()).unwrap_or(""),
+            range,
+            unit: self.unit(x.unit),
+            form: match x.via {
+                Via::Full | Via::Generic => Form::Full,
+                Via::Tail | Via::Major | Via::Minor => Form::Short,
+                Via::OldFull | Via::OldShort => Form::Old {
+                    index: x.old as usize,
+                },
+            },
+        }
+    }
+
     fn spans<'t>(&self, text: &'t str, nodes: &[Node], mut n: u32) -> Vec<Span<'t>>
     where
         'h: 't,
@@ -67,23 +87,34 @@ impl<'h> AddressResolver<'h> {
         let mut out = Vec::with_capacity(6);
         while n != NONE {
             let x = &nodes[n as usize];
-            let range = x.start as usize..x.end as usize;
-            out.push(Span {
-                text: text.get(range.clone()).unwrap_or(""),
-                range,
-                unit: self.unit(x.unit),
-                form: match x.via {
-                    Via::Full | Via::Generic => Form::Full,
-                    Via::Tail | Via::Major | Via::Minor => Form::Short,
-                    Via::OldFull | Via::OldShort => Form::Old {
-                        index: x.old as usize,
-                    },
-                },
-            });
+            out.push(self.span(text, x));
             n = x.prev;
         }
         out.reverse();
         out
+    }
+
+    /// The resolution of the one reading `nodes`, top-down, the best beyond
+    /// doubt and contradicting no name written in full (see
+    /// [`single_chain`](Self::single_chain)): what [`finish`](Self::finish)
+    /// makes of it, without looking for a better reading or a name it
+    /// leaves out.
+    pub(super) fn chained<'t>(&self, text: &'t str, nodes: &[Node]) -> Resolution<'t>
+    where
+        'h: 't,
+    {
+        let Some(last) = nodes.last() else {
+            return self.finish(text, nodes, &[]);
+        };
+        Resolution {
+            text,
+            outcome: Outcome::Resolved(self.unit(last.unit)),
+            chain: self.path(last.unit),
+            spans: nodes.iter().map(|x| self.span(text, x)).collect(),
+            rest: rest_from(text, last.end),
+            secondary: Vec::new(),
+            read: text.len(),
+        }
     }
 
     /// The unit and its ancestors, top-down, without the root: the chain of

@@ -225,7 +225,7 @@ impl<'h> AddressResolver<'h> {
         // beyond doubt, and no name it contradicts. Villages are read after
         // the readings, so with them every text goes the long way.
         let r = if self.names.deep.is_none() && self.single_chain(first, sc) {
-            self.finish(text, &sc.nodes, &[])
+            self.chained(text, &sc.nodes)
         } else {
             sc.link();
             self.readings(text, first, sc);
