@@ -120,6 +120,9 @@ pub(super) struct Pat {
     /// Whether the name is some unit's full name or a generic name: written
     /// in full (see `Explicit`), unless a longer match holds it.
     pub(super) written: bool,
+    /// Whether one of the units has units below it (a reading may go on
+    /// inside it).
+    pub(super) inner: bool,
     /// The name's characters (the text is read as the names are written,
     /// one character for one).
     pub(super) chars: u32,
@@ -597,6 +600,7 @@ fn patterns(top: &Grouped, scoped: &[u64]) -> (Vec<Pat>, Vec<Entry>) {
             written: es
                 .iter()
                 .any(|e| matches!(e.via(), Via::Full | Via::Generic)),
+            inner: es.iter().any(|e| e.sub_end > e.unit + 1),
             chars: top.names[p].chars().count() as u32,
         });
     }

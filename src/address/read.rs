@@ -854,17 +854,34 @@ impl AddressResolver<'_> {
                 if !read(j - 1) {
                     continue;
                 }
-                let all = self.entries(&m.pat);
-                let starters = &all[..m.pat.starters() as usize];
+                // As the dynamic programming starts a reading (a unit
+                // above the scoped level is one that may start anywhere and
+                // is not scoped: `Pat::upper`).
                 let starts = m.start == first
-                    || starters
-                        .iter()
-                        .any(|e| !(upper && self.names.is_scoped(e.unit)));
-                if !starts && !all.iter().any(|e| inside(below, e.unit)) {
-                    // No reading reads it.
-                    continue;
+                    || if upper {
+                        m.pat.upper
+                    } else {
+                        m.pat.starters() > 0
+                    };
+                if !starts {
+                    // Or goes on inside a unit read before.
+                    let (Some(lo), Some(hi)) = (below.first(), below.last()) else {
+                        continue;
+                    };
+                    let (lo, hi) = (lo.0 - 1, hi.1);
+                    let (starters, minor) = self.split(&m.pat);
+                    let near = within(starters, lo, hi).iter().chain(within(minor, lo, hi));
+                    if !near.clone().any(|e| inside(below, e.unit)) {
+                        // No reading reads it.
+                        continue;
+                    }
                 }
-                for e in all {
+                let inner = if m.pat.inner {
+                    self.entries(&m.pat)
+                } else {
+                    &[]
+                };
+                for e in inner {
                     if e.sub_end > e.unit + 1 && !inside(below, e.unit + 1) {
                         // Its range, in place of those it holds.
                         let a = below.partition_point(|r| r.0 <= e.unit);
