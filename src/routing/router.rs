@@ -571,7 +571,9 @@ fn parties_small<const W: usize>(h: &Hierarchy, handler: u32, places: &[u32], ou
         kept[n] = x[i];
         n += usize::from(x[i] != x[i - 1]);
     }
-    out.extend_from_slice(&kept[..n]);
+    // All `W` copied and cut to length: a copy of known size, not a call.
+    out.extend_from_slice(&kept);
+    out.truncate(n);
 }
 
 /// Sorts 4 or 8 ids with a fixed sequence of compare-exchanges (optimal
