@@ -409,8 +409,10 @@ fn minimum_level<'p>(
     severity: Option<usize>,
     people: Option<u64>,
     d: &mut Decision<'_>,
-) -> Option<Level> {
-    // Levels by reference until the end: a level is 32 bytes.
+) -> Option<&'p Level> {
+    // Levels by reference, also to the climb: a level is 32 bytes, which
+    // the climb otherwise keeps in pieces on the stack for a step it may
+    // never write.
     let mut required: Option<&Level> = None;
     let mut demand = |level: &'p Level, source: LevelSource, d: &mut Decision<'_>| {
         d.trace.push(Step::MinimumLevel {
@@ -431,7 +433,7 @@ fn minimum_level<'p>(
         demand(l, LevelSource::Scale(*threshold), d);
     }
     d.required = required.copied();
-    d.required
+    required
 }
 
 /// Step 3: climbs from `start` to the first unit whose role is allowed,
@@ -442,7 +444,7 @@ fn minimum_level<'p>(
 fn climb(
     policy: &CompiledPolicy,
     category: &Category,
-    required: Option<Level>,
+    required: Option<&Level>,
     start: u32,
     d: &mut Decision<'_>,
 ) -> Option<(u32, u32)> {
@@ -459,7 +461,7 @@ fn climb(
         } else if let Some(r) = required.filter(|r| kind.level().rank() > r.rank()) {
             Some(Step::BelowMinimumLevel {
                 unit: here,
-                required: r,
+                required: *r,
             })
         } else {
             let missing = policy.missing(h, u, category.needs);
