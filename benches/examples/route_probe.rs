@@ -1,6 +1,6 @@
 //! Instruction, cache-miss and branch counts per routed case, xzqh against
 //! the hand-written [`Baseline`], on the routing bench's inputs (16,384
-//! random villages cut into cases of 1, 4 and 16 places, each set routed
+//! random villages cut into cases of 1, 4, 8 and 16 places, each set routed
 //! [`ROUNDS`] times), machine load aside:
 //!
 //! ```text
@@ -76,6 +76,15 @@ fn op_route4_xzqh<'h>(
 }
 
 #[inline(never)]
+fn op_route8_xzqh<'h>(
+    r: &'h Router<&'h Hierarchy>,
+    d: &mut Decision<'h>,
+    c: &[Vec<Place<'_>>],
+) -> usize {
+    (0..ROUNDS).map(|_| xzqh(r, d, c)).sum::<usize>() ^ 3
+}
+
+#[inline(never)]
 fn op_route16_xzqh<'h>(
     r: &'h Router<&'h Hierarchy>,
     d: &mut Decision<'h>,
@@ -92,6 +101,11 @@ fn op_route1_baseline(b: &Baseline<'_>, out: &mut Out, c: &[Vec<u32>]) -> usize 
 #[inline(never)]
 fn op_route4_baseline(b: &Baseline<'_>, out: &mut Out, c: &[Vec<u32>]) -> usize {
     (0..ROUNDS).map(|_| baseline(b, out, c)).sum::<usize>() ^ 1
+}
+
+#[inline(never)]
+fn op_route8_baseline(b: &Baseline<'_>, out: &mut Out, c: &[Vec<u32>]) -> usize {
+    (0..ROUNDS).map(|_| baseline(b, out, c)).sum::<usize>() ^ 3
 }
 
 #[inline(never)]
@@ -120,7 +134,7 @@ fn main() {
     let time = std::env::args().nth(1).as_deref() == Some("time");
     let mut d = Decision::new(h);
     let mut out = Out::default();
-    for n in [1usize, 4, 16] {
+    for n in [1usize, 4, 8, 16] {
         let cases: Vec<Vec<Place>> = villages
             .chunks(n)
             .map(|c| c.iter().map(|&u| Place::Id(u)).collect())
@@ -162,6 +176,10 @@ fn main() {
             4 => (
                 op_route4_xzqh(&router, &mut d, &cases),
                 op_route4_baseline(&b, &mut out, &raw),
+            ),
+            8 => (
+                op_route8_xzqh(&router, &mut d, &cases),
+                op_route8_baseline(&b, &mut out, &raw),
             ),
             _ => (
                 op_route16_xzqh(&router, &mut d, &cases),

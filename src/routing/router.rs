@@ -612,19 +612,35 @@ fn sort_network<const W: usize>(x: &mut [u32; W]) {
     }
 }
 
-/// [`parties_small`] for any number of places: each walked up to the
-/// handler's child, then sorted and deduplicated.
+/// [`parties_small`] for more places: the places not at the handler stepped
+/// up together, one level a round, for at most 8 rounds, then the
+/// rest of each walk place by place (so one deep place among many shallow
+/// ones costs its own depth, not theirs); then sorted and deduplicated. One
+/// walk after another, each ending at its own depth, mispredicted the end
+/// of most walks here and waited on each miss in turn (16 villages: ~700
+/// ns against ~490 together); for up to 8 places the walks in turn with a
+/// sorting network measured faster.
 fn parties_any(h: &Hierarchy, handler: u32, places: &[u32], out: &mut Vec<u32>) {
+    /// Rounds stepped together: China's villages need 4 below the root.
+    const ROUNDS: usize = 8;
     let parent = &h.parent;
-    for &place in places {
-        let mut u = place;
-        if u == handler {
-            continue;
+    out.extend(places.iter().copied().filter(|&x| x != handler));
+    for _ in 0..ROUNDS {
+        let mut moved = false;
+        for x in out.iter_mut() {
+            let p = parent[*x as usize];
+            let up = p != handler;
+            *x = if up { p } else { *x };
+            moved |= up;
         }
-        while parent[u as usize] != handler {
-            u = parent[u as usize];
+        if !moved {
+            break;
         }
-        out.push(u);
+    }
+    for x in out.iter_mut() {
+        while parent[*x as usize] != handler {
+            *x = parent[*x as usize];
+        }
     }
     out.sort_unstable();
     out.dedup();

@@ -509,6 +509,59 @@ const KINDS: [&str; 8] = [
 ];
 const ROLES: [&str; 4] = ["government", "agency", "self_governing", "functional"];
 
+/// Places deeper than the rounds the router steps them up together, among
+/// shallow ones, at the handler and repeated: each finds its party.
+#[test]
+fn parties_of_many_places_at_many_depths() {
+    use crate::common::Row;
+    let row = |code: &str, kind: &'static str, parent: Option<&str>| Row {
+        code: code.into(),
+        name: code.into(),
+        kind,
+        parent: parent.map(Into::into),
+        designations: vec![],
+    };
+    let mut units = vec![row("R", "root", None)];
+    for (head, depth) in [("A", 25), ("B", 3), ("C", 12)] {
+        units.push(row(head, "region", Some("R")));
+        let mut parent = head.to_owned();
+        for d in 0..depth {
+            let code = format!("{head}{d:02}");
+            units.push(row(&code, "village", Some(&parent)));
+            parent = code;
+        }
+    }
+    units.push(row("D", "town", Some("R")));
+    let rows = Rows {
+        units,
+        relations: vec![],
+    };
+    let h = Arc::new(rows.build());
+    let router = Router::new(h.clone(), Policy::new("any")).unwrap();
+    let r = Reference::new(&rows);
+    for codes in [
+        &[
+            "A24", "B02", "C11", "D", "A00", "R", "A24", "C05", "B00", "A13",
+        ][..],
+        &[
+            "A24", "A23", "A22", "A21", "A20", "A19", "A18", "A17", "A16", "C11",
+        ][..],
+        &["A24", "C11", "D", "B02", "A01"][..],
+        &["R", "R", "R", "R", "R", "R", "R", "R", "R"][..],
+    ] {
+        let places: Vec<Place> = codes.iter().map(|c| Place::Code(c)).collect();
+        let mut policy = Policy::new("any");
+        policy.categories.push(CategoryDef::new("k"));
+        router.set_policy(policy).unwrap();
+        let d = router.route(&Case::new(&places, "k")).unwrap();
+        assert_eq!(d.handler().code(), "R", "{codes:?}");
+        let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+        let want: Vec<String> = reference_parties(&r, "R", &codes).into_iter().collect();
+        let got: Vec<String> = d.parties().map(|u| u.code().to_owned()).collect();
+        assert_eq!(got, want, "{codes:?}");
+    }
+}
+
 fn policy_strategy() -> impl Strategy<Value = Policy> {
     (
         proptest::collection::vec(0u8..16, 4), // default roles bits (first 4 used)
