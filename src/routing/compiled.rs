@@ -673,26 +673,4 @@ mod tests {
             }
         }
     }
-
-    #[test]
-    #[cfg(feature = "china")]
-    fn longer_names_sharing_a_key_are_told_apart() {
-        use super::CompiledPolicy;
-        use crate::routing::{CategoryDef, Policy};
-        let mut p = Policy::new("long");
-        for name in ["category_x_of_the_book", "category_y_of_the_book", "short"] {
-            p.categories.push(CategoryDef::new(name));
-        }
-        let c = CompiledPolicy::compile(p, crate::china()).unwrap();
-        assert_eq!(
-            NameKey::of("category_x_of_the_book"),
-            NameKey::of("category_y_of_the_book")
-        );
-        assert_eq!(c.category("category_x_of_the_book"), Some(0));
-        assert_eq!(c.category("category_y_of_the_book"), Some(1));
-        assert_eq!(c.category("category_z_of_the_book"), None);
-        assert_eq!(c.category("short"), Some(2));
-        assert_eq!(c.category("shore"), None);
-        assert_eq!(c.category(""), None);
-    }
 }

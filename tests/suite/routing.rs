@@ -509,6 +509,59 @@ const KINDS: [&str; 8] = [
 ];
 const ROLES: [&str; 4] = ["government", "agency", "self_governing", "functional"];
 
+/// Category names longer than 16 bytes that share their length and first
+/// and last eight bytes are still told apart, and shorter ones too.
+#[test]
+fn categories_are_found_by_their_whole_name() {
+    use crate::common::Row;
+    let row = |code: &str, kind: &'static str, parent: Option<&str>| Row {
+        code: code.into(),
+        name: code.into(),
+        kind,
+        parent: parent.map(Into::into),
+        designations: vec![],
+    };
+    let rows = Rows {
+        units: vec![
+            row("R", "root", None),
+            row("A", "region", Some("R")),
+            row("T", "town", Some("A")),
+        ],
+        relations: vec![],
+    };
+    let h = Arc::new(rows.build());
+    let mut policy = Policy::new("names");
+    let mut x = CategoryDef::new("category_x_of_the_book");
+    x.min_level = Some("upper".into());
+    let mut short = CategoryDef::new("short");
+    short.min_level = Some("top".into());
+    policy
+        .categories
+        .extend([x, CategoryDef::new("category_y_of_the_book"), short]);
+    let router = Router::new(h, policy).unwrap();
+    let places = [Place::Code("T")];
+    let handler = |category: &str| {
+        router
+            .route(&Case::new(&places, category))
+            .map(|d| d.handler().code().to_owned())
+    };
+    assert_eq!(handler("category_x_of_the_book").unwrap(), "A");
+    assert_eq!(handler("category_y_of_the_book").unwrap(), "T");
+    assert_eq!(handler("short").unwrap(), "R");
+    for unknown in [
+        "category_z_of_the_book",
+        "shore",
+        "shor",
+        "",
+        "category_x_of_the_boo",
+    ] {
+        assert!(
+            matches!(handler(unknown), Err(RouteError::UnknownCategory { .. })),
+            "{unknown:?}"
+        );
+    }
+}
+
 /// Places deeper than the rounds the router steps them up together, among
 /// shallow ones, at the handler and repeated: each finds its party.
 #[test]
