@@ -13,9 +13,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use xzqh::routing::{Case, Decision, Place, Router};
+use xzqh::routing::{Case, Decision, Router};
 use xzqh::{Hierarchy, UnitId};
-use xzqh_benches::route_baseline::{Baseline, CATEGORY, Out, random_villages};
+use xzqh_benches::route_baseline::{Baseline, CATEGORY, Out, cut_into_cases, random_villages};
 use xzqh_benches::{BASELINE, Flat, XZQH};
 
 fn bench(c: &mut Criterion) {
@@ -26,14 +26,7 @@ fn bench(c: &mut Criterion) {
 
     let places = random_villages(h, 1 << 14);
     for n in [1usize, 4, 16] {
-        let cases: Vec<Vec<Place>> = places
-            .chunks(n)
-            .map(|c| c.iter().map(|&u| Place::Id(u)).collect())
-            .collect();
-        let raw: Vec<Vec<u32>> = places
-            .chunks(n)
-            .map(|c| c.iter().map(|u| u.get()).collect())
-            .collect();
+        let (cases, raw) = cut_into_cases(&places, n);
         let mut d = Decision::new(h);
         let mut out = Out::default();
         let want: Vec<UnitId> = cases

@@ -22,7 +22,7 @@ use std::time::Instant;
 use xzqh::Hierarchy;
 use xzqh::routing::{Case, Decision, Place, Router};
 use xzqh_benches::Flat;
-use xzqh_benches::route_baseline::{Baseline, CATEGORY, Out, random_villages};
+use xzqh_benches::route_baseline::{Baseline, CATEGORY, Out, cut_into_cases, random_villages};
 
 /// Times each set is routed under valgrind.
 const ROUNDS: usize = 4;
@@ -57,60 +57,31 @@ fn baseline(b: &Baseline<'_>, out: &mut Out, cases: &[Vec<u32>]) -> usize {
     sum
 }
 
-#[inline(never)]
-fn op_route1_xzqh<'h>(
-    r: &'h Router<&'h Hierarchy>,
-    d: &mut Decision<'h>,
-    c: &[Vec<Place<'_>>],
-) -> usize {
-    (0..ROUNDS).map(|_| xzqh(r, d, c)).sum()
+/// One function per router and size, so that callgrind counts each apart
+/// (a distinct constant keeps the compiler from merging them).
+macro_rules! ops {
+    ($($xzqh:ident, $baseline:ident, $salt:expr;)*) => {$(
+        #[inline(never)]
+        fn $xzqh<'h>(
+            r: &'h Router<&'h Hierarchy>,
+            d: &mut Decision<'h>,
+            c: &[Vec<Place<'_>>],
+        ) -> usize {
+            (0..ROUNDS).map(|_| xzqh(r, d, c)).sum::<usize>() ^ $salt
+        }
+
+        #[inline(never)]
+        fn $baseline(b: &Baseline<'_>, out: &mut Out, c: &[Vec<u32>]) -> usize {
+            (0..ROUNDS).map(|_| baseline(b, out, c)).sum::<usize>() ^ $salt
+        }
+    )*};
 }
 
-#[inline(never)]
-fn op_route4_xzqh<'h>(
-    r: &'h Router<&'h Hierarchy>,
-    d: &mut Decision<'h>,
-    c: &[Vec<Place<'_>>],
-) -> usize {
-    (0..ROUNDS).map(|_| xzqh(r, d, c)).sum::<usize>() ^ 1
-}
-
-#[inline(never)]
-fn op_route8_xzqh<'h>(
-    r: &'h Router<&'h Hierarchy>,
-    d: &mut Decision<'h>,
-    c: &[Vec<Place<'_>>],
-) -> usize {
-    (0..ROUNDS).map(|_| xzqh(r, d, c)).sum::<usize>() ^ 3
-}
-
-#[inline(never)]
-fn op_route16_xzqh<'h>(
-    r: &'h Router<&'h Hierarchy>,
-    d: &mut Decision<'h>,
-    c: &[Vec<Place<'_>>],
-) -> usize {
-    (0..ROUNDS).map(|_| xzqh(r, d, c)).sum::<usize>() ^ 2
-}
-
-#[inline(never)]
-fn op_route1_baseline(b: &Baseline<'_>, out: &mut Out, c: &[Vec<u32>]) -> usize {
-    (0..ROUNDS).map(|_| baseline(b, out, c)).sum()
-}
-
-#[inline(never)]
-fn op_route4_baseline(b: &Baseline<'_>, out: &mut Out, c: &[Vec<u32>]) -> usize {
-    (0..ROUNDS).map(|_| baseline(b, out, c)).sum::<usize>() ^ 1
-}
-
-#[inline(never)]
-fn op_route8_baseline(b: &Baseline<'_>, out: &mut Out, c: &[Vec<u32>]) -> usize {
-    (0..ROUNDS).map(|_| baseline(b, out, c)).sum::<usize>() ^ 3
-}
-
-#[inline(never)]
-fn op_route16_baseline(b: &Baseline<'_>, out: &mut Out, c: &[Vec<u32>]) -> usize {
-    (0..ROUNDS).map(|_| baseline(b, out, c)).sum::<usize>() ^ 2
+ops! {
+    op_route1_xzqh, op_route1_baseline, 0;
+    op_route4_xzqh, op_route4_baseline, 1;
+    op_route8_xzqh, op_route8_baseline, 3;
+    op_route16_xzqh, op_route16_baseline, 2;
 }
 
 /// Nanoseconds per case of one pass of `run` over `cases` cases.
@@ -135,14 +106,7 @@ fn main() {
     let mut d = Decision::new(h);
     let mut out = Out::default();
     for n in [1usize, 4, 8, 16] {
-        let cases: Vec<Vec<Place>> = villages
-            .chunks(n)
-            .map(|c| c.iter().map(|&u| Place::Id(u)).collect())
-            .collect();
-        let raw: Vec<Vec<u32>> = villages
-            .chunks(n)
-            .map(|c| c.iter().map(|u| u.get()).collect())
-            .collect();
+        let (cases, raw) = cut_into_cases(&villages, n);
         // Warm: buffers grown, both routers agree on every case.
         for (c, r) in cases.iter().zip(&raw) {
             router

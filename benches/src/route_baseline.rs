@@ -2,6 +2,7 @@
 //! arrays: the simple alternative the routing bench and the route probe
 //! measure beside [`Router`](xzqh::routing::Router).
 
+use xzqh::routing::Place;
 use xzqh::{Hierarchy, Role};
 
 use crate::Flat;
@@ -126,4 +127,21 @@ pub fn random_villages(h: &Hierarchy, count: usize) -> Vec<xzqh::UnitId> {
     (0..count)
         .map(|_| village[rng.below(village.len())])
         .collect()
+}
+
+/// `villages` cut into cases of `n` places: as the router reads them, and
+/// as the baseline's row ids.
+pub fn cut_into_cases(
+    villages: &[xzqh::UnitId],
+    n: usize,
+) -> (Vec<Vec<Place<'static>>>, Vec<Vec<u32>>) {
+    let cases = villages
+        .chunks(n)
+        .map(|c| c.iter().map(|&u| Place::Id(u)).collect())
+        .collect();
+    let raw = villages
+        .chunks(n)
+        .map(|c| c.iter().map(|u| u.get()).collect())
+        .collect();
+    (cases, raw)
 }
