@@ -6,7 +6,7 @@ use std::borrow::Borrow;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::common::{Reference, Rows, rows_strategy, small_china, test_schema};
+use crate::common::{Reference, Row, Rows, rows_strategy, small_china, test_schema};
 use proptest::prelude::*;
 use xzqh::routing::{
     Case, CategoryDef, CompetenceDef, CompiledPolicy, Decision, Place, Policy, PolicyError,
@@ -509,18 +509,21 @@ const KINDS: [&str; 8] = [
 ];
 const ROLES: [&str; 4] = ["government", "agency", "self_governing", "functional"];
 
-/// Category names longer than 16 bytes that share their length and first
-/// and last eight bytes are still told apart, and shorter ones too.
-#[test]
-fn categories_are_found_by_their_whole_name() {
-    use crate::common::Row;
-    let row = |code: &str, kind: &'static str, parent: Option<&str>| Row {
+/// A row of the test schema named by its code, without designations.
+fn row(code: &str, kind: &'static str, parent: Option<&str>) -> Row {
+    Row {
         code: code.into(),
         name: code.into(),
         kind,
         parent: parent.map(Into::into),
         designations: vec![],
-    };
+    }
+}
+
+/// Category names longer than 16 bytes that share their length and first
+/// and last eight bytes are still told apart, and shorter ones too.
+#[test]
+fn categories_are_found_by_their_whole_name() {
     let rows = Rows {
         units: vec![
             row("R", "root", None),
@@ -566,14 +569,6 @@ fn categories_are_found_by_their_whole_name() {
 /// shallow ones, at the handler and repeated: each finds its party.
 #[test]
 fn parties_of_many_places_at_many_depths() {
-    use crate::common::Row;
-    let row = |code: &str, kind: &'static str, parent: Option<&str>| Row {
-        code: code.into(),
-        name: code.into(),
-        kind,
-        parent: parent.map(Into::into),
-        designations: vec![],
-    };
     let mut units = vec![row("R", "root", None)];
     for (head, depth) in [("A", 25), ("B", 3), ("C", 12)] {
         units.push(row(head, "region", Some("R")));
