@@ -10,6 +10,7 @@
 //! and `extra:<label>` (anything else, shown as a note).
 
 pub mod address_set;
+pub mod route_baseline;
 
 #[path = "../../tests/suite/common/sample.rs"]
 mod sample;

@@ -3,15 +3,16 @@
 //! and the router against a slow reference on random hierarchies and policies.
 
 use std::borrow::Borrow;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::common::{Reference, Rows, rows_strategy, small_china, test_schema};
+use crate::common::{Reference, Row, Rows, rows_strategy, small_china, test_schema};
 use proptest::prelude::*;
-use xzqh::Hierarchy;
 use xzqh::routing::{
     Case, CategoryDef, CompetenceDef, CompiledPolicy, Decision, Place, Policy, PolicyError,
     RouteError, Router, ScaleDef, SeverityDef, Step,
 };
+use xzqh::{Hierarchy, Role};
 
 fn sample_router() -> (Arc<Hierarchy>, Router) {
     let h = Arc::new(small_china());
@@ -508,6 +509,107 @@ const KINDS: [&str; 8] = [
 ];
 const ROLES: [&str; 4] = ["government", "agency", "self_governing", "functional"];
 
+/// A row of the test schema named by its code, without designations.
+fn row(code: &str, kind: &'static str, parent: Option<&str>) -> Row {
+    Row {
+        code: code.into(),
+        name: code.into(),
+        kind,
+        parent: parent.map(Into::into),
+        designations: vec![],
+    }
+}
+
+/// Category names longer than 16 bytes that share their length and first
+/// and last eight bytes are still told apart, and shorter ones too.
+#[test]
+fn categories_are_found_by_their_whole_name() {
+    let rows = Rows {
+        units: vec![
+            row("R", "root", None),
+            row("A", "region", Some("R")),
+            row("T", "town", Some("A")),
+        ],
+        relations: vec![],
+    };
+    let h = Arc::new(rows.build());
+    let mut policy = Policy::new("names");
+    let mut x = CategoryDef::new("category_x_of_the_book");
+    x.min_level = Some("upper".into());
+    let mut short = CategoryDef::new("short");
+    short.min_level = Some("top".into());
+    policy
+        .categories
+        .extend([x, CategoryDef::new("category_y_of_the_book"), short]);
+    let router = Router::new(h, policy).unwrap();
+    let places = [Place::Code("T")];
+    let handler = |category: &str| {
+        router
+            .route(&Case::new(&places, category))
+            .map(|d| d.handler().code().to_owned())
+    };
+    assert_eq!(handler("category_x_of_the_book").unwrap(), "A");
+    assert_eq!(handler("category_y_of_the_book").unwrap(), "T");
+    assert_eq!(handler("short").unwrap(), "R");
+    for unknown in [
+        "category_z_of_the_book",
+        "shore",
+        "shor",
+        "",
+        "category_x_of_the_boo",
+    ] {
+        assert!(
+            matches!(handler(unknown), Err(RouteError::UnknownCategory { .. })),
+            "{unknown:?}"
+        );
+    }
+}
+
+/// Places deeper than the rounds the router steps them up together, among
+/// shallow ones, at the handler and repeated: each finds its party.
+#[test]
+fn parties_of_many_places_at_many_depths() {
+    let mut units = vec![row("R", "root", None)];
+    for (head, depth) in [("A", 25), ("B", 3), ("C", 12)] {
+        units.push(row(head, "region", Some("R")));
+        let mut parent = head.to_owned();
+        for d in 0..depth {
+            let code = format!("{head}{d:02}");
+            units.push(row(&code, "village", Some(&parent)));
+            parent = code;
+        }
+    }
+    units.push(row("D", "town", Some("R")));
+    let rows = Rows {
+        units,
+        relations: vec![],
+    };
+    let h = Arc::new(rows.build());
+    let router = Router::new(h.clone(), Policy::new("any")).unwrap();
+    let r = Reference::new(&rows);
+    for codes in [
+        &[
+            "A24", "B02", "C11", "D", "A00", "R", "A24", "C05", "B00", "A13",
+        ][..],
+        &[
+            "A24", "A23", "A22", "A21", "A20", "A19", "A18", "A17", "A16", "C11",
+        ][..],
+        &["A24", "C11", "D", "B02", "A01"][..],
+        &["R", "R", "R", "R", "R", "R", "R", "R", "R"][..],
+    ] {
+        let places: Vec<Place> = codes.iter().map(|c| Place::Code(c)).collect();
+        let mut policy = Policy::new("any");
+        policy.categories.push(CategoryDef::new("k"));
+        router.set_policy(policy).unwrap();
+        let d = router.route(&Case::new(&places, "k")).unwrap();
+        assert_eq!(d.handler().code(), "R", "{codes:?}");
+        let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+        let want: Vec<String> = reference_parties(&r, "R", &codes).into_iter().collect();
+        let got: Vec<String> = d.parties().map(|u| u.code().to_owned()).collect();
+        assert_eq!(got, want, "{codes:?}");
+    }
+}
+
 fn policy_strategy() -> impl Strategy<Value = Policy> {
     (
         proptest::collection::vec(0u8..16, 4), // default roles bits (first 4 used)
@@ -568,7 +670,9 @@ fn policy_strategy() -> impl Strategy<Value = Policy> {
         })
 }
 
-/// The rule written plainly: ancestor lists, names, no bit sets.
+/// The rule written plainly: ancestor lists, names, no bit sets. The
+/// handler's code, and each unit passed over on the way with the kind of
+/// step that says why.
 fn reference_route(
     rows: &Rows,
     policy: &Policy,
@@ -576,7 +680,7 @@ fn reference_route(
     cat: usize,
     sev: Option<usize>,
     people: Option<u64>,
-) -> Option<String> {
+) -> Option<(String, Vec<(String, &'static str)>)> {
     let r = Reference::new(rows);
     let schema = test_schema();
     let mut start = places[0].clone();
@@ -599,6 +703,7 @@ fn reference_route(
     }
     let mut chain = vec![start.clone()];
     chain.extend(r.ancestors(&start));
+    let mut passed = Vec::new();
     for u in chain {
         let row = &r.by_code[&u];
         let kind = schema.kind(schema.kind_id(row.kind).unwrap()).unwrap();
@@ -613,11 +718,43 @@ fn reference_route(
                         .contains(&schema.designations()[d as usize])
                 })
         };
-        if role_ok && level_ok && c.competences.iter().all(holds) {
-            return Some(u);
-        }
+        let why = if !role_ok {
+            "role_not_allowed"
+        } else if !level_ok {
+            "below_minimum_level"
+        } else if !c.competences.iter().all(holds) {
+            "lacks_competence"
+        } else {
+            return Some((u, passed));
+        };
+        passed.push((u, why));
     }
     None
+}
+
+/// The parties written plainly: each place other than the handler walked
+/// up by code to the handler's child, each child once.
+fn reference_parties(r: &Reference, handler: &str, places: &[String]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for p in places.iter().filter(|p| *p != handler) {
+        let mut x = p.clone();
+        while r.parent(&x).as_deref() != Some(handler) {
+            x = r
+                .parent(&x)
+                .expect("the handler is an ancestor of each place");
+        }
+        out.insert(x);
+    }
+    out
+}
+
+/// The escalation chain written plainly: the governments above the handler,
+/// nearest first.
+fn reference_escalation(r: &Reference, handler: &str) -> Vec<String> {
+    r.ancestors(handler)
+        .into_iter()
+        .filter(|a| r.role(a) == Role::Government)
+        .collect()
 }
 
 proptest! {
@@ -627,7 +764,8 @@ proptest! {
     fn router_matches_the_reference_and_keeps_its_promises(
         rows in rows_strategy(40),
         policy in policy_strategy(),
-        picks in proptest::collection::vec(any::<prop::sample::Index>(), 1..5),
+        // Up to 4, up to 8 and more places take different paths to the parties.
+        picks in proptest::collection::vec(any::<prop::sample::Index>(), 1..12),
         extra in any::<prop::sample::Index>(),
         cat in any::<prop::sample::Index>(),
         sev in proptest::option::of(any::<prop::sample::Index>()),
@@ -649,9 +787,50 @@ proptest! {
         };
         let got = route(&codes, sev_name.as_deref());
         let want = reference_route(&rows, &policy, &codes, cat, sev, people);
-        prop_assert_eq!(got.as_ref().ok().map(|(c, _)| c.clone()), want.clone());
-        if let Ok((code, d)) = &got {
+        prop_assert_eq!(
+            got.as_ref().ok().map(|(c, _)| c.clone()),
+            want.as_ref().map(|(c, _)| c.clone())
+        );
+        if let (Ok((code, d)), Some((_, passed))) = (&got, &want) {
             let hu = h.by_code(code).unwrap();
+            // The units passed over, and why, as the reference climbs.
+            let steps: Vec<(String, &str)> = d
+                .trace()
+                .iter()
+                .filter_map(|s| match *s {
+                    Step::RoleNotAllowed { unit, .. }
+                    | Step::BelowMinimumLevel { unit, .. }
+                    | Step::LacksCompetence { unit, .. } => Some((unit.code().to_owned(), s.kind())),
+                    _ => None,
+                })
+                .collect();
+            let passed: Vec<(String, &str)> = passed.iter().map(|(u, k)| (u.clone(), *k)).collect();
+            prop_assert_eq!(steps, passed);
+            // The parties and the escalation chain, as the reference walks them.
+            let r = Reference::new(&rows);
+            let parties: Vec<String> = d.parties().map(|u| u.code().to_owned()).collect();
+            let ids: Vec<_> = d.parties().map(|u| u.id()).collect();
+            prop_assert!(ids.windows(2).all(|w| w[0] < w[1]), "parties in id order, each once");
+            prop_assert_eq!(
+                parties.into_iter().collect::<BTreeSet<_>>(),
+                reference_parties(&r, code, &codes)
+            );
+            let escalation: Vec<String> = d.escalation().map(|u| u.code().to_owned()).collect();
+            prop_assert_eq!(escalation, reference_escalation(&r, code));
+            // A decision reused from another case answers as a fresh one.
+            let places: Vec<Place> = codes.iter().map(|c| Place::Code(c.as_str())).collect();
+            let other: Vec<Place> = codes.iter().rev().skip(1).map(|c| Place::Code(c.as_str())).collect();
+            let mut case = Case::new(&places, &cat_name);
+            case.severity = sev_name.as_deref();
+            case.people = people;
+            let mut reused = Decision::new(&h);
+            let _ = router.route_into(&Case::new(&other, &cat_name), &mut reused);
+            router.route_into(&case, &mut reused).unwrap();
+            prop_assert_eq!(reused.handler(), d.handler());
+            prop_assert_eq!(reused.trace(), d.trace());
+            prop_assert!(reused.parties().eq(d.parties()));
+            prop_assert!(reused.escalation().eq(d.escalation()));
+            prop_assert!(reused.places().eq(d.places()));
             // The handler governs every affected place.
             for c in &codes {
                 prop_assert!(hu.contains(h.by_code(c).unwrap()));
