@@ -4,6 +4,7 @@ use std::borrow::Borrow;
 use std::sync::Arc;
 
 use crate::exchange::load::excerpt;
+use crate::matters::chunked::{Chunked, Interned};
 use crate::matters::deadlines::Deadlines;
 use crate::matters::error::LedgerError;
 use crate::matters::escalation::{EscalationRec, Rule};
@@ -11,9 +12,7 @@ use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
 use crate::matters::index::Index;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::{Compiled, MatterRules, RulesError};
-use crate::matters::state::{
-    CaseRec, CaseState, Interned, Key, MatterRec, Need, Pending, UNGRADED,
-};
+use crate::matters::state::{CaseRec, CaseState, Key, MatterRec, Need, Pending, UNGRADED};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::{CompiledPolicy, Decision, Place, RouteError, Router, read_places};
 
@@ -42,7 +41,8 @@ pub struct Ledger<'h> {
     pub(crate) now: Timestamp,
     pub(crate) matters: Vec<MatterRec>,
     pub(crate) matter_index: Index,
-    pub(crate) cases: Vec<CaseRec>,
+    /// The cases, in arrival order, in chunks that never move.
+    pub(crate) cases: Cases,
     /// The cases' ids, end to end.
     pub(crate) case_ids: Interned,
     pub(crate) case_index: Index,
@@ -51,6 +51,10 @@ pub struct Ledger<'h> {
     pub(crate) rollup: Rollup,
     scratch: Decision<'h>,
 }
+
+/// The case records: chunks of 65,536 (3 MiB), so a million cases grow
+/// without copying any.
+pub(crate) type Cases = Chunked<CaseRec, 16>;
 
 impl<'h> Ledger<'h> {
     /// An empty ledger on the router's hierarchy, under the policy in force
@@ -87,7 +91,7 @@ impl<'h> Ledger<'h> {
             now: i64::MIN,
             matters: Vec::new(),
             matter_index: Index::default(),
-            cases: Vec::new(),
+            cases: Cases::default(),
             case_ids: Interned::default(),
             case_index: Index::default(),
             escalations: Vec::new(),

@@ -9,11 +9,12 @@
 //! the same name: hostile input fails with a [`LoadError`], never a panic.
 
 use crate::exchange::load::{LoadError, LoadLimits};
+use crate::matters::chunked::Interned;
 use crate::matters::escalation::EscalationRec;
 use crate::matters::ledger::Ledger;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::MatterRules;
-use crate::matters::state::{CaseRec, CaseState, Interned, MatterRec, Pending, UNGRADED};
+use crate::matters::state::{CaseRec, CaseState, MatterRec, Pending, UNGRADED};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::Router;
 
@@ -249,7 +250,7 @@ impl<'h> Ledger<'h> {
             .cases
             .iter()
             .map(|c| c.rec(&mut ids))
-            .collect::<Option<Vec<_>>>()
+            .collect::<Option<_>>()
             .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
         ledger.case_ids = ids;
         ledger.escalations = doc.escalations;
