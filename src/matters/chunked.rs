@@ -41,30 +41,37 @@ impl<T, const SHIFT: u32> Chunked<T, SHIFT> {
     /// Appends `v`; its index is the former [`len`](Self::len).
     #[inline]
     pub(crate) fn push(&mut self, v: T) {
+        // A chunk's capacity is at most a chunk: room in it is room in
+        // the chunk.
         match self.chunks.last_mut() {
-            Some(c) if c.len() < Self::CHUNK => {
-                if c.len() == c.capacity() {
-                    // Only the first chunk grows: doubling, capped at a chunk.
-                    let more = c.len().max(4).min(Self::CHUNK - c.len());
-                    c.reserve_exact(more);
-                }
-                c.push(v);
-            }
-            _ => self.new_chunk(v),
+            Some(c) if c.len() < c.capacity() => c.push(v),
+            _ => self.grow(v),
         }
         self.len += 1;
     }
 
+    /// [`push`](Self::push) into a full chunk: the first one doubles
+    /// (capped at a chunk), a full-size one is followed by a new one.
     #[cold]
     #[inline(never)]
-    fn new_chunk(&mut self, v: T) {
-        let mut c = if self.chunks.is_empty() {
-            Vec::with_capacity(4)
-        } else {
-            Vec::with_capacity(Self::CHUNK)
-        };
-        c.push(v);
-        self.chunks.push(c);
+    fn grow(&mut self, v: T) {
+        match self.chunks.last_mut() {
+            Some(c) if c.len() < Self::CHUNK => {
+                let more = c.len().max(4).min(Self::CHUNK - c.len());
+                c.reserve_exact(more);
+                c.push(v);
+            }
+            _ => {
+                let cap = if self.chunks.is_empty() {
+                    4
+                } else {
+                    Self::CHUNK
+                };
+                let mut c = Vec::with_capacity(cap.min(Self::CHUNK));
+                c.push(v);
+                self.chunks.push(c);
+            }
+        }
     }
 
     /// The records in index order.
@@ -181,12 +188,42 @@ impl Interned {
     /// Adds `s`; `None` when it would end past 4 GiB of offsets.
     #[inline]
     pub(crate) fn push(&mut self, s: &str) -> Option<Span> {
+        let k = self.chunks.len();
+        // Room in the last chunk's allocation, if it is not an over-long
+        // id's: the common case, without growing anything.
+        if let Some(c) = self.chunks.last_mut()
+            && c.len() + s.len() <= c.capacity().min(TEXT_CHUNK)
+        {
+            let at = ((k - 1) << TEXT_SHIFT) + c.len();
+            let end = u32::try_from(at + s.len()).ok()?;
+            c.push_str(s);
+            return Some(Span {
+                start: at as u32,
+                end,
+            });
+        }
+        self.push_cold(s)
+    }
+
+    /// [`push`](Self::push) past the last chunk's allocation.
+    #[cold]
+    #[inline(never)]
+    fn push_cold(&mut self, s: &str) -> Option<Span> {
         let at = self.next_start(s.len());
         let start = u32::try_from(at).ok()?;
         let end = u32::try_from(at + s.len()).ok()?;
         let slot = at >> TEXT_SHIFT;
         if slot >= self.chunks.len() {
-            self.new_chunk(slot, s.len());
+            // Empty slots for the chunks an over-long id before spans.
+            self.chunks.resize(slot, String::new());
+            let cap = if s.len() > TEXT_CHUNK {
+                s.len()
+            } else if slot == 0 {
+                s.len().max(64)
+            } else {
+                TEXT_CHUNK
+            };
+            self.chunks.push(String::with_capacity(cap));
         }
         let c = &mut self.chunks[slot];
         if c.len() + s.len() > c.capacity() {
@@ -198,28 +235,16 @@ impl Interned {
         Some(Span { start, end })
     }
 
-    #[cold]
-    #[inline(never)]
-    fn new_chunk(&mut self, slot: usize, n: usize) {
-        // Empty slots for the chunks an over-long id before spans.
-        self.chunks.resize(slot, String::new());
-        let cap = if n > TEXT_CHUNK {
-            n
-        } else if self.chunks.is_empty() {
-            n.max(64)
-        } else {
-            TEXT_CHUNK
-        };
-        self.chunks.push(String::with_capacity(cap));
-    }
-
     /// The text of `span`.
     #[inline]
     pub(crate) fn get(&self, span: Span) -> &str {
         let at = span.start as usize;
-        let c = &self.chunks[at >> TEXT_SHIFT];
         let from = at & (TEXT_CHUNK - 1);
-        &c[from..from + (span.end - span.start) as usize]
+        // No chunk only for an empty id that ended a full one: it starts
+        // where the next chunk will.
+        self.chunks
+            .get(at >> TEXT_SHIFT)
+            .map_or("", |c| &c[from..from + (span.end - span.start) as usize])
     }
 
     /// Whether `s` fits.
