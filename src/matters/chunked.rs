@@ -39,7 +39,7 @@ impl<T, const SHIFT: u32> Chunked<T, SHIFT> {
     }
 
     /// Appends `v`; its index is the former [`len`](Self::len).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, v: T) {
         // A chunk's capacity is at most a chunk: room in it is room in
         // the chunk.
@@ -83,22 +83,21 @@ impl<T, const SHIFT: u32> Chunked<T, SHIFT> {
     }
 
     /// Record slots allocated (held or not).
-    #[cfg(test)]
-    fn capacity(&self) -> usize {
+    pub(crate) fn capacity(&self) -> usize {
         self.chunks.iter().map(Vec::capacity).sum()
     }
 }
 
 impl<T, const SHIFT: u32> std::ops::Index<usize> for Chunked<T, SHIFT> {
     type Output = T;
-    #[inline]
+    #[inline(always)]
     fn index(&self, i: usize) -> &T {
         &self.chunks[i >> SHIFT][i & Self::MASK]
     }
 }
 
 impl<T, const SHIFT: u32> std::ops::IndexMut<usize> for Chunked<T, SHIFT> {
-    #[inline]
+    #[inline(always)]
     fn index_mut(&mut self, i: usize) -> &mut T {
         &mut self.chunks[i >> SHIFT][i & Self::MASK]
     }
@@ -148,6 +147,15 @@ impl<'a, T> Iterator for Iter<'a, T> {
     }
 }
 
+impl<T> DoubleEndedIterator for Iter<'_, T> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let v = self.inner.next_back()?;
+        self.left -= 1;
+        Some(v)
+    }
+}
+
 impl<T> ExactSizeIterator for Iter<'_, T> {}
 
 /// A span `[start, end)` of an [`Interned`] text.
@@ -186,7 +194,7 @@ impl Interned {
     }
 
     /// Adds `s`; `None` when it would end past 4 GiB of offsets.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, s: &str) -> Option<Span> {
         let k = self.chunks.len();
         // Room in the last chunk's allocation, if it is not an over-long
@@ -274,6 +282,7 @@ mod tests {
             }
             prop_assert_eq!(c.iter().len(), xs.len());
             prop_assert_eq!(c.iter().copied().collect::<Vec<_>>(), xs.clone());
+            prop_assert_eq!(c.iter().rev().copied().collect::<Vec<_>>(), xs.iter().rev().copied().collect::<Vec<_>>());
             prop_assert!(c.capacity() < xs.len() + 4);
             let d: Chunked<u32, 2> = xs.iter().copied().collect();
             prop_assert_eq!(d, c);

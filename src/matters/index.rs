@@ -34,21 +34,11 @@ const SHARD_BITS: u32 = 8;
 const SHARDS: usize = 1 << SHARD_BITS;
 
 /// Keys to record indices.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub(crate) struct Index {
-    shards: Box<[HashTable<(u32, u32)>]>,
+    /// None until the first key, then [`SHARDS`].
+    shards: Vec<HashTable<(u32, u32)>>,
     state: DefaultHashBuilder,
-}
-
-impl Default for Index {
-    fn default() -> Self {
-        Index {
-            shards: std::iter::repeat_with(HashTable::new)
-                .take(SHARDS)
-                .collect(),
-            state: DefaultHashBuilder::default(),
-        }
-    }
 }
 
 impl std::fmt::Debug for Index {
@@ -109,7 +99,8 @@ impl Index {
         name: impl Fn(u32) -> &'a [u8],
     ) -> Option<u32> {
         let low = h.low();
-        self.shards[h.shard()]
+        self.shards
+            .get(h.shard())?
             .find(spread(low), |&(i, hi)| {
                 hi == low && name(i) == key.as_bytes()
             })
@@ -127,14 +118,17 @@ impl Index {
     /// the caller has checked it is absent.
     #[inline]
     pub(crate) fn insert_hashed(&mut self, h: Hash, i: u32) {
+        if self.shards.is_empty() {
+            self.shards.resize_with(SHARDS, HashTable::new);
+        }
         self.shards[h.shard()].insert_unique(spread(h.low()), (i, h.low()), |&(_, h)| spread(h));
     }
 
     /// Heap bytes: a slot and a control byte per bucket, and the shards'
-    /// headers.
+    /// headers (none before the first key).
     pub(crate) fn bytes(&self) -> usize {
         let buckets: usize = self.shards.iter().map(HashTable::capacity).sum();
         buckets * (std::mem::size_of::<(u32, u32)>() + 1)
-            + SHARDS * std::mem::size_of::<HashTable<(u32, u32)>>()
+            + self.shards.len() * std::mem::size_of::<HashTable<(u32, u32)>>()
     }
 }

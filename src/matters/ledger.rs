@@ -39,14 +39,15 @@ pub struct Ledger<'h> {
     pub(crate) compiled: Compiled,
     /// The ledger's clock; `i64::MIN` before the first event.
     pub(crate) now: Timestamp,
-    pub(crate) matters: Vec<MatterRec>,
+    /// The matters, in the order they opened, in chunks that never move.
+    pub(crate) matters: Chunked<MatterRec, 12>,
     pub(crate) matter_index: Index,
     /// The cases, in arrival order, in chunks that never move.
     pub(crate) cases: Cases,
     /// The cases' ids, end to end.
     pub(crate) case_ids: Interned,
     pub(crate) case_index: Index,
-    pub(crate) escalations: Vec<EscalationRec>,
+    pub(crate) escalations: Chunked<EscalationRec, 12>,
     pub(crate) pending: Deadlines,
     pub(crate) rollup: Rollup,
     scratch: Decision<'h>,
@@ -89,12 +90,12 @@ impl<'h> Ledger<'h> {
             rules,
             compiled,
             now: i64::MIN,
-            matters: Vec::new(),
+            matters: Chunked::default(),
             matter_index: Index::default(),
             cases: Cases::default(),
             case_ids: Interned::default(),
             case_index: Index::default(),
-            escalations: Vec::new(),
+            escalations: Chunked::default(),
             pending: Deadlines::default(),
             rollup: Rollup::new(h),
             scratch: Decision::new(h),

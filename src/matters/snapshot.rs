@@ -125,13 +125,13 @@ impl<'h> Ledger<'h> {
             policy: self.policy.name().to_owned(),
             rules: self.rules.clone(),
             now: self.now,
-            matters: self.matters.clone(),
+            matters: self.matters.iter().cloned().collect(),
             cases: self
                 .cases
                 .iter()
                 .map(|c| CaseDoc::new(c, &self.case_ids))
                 .collect(),
-            escalations: self.escalations.clone(),
+            escalations: self.escalations.iter().cloned().collect(),
             pending,
         };
         serde_json::to_string(&doc).expect("a ledger's state always serializes (plain data)")
@@ -239,12 +239,16 @@ impl<'h> Ledger<'h> {
             ledger.case_index.insert(&c.id, i as u32);
         }
         ledger.now = doc.now;
-        ledger.matters = doc.matters;
-        for m in &mut ledger.matters {
-            if m.window_start != NONE {
-                m.window_since = doc.cases[m.window_start as usize].arrived;
-            }
-        }
+        ledger.matters = doc
+            .matters
+            .into_iter()
+            .map(|mut m| {
+                if m.window_start != NONE {
+                    m.window_since = doc.cases[m.window_start as usize].arrived;
+                }
+                m
+            })
+            .collect();
         let mut ids = Interned::default();
         ledger.cases = doc
             .cases
@@ -253,7 +257,7 @@ impl<'h> Ledger<'h> {
             .collect::<Option<_>>()
             .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
         ledger.case_ids = ids;
-        ledger.escalations = doc.escalations;
+        ledger.escalations = doc.escalations.into_iter().collect();
         ledger.pending = doc.pending.into_iter().collect();
         ledger.rollup = rollup;
         Ok(ledger)
