@@ -83,7 +83,8 @@ impl<T, const SHIFT: u32> Chunked<T, SHIFT> {
     }
 
     /// Record slots allocated (held or not).
-    pub(crate) fn capacity(&self) -> usize {
+    #[cfg(test)]
+    fn capacity(&self) -> usize {
         self.chunks.iter().map(Vec::capacity).sum()
     }
 }

@@ -33,17 +33,25 @@ const SHARD_BITS: u32 = 8;
 /// How many tables an index is split into.
 const SHARDS: usize = 1 << SHARD_BITS;
 
+/// The shards: tables of (record index, low 32 bits of the hash).
+type Shards = [HashTable<(u32, u32)>; SHARDS];
+
 /// Keys to record indices.
 #[derive(Clone, Default)]
 pub(crate) struct Index {
-    /// None until the first key, then [`SHARDS`].
-    shards: Vec<HashTable<(u32, u32)>>,
+    /// None until the first key (an empty ledger allocates nothing).
+    shards: Option<Box<Shards>>,
     state: DefaultHashBuilder,
 }
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let len: usize = self.shards.iter().map(HashTable::len).sum();
+        let len: usize = self
+            .shards
+            .iter()
+            .flat_map(|s| s.iter())
+            .map(HashTable::len)
+            .sum();
         f.debug_struct("Index")
             .field("len", &len)
             .finish_non_exhaustive()
@@ -99,8 +107,7 @@ impl Index {
         name: impl Fn(u32) -> &'a [u8],
     ) -> Option<u32> {
         let low = h.low();
-        self.shards
-            .get(h.shard())?
+        self.shards.as_deref()?[h.shard()]
             .find(spread(low), |&(i, hi)| {
                 hi == low && name(i) == key.as_bytes()
             })
@@ -118,17 +125,18 @@ impl Index {
     /// the caller has checked it is absent.
     #[inline]
     pub(crate) fn insert_hashed(&mut self, h: Hash, i: u32) {
-        if self.shards.is_empty() {
-            self.shards.resize_with(SHARDS, HashTable::new);
-        }
-        self.shards[h.shard()].insert_unique(spread(h.low()), (i, h.low()), |&(_, h)| spread(h));
+        let shards = self
+            .shards
+            .get_or_insert_with(|| Box::new(std::array::from_fn(|_| HashTable::new())));
+        shards[h.shard()].insert_unique(spread(h.low()), (i, h.low()), |&(_, h)| spread(h));
     }
 
     /// Heap bytes: a slot and a control byte per bucket, and the shards'
     /// headers (none before the first key).
     pub(crate) fn bytes(&self) -> usize {
-        let buckets: usize = self.shards.iter().map(HashTable::capacity).sum();
-        buckets * (std::mem::size_of::<(u32, u32)>() + 1)
-            + self.shards.len() * std::mem::size_of::<HashTable<(u32, u32)>>()
+        self.shards.as_deref().map_or(0, |shards| {
+            let buckets: usize = shards.iter().map(HashTable::capacity).sum();
+            buckets * (std::mem::size_of::<(u32, u32)>() + 1) + std::mem::size_of::<Shards>()
+        })
     }
 }

@@ -39,8 +39,7 @@ pub struct Ledger<'h> {
     pub(crate) compiled: Compiled,
     /// The ledger's clock; `i64::MIN` before the first event.
     pub(crate) now: Timestamp,
-    /// The matters, in the order they opened, in chunks that never move.
-    pub(crate) matters: Chunked<MatterRec, 12>,
+    pub(crate) matters: Vec<MatterRec>,
     pub(crate) matter_index: Index,
     /// The cases, in arrival order, in chunks that never move.
     pub(crate) cases: Cases,
@@ -90,7 +89,7 @@ impl<'h> Ledger<'h> {
             rules,
             compiled,
             now: i64::MIN,
-            matters: Chunked::default(),
+            matters: Vec::new(),
             matter_index: Index::default(),
             cases: Cases::default(),
             case_ids: Interned::default(),

@@ -125,7 +125,7 @@ impl<'h> Ledger<'h> {
             policy: self.policy.name().to_owned(),
             rules: self.rules.clone(),
             now: self.now,
-            matters: self.matters.iter().cloned().collect(),
+            matters: self.matters.clone(),
             cases: self
                 .cases
                 .iter()
@@ -239,16 +239,12 @@ impl<'h> Ledger<'h> {
             ledger.case_index.insert(&c.id, i as u32);
         }
         ledger.now = doc.now;
-        ledger.matters = doc
-            .matters
-            .into_iter()
-            .map(|mut m| {
-                if m.window_start != NONE {
-                    m.window_since = doc.cases[m.window_start as usize].arrived;
-                }
-                m
-            })
-            .collect();
+        ledger.matters = doc.matters;
+        for m in &mut ledger.matters {
+            if m.window_start != NONE {
+                m.window_since = doc.cases[m.window_start as usize].arrived;
+            }
+        }
         let mut ids = Interned::default();
         ledger.cases = doc
             .cases
