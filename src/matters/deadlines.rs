@@ -21,7 +21,6 @@ use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
-use crate::matters::chunked::Chunked;
 use crate::matters::state::Pending;
 
 /// log2 of a bucket's width in seconds (1,024 s, about 17 minutes).
@@ -35,13 +34,6 @@ struct Slot {
     kind: u8,
     generation: u32,
 }
-
-/// A bucket's deadlines, in chunks of 1,024 (16 KB): a bucket that many
-/// deadlines fall into (working-day limits put a day's arrivals on one
-/// closing time) grows without copying what it holds. As a doubling
-/// `Vec`, that copying cost about 0.3 last-level misses per arrival of
-/// the 1M ingest (callgrind).
-type Bucket = Chunked<Slot, 10>;
 
 /// Pending deadlines in time order (then case, then kind, then generation:
 /// [`Pending`]'s order), stale ones included.
@@ -57,10 +49,13 @@ pub(crate) struct Deadlines {
     /// Later deadlines by bucket (due >> SHIFT), unsorted within one. The
     /// hash is foldhash seeded at random, as for the ledger's key indexes:
     /// bucket numbers follow the callers' times.
-    far: HashTable<(i64, Bucket)>,
+    far: HashTable<(i64, Vec<Slot>)>,
     hasher: DefaultHashBuilder,
     /// The buckets of `far`, least first.
     order: BinaryHeap<Reverse<i64>>,
+    /// The last bucket opened, and how many deadlines it took.
+    last_opened: i64,
+    opened: usize,
     len: usize,
 }
 
@@ -73,6 +68,8 @@ impl Default for Deadlines {
             far: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
             order: BinaryHeap::new(),
+            last_opened: i64::MIN,
+            opened: 0,
             len: 0,
         }
     }
@@ -102,14 +99,26 @@ impl Deadlines {
         };
         let h = self.hasher.hash_one(bucket);
         match self.far.find_mut(h, |e| e.0 == bucket) {
-            Some(e) => e.1.push(slot),
+            Some(e) => {
+                e.1.push(slot);
+                if bucket == self.last_opened {
+                    self.opened = e.1.len();
+                }
+            }
             None => {
-                let mut slots = Bucket::default();
+                // Sized like the last bucket opened, whose stream this one
+                // likely continues: a steady stream fills its buckets
+                // without copying them as they grow. At most twice the
+                // mean bucket, so capacity stays within a few times the
+                // deadlines queued, whatever the times.
+                let mean = self.len / self.far.len().max(1);
+                let mut slots = Vec::with_capacity(self.opened.min(2 * mean).max(4));
                 slots.push(slot);
                 let hasher = &self.hasher;
                 self.far
                     .insert_unique(h, (bucket, slots), |e| hasher.hash_one(e.0));
                 self.order.push(Reverse(bucket));
+                self.last_opened = bucket;
             }
         }
     }
