@@ -4,7 +4,6 @@ use std::borrow::Borrow;
 use std::sync::Arc;
 
 use crate::exchange::load::excerpt;
-use crate::matters::chunked::{Chunked, Interned};
 use crate::matters::deadlines::Deadlines;
 use crate::matters::error::LedgerError;
 use crate::matters::escalation::{EscalationRec, Rule};
@@ -12,7 +11,9 @@ use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
 use crate::matters::index::Index;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::{Compiled, MatterRules, RulesError};
-use crate::matters::state::{CaseRec, CaseState, Key, MatterRec, Need, Pending, UNGRADED};
+use crate::matters::state::{
+    CaseRec, CaseState, Interned, Key, MatterRec, Need, Pending, UNGRADED,
+};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::{CompiledPolicy, Decision, Place, RouteError, Router, read_places};
 
@@ -41,20 +42,15 @@ pub struct Ledger<'h> {
     pub(crate) now: Timestamp,
     pub(crate) matters: Vec<MatterRec>,
     pub(crate) matter_index: Index,
-    /// The cases, in arrival order, in chunks that never move.
-    pub(crate) cases: Cases,
+    pub(crate) cases: Vec<CaseRec>,
     /// The cases' ids, end to end.
     pub(crate) case_ids: Interned,
     pub(crate) case_index: Index,
-    pub(crate) escalations: Chunked<EscalationRec, 12>,
+    pub(crate) escalations: Vec<EscalationRec>,
     pub(crate) pending: Deadlines,
     pub(crate) rollup: Rollup,
     scratch: Decision<'h>,
 }
-
-/// The case records: chunks of 65,536 (3 MiB), so a million cases grow
-/// without copying any.
-pub(crate) type Cases = Chunked<CaseRec, 16>;
 
 impl<'h> Ledger<'h> {
     /// An empty ledger on the router's hierarchy, under the policy in force
@@ -91,10 +87,10 @@ impl<'h> Ledger<'h> {
             now: i64::MIN,
             matters: Vec::new(),
             matter_index: Index::default(),
-            cases: Cases::default(),
+            cases: Vec::new(),
             case_ids: Interned::default(),
             case_index: Index::default(),
-            escalations: Chunked::default(),
+            escalations: Vec::new(),
             pending: Deadlines::default(),
             rollup: Rollup::new(h),
             scratch: Decision::new(h),

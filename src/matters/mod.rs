@@ -90,7 +90,6 @@
 //! does not allow). A refused event leaves the ledger unchanged.
 
 mod calendar;
-mod chunked;
 mod deadlines;
 mod error;
 mod escalation;

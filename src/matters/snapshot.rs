@@ -9,12 +9,11 @@
 //! the same name: hostile input fails with a [`LoadError`], never a panic.
 
 use crate::exchange::load::{LoadError, LoadLimits};
-use crate::matters::chunked::Interned;
 use crate::matters::escalation::EscalationRec;
 use crate::matters::ledger::Ledger;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::MatterRules;
-use crate::matters::state::{CaseRec, CaseState, MatterRec, Pending, UNGRADED};
+use crate::matters::state::{CaseRec, CaseState, Interned, MatterRec, Pending, UNGRADED};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::Router;
 
@@ -131,7 +130,7 @@ impl<'h> Ledger<'h> {
                 .iter()
                 .map(|c| CaseDoc::new(c, &self.case_ids))
                 .collect(),
-            escalations: self.escalations.iter().cloned().collect(),
+            escalations: self.escalations.clone(),
             pending,
         };
         serde_json::to_string(&doc).expect("a ledger's state always serializes (plain data)")
@@ -250,10 +249,10 @@ impl<'h> Ledger<'h> {
             .cases
             .iter()
             .map(|c| c.rec(&mut ids))
-            .collect::<Option<_>>()
+            .collect::<Option<Vec<_>>>()
             .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
         ledger.case_ids = ids;
-        ledger.escalations = doc.escalations.into_iter().collect();
+        ledger.escalations = doc.escalations;
         ledger.pending = doc.pending.into_iter().collect();
         ledger.rollup = rollup;
         Ok(ledger)

@@ -1,7 +1,6 @@
 //! The ledger's inner records (matters and cases) and the climb that finds
 //! a matter's handler.
 
-use crate::matters::chunked::Span;
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::{CompiledPolicy, Mask, may_handle};
 
@@ -324,6 +323,41 @@ impl<'de> serde::Deserialize<'de> for Key {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
         let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
         Ok(Key::new(&s))
+    }
+}
+
+/// A span `[start, end)` of an interned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+/// Ids kept end to end in one string: one allocation grows for them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Interned {
+    text: String,
+}
+
+impl Interned {
+    /// Adds `s`; `None` when the text would pass 4 GiB.
+    #[inline]
+    pub(crate) fn push(&mut self, s: &str) -> Option<Span> {
+        let start = u32::try_from(self.text.len()).ok()?;
+        let end = u32::try_from(self.text.len() + s.len()).ok()?;
+        self.text.push_str(s);
+        Some(Span { start, end })
+    }
+
+    /// The text of `span`.
+    #[inline]
+    pub(crate) fn get(&self, span: Span) -> &str {
+        &self.text[span.start as usize..span.end as usize]
+    }
+
+    /// Whether `s` fits.
+    pub(crate) fn fits(&self, s: &str) -> bool {
+        self.text.len() + s.len() <= u32::MAX as usize
     }
 }
 
