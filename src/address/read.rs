@@ -367,7 +367,7 @@ thread_local! {
 /// this thread, so that a test can compare its resolutions with those of
 /// the dynamic programming.
 #[cfg(test)]
-pub(crate) fn set_single_chain(on: bool) {
+pub(super) fn set_single_chain(on: bool) {
     NO_SINGLE_CHAIN.with(|e| e.set(!on));
 }
 
