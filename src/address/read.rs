@@ -999,9 +999,8 @@ impl AddressResolver<'_> {
             };
             k = from;
         }
-        // Every name written in full is read, as that name.
-        // Every other name written in full lies in a longer match (as 街道
-        // in 粤海街道), so is not read as written.
+        // Every name written in full that the reading leaves out lies in a
+        // longer match (as 街道 in 粤海街道), so is not read as written.
         let chosen = order.iter().fold(0u64, |c, &i| c | 1 << i);
         let held = |a: &Hit| {
             hits.iter()
