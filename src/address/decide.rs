@@ -106,12 +106,29 @@ impl<'h> AddressResolver<'h> {
         let Some(last) = nodes.last() else {
             return self.finish(text, nodes, &[]);
         };
+        let spans = nodes.iter().map(|x| self.span(text, x)).collect();
+        self.resolved_to(text, last.unit, spans, last.end)
+    }
+
+    /// `text` resolved to `unit` by a reading with `spans`, which ends at
+    /// byte `end`.
+    #[inline]
+    fn resolved_to<'t>(
+        &self,
+        text: &'t str,
+        unit: u32,
+        spans: Vec<Span<'t>>,
+        end: u32,
+    ) -> Resolution<'t>
+    where
+        'h: 't,
+    {
         Resolution {
             text,
-            outcome: Outcome::Resolved(self.unit(last.unit)),
-            chain: self.path(last.unit),
-            spans: nodes.iter().map(|x| self.span(text, x)).collect(),
-            rest: rest_from(text, last.end),
+            outcome: Outcome::Resolved(self.unit(unit)),
+            chain: self.path(unit),
+            spans,
+            rest: rest_from(text, end),
             secondary: Vec::new(),
             read: text.len(),
         }
@@ -322,14 +339,13 @@ impl<'h> AddressResolver<'h> {
                 && !a.iter().chain(b).any(|e| related(e.unit))
                 && a.iter().chain(b).any(|e| self.written(e, unit))
         };
-        let plain = |this: &Self| Resolution {
-            text,
-            outcome: Outcome::Resolved(this.unit(unit)),
-            chain: this.path(unit),
-            spans: this.spans(text, nodes, n),
-            rest: rest_from(text, nodes[n as usize].end),
-            secondary: Vec::new(),
-            read: text.len(),
+        let plain = |this: &Self| {
+            this.resolved_to(
+                text,
+                unit,
+                this.spans(text, nodes, n),
+                nodes[n as usize].end,
+            )
         };
         if !explicit.iter().any(|x| contradicts(&x)) {
             return plain(self);

@@ -49,6 +49,21 @@ pub(super) struct Hit {
     inside: bool,
 }
 
+impl Hit {
+    /// Whether no reading goes through this match given `longer`, the next
+    /// longer match from the same start with no match starting between
+    /// their ends: the name denotes one unit, and the longer one names it
+    /// too and may start a reading wherever this one may (see [`covered`]).
+    #[inline]
+    fn dead_beside(&self, longer: &Hit) -> bool {
+        self.pat.count == 1
+            && longer
+                .pat
+                .one()
+                .is_some_and(|l| covered(&self.pat.entry, l))
+    }
+}
+
 /// Characters covered, then quality, packed so that one `u64` comparison
 /// orders scores: `chars << 32 | (quality + 2^31)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -275,8 +290,7 @@ impl Scratch {
             // Most names denote one unit: when the longer match covers it,
             // no reading goes through this match at all.
             if let Some(l) = hits.get(hits[i].longer as usize) {
-                let a = &hits[i].pat;
-                hits[i].dead = a.count == 1 && l.pat.one().is_some_and(|l| covered(&a.entry, l));
+                hits[i].dead = hits[i].dead_beside(l);
             }
             // A name followed by a street word is part of the street's name
             // (湖州街, 北京路), unless a name starts right after it (黄岩路桥区).
@@ -315,9 +329,7 @@ impl Scratch {
                     }
                     _ => NONE,
                 };
-                let dead = hits.get(longer as usize).is_some_and(|l| {
-                    m.pat.count == 1 && l.pat.one().is_some_and(|l| covered(&m.pat.entry, l))
-                });
+                let dead = hits.get(longer as usize).is_some_and(|l| m.dead_beside(l));
                 let street = m.street && !hits.iter().any(|k| k.start == m.end);
                 [shadow, longer, inside as u32, dead as u32, street as u32]
             })
@@ -802,7 +814,7 @@ impl AddressResolver<'_> {
         // and which are dead (see `Hit::dead`); and so which ones the
         // dynamic programming reads, and whether one names a unit above
         // the scoped level (see `readings`).
-        let n = *total;
+        let n = *total as usize;
         if n >= 256 {
             return false;
         }
@@ -813,19 +825,18 @@ impl AddressResolver<'_> {
         }
         let starts_in =
             |a: u32, b: u32| (a..b).any(|k| starts[k as usize / 64] >> (k % 64) & 1 == 1);
-        let street = |m: &Hit| m.street && !starts_in(m.to, m.to.saturating_add(1).min(n));
+        let street = |m: &Hit| m.street && !starts_in(m.to, (m.to + 1).min(n as u32));
         at.clear();
-        at.resize(n as usize + 1, (0, 0, NONE, 0));
+        at.resize(n + 1, (0, 0, NONE, 0));
         let (mut dead, mut upper) = (0u64, false);
         for i in (0..hits.len()).rev() {
             let a = &hits[i];
             let s = (a.to - a.chars) as usize;
             // The next longer match from the same start.
             let next = std::mem::replace(&mut at[s].2, i as u32);
-            let is_dead = a.pat.count == 1
-                && hits.get(next as usize).is_some_and(|l| {
-                    !starts_in(a.to, l.to) && l.pat.one().is_some_and(|l| covered(&a.pat.entry, l))
-                });
+            let is_dead = hits
+                .get(next as usize)
+                .is_some_and(|l| a.dead_beside(l) && !starts_in(a.to, l.to));
             dead |= (is_dead as u64) << i;
             upper |= a.pat.upper && !is_dead && !street(a);
         }
@@ -834,9 +845,8 @@ impl AddressResolver<'_> {
         // overlap cover before it, how many sets of them do (two meaning
         // more than one), and the last match of the one set (`NONE`: the
         // set of `p - 1`). The matches come in the order of their ends;
-        // where none ends, the set before goes on.
-        let n = *total as usize;
-        at.resize(n + 1, (0, 0, 0, 0));
+        // where none ends, the set before goes on. (Every entry is written
+        // over: those before now held the next longer matches.)
         at[0] = (0, 1, NONE, 0);
         let mut done = 0;
         let mut j = 0;
@@ -909,12 +919,12 @@ impl AddressResolver<'_> {
         for a in &mut at[done + 1..=n] {
             *a = (most, sets, NONE, 0);
         }
-        if at[*total as usize].1 != 1 || at[*total as usize].0 == 0 {
+        if at[n].1 != 1 || at[n].0 == 0 {
             return false;
         }
         // That set, in the order of the text.
         order.clear();
-        let mut p = *total;
+        let mut p = n as u32;
         while p > 0 {
             match at[p as usize].2 {
                 NONE => p -= 1,
