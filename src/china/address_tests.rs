@@ -219,3 +219,13 @@ fn single_chains_take_plain_addresses_only() {
         assert!(!single_chain(&r, text), "{text}");
     }
 }
+
+/// The names in everyday use are keyed by the NBS name of their unit, so
+/// each such name must be one unit's (or the forms would go to several).
+#[test]
+fn common_names_are_each_one_units() {
+    let h = crate::china();
+    for (name, stem, tail) in crate::china::forms::COMMON_NAMES {
+        assert_eq!(h.by_name(name).count(), 1, "{name} ({stem}{tail})");
+    }
+}
