@@ -268,7 +268,7 @@ mod types;
 pub use dictionary::AddressResolverBuilder;
 pub(crate) use dictionary::Dictionary;
 #[cfg(test)]
-pub(crate) use read::set_exhaustive;
+pub(crate) use read::Shortcut;
 
 /// What pruning must not change: the resolution, but of a conflict only
 /// the best reading (the others are the best readings through names the
@@ -293,14 +293,18 @@ pub(crate) fn links(r: &AddressResolver<'_>, text: &str) -> (Vec<[u32; 5]>, Vec<
     (sc.linked(), want)
 }
 
-/// `text` resolved by the dynamic programming alone, never the single chain
-/// (for tests that compare the two).
+/// `text` resolved without `shortcut`, the long way (for tests that
+/// compare the two).
 #[cfg(test)]
-pub(crate) fn resolve_the_long_way<'t>(r: &AddressResolver<'t>, text: &'t str) -> Resolution<'t> {
-    read::set_single_chain(false);
-    let full = r.resolve(text);
-    read::set_single_chain(true);
-    full
+pub(crate) fn resolve_without<'t>(
+    r: &AddressResolver<'t>,
+    text: &'t str,
+    shortcut: Shortcut,
+) -> Resolution<'t> {
+    read::set_shortcut(shortcut, false);
+    let long = r.resolve(text);
+    read::set_shortcut(shortcut, true);
+    long
 }
 
 /// Whether `text` is read by the single chain (for tests that it is not

@@ -353,60 +353,42 @@ impl Scratch {
     }
 }
 
-#[cfg(test)]
-thread_local! {
-    /// Tests turn the pruning of readings off to compare with the full
-    /// dynamic programming.
-    static EXHAUSTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Turns the pruning of readings off (`true`) or on again, on this thread,
-/// so that a test can compare a resolution with the one the full dynamic
-/// programming gives.
-#[cfg(test)]
-pub(crate) fn set_exhaustive(on: bool) {
-    EXHAUSTIVE.with(|e| e.set(on));
+/// The shortcuts the resolver takes, each of which gives the answer the
+/// long way would; tests turn one off, on their thread, to compare.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shortcut {
+    /// Readings that cannot matter are left out (see
+    /// [`AddressResolver::readings`]).
+    Pruning = 1,
+    /// A text that names one unit after another is read as that chain
+    /// ([`AddressResolver::single_chain`]), not by the dynamic programming.
+    SingleChain = 2,
 }
 
 #[cfg(test)]
 thread_local! {
-    /// Tests turn the single-chain reading off to compare with the dynamic
-    /// programming.
-    static NO_SINGLE_CHAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The shortcuts turned off on this thread, one bit each.
+    static OFF: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
 }
 
-/// Turns [`AddressResolver::single_chain`] off (`false`) or on again, on
-/// this thread, so that a test can compare its resolutions with those of
-/// the dynamic programming.
+/// Turns `shortcut` off (`on == false`) or on again, on this thread.
 #[cfg(test)]
-pub(super) fn set_single_chain(on: bool) {
-    NO_SINGLE_CHAIN.with(|e| e.set(!on));
+pub(super) fn set_shortcut(shortcut: Shortcut, on: bool) {
+    let bit = shortcut as u8;
+    OFF.with(|o| o.set(if on { o.get() & !bit } else { o.get() | bit }));
 }
 
-/// Whether texts may take [`AddressResolver::single_chain`] (always, but
-/// in tests that compare with the dynamic programming).
+/// Whether `shortcut` is taken (always, but in tests that compare it with
+/// the long way).
 #[inline]
-fn single_chains() -> bool {
+fn taken(shortcut: Shortcut) -> bool {
     #[cfg(test)]
     {
-        !NO_SINGLE_CHAIN.with(|e| e.get())
+        OFF.with(|o| o.get() & shortcut as u8 == 0)
     }
     #[cfg(not(test))]
     {
-        true
-    }
-}
-
-/// Whether readings that cannot matter are left out (always, but in tests
-/// that compare with the full dynamic programming).
-#[inline]
-fn pruning() -> bool {
-    #[cfg(test)]
-    {
-        !EXHAUSTIVE.with(|e| e.get())
-    }
-    #[cfg(not(test))]
-    {
+        let _ = shortcut;
         true
     }
 }
@@ -695,7 +677,7 @@ impl AddressResolver<'_> {
         // street text would start or extend (建设, 幸福, 人民路 name
         // townships by the dozen) and most of the short forms at the start
         // (河北 names 11 townships, but 河北省 is longer).
-        let prune = pruning();
+        let prune = taken(Shortcut::Pruning);
         // (`single_chain` may have used them.)
         pending.clear();
         nodes.clear();
@@ -790,7 +772,7 @@ impl AddressResolver<'_> {
         const MOST: usize = 32;
         /// Matches past which the dynamic programming is left the text.
         const MOST_HITS: usize = 64;
-        if !pruning() || !single_chains() || sc.hits.len() > MOST_HITS {
+        if !taken(Shortcut::Pruning) || !taken(Shortcut::SingleChain) || sc.hits.len() > MOST_HITS {
             return false;
         }
         let Scratch {

@@ -238,9 +238,7 @@ fn pruning_matches_the_reference_on_a_repeated_district() {
     let text = "AshfordOakwoodKentMaidstoneAshford";
     let fast = addresses.resolve(text);
     assert_eq!(fast.unit().map(|u| u.code()), Some("KAO"));
-    super::set_exhaustive(true);
-    let full = addresses.resolve(text);
-    super::set_exhaustive(false);
+    let full = super::resolve_without(&addresses, text, super::Shortcut::Pruning);
     assert_eq!(super::primary(fast), super::primary(full), "{text}");
 }
 
@@ -260,9 +258,7 @@ proptest! {
         let text: String = pieces.concat();
         let addresses = h.addresses().expect("the names fit");
         let fast = addresses.resolve(&text);
-        super::set_exhaustive(true);
-        let full = addresses.resolve(&text);
-        super::set_exhaustive(false);
+        let full = super::resolve_without(&addresses, &text, super::Shortcut::Pruning);
         prop_assert_eq!(super::primary(fast), super::primary(full), "{}", text);
     }
 }
@@ -377,7 +373,7 @@ fn two_ways_to_cut_a_text_go_the_long_way() {
         let fast = addresses.resolve(text);
         assert_eq!(
             fast,
-            super::resolve_the_long_way(&addresses, text),
+            super::resolve_without(&addresses, text, super::Shortcut::SingleChain),
             "{text}"
         );
         assert_eq!(fast.unit().map(|u| u.code()), Some("MG"), "{text}");

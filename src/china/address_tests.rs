@@ -1,12 +1,12 @@
 //! The address engine on China's data: its dictionary is built once per
 //! hierarchy, and leaving out the readings that cannot matter changes no
 //! answer on text made of real names (compared with the full dynamic
-//! programming through [`crate::address::set_exhaustive`]), nor does
+//! programming through [`crate::address::resolve_without`]), nor does
 //! reading a text as one chain of names when it can be.
 
 use proptest::prelude::*;
 
-use crate::address::{resolve_the_long_way, set_exhaustive, single_chain};
+use crate::address::{Shortcut, resolve_without, single_chain};
 use crate::china::short_forms;
 
 #[test]
@@ -61,9 +61,7 @@ proptest! {
         let text: String = pieces.concat();
         let resolver = crate::china().addresses().expect("china's names fit");
         let fast = resolver.resolve(&text);
-        set_exhaustive(true);
-        let full = resolver.resolve(&text);
-        set_exhaustive(false);
+        let full = resolve_without(&resolver, &text, Shortcut::Pruning);
         prop_assert_eq!(crate::address::primary(fast), crate::address::primary(full), "{}", text);
     }
 }
@@ -156,7 +154,7 @@ proptest! {
         ]
     ) {
         let resolver = crate::china().addresses().expect("china's names fit");
-        prop_assert_eq!(resolver.resolve(&text), resolve_the_long_way(&resolver, &text), "{}", text);
+        prop_assert_eq!(resolver.resolve(&text), resolve_without(&resolver, &text, Shortcut::SingleChain), "{}", text);
     }
 }
 
@@ -188,7 +186,11 @@ fn single_chains_agree_where_names_overlap() {
         "辽宁省沈阳市和平区",
         "内蒙古包头市昆都仑区",
     ] {
-        assert_eq!(r.resolve(text), resolve_the_long_way(&r, text), "{text}");
+        assert_eq!(
+            r.resolve(text),
+            resolve_without(&r, text, Shortcut::SingleChain),
+            "{text}"
+        );
     }
 }
 
