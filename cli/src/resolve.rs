@@ -290,24 +290,28 @@ fn format_run(
     // entry it copies (a few MiB of them, out of the core's cache) is
     // fetched meanwhile, its offsets after the first resolution and its
     // bytes after the second. Copying it when needed stalled the core a
-    // tenth of the time.
-    let mut queue = std::collections::VecDeque::with_capacity(3);
-    for (line, text) in (start..).zip(lines(text)) {
-        let r = addresses.resolve(text);
+    // tenth of the time. Line `i`'s resolution waits in `ring[i % 3]`, in
+    // place: a queue moved each in and out (144 bytes, a copy each way).
+    let mut ring: [Option<Resolution<'_>>; 3] = [None, None, None];
+    let mut n = 0;
+    for text in lines(text) {
+        let r = ring[n % 3].insert(addresses.resolve(text));
         all &= r.unit().is_some();
-        memo.prefetch_slot(&r);
-        queue.push_back((line, r));
-        if queue.len() >= 2 {
-            memo.prefetch_bytes(&queue[queue.len() - 2].1);
+        memo.prefetch_slot(r);
+        if let Some(r) = &ring[(n + 2) % 3] {
+            memo.prefetch_bytes(r);
         }
-        if queue.len() == 3
-            && let Some((line, r)) = queue.pop_front()
+        if n >= 2
+            && let Some(r) = &ring[(n + 1) % 3]
         {
-            record(buf, line, &r, format, memo);
+            record(buf, start + n as u64 - 2, r, format, memo);
         }
+        n += 1;
     }
-    for (line, r) in queue {
-        record(buf, line, &r, format, memo);
+    for i in n.saturating_sub(2)..n {
+        if let Some(r) = &ring[i % 3] {
+            record(buf, start + i as u64, r, format, memo);
+        }
     }
     Ok(all)
 }
