@@ -449,9 +449,15 @@ impl Memo {
         let Some(&(a, b)) = Self::slot(r).and_then(|k| self.at.get(k)) else {
             return;
         };
-        let (a, b) = (a as usize, b as usize);
-        for i in (a..b).step_by(64).chain((a < b).then(|| b - 1)) {
-            prefetch(&self.bytes[i]);
+        let (mut at, end) = (a as usize, b as usize);
+        if at < end {
+            // Each cache line the entry spans (the last one too when the
+            // entry starts mid-line).
+            while at < end {
+                prefetch(&self.bytes[at]);
+                at += 64;
+            }
+            prefetch(&self.bytes[end - 1]);
         }
     }
 
@@ -592,7 +598,7 @@ fn spans(r: &Resolution<'_>, buf: &mut Vec<u8>) {
 /// `n` in decimal, then `then`: offsets are small (the resolver reads
 /// 4 KiB of a text), and below 10,000 the digits and `then` go in as one
 /// copy of a fixed size (no loop, no copy out of `itoa`'s buffer).
-#[inline]
+#[inline(always)]
 fn number(buf: &mut Vec<u8>, n: usize, then: u8) {
     let d = |x: usize| b'0' + (x % 10) as u8;
     match n {
