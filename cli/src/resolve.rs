@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
@@ -99,68 +100,90 @@ fn pipeline(
     let (job_tx, job_rx) = mpsc::channel::<Job>();
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let job_rx = Mutex::new(job_rx);
+    let stop = AtomicBool::new(false);
     std::thread::scope(|s| {
         for _ in 0..threads {
-            let (job_rx, done_tx) = (&job_rx, done_tx.clone());
-            s.spawn(move || work(addresses, format, job_rx, &done_tx));
+            let (job_rx, done_tx, stop) = (&job_rx, done_tx.clone(), &stop);
+            s.spawn(move || work(addresses, format, job_rx, &done_tx, stop));
         }
         drop(done_tx);
-        // `job_tx` moves in, so that the workers stop when this returns,
-        // early or not: the scope waits for them after.
-        let job_tx = job_tx;
-        let mut free: Vec<(Vec<u8>, Vec<u8>)> = vec![(Vec::new(), Vec::new()); threads * IN_FLIGHT];
-        let mut finished: BTreeMap<u64, Done> = BTreeMap::new();
-        let (mut next_seq, mut next_write, mut first_line) = (0u64, 0u64, 1u64);
-        let (mut eof, mut all) = (false, true);
-        let mut shown = Instant::now();
-        loop {
-            while !eof && let Some((mut chunk, buf)) = free.pop() {
-                input.fill(&mut chunk)?;
-                if chunk.is_empty() {
-                    eof = true;
-                    free.push((chunk, buf));
-                    break;
-                }
-                let lines = lines_in(&chunk);
-                let job = Job {
-                    seq: next_seq,
-                    first_line,
-                    input: chunk,
-                    out: buf,
-                };
-                job_tx
-                    .send(job)
-                    .map_err(|_| io::Error::other("the workers stopped"))?;
-                next_seq += 1;
-                first_line += lines;
-            }
-            if next_write == next_seq {
+        // `feed` drops `job_tx`, so that the workers end when it returns,
+        // early or not (the scope waits for them after); on an early
+        // return they skip the chunks still queued.
+        let all = feed(&mut input, out, job_tx, &done_rx, threads, progress);
+        stop.store(true, Ordering::Relaxed);
+        all
+    })
+}
+
+/// The main thread's part of [`pipeline`]: reads chunks and sends them to
+/// the workers, and writes what they are done with in the input's order.
+fn feed(
+    input: &mut Blocks,
+    out: &mut dyn Write,
+    jobs: mpsc::Sender<Job>,
+    done: &mpsc::Receiver<Done>,
+    threads: usize,
+    progress: bool,
+) -> io::Result<bool> {
+    let stopped = || io::Error::other("the workers stopped");
+    let mut free: Vec<(Vec<u8>, Vec<u8>)> = vec![(Vec::new(), Vec::new()); threads * IN_FLIGHT];
+    let mut finished: BTreeMap<u64, Done> = BTreeMap::new();
+    let (mut next_seq, mut next_write, mut first_line) = (0u64, 0u64, 1u64);
+    let (mut eof, mut all) = (false, true);
+    let mut shown = Instant::now();
+    loop {
+        while !eof && let Some((mut chunk, buf)) = free.pop() {
+            input.fill(&mut chunk)?;
+            if chunk.is_empty() {
+                eof = true;
+                free.push((chunk, buf));
                 break;
             }
-            let done = done_rx
-                .recv()
-                .map_err(|_| io::Error::other("the workers stopped"))?;
-            if let Some(p) = done.panic {
-                panic::resume_unwind(p);
-            }
-            finished.insert(done.seq, done);
-            while let Some(mut d) = finished.remove(&next_write) {
-                all &= d.result?;
-                out.write_all(&d.out)?;
-                d.out.clear();
-                free.push((d.input, d.out));
-                next_write += 1;
-            }
-            if progress && shown.elapsed() >= Duration::from_millis(100) {
-                eprint!("\r{} addresses", first_line - 1);
-                shown = Instant::now();
-            }
+            let lines = lines_in(&chunk);
+            let job = Job {
+                seq: next_seq,
+                first_line,
+                input: chunk,
+                out: buf,
+            };
+            jobs.send(job).map_err(|_| stopped())?;
+            next_seq += 1;
+            first_line += lines;
         }
-        if progress {
-            eprintln!("\r{} addresses", first_line - 1);
+        if next_write == next_seq {
+            break;
         }
-        Ok(all)
-    })
+        let d = done.recv().map_err(|_| stopped())?;
+        if let Some(p) = d.panic {
+            panic::resume_unwind(p);
+        }
+        finished.insert(d.seq, d);
+        while let Some(d) = finished.remove(&next_write) {
+            all &= d.result?;
+            out.write_all(&d.out)?;
+            // Buffers a very long line grew are not kept.
+            free.push((kept(d.input, 4 * CHUNK), kept(d.out, 16 * CHUNK)));
+            next_write += 1;
+        }
+        if progress && shown.elapsed() >= Duration::from_millis(100) {
+            eprint!("\r{} addresses", first_line - 1);
+            shown = Instant::now();
+        }
+    }
+    if progress {
+        eprintln!("\r{} addresses", first_line - 1);
+    }
+    Ok(all)
+}
+
+/// `buf` emptied, for reuse unless its capacity is over `most` bytes.
+fn kept(mut buf: Vec<u8>, most: usize) -> Vec<u8> {
+    buf.clear();
+    if buf.capacity() > most {
+        buf = Vec::new();
+    }
+    buf
 }
 
 /// A worker: takes chunks until the main thread stops sending them.
@@ -169,6 +192,7 @@ fn work(
     format: Format,
     jobs: &Mutex<mpsc::Receiver<Job>>,
     done: &mpsc::Sender<Done>,
+    stop: &AtomicBool,
 ) {
     let mut memo = Memo::new(format);
     loop {
@@ -182,6 +206,9 @@ fn work(
         else {
             return;
         };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             format_run(addresses, &input, first_line, format, &mut memo, &mut out)
         }));
