@@ -229,7 +229,7 @@ fn work(
     }
 }
 
-/// The input in blocks of whole lines.
+/// The input in blocks of whole lines (the pipeline's chunks).
 struct Blocks {
     input: Box<dyn Read>,
     /// Bytes to read per block.
@@ -285,9 +285,9 @@ impl Blocks {
     }
 }
 
-/// The lines of a run: its line breaks, and one more if the input ended
-/// without one. Counted with SIMD: the main thread counts every block's
-/// lines before the workers start on it.
+/// The lines of a chunk: its line breaks, and one more if the input ended
+/// without one. Counted with SIMD: the main thread counts every chunk's
+/// lines as it reads it, to number the next chunk's.
 fn lines_in(run: &[u8]) -> u64 {
     let breaks = memchr::memchr_iter(b'\n', run).count() as u64;
     breaks + u64::from(run.last().is_some_and(|&b| b != b'\n'))
