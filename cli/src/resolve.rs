@@ -1,30 +1,36 @@
 //! `xzqh resolve`: free-text addresses in bulk, on every core.
 //!
-//! The input is read in blocks of a few MiB cut at a line break. Each block
-//! is split into a few runs of lines per thread, which the threads take in
-//! turn; a thread checks a run's UTF-8, resolves its lines (borrowed from
-//! the block: no string per line) and writes their records into the run's
-//! byte buffer, kept from one block to the next. Each thread keeps a memo
-//! of the unit fields it has written. While the threads work on a block,
-//! the main thread writes the previous block's buffers, in order, and
-//! reads the next block, so reading and writing overlap resolving and the
-//! output keeps the input's order whatever the threads do.
+//! The main thread reads the input in chunks of a few hundred KiB cut at a
+//! line break, counts their lines and hands them to worker threads, which
+//! live for the whole run. A worker checks a chunk's UTF-8, resolves its
+//! lines (borrowed from the chunk: no string per line) and writes their
+//! records into the chunk's output buffer, keeping a memo of the unit
+//! fields it has written. Finished chunks come back to the main thread in
+//! any order; it writes them in the input's order and gives their buffers
+//! to the next chunks read. No thread waits for the others between chunks:
+//! a worker slowed by other work on the machine takes fewer, and a fixed
+//! number of chunks in flight bounds the memory.
 
+use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Read, Write};
-use std::sync::Mutex;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+use std::time::{Duration, Instant};
 
 use xzqh::Hierarchy;
 use xzqh::address::{AddressResolver, Outcome, Resolution};
 
 use crate::{Format, json_into};
 
-/// Bytes read per block: enough to keep every thread busy for a few
-/// milliseconds, little enough to start writing early.
-const BLOCK: usize = 4 << 20;
+/// Bytes read per chunk: a few milliseconds of work, so that the workers
+/// stay busy to the end of the input and a chunk's output (about 4.6 times
+/// its input in CSV) stays small.
+const CHUNK: usize = 256 << 10;
 
-/// Pieces a block is cut into per thread, so that threads that finish
-/// early take more.
-const PIECES: usize = 4;
+/// Chunks in flight per worker: one it works on, the rest queued or being
+/// written.
+const IN_FLIGHT: usize = 4;
 
 /// The longest line read: the resolver reads at most 4 KiB of a text, and
 /// a line longer than this is not an address (a binary file, a file with
@@ -48,88 +54,182 @@ pub(crate) fn run(
         .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
         .unwrap_or(1)
         .max(1);
-    let mut input = Blocks::new(crate::input(file)?, BLOCK, MAX_LINE);
+    let input = Blocks::new(crate::input(file)?, CHUNK, MAX_LINE);
     let mut out = io::stdout().lock();
     if format == Format::Csv {
         out.write_all(HEADER.as_bytes())?;
     }
     let progress = io::stderr().is_terminal();
-    let (mut first_line, mut all) = (1u64, true);
-    // Two blocks (the threads read one while the next is filled) and two
-    // sets of output buffers (the threads fill one while the other is
-    // written), all kept from block to block.
-    let (mut block, mut next) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
-    let pieces = threads * PIECES;
-    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); pieces];
-    let mut ready: Vec<Vec<u8>> = vec![Vec::new(); pieces];
-    let mut memos: Vec<Memo> = (0..threads).map(|_| Memo::new(format)).collect();
-    input.fill(&mut block)?;
-    while !block.is_empty() {
-        let runs = split(&block, pieces);
-        let mut starts = Vec::with_capacity(runs.len());
-        for run in &runs {
-            starts.push(first_line);
-            first_line += lines_in(run);
-        }
-        // The pieces, taken in turn by the threads: one slowed by other
-        // work on the machine takes fewer.
-        let work = Mutex::new(runs.iter().zip(starts).zip(bufs.iter_mut()).enumerate());
-        let (mut results, io) = std::thread::scope(|s| {
-            let workers: Vec<_> = memos
-                .iter_mut()
-                .take(runs.len())
-                .map(|memo| {
-                    let (addresses, work) = (&addresses, &work);
-                    s.spawn(move || {
-                        let mut done = Vec::new();
-                        loop {
-                            let piece = work.lock().unwrap_or_else(|p| p.into_inner()).next();
-                            let Some((i, ((run, start), buf))) = piece else {
-                                return done;
-                            };
-                            done.push((i, format_run(addresses, run, start, format, memo, buf)));
-                        }
-                    })
-                })
-                .collect();
-            // Meanwhile: the previous block's records out, the next block in.
-            let io = ready
-                .iter()
-                .try_for_each(|b| out.write_all(b))
-                .and_then(|()| input.fill(&mut next));
-            let results: Vec<_> = workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect();
-            (results, io)
-        });
-        // The first error in the input's order.
-        results.sort_unstable_by_key(|&(i, _)| i);
-        let results = results.into_iter().map(|(_, r)| r);
-        io?;
-        for r in results {
-            all &= r?;
-        }
-        std::mem::swap(&mut bufs, &mut ready);
-        for b in &mut bufs {
-            b.clear();
-        }
-        std::mem::swap(&mut block, &mut next);
-        if progress {
-            eprint!("\r{} addresses", first_line - 1);
-        }
-    }
-    for b in &ready {
-        out.write_all(b)?;
-    }
-    if progress {
-        eprintln!();
-    }
+    let all = pipeline(&addresses, input, &mut out, format, threads, progress)?;
     out.flush()?;
     Ok(all)
 }
 
-/// The input in blocks of whole lines.
+/// A chunk of input lines on its way to a worker.
+struct Job {
+    seq: u64,
+    /// The number of the chunk's first line.
+    first_line: u64,
+    input: Vec<u8>,
+    /// The output buffer to fill (empty, with the capacity of earlier use).
+    out: Vec<u8>,
+}
+
+/// A chunk a worker is done with: its records, or why it has none.
+struct Done {
+    seq: u64,
+    input: Vec<u8>,
+    out: Vec<u8>,
+    /// Whether every line resolved, or the chunk's error.
+    result: io::Result<bool>,
+    /// A worker's panic, carried to the main thread to go on there.
+    panic: Option<Box<dyn std::any::Any + Send>>,
+}
+
+/// Resolves `input`'s lines on `threads` workers and writes their records
+/// to `out` in the input's order. Stops at the first error in the input's
+/// order, after writing the records of every chunk before it.
+fn pipeline(
+    addresses: &AddressResolver<'_>,
+    mut input: Blocks,
+    out: &mut dyn Write,
+    format: Format,
+    threads: usize,
+    progress: bool,
+) -> io::Result<bool> {
+    let (job_tx, job_rx) = mpsc::channel::<Job>();
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    let job_rx = Mutex::new(job_rx);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let (job_rx, done_tx, stop) = (&job_rx, done_tx.clone(), &stop);
+            s.spawn(move || work(addresses, format, job_rx, &done_tx, stop));
+        }
+        drop(done_tx);
+        // `feed` drops `job_tx`, so that the workers end when it returns,
+        // early or not (the scope waits for them after); on an early
+        // return they skip the chunks still queued.
+        let all = feed(&mut input, out, job_tx, &done_rx, threads, progress);
+        stop.store(true, Ordering::Relaxed);
+        all
+    })
+}
+
+/// The main thread's part of [`pipeline`]: reads chunks and sends them to
+/// the workers, and writes what they are done with in the input's order.
+fn feed(
+    input: &mut Blocks,
+    out: &mut dyn Write,
+    jobs: mpsc::Sender<Job>,
+    done: &mpsc::Receiver<Done>,
+    threads: usize,
+    progress: bool,
+) -> io::Result<bool> {
+    let stopped = || io::Error::other("the workers stopped");
+    let mut free: Vec<(Vec<u8>, Vec<u8>)> = vec![(Vec::new(), Vec::new()); threads * IN_FLIGHT];
+    let mut finished: BTreeMap<u64, Done> = BTreeMap::new();
+    let (mut next_seq, mut next_write, mut first_line) = (0u64, 0u64, 1u64);
+    let (mut eof, mut all) = (false, true);
+    let mut shown = Instant::now();
+    loop {
+        while !eof && let Some((mut chunk, buf)) = free.pop() {
+            input.fill(&mut chunk)?;
+            if chunk.is_empty() {
+                eof = true;
+                free.push((chunk, buf));
+                break;
+            }
+            let lines = lines_in(&chunk);
+            let job = Job {
+                seq: next_seq,
+                first_line,
+                input: chunk,
+                out: buf,
+            };
+            jobs.send(job).map_err(|_| stopped())?;
+            next_seq += 1;
+            first_line += lines;
+        }
+        if next_write == next_seq {
+            break;
+        }
+        let d = done.recv().map_err(|_| stopped())?;
+        if let Some(p) = d.panic {
+            panic::resume_unwind(p);
+        }
+        finished.insert(d.seq, d);
+        while let Some(d) = finished.remove(&next_write) {
+            all &= d.result?;
+            out.write_all(&d.out)?;
+            // Buffers a very long line grew are not kept.
+            free.push((kept(d.input, 4 * CHUNK), kept(d.out, 16 * CHUNK)));
+            next_write += 1;
+        }
+        if progress && shown.elapsed() >= Duration::from_millis(100) {
+            eprint!("\r{} addresses", first_line - 1);
+            shown = Instant::now();
+        }
+    }
+    if progress {
+        eprintln!("\r{} addresses", first_line - 1);
+    }
+    Ok(all)
+}
+
+/// `buf` emptied, for reuse unless its capacity is over `most` bytes.
+fn kept(mut buf: Vec<u8>, most: usize) -> Vec<u8> {
+    buf.clear();
+    if buf.capacity() > most {
+        buf = Vec::new();
+    }
+    buf
+}
+
+/// A worker: takes chunks until the main thread stops sending them.
+fn work(
+    addresses: &AddressResolver<'_>,
+    format: Format,
+    jobs: &Mutex<mpsc::Receiver<Job>>,
+    done: &mpsc::Sender<Done>,
+    stop: &AtomicBool,
+) {
+    let mut memo = Memo::new(format);
+    loop {
+        let job = jobs.lock().unwrap_or_else(|p| p.into_inner()).recv();
+        let Ok(Job {
+            seq,
+            first_line,
+            input,
+            mut out,
+        }) = job
+        else {
+            return;
+        };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            format_run(addresses, &input, first_line, format, &mut memo, &mut out)
+        }));
+        let (result, panic) = match result {
+            Ok(r) => (r, None),
+            Err(p) => (Ok(false), Some(p)),
+        };
+        let done_chunk = Done {
+            seq,
+            input,
+            out,
+            result,
+            panic,
+        };
+        if done.send(done_chunk).is_err() {
+            return;
+        }
+    }
+}
+
+/// The input in blocks of whole lines (the pipeline's chunks).
 struct Blocks {
     input: Box<dyn Read>,
     /// Bytes to read per block.
@@ -185,30 +285,9 @@ impl Blocks {
     }
 }
 
-/// `block` cut into at most `n` runs of whole lines of about equal size.
-fn split(block: &[u8], n: usize) -> Vec<&[u8]> {
-    let mut runs = Vec::with_capacity(n);
-    let mut rest = block;
-    for k in (1..=n).rev() {
-        if rest.is_empty() {
-            break;
-        }
-        let cut = if k == 1 {
-            rest.len()
-        } else {
-            let at = rest.len() / k;
-            memchr::memchr(b'\n', &rest[at..]).map_or(rest.len(), |p| at + p + 1)
-        };
-        let (run, tail) = rest.split_at(cut);
-        runs.push(run);
-        rest = tail;
-    }
-    runs
-}
-
-/// The lines of a run: its line breaks, and one more if the input ended
-/// without one. Counted with SIMD: the main thread counts every block's
-/// lines before the workers start on it.
+/// The lines of a chunk: its line breaks, and one more if the input ended
+/// without one. Counted with SIMD: the main thread counts every chunk's
+/// lines as it reads it, to number the next chunk's.
 fn lines_in(run: &[u8]) -> u64 {
     let breaks = memchr::memchr_iter(b'\n', run).count() as u64;
     breaks + u64::from(run.last().is_some_and(|&b| b != b'\n'))
@@ -234,10 +313,32 @@ fn format_run(
         )
     })?;
     let mut all = true;
-    for (line, text) in (start..).zip(lines(text)) {
-        let r = addresses.resolve(text);
+    // A record is written two lines after its text is resolved: the memo
+    // entry it copies (a few MiB of them, out of the core's cache) is
+    // fetched meanwhile, its offsets after the first resolution and its
+    // bytes after the second. Copying it when needed stalled the core a
+    // tenth of the time. Line `i`'s resolution waits in `ring[i % 3]`, in
+    // place: a queue moved each in and out (144 bytes, a copy each way).
+    let mut ring: [Option<Resolution<'_>>; 3] = [None, None, None];
+    let mut n = 0;
+    for text in lines(text) {
+        let r = ring[n % 3].insert(addresses.resolve(text));
         all &= r.unit().is_some();
-        record(buf, line, &r, format, memo);
+        memo.prefetch_slot(r);
+        if let Some(r) = &ring[(n + 2) % 3] {
+            memo.prefetch_bytes(r);
+        }
+        if n >= 2
+            && let Some(r) = &ring[(n + 1) % 3]
+        {
+            record(buf, start + n as u64 - 2, r, format, memo);
+        }
+        n += 1;
+    }
+    for i in n.saturating_sub(2)..n {
+        if let Some(r) = &ring[i % 3] {
+            record(buf, start + i as u64, r, format, memo);
+        }
     }
     Ok(all)
 }
@@ -356,6 +457,37 @@ impl Memo {
         path.then_some(2 * last.id().index() + picked)
     }
 
+    /// The slot of `r`'s entry, a guess from the chain's last unit (no
+    /// check that the chain is a path: a wrong guess costs a wasted fetch).
+    fn slot(r: &Resolution<'_>) -> Option<usize> {
+        let last = r.chain().last()?;
+        Some(2 * last.id().index() + usize::from(r.unit().is_some()))
+    }
+
+    /// Asks the processor to fetch `r`'s entry's offsets.
+    fn prefetch_slot(&self, r: &Resolution<'_>) {
+        if let Some(at) = Self::slot(r).and_then(|k| self.at.get(k)) {
+            prefetch(at);
+        }
+    }
+
+    /// Asks the processor to fetch `r`'s written fields.
+    fn prefetch_bytes(&self, r: &Resolution<'_>) {
+        let Some(&(a, b)) = Self::slot(r).and_then(|k| self.at.get(k)) else {
+            return;
+        };
+        let (mut at, end) = (a as usize, b as usize);
+        if at < end {
+            // Each cache line the entry spans (the last one too when the
+            // entry starts mid-line).
+            while at < end {
+                prefetch(&self.bytes[at]);
+                at += 64;
+            }
+            prefetch(&self.bytes[end - 1]);
+        }
+    }
+
     /// Writes `r`'s unit fields in `format`.
     fn unit_fields(&mut self, buf: &mut Vec<u8>, r: &Resolution<'_>, format: Format) {
         let key = match Self::key(r) {
@@ -384,6 +516,20 @@ impl Memo {
             self.at[key] = (a, b);
         }
     }
+}
+
+/// Asks the processor to bring the cache line of `p` in, without waiting
+/// for it (a hint: no effect on what the program computes).
+#[inline(always)]
+fn prefetch<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing and never faults; `p` is a reference.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((p as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// The fields every format writes, borrowed from the resolution and the
@@ -470,32 +616,30 @@ fn spans(r: &Resolution<'_>, buf: &mut Vec<u8>) {
         if i > 0 {
             buf.push(b' ');
         }
-        number(buf, s.range.start);
-        buf.push(b'-');
-        number(buf, s.range.end);
-        buf.push(b':');
+        number(buf, s.range.start, b'-');
+        number(buf, s.range.end, b':');
         buf.extend_from_slice(s.unit.code().as_bytes());
     }
 }
 
-/// `n` in decimal: offsets are small (the resolver reads 4 KiB of a
-/// text), and a byte at a time beats a copy from `itoa`'s buffer there.
-fn number(buf: &mut Vec<u8>, n: usize) {
-    if n >= 10_000 {
-        buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-        return;
+/// `n` in decimal, then `then`: offsets are small (the resolver reads
+/// 4 KiB of a text), and below 10,000 the digits and `then` go in as one
+/// copy of a fixed size (no loop, no copy out of `itoa`'s buffer).
+#[inline(always)]
+fn number(buf: &mut Vec<u8>, n: usize, then: u8) {
+    let d = |x: usize| b'0' + (x % 10) as u8;
+    match n {
+        0..10 => buf.extend_from_slice(&[d(n), then]),
+        10..100 => buf.extend_from_slice(&[d(n / 10), d(n), then]),
+        100..1000 => buf.extend_from_slice(&[d(n / 100), d(n / 10), d(n), then]),
+        1000..10_000 => {
+            buf.extend_from_slice(&[d(n / 1000), d(n / 100), d(n / 10), d(n), then]);
+        }
+        _ => {
+            buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+            buf.push(then);
+        }
     }
-    let digit = |d: usize| b'0' + (d % 10) as u8;
-    if n >= 1000 {
-        buf.push(digit(n / 1000));
-    }
-    if n >= 100 {
-        buf.push(digit(n / 100));
-    }
-    if n >= 10 {
-        buf.push(digit(n / 10));
-    }
-    buf.push(digit(n));
 }
 
 /// Whether a CSV field must be quoted. A fold without an early exit, so
@@ -575,8 +719,8 @@ mod tests {
     fn numbers_are_written_in_decimal() {
         for n in (0..20_000).chain([99_999, 100_000, usize::MAX]) {
             let mut buf = Vec::new();
-            number(&mut buf, n);
-            assert_eq!(buf, n.to_string().as_bytes());
+            number(&mut buf, n, b':');
+            assert_eq!(buf, format!("{n}:").as_bytes());
         }
     }
 
@@ -754,18 +898,94 @@ mod tests {
         }
     }
 
+    /// `input` through the pipeline in chunks of `chunk` bytes on
+    /// `threads` workers: what it writes, and its answer.
+    fn piped(input: &[u8], chunk: usize, threads: usize, format: Format) -> (Vec<u8>, String) {
+        let addresses = xzqh::china().addresses().expect("the dictionary builds");
+        let blocks = Blocks::new(Box::new(io::Cursor::new(input.to_vec())), chunk, MAX_LINE);
+        let mut out = Vec::new();
+        let answer = pipeline(&addresses, blocks, &mut out, format, threads, false);
+        (out, format!("{answer:?}"))
+    }
+
     #[test]
-    fn runs_cut_at_line_breaks_and_count_their_lines() {
-        let block = b"a\nbb\nccc\ndddd\ne";
-        for n in 1..=8 {
-            let runs = split(block, n);
-            assert!(runs.len() <= n);
-            assert_eq!(runs.concat(), block);
-            for r in &runs[..runs.len() - 1] {
-                assert!(r.ends_with(b"\n"));
+    fn the_pipeline_writes_every_record_in_order_whatever_the_chunks_and_threads() {
+        let addresses = xzqh::china().addresses().expect("the dictionary builds");
+        let texts = generated();
+        // The texts hold no line break but may hold a CR: one a line, with
+        // CRLF breaks on some lines and no break after the last.
+        let texts: Vec<String> = texts.iter().map(|t| t.replace('\r', "")).collect();
+        let mut input = String::new();
+        for (i, t) in texts.iter().enumerate() {
+            input.push_str(t);
+            if i + 1 < texts.len() {
+                input.push_str(if i % 5 == 0 { "\r\n" } else { "\n" });
             }
-            assert_eq!(runs.iter().map(|r| lines_in(r)).sum::<u64>(), 5);
         }
-        assert!(split(b"", 3).is_empty());
+        for format in [Format::Csv, Format::Jsonl] {
+            let mut want = Vec::new();
+            let mut memo = Memo::new(format);
+            let mut all = true;
+            for (i, t) in texts.iter().enumerate() {
+                let r = addresses.resolve(t);
+                all &= r.unit().is_some();
+                record(&mut want, i as u64 + 1, &r, format, &mut memo);
+            }
+            assert!(!all, "some texts do not resolve");
+            for (chunk, threads) in [(1, 1), (1, 3), (100, 2), (4096, 1), (4096, 4), (1 << 20, 2)] {
+                let (got, answer) = piped(input.as_bytes(), chunk, threads, format);
+                assert_eq!(
+                    answer, "Ok(false)",
+                    "{format:?}, {chunk} bytes, {threads} threads"
+                );
+                assert!(
+                    got == want,
+                    "{format:?}, {chunk} bytes, {threads} threads: the records differ"
+                );
+            }
+        }
+        let (got, answer) = piped(b"", 7, 2, Format::Csv);
+        assert_eq!((got.len(), answer.as_str()), (0, "Ok(true)"));
+    }
+
+    #[test]
+    fn the_pipeline_stops_at_the_first_bad_line_after_the_chunks_before_it() {
+        let mut input = Vec::new();
+        for i in 0..400 {
+            input.extend_from_slice(if i == 150 || i == 300 {
+                b"\xff\xfe\n".as_slice()
+            } else {
+                "北京市朝阳区\n".as_bytes()
+            });
+        }
+        for (chunk, threads) in [(1, 1), (64, 2), (64, 4), (1000, 3)] {
+            let (got, answer) = piped(&input, chunk, threads, Format::Csv);
+            assert_eq!(
+                answer, r#"Err(Custom { kind: InvalidData, error: "line 151: not valid UTF-8" })"#,
+                "{chunk} bytes, {threads} threads"
+            );
+            let written = got.iter().filter(|&&b| b == b'\n').count();
+            assert!(
+                written <= 150,
+                "{chunk} bytes, {threads} threads: {written} records"
+            );
+            if chunk == 1 {
+                // A chunk a line: every line before the bad one is written.
+                assert_eq!(written, 150);
+            }
+        }
+    }
+
+    #[test]
+    fn lines_are_counted_with_a_last_line_without_break() {
+        for (run, n) in [
+            (&b""[..], 0),
+            (b"a", 1),
+            (b"a\n", 1),
+            (b"a\n\nb", 3),
+            (b"\n", 1),
+        ] {
+            assert_eq!(lines_in(run), n, "{run:?}");
+        }
     }
 }
