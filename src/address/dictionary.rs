@@ -12,7 +12,7 @@ use daachorse::CharwiseDoubleArrayAhoCorasick;
 use crate::address::resolver::AddressResolver;
 use crate::address::types::{AddressError, OldName};
 use crate::model::hierarchy::{Hierarchy, NONE, UnitId};
-use crate::model::index::{HashIndex, StrTable};
+use crate::model::index::{HashIndex, StrTable, hash_bytes};
 use crate::model::profile::{FormStrength, ShortForm};
 
 /// How a name in the text denotes its unit, best first (the order matters:
@@ -156,6 +156,54 @@ pub(super) fn covered(e: &Entry, longer: (&[Entry], &[Entry])) -> bool {
     has(longer.0) || (!e.via().starts_anywhere() && has(longer.1))
 }
 
+/// A set of characters: a bit for each of the Basic Multilingual Plane
+/// (where names are written), the few beyond it listed.
+#[derive(Debug, Default)]
+pub(super) struct CharSet {
+    bmp: Box<[u64]>,
+    /// Sorted.
+    rest: Box<[char]>,
+}
+
+impl CharSet {
+    fn new(chars: impl Iterator<Item = char>) -> CharSet {
+        let mut bmp = vec![0u64; 0x1_0000 / 64];
+        let mut rest = Vec::new();
+        for c in chars {
+            let n = c as usize;
+            match bmp.get_mut(n / 64) {
+                Some(w) => *w |= 1 << (n % 64),
+                None => rest.push(c),
+            }
+        }
+        rest.sort_unstable();
+        rest.dedup();
+        CharSet {
+            bmp: bmp.into_boxed_slice(),
+            rest: rest.into_boxed_slice(),
+        }
+    }
+
+    #[inline]
+    pub(super) fn contains(&self, c: char) -> bool {
+        let n = c as usize;
+        match self.bmp.get(n / 64) {
+            Some(w) => w >> (n % 64) & 1 == 1,
+            None => self.rest.binary_search(&c).is_ok(),
+        }
+    }
+
+    /// The characters, in order.
+    fn iter(&self) -> impl Iterator<Item = char> + '_ {
+        let bmp = self.bmp.iter().enumerate().flat_map(|(i, &w)| {
+            (0..64)
+                .filter(move |k| w >> k & 1 == 1)
+                .filter_map(move |k| char::from_u32((i * 64 + k) as u32))
+        });
+        bmp.chain(self.rest.iter().copied())
+    }
+}
+
 /// Names back to back with the units each denotes: name `i`'s entries are
 /// `entries[start[i]..start[i + 1]]`, sorted by unit id (pre-order).
 #[derive(Debug, Default)]
@@ -169,17 +217,27 @@ struct Grouped {
 impl Grouped {
     /// From `(a, b, entry)` records of names `buf[a..b]`; of one name's
     /// entries for one unit, the best form is kept.
-    fn build(buf: &str, mut recs: Vec<(u32, u32, Entry)>) -> Grouped {
+    ///
+    /// The names come grouped in the order of their hashes (equal names
+    /// side by side is all that is asked of the order): comparing two
+    /// hashes costs less than comparing two names, and names compare only
+    /// where their hashes are equal, which is mostly where the names are.
+    fn build(buf: &str, recs: Vec<(u32, u32, Entry)>) -> Grouped {
         let s = |r: &(u32, u32, Entry)| &buf[r.0 as usize..r.1 as usize];
-        recs.sort_unstable_by(|x, y| {
-            s(x).cmp(s(y))
+        let mut keyed: Vec<(u64, (u32, u32, Entry))> = recs
+            .into_iter()
+            .map(|r| (hash_bytes(s(&r).as_bytes()), r))
+            .collect();
+        keyed.sort_unstable_by(|(hx, x), (hy, y)| {
+            hx.cmp(hy)
+                .then_with(|| s(x).cmp(s(y)))
                 .then(x.2.unit.cmp(&y.2.unit))
                 .then(x.2.tag.cmp(&y.2.tag))
         });
-        recs.dedup_by(|x, y| s(x) == s(y) && x.2.unit == y.2.unit);
+        keyed.dedup_by(|(hx, x), (hy, y)| hx == hy && x.2.unit == y.2.unit && s(x) == s(y));
         let mut g = Grouped::default();
-        for (i, r) in recs.iter().enumerate() {
-            if i == 0 || s(r) != s(&recs[i - 1]) {
+        for (i, (h, r)) in keyed.iter().enumerate() {
+            if i == 0 || *h != keyed[i - 1].0 || s(r) != s(&keyed[i - 1].1) {
                 g.start.push(g.entries.len() as u32);
                 g.names.push(s(r).to_owned());
                 g.chars
@@ -245,7 +303,7 @@ pub(crate) struct Dictionary {
     /// Over the names (ASCII in lower case), with the units each denotes.
     pub(super) ac: CharwiseDoubleArrayAhoCorasick<Pat>,
     /// Every character of a name: none of them is a separator.
-    pub(super) name_chars: std::collections::HashSet<char>,
+    pub(super) name_chars: CharSet,
     /// Characters the profile folds that names are written with (乾 in
     /// 乾安县, which OpenCC folds to 干): the text keeps them as written.
     /// Sorted.
@@ -266,9 +324,8 @@ pub(crate) struct Dictionary {
     /// word (湖州街道 is not 湖州街).
     /// Sorted by their first characters (first in each entry).
     pub(super) street: Vec<(char, String, Vec<String>)>,
-    /// The first characters of the street words (in the Basic Multilingual
-    /// Plane: a word that starts past it is not read), one bit each.
-    street_first: Box<[u64]>,
+    /// The first characters of the street words.
+    street_first: CharSet,
     /// Characters of the Basic Multilingual Plane the text is folded at,
     /// one bit each: those the profile folds to another character of the
     /// same length that names are not written with (see `keep`). The fold
@@ -288,9 +345,7 @@ impl Dictionary {
     /// Whether a street word starts at `rest`, whose first character is `c`.
     #[inline]
     pub(super) fn street_at(&self, c: char, rest: &str) -> bool {
-        (c as u32) < 0x1_0000
-            && self.street_first[c as usize / 64] >> (c as u32 % 64) & 1 == 1
-            && self.street_follows(rest)
+        self.street_first.contains(c) && self.street_follows(rest)
     }
 
     /// Whether `rest` starts with a street word.
@@ -353,11 +408,9 @@ impl Dictionary {
                 message: e.to_string(),
             },
         )?;
-        let name_chars: std::collections::HashSet<char> =
-            top.names.iter().flat_map(|n| n.chars()).collect();
+        let name_chars = CharSet::new(top.names.iter().flat_map(|n| n.chars()));
         let mut keep: Vec<char> = name_chars
             .iter()
-            .copied()
             .filter(|&c| h.profile().fold(c) != c)
             .collect();
         keep.sort_unstable();
@@ -387,12 +440,7 @@ impl Dictionary {
             })
             .collect();
         street.sort_unstable_by_key(|s| s.0);
-        let mut street_first = vec![0u64; 0x1_0000 / 64];
-        for &(c, _, _) in &street {
-            if (c as u32) < 0x1_0000 {
-                street_first[c as usize / 64] |= 1 << (c as u32 % 64);
-            }
-        }
+        let street_first = CharSet::new(street.iter().map(|s| s.0));
         // Every character of the plane is asked once, here, not per text.
         let mut folds = vec![0u64; 0x1_0000 / 64];
         for n in 0..0x1_0000u32 {
@@ -413,7 +461,7 @@ impl Dictionary {
             old,
             scoped,
             street,
-            street_first: street_first.into_boxed_slice(),
+            street_first,
             folds: folds.into_boxed_slice(),
         })
     }

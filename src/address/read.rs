@@ -624,7 +624,7 @@ impl AddressResolver<'_> {
             return false;
         }
         let c = self.names.read_as(c, self.hierarchy().profile());
-        is_separator(c) && !self.names.name_chars.contains(&c)
+        is_separator(c) && !self.names.name_chars.contains(c)
     }
 
     /// Where the run of separators that ends at byte `at` of `text` begins
