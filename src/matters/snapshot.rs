@@ -55,7 +55,7 @@ struct CaseDoc {
 }
 
 impl CaseDoc {
-    fn new(c: &CaseRec, ids: &Interned) -> CaseDoc {
+    fn new(c: &CaseRec, next: u32, ids: &Interned) -> CaseDoc {
         CaseDoc {
             id: ids.get(c.id).to_owned(),
             matter: c.matter,
@@ -67,7 +67,7 @@ impl CaseDoc {
             reopens: c.reopens,
             generation: c.generation,
             overdue: c.overdue,
-            next: c.next,
+            next,
         }
     }
 
@@ -85,7 +85,6 @@ impl CaseDoc {
             reopens: self.reopens,
             generation: self.generation,
             overdue: self.overdue,
-            next: self.next,
         })
     }
 }
@@ -128,7 +127,8 @@ impl<'h> Ledger<'h> {
             cases: self
                 .cases
                 .iter()
-                .map(|c| CaseDoc::new(c, &self.case_ids))
+                .zip(&self.case_next)
+                .map(|(c, &next)| CaseDoc::new(c, next, &self.case_ids))
                 .collect(),
             escalations: self.escalations.clone(),
             pending,
@@ -252,6 +252,7 @@ impl<'h> Ledger<'h> {
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
         ledger.case_ids = ids;
+        ledger.case_next = doc.cases.iter().map(|c| c.next).collect();
         ledger.escalations = doc.escalations;
         ledger.pending = doc.pending.into_iter().collect();
         ledger.rollup = rollup;
