@@ -310,7 +310,8 @@ impl<'h> Ledger<'h> {
             if !case.overdue {
                 let (place, cat, grade) = (case.place, case.category, case.severity);
                 self.cases[p.case as usize].overdue = true;
-                self.rollup.add(place, Field::Overdue, cat, grade, 1);
+                self.rollup
+                    .add(&self.h.parent, place, Field::Overdue, cat, grade, 1);
             }
             let rule = if p.kind == 0 {
                 Rule::AcceptOverdue { due: p.due }
@@ -501,7 +502,8 @@ impl<'h> Ledger<'h> {
                     recent: self.compiled.spread.map(|_| Box::default()),
                 });
                 self.matter_index.insert_vacant(at, matter_hash, mi);
-                self.rollup.add(cand, Field::Matters, c as u16, grade, 1);
+                self.rollup
+                    .add(&self.h.parent, cand, Field::Matters, c as u16, grade, 1);
                 mi
             }
         };
@@ -520,7 +522,8 @@ impl<'h> Ledger<'h> {
         });
         self.case_next.push(NONE);
         self.case_index.insert_vacant(case_slot, case_hash, ci);
-        self.rollup.add(place, Field::Cases, c as u16, grade, 1);
+        self.rollup
+            .add(&self.h.parent, place, Field::Cases, c as u16, grade, 1);
         let m = &mut self.matters[mi as usize];
         if m.case_count > 0 {
             let last = m.last_case;
@@ -542,7 +545,8 @@ impl<'h> Ledger<'h> {
         if !m.open {
             m.open = true;
             let (h, cat, g) = (m.handler, m.category, m.severity);
-            self.rollup.add(h, Field::Matters, cat, g, 1);
+            self.rollup
+                .add(&self.h.parent, h, Field::Matters, cat, g, 1);
         }
         if existing.is_some() {
             self.grow(mi, start, need, people, grade, cand, moved, t, ci);
@@ -574,8 +578,10 @@ impl<'h> Ledger<'h> {
         let new_grade = if graver { grade } else { old_grade };
         if new_grade != old_grade && m.open {
             let (h, cat) = (m.handler, m.category);
-            self.rollup.add(h, Field::Matters, cat, old_grade, -1);
-            self.rollup.add(h, Field::Matters, cat, new_grade, 1);
+            self.rollup
+                .add(&self.h.parent, h, Field::Matters, cat, old_grade, -1);
+            self.rollup
+                .add(&self.h.parent, h, Field::Matters, cat, new_grade, 1);
         }
         let m = &mut self.matters[mi as usize];
         m.start = start;
@@ -645,8 +651,10 @@ impl<'h> Ledger<'h> {
         let prev = std::mem::replace(&mut m.last_escalation, self.escalations.len() as u32);
         let (open, cat, grade) = (m.open, m.category, m.severity);
         if open {
-            self.rollup.add(from, Field::Matters, cat, grade, -1);
-            self.rollup.add(to, Field::Matters, cat, grade, 1);
+            self.rollup
+                .add(&self.h.parent, from, Field::Matters, cat, grade, -1);
+            self.rollup
+                .add(&self.h.parent, to, Field::Matters, cat, grade, 1);
         }
         self.escalations.push(EscalationRec {
             matter: mi,
@@ -797,7 +805,8 @@ impl<'h> Ledger<'h> {
                     rec.reopens,
                     rec.matter,
                 );
-                self.rollup.add(place, Field::Cases, cat, grade, 1);
+                self.rollup
+                    .add(&self.h.parent, place, Field::Cases, cat, grade, 1);
                 let s = (grade != UNGRADED).then_some(usize::from(grade));
                 self.schedule(ci, usize::from(cat), s, t, false);
                 if let Some(r) = self.compiled.repetition
@@ -817,9 +826,11 @@ impl<'h> Ledger<'h> {
         rec.state = state;
         let (place, cat, grade) = (rec.place, rec.category, rec.severity);
         if std::mem::take(&mut rec.overdue) {
-            self.rollup.add(place, Field::Overdue, cat, grade, -1);
+            self.rollup
+                .add(&self.h.parent, place, Field::Overdue, cat, grade, -1);
         }
-        self.rollup.add(place, Field::Cases, cat, grade, -1);
+        self.rollup
+            .add(&self.h.parent, place, Field::Cases, cat, grade, -1);
     }
 
     fn close(&mut self, matter: &str, at: Timestamp) -> Result<(), LedgerError> {
@@ -841,7 +852,8 @@ impl<'h> Ledger<'h> {
         let m = &mut self.matters[mi as usize];
         m.open = false;
         let (h, cat, grade) = (m.handler, m.category, m.severity);
-        self.rollup.add(h, Field::Matters, cat, grade, -1);
+        self.rollup
+            .add(&self.h.parent, h, Field::Matters, cat, grade, -1);
         Ok(())
     }
 

@@ -208,14 +208,28 @@ impl<'h> Ledger<'h> {
         )?;
         let mut rollup = Rollup::new(h);
         for m in doc.matters.iter().filter(|m| m.open) {
-            rollup.add(m.handler, Field::Matters, m.category, m.severity, 1);
+            rollup.add(
+                &h.parent,
+                m.handler,
+                Field::Matters,
+                m.category,
+                m.severity,
+                1,
+            );
         }
         for c in &doc.cases {
             if c.state.is_open() {
-                rollup.add(c.place, Field::Cases, c.category, c.severity, 1);
+                rollup.add(&h.parent, c.place, Field::Cases, c.category, c.severity, 1);
             }
             if c.overdue {
-                rollup.add(c.place, Field::Overdue, c.category, c.severity, 1);
+                rollup.add(
+                    &h.parent,
+                    c.place,
+                    Field::Overdue,
+                    c.category,
+                    c.severity,
+                    1,
+                );
             }
         }
         for (i, m) in doc.matters.iter().enumerate() {
