@@ -37,8 +37,8 @@ pub struct Counts {
 /// The roll-up tables: one 64-byte, line-aligned record per unit, so a walk
 /// up the pyramid touches one cache line per level for a unit with up to
 /// three category and grade pairs. The walk takes the ancestors from the
-/// hierarchy's parent array (4 bytes a unit, mostly in cache), not from
-/// the records: no record's address waits for the record below it, so the
+/// hierarchy's parent array (4 bytes a unit: 2.6 MB for China's villages,
+/// against 42 MB of records), not from the records: no record's address waits for the record below it, so the
 /// misses of a walk overlap instead of following one another (as when each
 /// record held its parent).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
