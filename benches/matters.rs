@@ -4,7 +4,10 @@
 //! with the router's buffers reused; it keeps no cases, deadlines or
 //! roll-ups), and the ledger with no rules but spread; and `tick` expiring
 //! the deadlines pending after 100k arrivals (43,192 with the seeded data).
-//! Prints the ledger's memory per open matter once.
+//! Prints the ledger's memory per open matter once. With `XZQH_TIME=N` it
+//! only times the China ingest from empty N times in CPU time (least and
+//! median), for
+//! comparing two builds run in turns.
 
 use std::hint::black_box;
 
@@ -94,6 +97,21 @@ fn op_ingest(ledger: &mut Ledger<'_>, keys: &[String], calls: &[Call]) {
     ingest(ledger, keys, calls);
 }
 
+/// Nanoseconds this thread has run on a CPU (Linux: the first figure of
+/// `/proc/thread-self/schedstat`; elsewhere wall time).
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| {
+            static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+            START
+                .get_or_init(std::time::Instant::now)
+                .elapsed()
+                .as_nanos() as u64
+        })
+}
+
 fn bench(c: &mut Criterion) {
     let h: &'static Hierarchy = xzqh::china_with_villages();
     let router = Router::new(h, xzqh::china::policy()).unwrap();
@@ -108,6 +126,33 @@ fn bench(c: &mut Criterion) {
         ingest(&mut ledger, &keys, before);
         op_ingest(&mut ledger, &keys, probed);
         eprintln!("probe: {} events after {}", probed.len(), before.len());
+        return;
+    }
+
+    if let Some(rounds) = std::env::var("XZQH_TIME")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        // The whole ingest from empty, timed `rounds` times in CPU time
+        // (time waiting for a core left out): the least and the median, for
+        // comparing builds run in turns on a busy machine.
+        let mut times: Vec<f64> = (0..rounds.max(1))
+            .map(|_| {
+                let mut ledger = Ledger::new(&router, xzqh::china::matter_rules()).unwrap();
+                let start = cpu_ns();
+                ingest(&mut ledger, &keys, &calls);
+                let t = (cpu_ns() - start) as f64 / 1e6;
+                drop(black_box(ledger));
+                t
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        eprintln!(
+            "ingest: least {:.0} ms, median {:.0} ms of {}",
+            times[0],
+            times[times.len() / 2],
+            times.len()
+        );
         return;
     }
 

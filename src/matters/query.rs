@@ -232,7 +232,7 @@ impl<'h> Ledger<'h> {
         std::iter::from_fn(move || {
             (c != NONE).then(|| {
                 let here = c;
-                c = self.cases[c as usize].next;
+                c = self.case_next[c as usize];
                 here
             })
         })
@@ -286,6 +286,7 @@ impl PartialEq for Ledger<'_> {
             && self.now == other.now
             && self.matters == other.matters
             && self.cases == other.cases
+            && self.case_next == other.case_next
             && self.case_ids == other.case_ids
             && self.escalations == other.escalations
             && self.rollup == other.rollup
@@ -426,7 +427,7 @@ impl<'l> Matter<'l> {
         std::iter::from_fn(move || {
             (c != NONE).then(|| {
                 let rec = &ledger.cases[c as usize];
-                c = rec.next;
+                c = ledger.case_next[c as usize];
                 CaseEntry { ledger, rec }
             })
         })

@@ -55,7 +55,7 @@ struct CaseDoc {
 }
 
 impl CaseDoc {
-    fn new(c: &CaseRec, ids: &Interned) -> CaseDoc {
+    fn new(c: &CaseRec, next: u32, ids: &Interned) -> CaseDoc {
         CaseDoc {
             id: ids.get(c.id).to_owned(),
             matter: c.matter,
@@ -67,7 +67,7 @@ impl CaseDoc {
             reopens: c.reopens,
             generation: c.generation,
             overdue: c.overdue,
-            next: c.next,
+            next,
         }
     }
 
@@ -85,7 +85,6 @@ impl CaseDoc {
             reopens: self.reopens,
             generation: self.generation,
             overdue: self.overdue,
-            next: self.next,
         })
     }
 }
@@ -128,7 +127,8 @@ impl<'h> Ledger<'h> {
             cases: self
                 .cases
                 .iter()
-                .map(|c| CaseDoc::new(c, &self.case_ids))
+                .zip(&self.case_next)
+                .map(|(c, &next)| CaseDoc::new(c, next, &self.case_ids))
                 .collect(),
             escalations: self.escalations.clone(),
             pending,
@@ -208,14 +208,28 @@ impl<'h> Ledger<'h> {
         )?;
         let mut rollup = Rollup::new(h);
         for m in doc.matters.iter().filter(|m| m.open) {
-            rollup.add(m.handler, Field::Matters, m.category, m.severity, 1);
+            rollup.add(
+                &h.parent,
+                m.handler,
+                Field::Matters,
+                m.category,
+                m.severity,
+                1,
+            );
         }
         for c in &doc.cases {
             if c.state.is_open() {
-                rollup.add(c.place, Field::Cases, c.category, c.severity, 1);
+                rollup.add(&h.parent, c.place, Field::Cases, c.category, c.severity, 1);
             }
             if c.overdue {
-                rollup.add(c.place, Field::Overdue, c.category, c.severity, 1);
+                rollup.add(
+                    &h.parent,
+                    c.place,
+                    Field::Overdue,
+                    c.category,
+                    c.severity,
+                    1,
+                );
             }
         }
         for (i, m) in doc.matters.iter().enumerate() {
@@ -252,6 +266,7 @@ impl<'h> Ledger<'h> {
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
         ledger.case_ids = ids;
+        ledger.case_next = doc.cases.iter().map(|c| c.next).collect();
         ledger.escalations = doc.escalations;
         ledger.pending = doc.pending.into_iter().collect();
         ledger.rollup = rollup;

@@ -122,9 +122,6 @@ pub(crate) struct CaseRec {
     /// Bumped whenever its deadlines are set anew: older queued entries are stale.
     pub(crate) generation: u32,
     pub(crate) overdue: bool,
-    /// The next case of the same matter, or `NONE`: a matter's cases are a
-    /// list through its cases, so a matter holds no vector of them.
-    pub(crate) next: u32,
 }
 
 /// One matter.
@@ -147,8 +144,8 @@ pub(crate) struct MatterRec {
     pub(crate) opened_at: i64,
     /// Distinct place units, sorted.
     pub(crate) places: Vec<u32>,
-    /// Its first and last case (a list through [`CaseRec::next`]) and how
-    /// many it has.
+    /// Its first and last case (a list through the ledger's `case_next`)
+    /// and how many it has.
     pub(crate) first_case: u32,
     pub(crate) last_case: u32,
     pub(crate) case_count: u32,
