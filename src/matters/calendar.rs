@@ -168,7 +168,26 @@ impl WorkCalendar {
     /// a case that arrives on a Friday with one working day to answer is
     /// due by the end of Monday. Saturates instead of overflowing.
     pub(crate) fn add_working_days(&self, t: i64, n: u32) -> i64 {
-        let mut day = t.saturating_add(self.offset).div_euclid(DAY);
+        let start = t.saturating_add(self.offset).div_euclid(DAY);
+        // Weekdays counted in closed form; the calendar's own days, when
+        // one falls in the range, day by day.
+        let plain = nth_weekday_after(start, n);
+        let listed = |days: &[i64]| {
+            let i = days.partition_point(|&d| d <= start);
+            days.get(i).is_some_and(|&d| d <= plain)
+        };
+        let day = if listed(&self.holidays) || listed(&self.workdays) {
+            self.day_by_day(start, n)
+        } else {
+            plain
+        };
+        (day + 1).saturating_mul(DAY).saturating_sub(self.offset)
+    }
+
+    /// The `n`th working day after day `start` (`start` for `n == 0`),
+    /// found one day at a time.
+    fn day_by_day(&self, start: i64, n: u32) -> i64 {
+        let mut day = start;
         let mut left = n;
         // Every week has working days unless holidays cover it: the loop
         // ends within 7 days per working day plus one day per holiday.
@@ -180,8 +199,24 @@ impl WorkCalendar {
                 left -= 1;
             }
         }
-        (day + 1).saturating_mul(DAY).saturating_sub(self.offset)
+        day
     }
+}
+
+/// The `n`th weekday (Monday to Friday) after day `start` (`start` for
+/// `n == 0`): five in every seven days.
+fn nth_weekday_after(start: i64, n: u32) -> i64 {
+    if n == 0 {
+        return start;
+    }
+    // 1970-01-01 was a Thursday: 0 = Monday.
+    let w = (start + 3).rem_euclid(7);
+    // From the last weekday at or before `start`, `k` weekdays into its
+    // week: Monday of that week, plus whole weeks, plus the rest.
+    let k = w.min(4);
+    let monday = start - w;
+    let total = k + i64::from(n);
+    monday + total / 5 * 7 + total % 5
 }
 
 /// `YYYY-MM-DD` to days since 1970-01-01 (proleptic Gregorian), if valid.
@@ -244,5 +279,33 @@ mod tests {
             parse_date("2026-12-06").unwrap() * DAY
         );
         assert_eq!(cal.add_working_days(i64::MAX, 3), i64::MAX);
+    }
+
+    proptest::proptest! {
+        /// The closed form gives the day the walk one day at a time
+        /// gives, with listed days in the range or not.
+        #[test]
+        fn closed_form_is_the_walk(
+            start in -1_000_000i64..1_000_000,
+            n in 0u32..40,
+            holidays in proptest::collection::vec(0i64..60, 0..6),
+            workdays in proptest::collection::vec(0i64..60, 0..4),
+            offset in -14i64..15,
+        ) {
+            let mut cal = WorkCalendar {
+                offset: offset * 3600,
+                holidays: holidays.iter().map(|d| start + d).collect(),
+                workdays: workdays.iter().map(|d| start + d).collect(),
+            };
+            cal.holidays.sort_unstable();
+            cal.holidays.dedup();
+            cal.workdays.sort_unstable();
+            cal.workdays.dedup();
+            let t = start * DAY + 7 * 3600 - cal.offset;
+            let walked = (cal.day_by_day(start, n) + 1) * DAY - cal.offset;
+            proptest::prop_assert_eq!(cal.add_working_days(t, n), walked);
+            let plain = WorkCalendar { holidays: Vec::new(), workdays: Vec::new(), ..cal.clone() };
+            proptest::prop_assert_eq!(nth_weekday_after(start, n), plain.day_by_day(start, n));
+        }
     }
 }
