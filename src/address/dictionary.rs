@@ -326,11 +326,11 @@ pub(crate) struct Dictionary {
     pub(super) street: Vec<(char, String, Vec<String>)>,
     /// The first characters of the street words.
     street_first: CharSet,
-    /// Characters of the Basic Multilingual Plane the text is folded at,
-    /// one bit each: those the profile folds to another character of the
-    /// same length that names are not written with (see `keep`). The fold
-    /// is asked only for them, and for characters past that plane.
-    pub(super) folds: Box<[u64]>,
+    /// Characters of the Basic Multilingual Plane the text is folded at:
+    /// those the profile folds to another character of the same length
+    /// that names are not written with (see `keep`). The fold is asked
+    /// only for them, and for characters past that plane.
+    pub(super) folds: CharSet,
 }
 
 impl Dictionary {
@@ -368,25 +368,21 @@ impl Dictionary {
     /// folds it to 干), then ASCII in lower case.
     #[inline]
     pub(super) fn read_as(&self, c: char, profile: &dyn crate::Profile) -> char {
-        let n = c as usize;
-        let fold = match self.folds.get(n / 64) {
-            Some(w) => w >> (n % 64) & 1 == 1,
-            None => true,
-        };
-        let c = if fold {
-            match profile.fold(c) {
-                f if f != c
-                    && f.len_utf8() == c.len_utf8()
-                    && self.keep.binary_search(&c).is_err() =>
-                {
-                    f
-                }
-                _ => c,
-            }
+        let c = if c as u32 > 0xFFFF || self.folds.contains(c) {
+            fold_kept(profile, &self.keep, c)
         } else {
             c
         };
         c.to_ascii_lowercase()
+    }
+}
+
+/// `profile`'s fold of `c` where it keeps the length and `c` is not in
+/// `keep` (sorted), else `c`.
+fn fold_kept(profile: &dyn crate::Profile, keep: &[char], c: char) -> char {
+    match profile.fold(c) {
+        f if f != c && f.len_utf8() == c.len_utf8() && keep.binary_search(&c).is_err() => f,
+        _ => c,
     }
 }
 
@@ -442,15 +438,11 @@ impl Dictionary {
         street.sort_unstable_by_key(|s| s.0);
         let street_first = CharSet::new(street.iter().map(|s| s.0));
         // Every character of the plane is asked once, here, not per text.
-        let mut folds = vec![0u64; 0x1_0000 / 64];
-        for n in 0..0x1_0000u32 {
-            if let Some(c) = char::from_u32(n) {
-                let f = profile.fold(c);
-                if f != c && f.len_utf8() == c.len_utf8() && keep.binary_search(&c).is_err() {
-                    folds[n as usize / 64] |= 1 << (n % 64);
-                }
-            }
-        }
+        let folds = CharSet::new(
+            (0..0x1_0000u32)
+                .filter_map(char::from_u32)
+                .filter(|&c| fold_kept(profile, &keep, c) != c),
+        );
         Ok(Dictionary {
             ac,
             name_chars,
@@ -462,7 +454,7 @@ impl Dictionary {
             scoped,
             street,
             street_first,
-            folds: folds.into_boxed_slice(),
+            folds,
         })
     }
 }
