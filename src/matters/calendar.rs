@@ -160,8 +160,7 @@ impl WorkCalendar {
         if self.holidays.binary_search(&day).is_ok() {
             return false;
         }
-        // 1970-01-01 was a Thursday: 0 = Monday.
-        (day + 3).rem_euclid(7) < 5
+        weekday(day) < 5
     }
 
     /// The end of the `n`th working day after the day of `t` (local time):
@@ -203,14 +202,19 @@ impl WorkCalendar {
     }
 }
 
+/// The day of the week of day `day` (days since 1970-01-01): 0 for Monday
+/// to 6 for Sunday (1970-01-01 was a Thursday).
+fn weekday(day: i64) -> i64 {
+    (day + 3).rem_euclid(7)
+}
+
 /// The `n`th weekday (Monday to Friday) after day `start` (`start` for
 /// `n == 0`): five in every seven days.
 fn nth_weekday_after(start: i64, n: u32) -> i64 {
     if n == 0 {
         return start;
     }
-    // 1970-01-01 was a Thursday: 0 = Monday.
-    let w = (start + 3).rem_euclid(7);
+    let w = weekday(start);
     // From the last weekday at or before `start`, `k` weekdays into its
     // week: Monday of that week, plus whole weeks, plus the rest.
     let k = w.min(4);
