@@ -46,35 +46,43 @@ impl Profile for Testland {
 
 /// Two counties, each with an Ashford District; three parishes named
 /// Oakwood.
+/// A schema of `levels`, top down, each with one government kind of the
+/// same name and its label.
+fn schema(name: &str, levels: &[(&str, &str)]) -> Arc<Schema> {
+    let mut b = Schema::builder(name);
+    for &(level, _) in levels {
+        b = b.level(level);
+    }
+    for &(level, label) in levels {
+        b = b.kind(level, label, level, Role::Government);
+    }
+    Arc::new(b.build().expect("a valid schema"))
+}
+
 fn testland() -> Hierarchy {
-    let schema = Arc::new(
-        Schema::builder("testland")
-            .level("country")
-            .level("county")
-            .level("district")
-            .level("parish")
-            .kind("country", "Country", "country", Role::Government)
-            .kind("county", "County", "county", Role::Government)
-            .kind("district", "District", "district", Role::Government)
-            .kind("parish", "Parish", "parish", Role::Government)
-            .build()
-            .expect("a valid schema"),
-    );
-    Hierarchy::builder(schema)
-        .profile(Arc::new(Testland))
-        .unit("T", "Testland", "country", None)
-        .unit("K", "Kent County", "county", Some("T"))
-        .unit("KM", "Maidstone District", "district", Some("K"))
-        .unit("KMB", "Bearsted", "parish", Some("KM"))
-        .unit("KMO", "Oakwood", "parish", Some("KM"))
-        .unit("KA", "Ashford District", "district", Some("K"))
-        .unit("KAO", "Oakwood", "parish", Some("KA"))
-        .unit("S", "Surrey County", "county", Some("T"))
-        .unit("SA", "Ashford District", "district", Some("S"))
-        .unit("SG", "Guildford District", "district", Some("S"))
-        .unit("SGO", "Oakwood", "parish", Some("SG"))
-        .build()
-        .expect("a valid hierarchy")
+    Hierarchy::builder(schema(
+        "testland",
+        &[
+            ("country", "Country"),
+            ("county", "County"),
+            ("district", "District"),
+            ("parish", "Parish"),
+        ],
+    ))
+    .profile(Arc::new(Testland))
+    .unit("T", "Testland", "country", None)
+    .unit("K", "Kent County", "county", Some("T"))
+    .unit("KM", "Maidstone District", "district", Some("K"))
+    .unit("KMB", "Bearsted", "parish", Some("KM"))
+    .unit("KMO", "Oakwood", "parish", Some("KM"))
+    .unit("KA", "Ashford District", "district", Some("K"))
+    .unit("KAO", "Oakwood", "parish", Some("KA"))
+    .unit("S", "Surrey County", "county", Some("T"))
+    .unit("SA", "Ashford District", "district", Some("S"))
+    .unit("SG", "Guildford District", "district", Some("S"))
+    .unit("SGO", "Oakwood", "parish", Some("SG"))
+    .build()
+    .expect("a valid hierarchy")
 }
 
 fn codes<'a>(units: impl IntoIterator<Item = crate::Unit<'a>>) -> Vec<&'a str> {
@@ -347,18 +355,12 @@ impl Profile for Cuts {
 /// longer NorthEast, and loses quality for it).
 #[test]
 fn two_ways_to_cut_a_text_go_the_long_way() {
-    let schema = Arc::new(
-        Schema::builder("cuts")
-            .level("country")
-            .level("county")
-            .level("district")
-            .kind("country", "Country", "country", Role::Government)
-            .kind("county", "County", "county", Role::Government)
-            .kind("district", "District", "district", Role::Government)
-            .build()
-            .expect("a valid schema"),
-    );
-    let h = Hierarchy::builder(schema)
+    let levels = [
+        ("country", "Country"),
+        ("county", "County"),
+        ("district", "District"),
+    ];
+    let h = Hierarchy::builder(schema("cuts", &levels))
         .profile(Arc::new(Cuts))
         .unit("X", "Land", "country", None)
         .unit("N", "North County", "county", Some("X"))
