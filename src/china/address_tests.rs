@@ -158,68 +158,34 @@ proptest! {
     }
 }
 
-/// Names that overlap so that two sets of them cover the text alike
-/// (青岛市 + 南区 or 青岛 + 市南区): the single chain gives what the dynamic
-/// programming gives.
+/// The texts of `tests/data/address_single_chain.tsv`: each resolves the
+/// same with the single chain and without it (names that overlap, as
+/// 青岛市 + 南区 or 青岛 + 市南区, so that two sets cover the text alike,
+/// among them), and the single chain reads the plain addresses and leaves
+/// the others (two addresses, a township filed under another county or a
+/// zone, a name of several units, a generic name) to the dynamic
+/// programming.
 #[test]
-fn single_chains_agree_where_names_overlap() {
+fn single_chains_take_plain_addresses_and_agree() {
     let r = crate::china().addresses().expect("china's names fit");
-    for text in [
-        "青岛市南区",
-        "山东省青岛市南区香港中路",
-        "济南市中区",
-        "济南市中区七里山街道",
-        "重庆市中区",
-        "乐山市中区",
-        "内江市中区",
-        "枣庄市中区",
-        "吉林省吉林市",
-        "吉林市船营区",
-        "北京市东城区东华门街道",
-        "海南省海口市美兰区",
-        "广西南宁",
-        "山西省大同市平城区",
-        "南京市中山东路",
-        "江西南昌市",
-        "湖南省长沙市开福区",
-        "河北省张家口市桥东区",
-        "辽宁省沈阳市和平区",
-        "内蒙古包头市昆都仑区",
-    ] {
+    let table = include_str!("../../tests/data/address_single_chain.tsv");
+    let mut rows = 0;
+    for line in table.lines().filter(|l| !l.starts_with('#')) {
+        let (text, read) = line.split_once('\t').expect("two columns");
         assert_eq!(
             r.resolve(text),
             resolve_without(&r, text, Shortcut::SingleChain),
             "{text}"
         );
+        match read {
+            "chain" => assert!(single_chain(&r, text), "{text}"),
+            "long" => assert!(!single_chain(&r, text), "{text}"),
+            "either" => {}
+            other => panic!("unknown reading {other:?} for {text}"),
+        }
+        rows += 1;
     }
-}
-
-/// The single chain reads the addresses it is for, and leaves the others
-/// (two addresses, a township filed under another county or a zone, a name
-/// of several units, a generic name) to the dynamic programming.
-#[test]
-fn single_chains_take_plain_addresses_only() {
-    let r = crate::china().addresses().expect("china's names fit");
-    for text in [
-        "广东省深圳市南山区粤海街道科技园路12号",
-        "西安长安区鸣犊街道解放路101号",
-        "辽宁阜新阜新蒙古族自治县国华乡科技园路12号",
-        "赣州市崇义县杰坝乡",
-        "收件人 北京市朝阳区",
-        "吉林省辽源市东辽县足民乡",
-    ] {
-        assert!(single_chain(&r, text), "{text}");
-    }
-    for text in [
-        "广东省深圳市宝安区西乡街道 寄 浙江省杭州市余杭区金家路",
-        "天河区京溪街道",
-        "河北省石家庄市裕华区长江街道翟营大街136号",
-        "朝阳区",
-        "柯桥创意园西区3幢",
-        "",
-    ] {
-        assert!(!single_chain(&r, text), "{text}");
-    }
+    assert_eq!(rows, 32);
 }
 
 /// The names in everyday use are keyed by the NBS name of their unit, so
