@@ -270,15 +270,20 @@ pub(crate) use dictionary::Dictionary;
 #[cfg(test)]
 pub(crate) use read::Shortcut;
 
-/// What pruning must not change: the resolution, but of a conflict only
-/// the best reading (the others are the best readings through names the
-/// best one leaves out, and pruning may leave those shorter).
+/// What pruning must not change: the resolution, but where it gives a
+/// reading through a name the best reading leaves out, not that reading's
+/// spans (pruning may leave it shorter): of a conflict only the best
+/// reading; of the unit written beside a functional zone (the zone's
+/// reading is [`Resolution::secondary`]), the unit and the zone's reading.
 #[cfg(test)]
 pub(crate) fn primary(mut r: Resolution<'_>) -> Resolution<'_> {
     if let Outcome::Conflict(c) = &mut r.outcome {
         c.truncate(1);
         r.chain.clear();
         r.spans.clear();
+    } else if !r.secondary.is_empty() {
+        r.spans.clear();
+        r.rest = 0..0;
     }
     r
 }

@@ -52,6 +52,23 @@ fn piece(h: &'static crate::Hierarchy) -> impl Strategy<Value = String> {
     ]
 }
 
+/// 济南高新技术产业开发区 is a functional zone beside 市中区: the answer is
+/// the district written, through the best reading that reads it. That
+/// reading is 济南 + 市中区 the long way; pruning leaves out 济南 (it
+/// cannot beat the zone's eleven characters) and reads 市中区 alone. The
+/// answer, the zone's reading and the chain are the same.
+#[test]
+fn pruning_keeps_the_unit_written_beside_a_zone() {
+    let text = "济南高新技术产业开发区市中区";
+    let resolver = crate::china().addresses().expect("china's names fit");
+    let fast = resolver.resolve(text);
+    let full = resolve_without(&resolver, text, Shortcut::Pruning);
+    assert_eq!(fast.unit().map(|u| u.code()), Some("370103"));
+    assert_eq!(fast.secondary()[0].unit.code(), "370176");
+    assert_eq!(fast.chain(), full.chain());
+    assert_eq!(crate::address::primary(fast), crate::address::primary(full));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
     /// Leaving out the readings that cannot matter changes no answer:
