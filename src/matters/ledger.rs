@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::exchange::load::excerpt;
 use crate::matters::deadlines::Deadlines;
 use crate::matters::error::LedgerError;
-use crate::matters::escalation::{EscalationRec, Rule};
+use crate::matters::escalation::{Cases, EscalationRec, Rule};
 use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
 use crate::matters::index::Index;
 use crate::matters::rollup::{Field, Rollup};
@@ -318,7 +318,7 @@ impl<'h> Ledger<'h> {
             } else {
                 Rule::ResolveOverdue { due: p.due }
             };
-            self.raise_one(mi, rule, p.due, Box::new([p.case]));
+            self.raise_one(mi, rule, p.due, Cases::one(p.case));
         }
         self.now = t;
     }
@@ -617,7 +617,7 @@ impl<'h> Ledger<'h> {
             debug_assert_ne!(need, old_need);
             Rule::Category
         };
-        self.move_handler(mi, to, rule, t, Box::new([ci]));
+        self.move_handler(mi, to, rule, t, Cases::one(ci));
     }
 
     /// Where a matter goes when its places in the spread window lie
@@ -641,7 +641,7 @@ impl<'h> Ledger<'h> {
     }
 
     /// Moves matter `mi` to handler `to`, recording why.
-    fn move_handler(&mut self, mi: u32, to: u32, rule: Rule, t: Timestamp, cases: Box<[u32]>) {
+    fn move_handler(&mut self, mi: u32, to: u32, rule: Rule, t: Timestamp, cases: Cases) {
         let m = &mut self.matters[mi as usize];
         let from = m.handler;
         if from == to {
@@ -669,7 +669,7 @@ impl<'h> Ledger<'h> {
 
     /// Raises matter `mi` one tier: to the first unit above its handler
     /// that can carry it. At the top, nothing happens.
-    fn raise_one(&mut self, mi: u32, rule: Rule, t: Timestamp, cases: Box<[u32]>) {
+    fn raise_one(&mut self, mi: u32, rule: Rule, t: Timestamp, cases: Cases) {
         let m = &self.matters[mi as usize];
         if !m.open {
             return;
@@ -729,12 +729,12 @@ impl<'h> Ledger<'h> {
         if m.window_count < n {
             return;
         }
-        let mut cases = Vec::with_capacity(n as usize);
-        let mut c = m.window_start;
-        while c != NONE {
-            cases.push(c);
-            c = self.case_next[c as usize];
-        }
+        // The window's cases, from its oldest to the last: recorded as a
+        // run of the matter's list, not walked.
+        let cases = Cases::Run {
+            first: m.window_start,
+            len: m.window_count,
+        };
         m.window_start = NONE;
         m.window_count = 0;
         m.window_since = i64::MIN;
@@ -765,7 +765,7 @@ impl<'h> Ledger<'h> {
             cases: n,
             within_hours,
         };
-        self.move_handler(mi, to, rule, t, cases.into());
+        self.move_handler(mi, to, rule, t, cases);
     }
 
     fn transition(&mut self, case: &str, at: Timestamp, action: Action) -> Result<(), LedgerError> {
@@ -813,7 +813,7 @@ impl<'h> Ledger<'h> {
                     && reopens == r.reopens
                 {
                     let rule = Rule::Repetition { reopens };
-                    self.raise_one(mi, rule, t, Box::new([ci]));
+                    self.raise_one(mi, rule, t, Cases::one(ci));
                 }
             }
         }
@@ -883,7 +883,7 @@ impl<'h> Ledger<'h> {
             });
         }
         self.run_clock(t);
-        self.move_handler(mi, unit, Rule::Deescalation, t, Box::new([]));
+        self.move_handler(mi, unit, Rule::Deescalation, t, Cases::NONE);
         Ok(())
     }
 }

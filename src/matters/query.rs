@@ -288,7 +288,12 @@ impl PartialEq for Ledger<'_> {
             && self.cases == other.cases
             && self.case_next == other.case_next
             && self.case_ids == other.case_ids
-            && self.escalations == other.escalations
+            && self.escalations.len() == other.escalations.len()
+            && self
+                .escalations
+                .iter()
+                .zip(&other.escalations)
+                .all(|(a, b)| a.same(&self.case_next, b, &other.case_next))
             && self.rollup == other.rollup
             && pending(self) == pending(other)
     }

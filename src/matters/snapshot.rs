@@ -9,7 +9,7 @@
 //! the same name: hostile input fails with a [`LoadError`], never a panic.
 
 use crate::exchange::load::{LoadError, LoadLimits};
-use crate::matters::escalation::EscalationRec;
+use crate::matters::escalation::{Cases, EscalationRec, Rule};
 use crate::matters::ledger::Ledger;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::MatterRules;
@@ -33,8 +33,46 @@ struct Doc {
     now: i64,
     matters: Vec<MatterRec>,
     cases: Vec<CaseDoc>,
-    escalations: Vec<EscalationRec>,
+    escalations: Vec<EscalationDoc>,
     pending: Vec<Pending>,
+}
+
+/// An escalation as the document holds it: its cases listed.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct EscalationDoc {
+    matter: u32,
+    at: i64,
+    from: u32,
+    to: u32,
+    rule: Rule,
+    cases: Box<[u32]>,
+    prev: u32,
+}
+
+impl EscalationDoc {
+    fn new(e: &EscalationRec, next: &[u32]) -> EscalationDoc {
+        EscalationDoc {
+            matter: e.matter,
+            at: e.at,
+            from: e.from,
+            to: e.to,
+            rule: e.rule,
+            cases: e.cases.iter(next).collect(),
+            prev: e.prev,
+        }
+    }
+
+    fn rec(self) -> EscalationRec {
+        EscalationRec {
+            matter: self.matter,
+            at: self.at,
+            from: self.from,
+            to: self.to,
+            rule: self.rule,
+            cases: Cases::List(self.cases),
+            prev: self.prev,
+        }
+    }
 }
 
 /// A case as the document holds it: its id written out.
@@ -130,7 +168,11 @@ impl<'h> Ledger<'h> {
                 .zip(&self.case_next)
                 .map(|(c, &next)| CaseDoc::new(c, next, &self.case_ids))
                 .collect(),
-            escalations: self.escalations.clone(),
+            escalations: self
+                .escalations
+                .iter()
+                .map(|e| EscalationDoc::new(e, &self.case_next))
+                .collect(),
             pending,
         };
         serde_json::to_string(&doc).expect("a ledger's state always serializes (plain data)")
@@ -267,7 +309,11 @@ impl<'h> Ledger<'h> {
             .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
         ledger.case_ids = ids;
         ledger.case_next = doc.cases.iter().map(|c| c.next).collect();
-        ledger.escalations = doc.escalations;
+        ledger.escalations = doc
+            .escalations
+            .into_iter()
+            .map(EscalationDoc::rec)
+            .collect();
         ledger.pending = doc.pending.into_iter().collect();
         ledger.rollup = rollup;
         Ok(ledger)
@@ -279,7 +325,7 @@ fn check(
     l: &Ledger<'_>,
     matters: &[MatterRec],
     cases: &[CaseDoc],
-    escalations: &[EscalationRec],
+    escalations: &[EscalationDoc],
     pending: &[Pending],
 ) -> Result<(), LoadError> {
     let n = l.h.len() as u64;
