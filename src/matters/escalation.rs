@@ -98,7 +98,11 @@ pub(crate) struct EscalationRec {
 /// cases of one matter lie far apart). A loaded snapshot holds lists.
 #[derive(Debug, Clone)]
 pub(crate) enum Cases {
-    Run { first: u32, len: u32 },
+    Run {
+        first: u32,
+        len: u32,
+    },
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     List(Box<[u32]>),
 }
 
@@ -365,14 +369,17 @@ pub struct Explain<'l> {
 impl fmt::Display for Explain<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let l = self.ledger;
-        let m = &l.matters[self.matter as usize];
+        let (m, cold) = (
+            &l.matters[self.matter as usize],
+            &l.cold[self.matter as usize],
+        );
         let unit = |id: u32| Unit { h: l.h, id };
-        let first = unit(m.first_handler);
-        let first_case = l.case_ids.get(l.cases[m.first_case as usize].id);
+        let first = unit(cold.first_handler);
+        let first_case = l.case_ids.get(l.cases[cold.first_case as usize].id);
         writeln!(
             f,
             "at {} matter {} opened with case {}, handled by {} {}",
-            m.opened_at,
+            cold.opened_at,
             m.key,
             first_case,
             first.code(),

@@ -12,7 +12,7 @@ use crate::matters::index::Index;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::{Compiled, MatterRules, RulesError};
 use crate::matters::state::{
-    CaseRec, CaseState, Interned, Key, MatterRec, Need, Pending, UNGRADED,
+    CaseRec, CaseState, Interned, Key, MatterCold, MatterRec, Need, Pending, UNGRADED,
 };
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::{CompiledPolicy, Decision, Place, RouteError, Router, read_places};
@@ -41,6 +41,8 @@ pub struct Ledger<'h> {
     /// The ledger's clock; `i64::MIN` before the first event.
     pub(crate) now: Timestamp,
     pub(crate) matters: Vec<MatterRec>,
+    /// What of each matter arrivals do not read, by matter index.
+    pub(crate) cold: Vec<MatterCold>,
     pub(crate) matter_index: Index,
     pub(crate) cases: Vec<CaseRec>,
     /// Each case's next case of the same matter, or `NONE`: a matter's
@@ -92,6 +94,7 @@ impl<'h> Ledger<'h> {
             compiled,
             now: i64::MIN,
             matters: Vec::new(),
+            cold: Vec::new(),
             matter_index: Index::default(),
             cases: Vec::new(),
             case_next: Vec::new(),
@@ -427,7 +430,7 @@ impl<'h> Ledger<'h> {
         let (mut start, need0, people0) = match existing {
             Some(m) => {
                 let m = &self.matters[m as usize];
-                (m.start, m.need, m.people)
+                (m.start, m.need(), m.people)
             }
             None => (self.scratch.places[0], Need::ANY, 0),
         };
@@ -441,7 +444,7 @@ impl<'h> Ledger<'h> {
                 for &p in places {
                     (lo, hi) = (lo.min(p), hi.max(p));
                 }
-                let recent = self.matters[m as usize].recent.as_deref();
+                let recent = self.cold[m as usize].recent.as_deref();
                 if let Some((l, h)) = recent.and_then(|r| r.bounds(cut)) {
                     (lo, hi) = (lo.min(l), hi.max(h));
                 }
@@ -480,25 +483,21 @@ impl<'h> Ledger<'h> {
             Ok(mi) => mi,
             Err(at) => {
                 let mi = self.matters.len() as u32;
-                self.matters.push(MatterRec {
-                    key: Key::new(a.matter),
-                    category: c as u16,
-                    severity: grade,
-                    open: true,
+                self.matters.push(MatterRec::new(
+                    Key::new(a.matter),
+                    c as u16,
+                    grade,
                     need,
                     people,
                     start,
-                    handler: cand,
+                    cand,
+                    ci,
+                ));
+                self.cold.push(MatterCold {
                     first_handler: cand,
-                    opened_at: t,
-                    places: Vec::new(),
                     first_case: ci,
-                    last_case: ci,
-                    case_count: 0,
-                    window_start: NONE,
-                    window_count: 0,
-                    window_since: i64::MIN,
                     last_escalation: NONE,
+                    opened_at: t,
                     recent: self.compiled.spread.map(|_| Box::default()),
                 });
                 self.matter_index.insert_vacant(at, matter_hash, mi);
@@ -532,11 +531,12 @@ impl<'h> Ledger<'h> {
         m.last_case = ci;
         m.case_count += 1;
         for &p in &self.scratch.places {
-            if let Err(at) = m.places.binary_search(&p) {
-                m.places.insert(at, p);
-            }
+            m.places.insert(p);
         }
-        if let (Some(w), Some(r)) = (self.compiled.spread, m.recent.as_deref_mut()) {
+        // The cold part only with a spread window (China's rules have none).
+        if let Some(w) = self.compiled.spread
+            && let Some(r) = self.cold[mi as usize].recent.as_deref_mut()
+        {
             r.expire(t.saturating_sub(w));
             for &p in &self.scratch.places {
                 r.see(p, t);
@@ -573,7 +573,8 @@ impl<'h> Ledger<'h> {
         ci: u32,
     ) {
         let m = &self.matters[mi as usize];
-        let (old_start, old_need, old_people, old_grade) = (m.start, m.need, m.people, m.severity);
+        let (old_start, old_need, old_people, old_grade) =
+            (m.start, m.need(), m.people, m.severity);
         let graver = grade != UNGRADED && (old_grade == UNGRADED || grade > old_grade);
         let new_grade = if graver { grade } else { old_grade };
         if new_grade != old_grade && m.open {
@@ -585,7 +586,7 @@ impl<'h> Ledger<'h> {
         }
         let m = &mut self.matters[mi as usize];
         m.start = start;
-        m.need = need;
+        m.set_need(need);
         m.people = people;
         m.severity = new_grade;
         if !moved {
@@ -648,7 +649,8 @@ impl<'h> Ledger<'h> {
             return;
         }
         m.handler = to;
-        let prev = std::mem::replace(&mut m.last_escalation, self.escalations.len() as u32);
+        let cold = &mut self.cold[mi as usize];
+        let prev = std::mem::replace(&mut cold.last_escalation, self.escalations.len() as u32);
         let (open, cat, grade) = (m.open, m.category, m.severity);
         if open {
             self.rollup
@@ -678,7 +680,7 @@ impl<'h> Ledger<'h> {
         if parent == NONE {
             return;
         }
-        if let Some(to) = m.need.climb(&self.policy, self.h, parent) {
+        if let Some(to) = m.need().climb(&self.policy, self.h, parent) {
             self.move_handler(mi, to, rule, t, cases);
         }
     }
@@ -743,14 +745,14 @@ impl<'h> Ledger<'h> {
         // the handler: bursts do not stack (sixty calls in a morning are
         // one crowd, not six), while deadlines and repetition do.
         let base = m
-            .need
+            .need()
             .climb(&self.policy, self.h, m.start)
             .unwrap_or(m.handler);
         let parent = self.h.parent[base as usize];
         let above = if parent == NONE {
             None
         } else {
-            m.need.climb(&self.policy, self.h, parent)
+            m.need().climb(&self.policy, self.h, parent)
         };
         let handler = m.handler;
         let ceiling = rule.ceiling;
@@ -840,7 +842,7 @@ impl<'h> Ledger<'h> {
         if !self.matters[mi as usize].open {
             return Ok(());
         }
-        let mut ci = self.matters[mi as usize].first_case;
+        let mut ci = self.cold[mi as usize].first_case;
         while ci != NONE {
             if self.cases[ci as usize].state.is_open() {
                 self.finish(ci, CaseState::Closed);
@@ -875,7 +877,7 @@ impl<'h> Ledger<'h> {
         let unit = self.scratch.places[0];
         if self.scratch.places.len() != 1
             || !self.h.contains_raw(unit, m.start)
-            || !m.need.met_by(&self.policy, self.h, unit)
+            || !m.need().met_by(&self.policy, self.h, unit)
         {
             return Err(LedgerError::CannotHandle {
                 matter: excerpt(matter),
