@@ -8,7 +8,7 @@ use crate::matters::deadlines::Deadlines;
 use crate::matters::error::LedgerError;
 use crate::matters::escalation::{Cases, EscalationRec, Rule};
 use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
-use crate::matters::index::Index;
+use crate::matters::index::{Index, same};
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::{Compiled, MatterRules, RulesError};
 use crate::matters::state::{
@@ -58,6 +58,10 @@ pub struct Ledger<'h> {
     pub(crate) pending: Deadlines,
     pub(crate) rollup: Rollup,
     scratch: Decision<'h>,
+    /// The category of the latest arrival (`usize::MAX` before any): a
+    /// stream of cases mostly repeats a few categories, and a comparison
+    /// with one name costs a fraction of a hash lookup.
+    last_category: usize,
 }
 
 impl<'h> Ledger<'h> {
@@ -104,6 +108,7 @@ impl<'h> Ledger<'h> {
             pending: Deadlines::default(),
             rollup: Rollup::new(h),
             scratch: Decision::new(h),
+            last_category: usize::MAX,
         })
     }
 
@@ -354,6 +359,21 @@ impl<'h> Ledger<'h> {
             })
     }
 
+    /// The index of the policy's category `name`.
+    #[inline]
+    fn category(&mut self, name: &str) -> Option<usize> {
+        let last = self.last_category;
+        // The index found last is the first of its name, as a lookup gives.
+        if let Some(c) = self.policy.categories.get(last)
+            && same(c.name.as_bytes(), name.as_bytes())
+        {
+            return Some(last);
+        }
+        let c = self.compiled.category(name)?;
+        self.last_category = c;
+        Some(c)
+    }
+
     /// Reads a case's places into the scratch decision.
     fn read(&mut self, case: &str, places: &[Place<'_>]) -> Result<(), LedgerError> {
         let err = |source| LedgerError::Route {
@@ -395,7 +415,7 @@ impl<'h> Ledger<'h> {
             case: excerpt(a.case),
             source,
         };
-        let c = self.compiled.category(a.category).ok_or_else(|| {
+        let c = self.category(a.category).ok_or_else(|| {
             route_err(RouteError::UnknownCategory {
                 category: excerpt(a.category),
             })
