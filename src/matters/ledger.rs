@@ -429,6 +429,11 @@ impl<'h> Ledger<'h> {
             None => None,
         };
         self.read(a.case, a.places)?;
+        // The roll-up walk's first two levels lie far apart in large
+        // tables (a village's record, its township's): read now, their
+        // misses overlap the lookups and checks below instead of stalling
+        // the walk at the end.
+        touch(self.rollup.warm(&self.h.parent, self.scratch.places[0]));
         // Hashed and probed once: looked up here, added below for a new
         // matter.
         let matter_hash = self.matter_index.hash(a.matter);
@@ -437,6 +442,11 @@ impl<'h> Ledger<'h> {
             matters[i as usize].key.as_bytes()
         });
         let existing = found.ok();
+        if let Some(m) = existing {
+            // The link to write from the matter's last case, as above.
+            let last = self.matters[m as usize].last_case;
+            touch(self.case_next.get(last as usize).copied());
+        }
         if existing.is_none() && self.matters.len() >= u32::MAX as usize - 1 {
             return Err(LedgerError::Full {
                 what: "matters",
@@ -908,6 +918,13 @@ impl<'h> Ledger<'h> {
         self.move_handler(mi, unit, Rule::Deescalation, t, Cases::NONE);
         Ok(())
     }
+}
+
+/// Reads `x` and does nothing with it: a read started early, whose
+/// cache miss overlaps the work before the value's real use.
+#[inline(always)]
+fn touch<T>(x: T) {
+    std::hint::black_box(x);
 }
 
 /// What is done to a case.

@@ -237,6 +237,19 @@ impl Rollup {
         }
     }
 
+    /// Reads `unit`'s record and its parent's, and their parents' ids
+    /// (for an early read of what a walk from `unit` takes first; the
+    /// value means nothing).
+    #[inline]
+    pub(crate) fn warm(&self, parents: &[u32], unit: u32) -> u32 {
+        let up = parents[unit as usize];
+        let a = self.units[unit as usize].overdue;
+        let Some(&upper) = parents.get(up as usize) else {
+            return a;
+        };
+        a ^ upper ^ self.units[up as usize].overdue
+    }
+
     /// A unit's totals.
     pub(crate) fn totals(&self, unit: u32) -> Counts {
         let u = &self.units[unit as usize];
