@@ -48,7 +48,7 @@ pub struct Ledger<'h> {
     /// Each case's next case of the same matter, or `NONE`: a matter's
     /// cases are a list, so a matter holds no vector of them. Apart from
     /// the case records (4 bytes a case, not a 40-byte record's line), so
-    /// that linking an arrival to its matter's last case and walking a
+    /// that linking an arrival to its matter's last case and sliding a
     /// burst window read a small array instead of records far apart.
     pub(crate) case_next: Vec<u32>,
     /// The cases' ids, end to end.
