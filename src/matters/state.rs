@@ -289,10 +289,12 @@ impl Places {
     pub(crate) fn insert(&mut self, p: u32) {
         debug_assert_ne!(p, NONE);
         // The first inline slot at or above `p` (an empty slot's `NONE` is
-        // above every place).
-        let Some(i) = self.least.iter().position(|&u| u >= p) else {
+        // above every place): the count of the places below it, compared
+        // all at once, without a branch on where `p` lies.
+        let i = self.least.iter().filter(|&&u| u < p).count();
+        if i == INLINE_PLACES {
             return self.insert_rest(p);
-        };
+        }
         if self.least[i] == p {
             return;
         }
