@@ -236,9 +236,9 @@ pub(crate) const INLINE_PLACES: usize = 10;
 
 /// A matter's distinct places in id order: the [`INLINE_PLACES`] least in
 /// the record (`NONE` past the last), the others, when it has more, in a
-/// sorted vector. An arrival at one of a matter's first places, or at a
-/// new one, reads no other block. One layout for one set of places, so
-/// equal sets compare equal.
+/// sorted vector. An arrival at a matter of at most ten places reads no
+/// other block, nor one at a place below its tenth least. One layout for
+/// one set of places, so equal sets compare equal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Places {
     least: [u32; INLINE_PLACES],
