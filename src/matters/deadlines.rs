@@ -6,7 +6,8 @@
 //! a parent far from the end on each push and walks its whole height, a
 //! cache miss a level, on each pop. Here deadlines go, unsorted, into
 //! buckets of 2^[`SHIFT`] seconds, found by a hash of their start (a
-//! small heap orders the starts): a push appends to its bucket, 16 bytes
+//! small heap orders the starts; buckets pushed to lately are found
+//! without it): a push appends to its bucket, 16 bytes
 //! (the time within the bucket, not the full timestamp). When the clock reaches the first bucket, it is sorted once
 //! into `near` and taken from the front. A deadline due within the bucket
 //! already taken goes into `near` in order.
@@ -25,6 +26,19 @@ use crate::matters::state::Pending;
 
 /// log2 of a bucket's width in seconds (1,024 s, about 17 minutes).
 const SHIFT: u32 = 10;
+
+/// No bucket: below every bucket number (`i64::MIN >> SHIFT`).
+const NO_BUCKET: i64 = i64::MIN;
+
+/// Slots of [`Deadlines::hot`] (a power of two).
+const HOT: usize = 8;
+
+/// The slot of [`Deadlines::hot`] for `bucket`: the top bits of a
+/// multiplicative hash, so buckets a day apart (84 and a bit) spread.
+#[inline]
+fn hot_slot(bucket: i64) -> usize {
+    ((bucket as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - HOT.trailing_zeros())) as usize
+}
 
 /// A deadline in a bucket: its time as an offset from the bucket's start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,11 +60,20 @@ pub(crate) struct Deadlines {
     /// The last bucket moved into `near`; every deadline in `far` lies in
     /// a later bucket.
     near_bucket: i64,
-    /// Later deadlines by bucket (due >> SHIFT), unsorted within one. The
-    /// hash is foldhash seeded at random, as for the ledger's key indexes:
-    /// bucket numbers follow the callers' times.
-    far: HashTable<(i64, Vec<Slot>)>,
+    /// Later deadlines by bucket (due >> SHIFT), unsorted within one, in
+    /// no order: `far` gives a bucket's index here.
+    buckets: Vec<(i64, Vec<Slot>)>,
+    /// Each bucket of `buckets` to its index. The hash is foldhash seeded
+    /// at random, as for the ledger's key indexes: bucket numbers follow
+    /// the callers' times.
+    far: HashTable<(i64, usize)>,
     hasher: DefaultHashBuilder,
+    /// Buckets pushed to lately, with their indices ([`NO_BUCKET`] when
+    /// none), each in the slot its number picks: a ledger's deadlines come
+    /// in a few streams (accept and resolve limits of a few rules), each
+    /// filling one bucket for a while, so most pushes find theirs here
+    /// without the table.
+    hot: [(i64, usize); HOT],
     /// The buckets of `far`, least first.
     order: BinaryHeap<Reverse<i64>>,
     /// The last bucket opened, and how many deadlines it took.
@@ -65,8 +88,10 @@ impl Default for Deadlines {
             near: Vec::new(),
             head: 0,
             near_bucket: i64::MIN,
+            buckets: Vec::new(),
             far: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
+            hot: [(NO_BUCKET, 0); HOT],
             order: BinaryHeap::new(),
             last_opened: i64::MIN,
             opened: 0,
@@ -97,30 +122,45 @@ impl Deadlines {
             kind: p.kind,
             generation: p.generation,
         };
-        let h = self.hasher.hash_one(bucket);
-        match self.far.find_mut(h, |e| e.0 == bucket) {
-            Some(e) => {
-                e.1.push(slot);
-                if bucket == self.last_opened {
-                    self.opened = e.1.len();
-                }
-            }
-            None => {
-                // Sized like the last bucket opened, whose stream this one
-                // likely continues: a steady stream fills its buckets
-                // without copying them as they grow. At most twice the
-                // mean bucket, so capacity stays within a few times the
-                // deadlines queued, whatever the times.
-                let mean = self.len / self.far.len().max(1);
-                let mut slots = Vec::with_capacity(self.opened.min(2 * mean).max(4));
-                slots.push(slot);
-                let hasher = &self.hasher;
-                self.far
-                    .insert_unique(h, (bucket, slots), |e| hasher.hash_one(e.0));
-                self.order.push(Reverse(bucket));
-                self.last_opened = bucket;
-            }
+        let hot = hot_slot(bucket);
+        let (i, new) = if self.hot[hot].0 == bucket {
+            (self.hot[hot].1, false)
+        } else {
+            let (i, new) = self.locate(bucket);
+            self.hot[hot] = (bucket, i);
+            (i, new)
+        };
+        let slots = &mut self.buckets[i].1;
+        slots.push(slot);
+        // A new bucket leaves the count of the one opened before, which
+        // sizes the next.
+        if bucket == self.last_opened && !new {
+            self.opened = slots.len();
         }
+    }
+
+    /// The index of `bucket` in `buckets`, and whether it is new (opened
+    /// here).
+    fn locate(&mut self, bucket: i64) -> (usize, bool) {
+        let h = self.hasher.hash_one(bucket);
+        if let Some(&(_, i)) = self.far.find(h, |e| e.0 == bucket) {
+            return (i, false);
+        }
+        // Sized like the last bucket opened, whose stream this one
+        // likely continues: a steady stream fills its buckets without
+        // copying them as they grow. At most twice the mean bucket, so
+        // capacity stays within a few times the deadlines queued,
+        // whatever the times.
+        let mean = self.len / self.buckets.len().max(1);
+        let slots = Vec::with_capacity(self.opened.min(2 * mean).max(4));
+        let i = self.buckets.len();
+        self.buckets.push((bucket, slots));
+        let hasher = &self.hasher;
+        self.far
+            .insert_unique(h, (bucket, i), |e| hasher.hash_one(e.0));
+        self.order.push(Reverse(bucket));
+        self.last_opened = bucket;
+        (i, true)
     }
 
     /// Takes the first deadline if it is due at or before `t`.
@@ -156,7 +196,16 @@ impl Deadlines {
         let Ok(entry) = self.far.find_entry(h, |e| e.0 == bucket) else {
             unreachable!("every bucket in the order is in the table")
         };
-        let ((_, slots), _) = entry.remove();
+        let ((_, i), _) = entry.remove();
+        let (_, slots) = self.buckets.swap_remove(i);
+        if let Some(&(moved, _)) = self.buckets.get(i) {
+            // The last bucket took its place.
+            let h = self.hasher.hash_one(moved);
+            if let Some(e) = self.far.find_mut(h, |e| e.0 == moved) {
+                e.1 = i;
+            }
+        }
+        self.hot = [(NO_BUCKET, 0); HOT];
         let start = bucket << SHIFT;
         self.near.clear();
         self.head = 0;
@@ -169,7 +218,7 @@ impl Deadlines {
     /// Every pending deadline, in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = Pending> + '_ {
         self.near[self.head..].iter().copied().chain(
-            self.far
+            self.buckets
                 .iter()
                 .flat_map(|(b, slots)| slots.iter().map(move |s| unslot(b << SHIFT, s))),
         )

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::matters::event::Timestamp;
 use crate::matters::ledger::Ledger;
+use crate::model::hierarchy::NONE;
 use crate::model::unit::Unit;
 
 /// Why a matter's handler changed.
@@ -76,8 +77,7 @@ impl fmt::Display for Rule {
 }
 
 /// An escalation as the ledger records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Debug, Clone)]
 pub(crate) struct EscalationRec {
     pub(crate) matter: u32,
     pub(crate) at: Timestamp,
@@ -85,9 +85,73 @@ pub(crate) struct EscalationRec {
     pub(crate) to: u32,
     pub(crate) rule: Rule,
     /// Case indices that triggered it.
-    pub(crate) cases: Box<[u32]>,
+    pub(crate) cases: Cases,
     /// The same matter's previous escalation, or `NONE`.
     pub(crate) prev: u32,
+}
+
+/// The cases that triggered an escalation. The ledger records a run of
+/// its matter's case list: `len` cases from `first` on, through the
+/// ledger's `case_next` (one case, or a burst window's cases). The list
+/// only grows at its end, so a run stays the same cases for good, and a
+/// burst records its window without walking it (a cache miss a case: the
+/// cases of one matter lie far apart). A loaded snapshot holds lists.
+#[derive(Debug, Clone)]
+pub(crate) enum Cases {
+    Run {
+        first: u32,
+        len: u32,
+    },
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    List(Box<[u32]>),
+}
+
+impl EscalationRec {
+    /// Whether it equals `other`, its cases read through `next` and
+    /// `other`'s through `other_next` (a run and a list of the same cases
+    /// are equal).
+    pub(crate) fn same(&self, next: &[u32], other: &EscalationRec, other_next: &[u32]) -> bool {
+        self.matter == other.matter
+            && self.at == other.at
+            && self.from == other.from
+            && self.to == other.to
+            && self.rule == other.rule
+            && self.prev == other.prev
+            && self.cases.iter(next).eq(other.cases.iter(other_next))
+    }
+}
+
+impl Cases {
+    /// No case.
+    pub(crate) const NONE: Cases = Cases::Run { first: 0, len: 0 };
+
+    /// Case `c` alone.
+    pub(crate) fn one(c: u32) -> Cases {
+        Cases::Run { first: c, len: 1 }
+    }
+
+    /// The case indices, in order; `next` is the ledger's `case_next`.
+    pub(crate) fn iter<'a>(&'a self, next: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+        let (list, mut c, mut left): (&[u32], u32, u32) = match *self {
+            Cases::Run { first, len } => (&[], first, len),
+            Cases::List(ref l) => (l, 0, 0),
+        };
+        list.iter().copied().chain(std::iter::from_fn(move || {
+            (left > 0).then(|| {
+                left -= 1;
+                let here = c;
+                if left > 0 {
+                    c = next[c as usize];
+                    if c == NONE {
+                        // Only in a snapshot whose window count is
+                        // inconsistent with its list: the list ends here.
+                        left = 0;
+                    }
+                }
+                here
+            })
+        }))
+    }
 }
 
 /// One escalation, read from a [`Ledger`]: which matter, when, from which
@@ -243,8 +307,8 @@ impl<'l> Escalation<'l> {
         let ledger = self.ledger;
         self.rec
             .cases
-            .iter()
-            .map(move |&c| ledger.case_ids.get(ledger.cases[c as usize].id))
+            .iter(&ledger.case_next)
+            .map(move |c| ledger.case_ids.get(ledger.cases[c as usize].id))
     }
 }
 
@@ -305,14 +369,17 @@ pub struct Explain<'l> {
 impl fmt::Display for Explain<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let l = self.ledger;
-        let m = &l.matters[self.matter as usize];
+        let (m, cold) = (
+            &l.matters[self.matter as usize],
+            &l.cold[self.matter as usize],
+        );
         let unit = |id: u32| Unit { h: l.h, id };
-        let first = unit(m.first_handler);
-        let first_case = l.case_ids.get(l.cases[m.first_case as usize].id);
+        let first = unit(cold.first_handler);
+        let first_case = l.case_ids.get(l.cases[cold.first_case as usize].id);
         writeln!(
             f,
             "at {} matter {} opened with case {}, handled by {} {}",
-            m.opened_at,
+            cold.opened_at,
             m.key,
             first_case,
             first.code(),

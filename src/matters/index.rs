@@ -61,7 +61,7 @@ pub(crate) struct Vacant(usize);
 /// `matter-12345`) as two overlapping words each, without a call to
 /// `memcmp`; others as slices.
 #[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

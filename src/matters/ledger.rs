@@ -6,13 +6,13 @@ use std::sync::Arc;
 use crate::exchange::load::excerpt;
 use crate::matters::deadlines::Deadlines;
 use crate::matters::error::LedgerError;
-use crate::matters::escalation::{EscalationRec, Rule};
+use crate::matters::escalation::{Cases, EscalationRec, Rule};
 use crate::matters::event::{Arrival, Event, EventRecord, Timestamp};
-use crate::matters::index::Index;
+use crate::matters::index::{Index, same};
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::{Compiled, MatterRules, RulesError};
 use crate::matters::state::{
-    CaseRec, CaseState, Interned, Key, MatterRec, Need, Pending, UNGRADED,
+    CaseRec, CaseState, Interned, Key, MatterCold, MatterRec, Need, Pending, UNGRADED,
 };
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::{CompiledPolicy, Decision, Place, RouteError, Router, read_places};
@@ -41,12 +41,14 @@ pub struct Ledger<'h> {
     /// The ledger's clock; `i64::MIN` before the first event.
     pub(crate) now: Timestamp,
     pub(crate) matters: Vec<MatterRec>,
+    /// What of each matter arrivals do not read, by matter index.
+    pub(crate) cold: Vec<MatterCold>,
     pub(crate) matter_index: Index,
     pub(crate) cases: Vec<CaseRec>,
     /// Each case's next case of the same matter, or `NONE`: a matter's
     /// cases are a list, so a matter holds no vector of them. Apart from
     /// the case records (4 bytes a case, not a 40-byte record's line), so
-    /// that linking an arrival to its matter's last case and walking a
+    /// that linking an arrival to its matter's last case and sliding a
     /// burst window read a small array instead of records far apart.
     pub(crate) case_next: Vec<u32>,
     /// The cases' ids, end to end.
@@ -56,6 +58,10 @@ pub struct Ledger<'h> {
     pub(crate) pending: Deadlines,
     pub(crate) rollup: Rollup,
     scratch: Decision<'h>,
+    /// The category of the latest arrival (`usize::MAX` before any): a
+    /// stream of cases mostly repeats a few categories, and a comparison
+    /// with one name costs a fraction of a hash lookup.
+    last_category: usize,
 }
 
 impl<'h> Ledger<'h> {
@@ -92,6 +98,7 @@ impl<'h> Ledger<'h> {
             compiled,
             now: i64::MIN,
             matters: Vec::new(),
+            cold: Vec::new(),
             matter_index: Index::default(),
             cases: Vec::new(),
             case_next: Vec::new(),
@@ -101,6 +108,7 @@ impl<'h> Ledger<'h> {
             pending: Deadlines::default(),
             rollup: Rollup::new(h),
             scratch: Decision::new(h),
+            last_category: usize::MAX,
         })
     }
 
@@ -173,7 +181,8 @@ impl<'h> Ledger<'h> {
     pub fn apply(&mut self, event: &Event<'_>) -> Result<usize, LedgerError> {
         let before = self.escalations.len();
         match *event {
-            Event::Arrive(a) => self.arrive_at(&a)?,
+            // By reference: an arrival is 96 bytes.
+            Event::Arrive(ref a) => self.arrive_at(a)?,
             Event::Accept { case, at } => self.transition(case, at, Action::Accept)?,
             Event::Resolve { case, at } => self.transition(case, at, Action::Resolve)?,
             Event::Reopen { case, at } => self.transition(case, at, Action::Reopen)?,
@@ -254,7 +263,11 @@ impl<'h> Ledger<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn arrive(&mut self, arrival: Arrival<'_>) -> Result<usize, LedgerError> {
-        self.apply(&Event::Arrive(arrival))
+        // As `apply` does for `Event::Arrive`, without copying the arrival
+        // into an event.
+        let before = self.escalations.len();
+        self.arrive_at(&arrival)?;
+        Ok(self.escalations.len() - before)
     }
 
     /// Runs the clock to `now`: every deadline due by then expires, in
@@ -318,7 +331,7 @@ impl<'h> Ledger<'h> {
             } else {
                 Rule::ResolveOverdue { due: p.due }
             };
-            self.raise_one(mi, rule, p.due, Box::new([p.case]));
+            self.raise_one(mi, rule, p.due, Cases::one(p.case));
         }
         self.now = t;
     }
@@ -349,6 +362,21 @@ impl<'h> Ledger<'h> {
             .ok_or_else(|| LedgerError::UnknownMatter {
                 matter: excerpt(matter),
             })
+    }
+
+    /// The index of the policy's category `name`.
+    #[inline]
+    fn category(&mut self, name: &str) -> Option<usize> {
+        let last = self.last_category;
+        // The index found last is the first of its name, as a lookup gives.
+        if let Some(c) = self.policy.categories.get(last)
+            && same(c.name.as_bytes(), name.as_bytes())
+        {
+            return Some(last);
+        }
+        let c = self.compiled.category(name)?;
+        self.last_category = c;
+        Some(c)
     }
 
     /// Reads a case's places into the scratch decision.
@@ -392,7 +420,7 @@ impl<'h> Ledger<'h> {
             case: excerpt(a.case),
             source,
         };
-        let c = self.compiled.category(a.category).ok_or_else(|| {
+        let c = self.category(a.category).ok_or_else(|| {
             route_err(RouteError::UnknownCategory {
                 category: excerpt(a.category),
             })
@@ -406,6 +434,11 @@ impl<'h> Ledger<'h> {
             None => None,
         };
         self.read(a.case, a.places)?;
+        // The roll-up walk's first two levels lie far apart in large
+        // tables (a village's record, its township's): read now, their
+        // misses overlap the lookups and checks below instead of stalling
+        // the walk at the end.
+        touch(self.rollup.warm(&self.h.parent, self.scratch.places[0]));
         // Hashed and probed once: looked up here, added below for a new
         // matter.
         let matter_hash = self.matter_index.hash(a.matter);
@@ -414,6 +447,11 @@ impl<'h> Ledger<'h> {
             matters[i as usize].key.as_bytes()
         });
         let existing = found.ok();
+        if let Some(m) = existing {
+            // The link to write from the matter's last case, as above.
+            let last = self.matters[m as usize].last_case;
+            touch(self.case_next.get(last as usize).copied());
+        }
         if existing.is_none() && self.matters.len() >= u32::MAX as usize - 1 {
             return Err(LedgerError::Full {
                 what: "matters",
@@ -427,7 +465,7 @@ impl<'h> Ledger<'h> {
         let (mut start, need0, people0) = match existing {
             Some(m) => {
                 let m = &self.matters[m as usize];
-                (m.start, m.need, m.people)
+                (m.start, m.need(), m.people)
             }
             None => (self.scratch.places[0], Need::ANY, 0),
         };
@@ -441,7 +479,7 @@ impl<'h> Ledger<'h> {
                 for &p in places {
                     (lo, hi) = (lo.min(p), hi.max(p));
                 }
-                let recent = self.matters[m as usize].recent.as_deref();
+                let recent = self.cold[m as usize].recent.as_deref();
                 if let Some((l, h)) = recent.and_then(|r| r.bounds(cut)) {
                     (lo, hi) = (lo.min(l), hi.max(h));
                 }
@@ -480,25 +518,21 @@ impl<'h> Ledger<'h> {
             Ok(mi) => mi,
             Err(at) => {
                 let mi = self.matters.len() as u32;
-                self.matters.push(MatterRec {
-                    key: Key::new(a.matter),
-                    category: c as u16,
-                    severity: grade,
-                    open: true,
+                self.matters.push(MatterRec::new(
+                    Key::new(a.matter),
+                    c as u16,
+                    grade,
                     need,
                     people,
                     start,
-                    handler: cand,
+                    cand,
+                    ci,
+                ));
+                self.cold.push(MatterCold {
                     first_handler: cand,
-                    opened_at: t,
-                    places: Vec::new(),
                     first_case: ci,
-                    last_case: ci,
-                    case_count: 0,
-                    window_start: NONE,
-                    window_count: 0,
-                    window_since: i64::MIN,
                     last_escalation: NONE,
+                    opened_at: t,
                     recent: self.compiled.spread.map(|_| Box::default()),
                 });
                 self.matter_index.insert_vacant(at, matter_hash, mi);
@@ -532,11 +566,12 @@ impl<'h> Ledger<'h> {
         m.last_case = ci;
         m.case_count += 1;
         for &p in &self.scratch.places {
-            if let Err(at) = m.places.binary_search(&p) {
-                m.places.insert(at, p);
-            }
+            m.places.insert(p);
         }
-        if let (Some(w), Some(r)) = (self.compiled.spread, m.recent.as_deref_mut()) {
+        // The cold part only with a spread window (China's rules have none).
+        if let Some(w) = self.compiled.spread
+            && let Some(r) = self.cold[mi as usize].recent.as_deref_mut()
+        {
             r.expire(t.saturating_sub(w));
             for &p in &self.scratch.places {
                 r.see(p, t);
@@ -573,7 +608,8 @@ impl<'h> Ledger<'h> {
         ci: u32,
     ) {
         let m = &self.matters[mi as usize];
-        let (old_start, old_need, old_people, old_grade) = (m.start, m.need, m.people, m.severity);
+        let (old_start, old_need, old_people, old_grade) =
+            (m.start, m.need(), m.people, m.severity);
         let graver = grade != UNGRADED && (old_grade == UNGRADED || grade > old_grade);
         let new_grade = if graver { grade } else { old_grade };
         if new_grade != old_grade && m.open {
@@ -585,7 +621,7 @@ impl<'h> Ledger<'h> {
         }
         let m = &mut self.matters[mi as usize];
         m.start = start;
-        m.need = need;
+        m.set_need(need);
         m.people = people;
         m.severity = new_grade;
         if !moved {
@@ -617,7 +653,7 @@ impl<'h> Ledger<'h> {
             debug_assert_ne!(need, old_need);
             Rule::Category
         };
-        self.move_handler(mi, to, rule, t, Box::new([ci]));
+        self.move_handler(mi, to, rule, t, Cases::one(ci));
     }
 
     /// Where a matter goes when its places in the spread window lie
@@ -641,14 +677,15 @@ impl<'h> Ledger<'h> {
     }
 
     /// Moves matter `mi` to handler `to`, recording why.
-    fn move_handler(&mut self, mi: u32, to: u32, rule: Rule, t: Timestamp, cases: Box<[u32]>) {
+    fn move_handler(&mut self, mi: u32, to: u32, rule: Rule, t: Timestamp, cases: Cases) {
         let m = &mut self.matters[mi as usize];
         let from = m.handler;
         if from == to {
             return;
         }
         m.handler = to;
-        let prev = std::mem::replace(&mut m.last_escalation, self.escalations.len() as u32);
+        let cold = &mut self.cold[mi as usize];
+        let prev = std::mem::replace(&mut cold.last_escalation, self.escalations.len() as u32);
         let (open, cat, grade) = (m.open, m.category, m.severity);
         if open {
             self.rollup
@@ -669,7 +706,7 @@ impl<'h> Ledger<'h> {
 
     /// Raises matter `mi` one tier: to the first unit above its handler
     /// that can carry it. At the top, nothing happens.
-    fn raise_one(&mut self, mi: u32, rule: Rule, t: Timestamp, cases: Box<[u32]>) {
+    fn raise_one(&mut self, mi: u32, rule: Rule, t: Timestamp, cases: Cases) {
         let m = &self.matters[mi as usize];
         if !m.open {
             return;
@@ -678,7 +715,7 @@ impl<'h> Ledger<'h> {
         if parent == NONE {
             return;
         }
-        if let Some(to) = m.need.climb(&self.policy, self.h, parent) {
+        if let Some(to) = m.need().climb(&self.policy, self.h, parent) {
             self.move_handler(mi, to, rule, t, cases);
         }
     }
@@ -729,12 +766,12 @@ impl<'h> Ledger<'h> {
         if m.window_count < n {
             return;
         }
-        let mut cases = Vec::with_capacity(n as usize);
-        let mut c = m.window_start;
-        while c != NONE {
-            cases.push(c);
-            c = self.case_next[c as usize];
-        }
+        // The window's cases, from its oldest to the last: recorded as a
+        // run of the matter's list, not walked.
+        let cases = Cases::Run {
+            first: m.window_start,
+            len: m.window_count,
+        };
         m.window_start = NONE;
         m.window_count = 0;
         m.window_since = i64::MIN;
@@ -743,14 +780,14 @@ impl<'h> Ledger<'h> {
         // the handler: bursts do not stack (sixty calls in a morning are
         // one crowd, not six), while deadlines and repetition do.
         let base = m
-            .need
+            .need()
             .climb(&self.policy, self.h, m.start)
             .unwrap_or(m.handler);
         let parent = self.h.parent[base as usize];
         let above = if parent == NONE {
             None
         } else {
-            m.need.climb(&self.policy, self.h, parent)
+            m.need().climb(&self.policy, self.h, parent)
         };
         let handler = m.handler;
         let ceiling = rule.ceiling;
@@ -765,7 +802,7 @@ impl<'h> Ledger<'h> {
             cases: n,
             within_hours,
         };
-        self.move_handler(mi, to, rule, t, cases.into());
+        self.move_handler(mi, to, rule, t, cases);
     }
 
     fn transition(&mut self, case: &str, at: Timestamp, action: Action) -> Result<(), LedgerError> {
@@ -813,7 +850,7 @@ impl<'h> Ledger<'h> {
                     && reopens == r.reopens
                 {
                     let rule = Rule::Repetition { reopens };
-                    self.raise_one(mi, rule, t, Box::new([ci]));
+                    self.raise_one(mi, rule, t, Cases::one(ci));
                 }
             }
         }
@@ -840,7 +877,7 @@ impl<'h> Ledger<'h> {
         if !self.matters[mi as usize].open {
             return Ok(());
         }
-        let mut ci = self.matters[mi as usize].first_case;
+        let mut ci = self.cold[mi as usize].first_case;
         while ci != NONE {
             if self.cases[ci as usize].state.is_open() {
                 self.finish(ci, CaseState::Closed);
@@ -875,7 +912,7 @@ impl<'h> Ledger<'h> {
         let unit = self.scratch.places[0];
         if self.scratch.places.len() != 1
             || !self.h.contains_raw(unit, m.start)
-            || !m.need.met_by(&self.policy, self.h, unit)
+            || !m.need().met_by(&self.policy, self.h, unit)
         {
             return Err(LedgerError::CannotHandle {
                 matter: excerpt(matter),
@@ -883,9 +920,16 @@ impl<'h> Ledger<'h> {
             });
         }
         self.run_clock(t);
-        self.move_handler(mi, unit, Rule::Deescalation, t, Box::new([]));
+        self.move_handler(mi, unit, Rule::Deescalation, t, Cases::NONE);
         Ok(())
     }
+}
+
+/// Reads `x` and does nothing with it: a read started early, whose
+/// cache miss overlaps the work before the value's real use.
+#[inline(always)]
+fn touch<T>(x: T) {
+    std::hint::black_box(x);
 }
 
 /// What is done to a case.

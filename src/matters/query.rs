@@ -5,7 +5,7 @@ use crate::matters::escalation::{Escalation, Explain};
 use crate::matters::event::Timestamp;
 use crate::matters::ledger::Ledger;
 use crate::matters::rollup::Counts;
-use crate::matters::state::{CaseRec, MatterRec, Pending, Recent};
+use crate::matters::state::{CaseRec, MatterCold, MatterRec, Pending, Recent};
 use crate::model::hierarchy::NONE;
 use crate::model::unit::Unit;
 
@@ -25,6 +25,7 @@ impl<'h> Ledger<'h> {
         Some(Matter {
             ledger: self,
             rec: &self.matters[i as usize],
+            cold: &self.cold[i as usize],
         })
     }
 
@@ -42,7 +43,12 @@ impl<'h> Ledger<'h> {
     pub fn matters(&self) -> impl ExactSizeIterator<Item = Matter<'_>> + DoubleEndedIterator + '_ {
         self.matters
             .iter()
-            .map(move |rec| Matter { ledger: self, rec })
+            .zip(&self.cold)
+            .map(move |(rec, cold)| Matter {
+                ledger: self,
+                rec,
+                cold,
+            })
     }
 
     /// Every escalation, in the order they happened (`.rev()` for the
@@ -207,19 +213,20 @@ impl<'h> Ledger<'h> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn matter_bytes(&self) -> usize {
-        let rec = std::mem::size_of::<MatterRec>();
-        self.matters.capacity() * rec
+        self.matters.capacity() * std::mem::size_of::<MatterRec>()
+            + self.cold.capacity() * std::mem::size_of::<MatterCold>()
             + self.matter_index.bytes()
             + self
                 .matters
                 .iter()
-                .map(|m| {
-                    let recent = m.recent.as_deref().map_or(0, |r| {
+                .zip(&self.cold)
+                .map(|(m, cold)| {
+                    let recent = cold.recent.as_deref().map_or(0, |r| {
                         std::mem::size_of::<Recent>()
                             + std::mem::size_of::<(u32, i64)>()
                                 * (r.low.capacity() + r.high.capacity())
                     });
-                    m.key.heap_bytes() + 4 * m.places.capacity() + recent
+                    m.key.heap_bytes() + m.places.heap_bytes() + recent
                 })
                 .sum::<usize>()
     }
@@ -228,7 +235,7 @@ impl<'h> Ledger<'h> {
 impl<'h> Ledger<'h> {
     /// Matter `mi`'s case indices, in arrival order.
     pub(crate) fn cases_of(&self, mi: u32) -> impl Iterator<Item = u32> + '_ {
-        let mut c = self.matters[mi as usize].first_case;
+        let mut c = self.cold[mi as usize].first_case;
         std::iter::from_fn(move || {
             (c != NONE).then(|| {
                 let here = c;
@@ -241,7 +248,7 @@ impl<'h> Ledger<'h> {
     /// Matter `mi`'s escalations, in order.
     pub(crate) fn escalations_of(&self, mi: u32) -> std::vec::IntoIter<Escalation<'_>> {
         let mut out = Vec::new();
-        let mut e = self.matters[mi as usize].last_escalation;
+        let mut e = self.cold[mi as usize].last_escalation;
         while e != NONE {
             let rec = &self.escalations[e as usize];
             out.push(Escalation { ledger: self, rec });
@@ -285,10 +292,16 @@ impl PartialEq for Ledger<'_> {
             && self.rules == other.rules
             && self.now == other.now
             && self.matters == other.matters
+            && self.cold == other.cold
             && self.cases == other.cases
             && self.case_next == other.case_next
             && self.case_ids == other.case_ids
-            && self.escalations == other.escalations
+            && self.escalations.len() == other.escalations.len()
+            && self
+                .escalations
+                .iter()
+                .zip(&other.escalations)
+                .all(|(a, b)| a.same(&self.case_next, b, &other.case_next))
             && self.rollup == other.rollup
             && pending(self) == pending(other)
     }
@@ -341,6 +354,7 @@ pub struct Breakdown<'l> {
 pub struct Matter<'l> {
     ledger: &'l Ledger<'l>,
     rec: &'l MatterRec,
+    cold: &'l MatterCold,
 }
 
 #[allow(missing_docs)] // each is shown in the type's example
@@ -368,7 +382,8 @@ impl<'l> Matter<'l> {
     /// Its distinct places, in id order.
     pub fn places(&self) -> impl ExactSizeIterator<Item = Unit<'l>> + 'l {
         let h = self.ledger.h;
-        self.rec.places.iter().map(move |&id| Unit { h, id })
+        let ids: Vec<u32> = self.rec.places.iter().collect();
+        ids.into_iter().map(move |id| Unit { h, id })
     }
     /// How many cases it has had.
     pub fn cases(&self) -> usize {
@@ -423,7 +438,7 @@ impl<'l> Matter<'l> {
     /// ```
     pub fn case_entries(&self) -> impl Iterator<Item = CaseEntry<'l>> + 'l {
         let ledger = self.ledger;
-        let mut c = self.rec.first_case;
+        let mut c = self.cold.first_case;
         std::iter::from_fn(move || {
             (c != NONE).then(|| {
                 let rec = &ledger.cases[c as usize];

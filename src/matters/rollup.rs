@@ -36,7 +36,9 @@ pub struct Counts {
 
 /// The roll-up tables: one 64-byte, line-aligned record per unit, so a walk
 /// up the pyramid touches one cache line per level for a unit with up to
-/// three category and grade pairs. The walk takes the ancestors from the
+/// four category and grade pairs. A unit's totals of matters and cases are
+/// the sums of its pairs, not counts of their own: a walk bumps one pair a
+/// level, and the record has room for a fourth pair. The walk takes the ancestors from the
 /// hierarchy's parent array (4 bytes a unit: 2.6 MB for China's villages,
 /// against 42 MB of records), not from the records: no record's address waits for the record below it, so the
 /// misses of a walk overlap instead of following one another (as when each
@@ -50,19 +52,19 @@ pub(crate) struct Rollup {
 type Pair = (u32, [u32; 2]);
 
 /// How many pairs a unit holds inline.
-const INLINE: usize = 3;
-// `bump` looks at the three slots by hand.
-const _: () = assert!(INLINE == 3);
+const INLINE: usize = 4;
+// `bump` looks at the four slots by hand.
+const _: () = assert!(INLINE == 4);
 
-/// One unit's figures: totals and the (category << 16 | grade, [matters,
-/// cases]) pairs, the smallest keys
+/// One unit's figures: overdue cases and the (category << 16 | grade,
+/// [matters, cases]) pairs, the smallest keys
 /// inline (empty slots last) and the others sorted in `rest` (absent when
 /// none), zero pairs removed: one canonical form for one content, so a
 /// recount equals the live tables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[repr(align(64))]
 pub(crate) struct UnitRoll {
-    pub(crate) counts: Counts,
+    overdue: u32,
     pairs: [Pair; INLINE],
     /// Boxed: a thin pointer (8 bytes, not a vector's 24) keeps the
     /// record within one line.
@@ -79,7 +81,7 @@ const EMPTY: u32 = u32::MAX;
 impl Default for UnitRoll {
     fn default() -> Self {
         UnitRoll {
-            counts: Counts::default(),
+            overdue: 0,
             pairs: [(EMPTY, [0, 0]); INLINE],
             rest: None,
         }
@@ -98,6 +100,8 @@ impl UnitRoll {
             1
         } else if p[2].0 >= k {
             2
+        } else if p[3].0 >= k {
+            3
         } else {
             return self.bump_rest(k, slot, delta);
         };
@@ -214,16 +218,10 @@ impl Rollup {
     ) {
         let k = key(category, grade);
         match field {
-            Field::Matters => self.walk(parents, unit, |u| {
-                u.counts.matters = u.counts.matters.wrapping_add_signed(delta);
-                u.bump(k, 0, delta);
-            }),
-            Field::Cases => self.walk(parents, unit, |u| {
-                u.counts.cases = u.counts.cases.wrapping_add_signed(delta);
-                u.bump(k, 1, delta);
-            }),
+            Field::Matters => self.walk(parents, unit, |u| u.bump(k, 0, delta)),
+            Field::Cases => self.walk(parents, unit, |u| u.bump(k, 1, delta)),
             Field::Overdue => self.walk(parents, unit, |u| {
-                u.counts.overdue = u.counts.overdue.wrapping_add_signed(delta);
+                u.overdue = u.overdue.wrapping_add_signed(delta);
             }),
         }
     }
@@ -239,9 +237,32 @@ impl Rollup {
         }
     }
 
+    /// Reads `unit`'s record and its parent's, and their parents' ids
+    /// (for an early read of what a walk from `unit` takes first; the
+    /// value means nothing).
+    #[inline]
+    pub(crate) fn warm(&self, parents: &[u32], unit: u32) -> u32 {
+        let up = parents[unit as usize];
+        let a = self.units[unit as usize].overdue;
+        let Some(&upper) = parents.get(up as usize) else {
+            return a;
+        };
+        a ^ upper ^ self.units[up as usize].overdue
+    }
+
     /// A unit's totals.
     pub(crate) fn totals(&self, unit: u32) -> Counts {
-        self.units[unit as usize].counts
+        let u = &self.units[unit as usize];
+        let (mut matters, mut cases) = (0u32, 0u32);
+        for (_, _, m, c) in self.rows(unit) {
+            matters = matters.wrapping_add(m);
+            cases = cases.wrapping_add(c);
+        }
+        Counts {
+            matters,
+            cases,
+            overdue: u.overdue,
+        }
     }
 
     /// The (category, grade, matters, cases) rows of one unit, in category

@@ -9,11 +9,14 @@
 //! the same name: hostile input fails with a [`LoadError`], never a panic.
 
 use crate::exchange::load::{LoadError, LoadLimits};
-use crate::matters::escalation::EscalationRec;
+use crate::matters::escalation::{Cases, EscalationRec, Rule};
 use crate::matters::ledger::Ledger;
 use crate::matters::rollup::{Field, Rollup};
 use crate::matters::rules::MatterRules;
-use crate::matters::state::{CaseRec, CaseState, Interned, MatterRec, Pending, UNGRADED};
+use crate::matters::state::{
+    CaseRec, CaseState, Interned, Key, MatterCold, MatterRec, Need, Pending, Places, Recent,
+    UNGRADED,
+};
 use crate::model::hierarchy::{Hierarchy, NONE};
 use crate::routing::Router;
 
@@ -31,10 +34,129 @@ struct Doc {
     policy: String,
     rules: MatterRules,
     now: i64,
-    matters: Vec<MatterRec>,
+    matters: Vec<MatterDoc>,
     cases: Vec<CaseDoc>,
-    escalations: Vec<EscalationRec>,
+    escalations: Vec<EscalationDoc>,
     pending: Vec<Pending>,
+}
+
+/// An escalation as the document holds it: its cases listed.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct EscalationDoc {
+    matter: u32,
+    at: i64,
+    from: u32,
+    to: u32,
+    rule: Rule,
+    cases: Box<[u32]>,
+    prev: u32,
+}
+
+impl EscalationDoc {
+    fn new(e: &EscalationRec, next: &[u32]) -> EscalationDoc {
+        EscalationDoc {
+            matter: e.matter,
+            at: e.at,
+            from: e.from,
+            to: e.to,
+            rule: e.rule,
+            cases: e.cases.iter(next).collect(),
+            prev: e.prev,
+        }
+    }
+
+    fn rec(self) -> EscalationRec {
+        EscalationRec {
+            matter: self.matter,
+            at: self.at,
+            from: self.from,
+            to: self.to,
+            rule: self.rule,
+            cases: Cases::List(self.cases),
+            prev: self.prev,
+        }
+    }
+}
+
+/// A matter as the document holds it: its record and its cold part in
+/// one, its places listed.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct MatterDoc {
+    key: Key,
+    category: u16,
+    severity: u16,
+    open: bool,
+    need: Need,
+    people: u64,
+    start: u32,
+    handler: u32,
+    first_handler: u32,
+    opened_at: i64,
+    places: Vec<u32>,
+    first_case: u32,
+    last_case: u32,
+    case_count: u32,
+    window_start: u32,
+    window_count: u32,
+    last_escalation: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recent: Option<Box<Recent>>,
+}
+
+impl MatterDoc {
+    fn new(m: &MatterRec, cold: &MatterCold) -> MatterDoc {
+        MatterDoc {
+            key: m.key.clone(),
+            category: m.category,
+            severity: m.severity,
+            open: m.open,
+            need: m.need(),
+            people: m.people,
+            start: m.start,
+            handler: m.handler,
+            first_handler: cold.first_handler,
+            opened_at: cold.opened_at,
+            places: m.places.iter().collect(),
+            first_case: cold.first_case,
+            last_case: m.last_case,
+            case_count: m.case_count,
+            window_start: m.window_start,
+            window_count: m.window_count,
+            last_escalation: cold.last_escalation,
+            recent: cold.recent.clone(),
+        }
+    }
+
+    /// The record and cold part; `cases` gives the window's oldest case's
+    /// arrival (checked in range).
+    fn rec(self, cases: &[CaseDoc]) -> (MatterRec, MatterCold) {
+        let mut m = MatterRec::new(
+            self.key,
+            self.category,
+            self.severity,
+            self.need,
+            self.people,
+            self.start,
+            self.handler,
+            self.last_case,
+        );
+        m.open = self.open;
+        m.places = Places::from_sorted(&self.places);
+        m.case_count = self.case_count;
+        m.window_start = self.window_start;
+        m.window_count = self.window_count;
+        if m.window_start != NONE {
+            m.window_since = cases[m.window_start as usize].arrived;
+        }
+        let cold = MatterCold {
+            first_handler: self.first_handler,
+            first_case: self.first_case,
+            last_escalation: self.last_escalation,
+            opened_at: self.opened_at,
+            recent: self.recent,
+        };
+        (m, cold)
+    }
 }
 
 /// A case as the document holds it: its id written out.
@@ -123,14 +245,23 @@ impl<'h> Ledger<'h> {
             policy: self.policy.name().to_owned(),
             rules: self.rules.clone(),
             now: self.now,
-            matters: self.matters.clone(),
+            matters: self
+                .matters
+                .iter()
+                .zip(&self.cold)
+                .map(|(m, cold)| MatterDoc::new(m, cold))
+                .collect(),
             cases: self
                 .cases
                 .iter()
                 .zip(&self.case_next)
                 .map(|(c, &next)| CaseDoc::new(c, next, &self.case_ids))
                 .collect(),
-            escalations: self.escalations.clone(),
+            escalations: self
+                .escalations
+                .iter()
+                .map(|e| EscalationDoc::new(e, &self.case_next))
+                .collect(),
             pending,
         };
         serde_json::to_string(&doc).expect("a ledger's state always serializes (plain data)")
@@ -252,12 +383,7 @@ impl<'h> Ledger<'h> {
             ledger.case_index.insert(&c.id, i as u32);
         }
         ledger.now = doc.now;
-        ledger.matters = doc.matters;
-        for m in &mut ledger.matters {
-            if m.window_start != NONE {
-                m.window_since = doc.cases[m.window_start as usize].arrived;
-            }
-        }
+        (ledger.matters, ledger.cold) = doc.matters.into_iter().map(|m| m.rec(&doc.cases)).unzip();
         let mut ids = Interned::default();
         ledger.cases = doc
             .cases
@@ -267,7 +393,11 @@ impl<'h> Ledger<'h> {
             .ok_or_else(|| invalid("cases".into(), "more than 4 GiB of case ids"))?;
         ledger.case_ids = ids;
         ledger.case_next = doc.cases.iter().map(|c| c.next).collect();
-        ledger.escalations = doc.escalations;
+        ledger.escalations = doc
+            .escalations
+            .into_iter()
+            .map(EscalationDoc::rec)
+            .collect();
         ledger.pending = doc.pending.into_iter().collect();
         ledger.rollup = rollup;
         Ok(ledger)
@@ -277,9 +407,9 @@ impl<'h> Ledger<'h> {
 /// Every id and index in range, and the links between records consistent.
 fn check(
     l: &Ledger<'_>,
-    matters: &[MatterRec],
+    matters: &[MatterDoc],
     cases: &[CaseDoc],
-    escalations: &[EscalationRec],
+    escalations: &[EscalationDoc],
     pending: &[Pending],
 ) -> Result<(), LoadError> {
     let n = l.h.len() as u64;

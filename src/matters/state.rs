@@ -124,9 +124,11 @@ pub(crate) struct CaseRec {
     pub(crate) overdue: bool,
 }
 
-/// One matter.
+/// One matter: what an arrival reads and writes, in two lines of 64 bytes
+/// (the record is aligned to them), its places among them; what only
+/// queries, closing and escalations read is in its [`MatterCold`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[repr(align(64))]
 pub(crate) struct MatterRec {
     pub(crate) key: Key,
     /// Its first case's category: where the roll-ups count it.
@@ -134,19 +136,18 @@ pub(crate) struct MatterRec {
     /// Its gravest grade so far.
     pub(crate) severity: u16,
     pub(crate) open: bool,
-    pub(crate) need: Need,
+    /// Its [`Need`], field by field (a `Need` pads to 16 bytes).
+    roles: u8,
+    rank: Option<u8>,
+    needs: Mask,
     pub(crate) people: u64,
     /// The lowest common ancestor of every place.
     pub(crate) start: u32,
     pub(crate) handler: u32,
-    /// The handler when the matter opened.
-    pub(crate) first_handler: u32,
-    pub(crate) opened_at: i64,
-    /// Distinct place units, sorted.
-    pub(crate) places: Vec<u32>,
-    /// Its first and last case (a list through the ledger's `case_next`)
+    /// Distinct place units.
+    pub(crate) places: Places,
+    /// Its last case (its list runs on through the ledger's `case_next`)
     /// and how many it has.
-    pub(crate) first_case: u32,
     pub(crate) last_case: u32,
     pub(crate) case_count: u32,
     /// The oldest case of the burst window (`NONE` when empty) and how
@@ -156,24 +157,170 @@ pub(crate) struct MatterRec {
     pub(crate) window_count: u32,
     /// When the window's oldest case arrived (`i64::MIN` when the window
     /// is empty): the common arrival checks it here, without reading that
-    /// case's record. Not saved: a load sets it from the cases.
-    #[cfg_attr(feature = "serde", serde(skip, default = "empty_window"))]
+    /// case's record.
     pub(crate) window_since: i64,
+}
+
+// Two lines.
+const _: () = assert!(std::mem::size_of::<MatterRec>() == 128);
+
+impl MatterRec {
+    /// A matter opened by case `case` at `t`, with handler `handler`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        key: Key,
+        category: u16,
+        severity: u16,
+        need: Need,
+        people: u64,
+        start: u32,
+        handler: u32,
+        case: u32,
+    ) -> MatterRec {
+        let mut m = MatterRec {
+            key,
+            category,
+            severity,
+            open: true,
+            roles: 0,
+            rank: None,
+            needs: 0,
+            people,
+            start,
+            handler,
+            places: Places::default(),
+            last_case: case,
+            case_count: 0,
+            window_start: NONE,
+            window_count: 0,
+            window_since: i64::MIN,
+        };
+        m.set_need(need);
+        m
+    }
+
+    /// What its handler must satisfy.
+    #[inline]
+    pub(crate) fn need(&self) -> Need {
+        Need {
+            roles: self.roles,
+            needs: self.needs,
+            rank: self.rank,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn set_need(&mut self, need: Need) {
+        (self.roles, self.needs, self.rank) = (need.roles, need.needs, need.rank);
+    }
+}
+
+/// What of a matter its arrivals do not read, apart from its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MatterCold {
+    /// The handler when the matter opened.
+    pub(crate) first_handler: u32,
+    /// Its first case: the head of its list through the ledger's
+    /// `case_next`.
+    pub(crate) first_case: u32,
     /// Its latest escalation, or `NONE` (a list through
     /// [`EscalationRec::prev`](crate::matters::escalation::EscalationRec)).
     pub(crate) last_escalation: u32,
+    pub(crate) opened_at: i64,
     /// The places seen within the spread window, when the rules have one.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub(crate) recent: Option<Box<Recent>>,
 }
 
-/// [`MatterRec::window_since`] of an empty window.
-#[cfg(feature = "serde")]
-fn empty_window() -> i64 {
-    i64::MIN
+/// How many places a matter holds in its record.
+pub(crate) const INLINE_PLACES: usize = 10;
+
+/// A matter's distinct places in id order: the [`INLINE_PLACES`] least in
+/// the record (`NONE` past the last), the others, when it has more, in a
+/// sorted vector. An arrival at a matter of at most ten places reads no
+/// other block, nor one at a place below its tenth least. One layout for
+/// one set of places, so equal sets compare equal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Places {
+    least: [u32; INLINE_PLACES],
+    /// Boxed: a thin pointer keeps the record within two lines.
+    #[allow(clippy::box_collection)]
+    rest: Option<Box<Vec<u32>>>,
+}
+
+impl Default for Places {
+    fn default() -> Self {
+        Places {
+            least: [NONE; INLINE_PLACES],
+            rest: None,
+        }
+    }
+}
+
+impl Places {
+    /// The places of a sorted, distinct list.
+    #[cfg(feature = "serde")]
+    pub(crate) fn from_sorted(sorted: &[u32]) -> Places {
+        let mut p = Places::default();
+        let k = sorted.len().min(INLINE_PLACES);
+        p.least[..k].copy_from_slice(&sorted[..k]);
+        if sorted.len() > INLINE_PLACES {
+            p.rest = Some(Box::new(sorted[INLINE_PLACES..].to_vec()));
+        }
+        p
+    }
+
+    /// How many.
+    pub(crate) fn len(&self) -> usize {
+        self.least.iter().take_while(|&&u| u != NONE).count()
+            + self.rest.as_ref().map_or(0, |r| r.len())
+    }
+
+    /// The places, ascending.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.least
+            .iter()
+            .copied()
+            .take_while(|&u| u != NONE)
+            .chain(self.rest.iter().flat_map(|r| r.iter().copied()))
+    }
+
+    /// Adds `p` (not `NONE`) if absent.
+    #[inline]
+    pub(crate) fn insert(&mut self, p: u32) {
+        debug_assert_ne!(p, NONE);
+        // The first inline slot at or above `p` (an empty slot's `NONE` is
+        // above every place): the count of the places below it, compared
+        // all at once, without a branch on where `p` lies.
+        let i = self.least.iter().filter(|&&u| u < p).count();
+        if i == INLINE_PLACES {
+            return self.insert_rest(p);
+        }
+        if self.least[i] == p {
+            return;
+        }
+        let last = self.least[INLINE_PLACES - 1];
+        self.least.copy_within(i..INLINE_PLACES - 1, i + 1);
+        self.least[i] = p;
+        if last != NONE {
+            self.rest.get_or_insert_default().insert(0, last);
+        }
+    }
+
+    /// [`insert`](Self::insert) for a place above every inline one.
+    #[cold]
+    fn insert_rest(&mut self, p: u32) {
+        let rest = self.rest.get_or_insert_default();
+        if let Err(at) = rest.binary_search(&p) {
+            rest.insert(at, p);
+        }
+    }
+
+    /// Bytes outside the record.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.rest
+            .as_ref()
+            .map_or(0, |r| std::mem::size_of::<Vec<u32>>() + 4 * r.capacity())
+    }
 }
 
 /// The places a matter's cases touched within the spread window, as two
@@ -374,6 +521,30 @@ mod tests {
             prop_assert_eq!(matches!(ka, Key::Inline { .. }), a.len() <= INLINE_KEY);
             prop_assert_eq!(ka.heap_bytes(), if a.len() <= INLINE_KEY { 0 } else { a.len() });
             prop_assert_eq!(ka == kb, a == b);
+        }
+
+        /// Against a sorted set: the places read back ascending and
+        /// distinct, however they arrived around the inline slots, and
+        /// equal sets take one layout (the one a snapshot loads).
+        #[test]
+        fn places_are_a_sorted_set(ids in proptest::collection::vec(0u32..40, 0..30)) {
+            let mut p = Places::default();
+            let mut set = std::collections::BTreeSet::new();
+            for &u in &ids {
+                p.insert(u);
+                set.insert(u);
+                prop_assert_eq!(p.iter().collect::<Vec<_>>(), set.iter().copied().collect::<Vec<_>>());
+                prop_assert_eq!(p.len(), set.len());
+            }
+            let sorted: Vec<u32> = set.into_iter().collect();
+            let mut again = Places::default();
+            for &u in sorted.iter().rev() {
+                again.insert(u);
+            }
+            prop_assert_eq!(&again, &p);
+            prop_assert_eq!(p.heap_bytes() > 0, sorted.len() > INLINE_PLACES);
+            #[cfg(feature = "serde")]
+            prop_assert_eq!(&Places::from_sorted(&sorted), &p);
         }
     }
 }
