@@ -493,6 +493,21 @@ fn check(
                 "not a case of this matter",
             ));
         }
+        // The burst window holds its cases from its first to the matter's
+        // last: as many as it counts (the burst rule takes one off as each
+        // leaves, and records the window as that run of the list).
+        let mut in_window = 0;
+        let mut c = m.window_start;
+        while c != NONE && own_case(c) && in_window <= m.case_count {
+            in_window += 1;
+            c = cases[c as usize].next;
+        }
+        if in_window != m.window_count {
+            return Err(invalid(
+                format!("{p}.window_count"),
+                "not the number of cases from the window's first to the last",
+            ));
+        }
         let e = m.last_escalation;
         if e != NONE
             && escalations

@@ -798,6 +798,15 @@ fn hostile_snapshots() {
         load(&v.to_string()),
         "matters[0].first_case: not the list of this matter's cases"
     );
+    // A burst window counting more cases than it holds would count below
+    // zero as they leave it.
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["matters"][0]["window_count"], 1);
+    v["matters"][0]["window_count"] = 0.into();
+    assert_eq!(
+        load(&v.to_string()),
+        "matters[0].window_count: not the number of cases from the window's first to the last"
+    );
     let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
     v["version"] = 2.into();
     assert_eq!(
