@@ -236,14 +236,15 @@
 //!
 //! **Cost.** One pass of the automaton over the text, then work linear in
 //! the matches times the units each names, with no allocation but the
-//! answer's vectors (the buffers are kept per thread). A name repeated
-//! through the text costs one hash read per repetition once it has made
-//! its readings (a later 城关镇 makes none of its 88 townships' readings
-//! again), and a reading of a unit is not made when one made before ends
-//! no later and scores as much: so a megabyte of 城关镇 or 北京 takes time in
-//! proportion to its length, like any text (about 5 MiB/s for text made
-//! only of names, 30 MiB/s for one name repeated, on a busy 2-core
-//! machine). A text longer than
+//! answer's vectors (the buffers are kept per thread). In a text of more
+//! than 32 matches, a name of four units or more repeated through it costs
+//! one hash read per repetition once it has made its readings (a later
+//! 城关镇 makes none of its 88 townships' readings again; an address has
+//! about ten matches and pays no hashing), and a reading of a unit is not
+//! made when one made before ends no later and scores as much: so a
+//! megabyte of 城关镇 or 北京 takes time in proportion to its length, like
+//! any text (about 5 MiB/s for text made only of names, 30 MiB/s for one
+//! name repeated, on a busy 2-core machine). A text longer than
 //! [`AddressResolver::MAX_TEXT_BYTES`] (4 KiB) is read up to there and its
 //! resolution says so ([`Resolution::is_truncated`]). The buffers a long text makes
 //! grow are given back after the call, down to 64 KiB each (under 1 MiB in

@@ -9,8 +9,14 @@ use crate::address::resolver::AddressResolver;
 use crate::model::hierarchy::NONE;
 
 /// Matches in a text past which those that made no reading are
-/// remembered.
-const MEMO_HITS: usize = 256;
+/// remembered (a name repeated through a text: a short address has about
+/// ten, and pays no hashing).
+const MEMO_HITS: usize = 32;
+
+/// Units a name denotes from which, in a text of more than [`MEMO_HITS`]
+/// matches, its matches that made no reading are remembered: reading a
+/// name of fewer units again costs less than the hashing.
+const MEMO_UNITS: u32 = 4;
 
 /// Quality lost by a match that ends inside a longer match of another name.
 const SHADOW_PENALTY: i32 = 5;
@@ -1050,7 +1056,7 @@ impl AddressResolver<'_> {
         // tightened and the best reading per unit only improved. So a name
         // repeated through the text costs a hash read per repetition, not
         // one per unit it denotes (城关镇 names 88 townships).
-        let key = (p.memo && m.start != p.first).then(|| {
+        let key = (p.memo && m.pat.count >= MEMO_UNITS && m.start != p.first).then(|| {
             let [a, b, c] = pat_key(Some(&m.pat));
             let [d, e, f] = pat_key(shadow);
             let [g, h, i] = pat_key(longer_pat);

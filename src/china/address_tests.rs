@@ -84,6 +84,23 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+    /// The same on texts of many names, where a name of several units
+    /// that made no reading is remembered and not read again (城关镇 and
+    /// 朝阳区 come back through the text).
+    #[test]
+    fn pruning_changes_no_answer_on_texts_of_many_names(
+        pieces in prop::collection::vec(piece(crate::china()), 12..36)
+    ) {
+        let text: String = pieces.concat();
+        let resolver = crate::china().addresses().expect("china's names fit");
+        let fast = resolver.resolve(&text);
+        let full = resolve_without(&resolver, &text, Shortcut::Pruning);
+        prop_assert_eq!(crate::address::primary(fast), crate::address::primary(full), "{}", text);
+    }
+}
+
+proptest! {
     /// The links between matches (the longer names around each, a street
     /// word after it) are those their definitions give, on China's names:
     /// street words (湖州街, 北京路, but 湖州街道 and 黄岩路桥区) and
