@@ -31,7 +31,8 @@
 //!   forms, scoped queries.
 //! - **Tiers**: [`Unit::tiers`], [`Unit::administrative_levels`],
 //!   [`Hierarchy::tier_breakdown`].
-//! - **Jurisdiction**: [`Hierarchy::governs`], [`Hierarchy::governs_via`],
+//! - **Jurisdiction**: [`Hierarchy::governs`] (and [`Hierarchy::authority`]
+//!   for one authority asked again and again), [`Hierarchy::governs_via`],
 //!   [`Hierarchy::explain`], [`Hierarchy::lca_of`],
 //!   [`Hierarchy::lowest_covering`].
 //! - **Addresses**: [`Hierarchy::addresses`] ([`address::AddressResolver`]):
@@ -177,7 +178,7 @@ pub use model::builder::{BuildError, BuildLimits, HierarchyBuilder, KindRef};
 pub use model::graph::Graph;
 pub use model::hierarchy::{Hierarchy, UnitId};
 pub use model::iter::{Ancestors, Children, Descendants, Relations, UnitsIter};
-pub use model::jurisdiction::{Explanation, Jurisdiction, Link, Links};
+pub use model::jurisdiction::{Authority, Explanation, Jurisdiction, Link, Links};
 pub use model::names::{LookupError, NameIndex};
 pub use model::profile::{
     ChangeId, CodeBuf, FormStrength, PlainProfile, Profile, ShortForm, Successions,

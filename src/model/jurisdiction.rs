@@ -169,6 +169,100 @@ impl fmt::Display for Jurisdiction<'_> {
     }
 }
 
+/// A unit asked again and again whether it governs places: what
+/// [`Hierarchy::authority`] gives. It holds the end of the unit's subtree
+/// (the unit itself for one that governs nothing), so
+/// [`governs`](Authority::governs) compares two ids and reads nothing
+/// else: the answer [`Hierarchy::governs`] gives, without its two reads
+/// of the hierarchy's tables.
+///
+/// # Examples
+///
+/// ```
+/// let h = xzqh::china();
+/// let unit = |code| h.by_code(code).ok_or(code);
+/// let places = ["440305007", "440304001", "440305"];
+/// let shenzhen = h.authority(unit("4403")?).unwrap(); // 深圳市
+/// let governed = places.iter().filter_map(|&c| shenzhen.governs(unit(c).ok()?)).count();
+/// assert_eq!(governed, 3);
+/// // A functional unit (北京经济技术开发区) governs nothing, not even itself.
+/// let zone = unit("110115403")?;
+/// assert!(!zone.role().governs());
+/// assert!(h.authority(zone).unwrap().governs(zone).is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Authority<'h> {
+    h: &'h Hierarchy,
+    id: u32,
+    /// `end` of the unit's subtree if it governs, else the unit's id.
+    limit: u32,
+}
+
+impl fmt::Debug for Authority<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Authority").field(&self.unit()).finish()
+    }
+}
+
+/// Two authorities are equal when their units are (the rest follows).
+impl PartialEq for Authority<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.unit() == other.unit()
+    }
+}
+
+impl Eq for Authority<'_> {}
+
+impl std::hash::Hash for Authority<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.unit().hash(state);
+    }
+}
+
+impl<'h> Authority<'h> {
+    /// The unit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let h = xzqh::china();
+    /// let a = h.authority(h.by_code("44").unwrap()).unwrap();
+    /// assert_eq!(a.unit().name(), "广东省");
+    /// ```
+    pub fn unit(&self) -> Unit<'h> {
+        Unit {
+            h: self.h,
+            id: self.id,
+        }
+    }
+
+    /// Whether the unit governs `b` over the primary tree: exactly what
+    /// [`Hierarchy::governs`] answers for the unit and `b`.
+    ///
+    /// `b` is a [`Unit`] or [`UnitId`] of the unit's hierarchy; `None` for
+    /// one it does not govern or that is unknown.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let h = xzqh::china();
+    /// let unit = |code| h.by_code(code).ok_or(code);
+    /// let gd = h.authority(unit("44")?).unwrap();
+    /// let j = gd.governs(unit("440305007")?).unwrap(); // 粤海街道
+    /// assert_eq!((j.distance, j.via.code()), (3, "44"));
+    /// assert!(gd.governs(unit("11")?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[inline]
+    pub fn governs(&self, b: impl Into<UnitId>) -> Option<Jurisdiction<'h>> {
+        let (a, b) = (self.id, b.into().get());
+        // As in `Hierarchy::governs`: `a <= limit <= len`, so one unsigned
+        // comparison tests `a <= b < limit`, the role and that `b` is known.
+        (b.wrapping_sub(a) < self.limit - a).then(|| self.h.administrative(a, b))
+    }
+}
+
 impl Hierarchy {
     /// Whether `a` governs `b` over the primary tree: `a` is a government or
     /// an agency, and `b` is `a` or one of its descendants. Constant time, no
@@ -205,6 +299,35 @@ impl Hierarchy {
         // reads keeps the CPU from overlapping them with the next query's.
         let limit = self.governing.limit(a)?;
         (b.wrapping_sub(a) < limit - a).then(|| self.administrative(a, b))
+    }
+
+    /// `a` as an authority to ask [`governs`](Self::governs) of again and
+    /// again (a desk checking every case against its own unit): the
+    /// [`Authority`] carries the end of `a`'s subtree, so each check
+    /// compares ids and reads no memory.
+    ///
+    /// Returns `None` if `a` is not a unit of this hierarchy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let h = xzqh::china();
+    /// let unit = |code| h.by_code(code).ok_or(code);
+    /// let nanshan = h.authority(unit("440305")?).unwrap(); // 南山区
+    /// assert_eq!(nanshan.governs(unit("440305007")?).unwrap().distance, 1);
+    /// assert!(nanshan.governs(unit("440304")?).is_none()); // 福田区
+    /// assert_eq!(nanshan.unit().name(), "南山区");
+    /// assert!(h.authority(xzqh::UnitId::new(u32::MAX)).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn authority(&self, a: impl Into<UnitId>) -> Option<Authority<'_>> {
+        let a = a.into().get();
+        let limit = self.governing.limit(a)?;
+        (a < self.len() as u32).then_some(Authority {
+            h: self,
+            id: a,
+            limit,
+        })
     }
 
     /// Whether `a` governs `b` by any of `relations`: over the primary tree

@@ -241,6 +241,11 @@ proptest! {
                 prop_assert_eq!(h.lca(ua, ub).unwrap().code(), lca.as_str());
                 prop_assert_eq!(h.lca(ua.id(), ub.id()), h.lca(ua, ub));
                 prop_assert_eq!(ua.contains(ub), r.ancestors(&b.code).contains(&a.code) || a.code == b.code);
+                // Governing: a unit of a governing role over its subtree;
+                // a prepared authority answers the same.
+                let governs = h.governs(ua, ub);
+                prop_assert_eq!(governs.is_some(), ua.role().governs() && ua.contains(ub));
+                prop_assert_eq!(h.authority(ua).unwrap().governs(ub), governs);
                 // path: a up to the lca, then down to b
                 let up_to = |x: &str| -> Vec<String> {
                     std::iter::once(x.to_owned()).chain(r.ancestors(x)).take_while(|c| *c != lca).collect()
