@@ -10,6 +10,10 @@
 //! previous answer, so each query waits for the last (latency, not
 //! throughput). Every answer is checked inside the loop.
 //!
+//! The `governs` group also times the same pairs with each authority
+//! prepared once ([`xzqh::Hierarchy::authority`]), as a desk checking its
+//! cases would hold it.
+//!
 //! `cargo bench -p xzqh-benches --bench jurisdiction`
 
 use std::hint::black_box;
@@ -73,6 +77,19 @@ fn bench(c: &mut Criterion) {
             let (a, b, _) = pairs[i];
             let got = flat.is_ancestor(black_box(a.get()), black_box(b.get()));
             assert_eq!(got, ancestry[i]);
+        })
+    });
+    // The same pairs with each authority prepared once
+    // (`Hierarchy::authority`), as a desk checking its cases holds it.
+    let prepared: Vec<_> = pairs
+        .iter()
+        .map(|&(a, b, want)| (h.authority(a).unwrap(), b, want))
+        .collect();
+    g.bench_function("extra:prepared authority", |bench| {
+        bench.iter(|| {
+            i = (i + 1) & (PAIRS - 1);
+            let (a, b, want) = prepared[i];
+            assert_eq!(a.governs(black_box(b)).is_some(), want);
         })
     });
     g.finish();
