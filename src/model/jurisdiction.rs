@@ -257,8 +257,12 @@ impl<'h> Authority<'h> {
     #[inline]
     pub fn governs(&self, b: impl Into<UnitId>) -> Option<Jurisdiction<'h>> {
         let (a, b) = (self.id, b.into().get());
-        // As in `Hierarchy::governs`: `a <= limit <= len`, so one unsigned
-        // comparison tests `a <= b < limit`, the role and that `b` is known.
+        // `a <= limit <= len`, and `limit` is `a` for a unit that governs
+        // nothing: one unsigned comparison tests `a <= b < limit` (for
+        // `b < a`, `b - a` wraps above any span) and, with it, the role
+        // and that `b` is known. No branch on the answer here: random
+        // queries mispredict it, and a mispredicted branch right after the
+        // reads keeps the CPU from overlapping them with the next query's.
         (b.wrapping_sub(a) < self.limit - a).then(|| self.h.administrative(a, b))
     }
 }
@@ -290,15 +294,17 @@ impl Hierarchy {
     /// ```
     #[inline]
     pub fn governs(&self, a: impl Into<UnitId>, b: impl Into<UnitId>) -> Option<Jurisdiction<'_>> {
-        let (a, b) = (a.into().get(), b.into().get());
-        // `a <= limit <= len`, and `limit` is `a` for a unit that governs
-        // nothing: one unsigned comparison tests `a <= b < limit` (for
-        // `b < a`, `b - a` wraps above any span) and, with it, the role
-        // and that `b` is known. No branch on the answer here: random
-        // queries mispredict it, and a mispredicted branch right after the
-        // reads keeps the CPU from overlapping them with the next query's.
+        let a = a.into().get();
+        // The authority's one comparison, with `limit` read here (`a` past
+        // the last unit but within its block has `limit == a`, and governs
+        // nothing).
         let limit = self.governing.limit(a)?;
-        (b.wrapping_sub(a) < limit - a).then(|| self.administrative(a, b))
+        Authority {
+            h: self,
+            id: a,
+            limit,
+        }
+        .governs(b)
     }
 
     /// `a` as an authority to ask [`governs`](Self::governs) of again and
