@@ -143,12 +143,7 @@ impl Index {
         if self.len + 1 > self.max_len() {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
-        let mut pos = h as usize & mask;
-        while self.slots[pos].0 != EMPTY {
-            pos = (pos + 1) & mask;
-        }
-        self.slots[pos] = (i + 1, h);
+        place(&mut self.slots, (i + 1, h));
         self.len += 1;
     }
 
@@ -165,16 +160,8 @@ impl Index {
     fn grow(&mut self) {
         let n = (self.slots.len() * 2).max(MIN_SLOTS);
         let old = std::mem::replace(&mut self.slots, vec![(EMPTY, 0); n]);
-        let mask = n - 1;
-        for (i, h) in old {
-            if i == EMPTY {
-                continue;
-            }
-            let mut pos = h as usize & mask;
-            while self.slots[pos].0 != EMPTY {
-                pos = (pos + 1) & mask;
-            }
-            self.slots[pos] = (i, h);
+        for slot in old.into_iter().filter(|s| s.0 != EMPTY) {
+            place(&mut self.slots, slot);
         }
     }
 
@@ -182,6 +169,18 @@ impl Index {
     pub(crate) fn bytes(&self) -> usize {
         self.slots.capacity() * std::mem::size_of::<(u32, u32)>()
     }
+}
+
+/// Puts `slot` (`(index + 1, hash)`) in the first empty slot from its
+/// hash's home slot on; `slots` is a power of two long and not full.
+#[inline]
+fn place(slots: &mut [(u32, u32)], slot: (u32, u32)) {
+    let mask = slots.len() - 1;
+    let mut pos = slot.1 as usize & mask;
+    while slots[pos].0 != EMPTY {
+        pos = (pos + 1) & mask;
+    }
+    slots[pos] = slot;
 }
 
 #[cfg(test)]
