@@ -143,8 +143,9 @@ impl Cases {
                 if left > 0 {
                     c = next[c as usize];
                     if c == NONE {
-                        // Only in a snapshot whose window count is
-                        // inconsistent with its list: the list ends here.
+                        // A run never passes its list's end (a loaded
+                        // snapshot's window counts are checked against
+                        // the lists); were one to, it ends here.
                         left = 0;
                     }
                 }

@@ -473,15 +473,18 @@ fn check(
                 .get(c as usize)
                 .is_some_and(|c| c.matter as usize == i)
         };
-        // The list of its cases runs from the first to the last in
-        // `case_count` steps (`next` only grows, so the walk ends).
-        let mut c = m.first_case;
-        let mut steps = 1;
-        while own_case(c) && c != m.last_case && steps <= m.case_count {
-            c = cases[c as usize].next;
-            steps += 1;
-        }
-        if !own_case(m.first_case) || c != m.last_case || steps != m.case_count {
+        // How many cases the list holds from `from` to the last, if it
+        // reaches the last within `case_count` steps (`next` only grows,
+        // so the walk ends).
+        let to_last = |from: u32| {
+            let (mut c, mut steps) = (from, 1);
+            while own_case(c) && c != m.last_case && steps <= m.case_count {
+                c = cases[c as usize].next;
+                steps += 1;
+            }
+            (own_case(from) && c == m.last_case).then_some(steps)
+        };
+        if to_last(m.first_case) != Some(m.case_count) {
             return Err(invalid(
                 format!("{p}.first_case"),
                 "not the list of this matter's cases",
@@ -496,13 +499,11 @@ fn check(
         // The burst window holds its cases from its first to the matter's
         // last: as many as it counts (the burst rule takes one off as each
         // leaves, and records the window as that run of the list).
-        let mut in_window = 0;
-        let mut c = m.window_start;
-        while c != NONE && own_case(c) && in_window <= m.case_count {
-            in_window += 1;
-            c = cases[c as usize].next;
-        }
-        if in_window != m.window_count {
+        let in_window = match m.window_start {
+            NONE => Some(0),
+            first => to_last(first),
+        };
+        if in_window != Some(m.window_count) {
             return Err(invalid(
                 format!("{p}.window_count"),
                 "not the number of cases from the window's first to the last",
